@@ -1,0 +1,124 @@
+# goevent - libevent 2.1's core in Go, as a drop-in C library.
+#
+#   make              build headers' libraries into build/lib (runs nothing)
+#   make demo         build, then run examples/hello-world.c with a client
+#   make test         every test: Go tests, then the C suite (differential,
+#                     fork, seed program, binary drop-in)
+#   make bench        our library vs Debian's libevent, side by side
+#   make abi-report   the 240 functions and their state; rewrites docs/COMPATIBILITY.md
+#   make install PREFIX=/usr/local DESTDIR=
+
+GO      ?= go
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+ROOT    := $(CURDIR)
+BUILD   := build
+LIBDIR  := $(BUILD)/lib
+OBJDIR  := $(BUILD)/obj
+PCDIR   := $(LIBDIR)/pkgconfig
+
+SOVER   := 2.1.so.7
+CORE    := $(LIBDIR)/libgoevent_core-$(SOVER)
+LIBCORE := $(LIBDIR)/libevent_core-$(SOVER)
+LIBEV   := $(LIBDIR)/libevent-$(SOVER)
+LIBPTH  := $(LIBDIR)/libevent_pthreads-$(SOVER)
+ABI     := tools/abi/libevent-2.1.12-abi.tsv
+MAP     := $(BUILD)/libevent.map
+
+CAPI_SRC := $(wildcard capi/*.c)
+CAPI_OBJ := $(patsubst capi/%.c,$(OBJDIR)/%.o,$(CAPI_SRC))
+PTH_SRC  := $(wildcard capi/pthreads/*.c)
+PTH_OBJ  := $(patsubst capi/pthreads/%.c,$(OBJDIR)/pthreads/%.o,$(PTH_SRC))
+HEADERS  := $(shell find include -name '*.h')
+GO_SRC   := $(shell find capi/gocore core reactor internal -name '*.go' ! -name '*_test.go') \
+            $(wildcard capi/gocore/*.c) capi/gev_internal.h go.mod
+
+CFLAGS_CAPI := -O2 -g -fPIC -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Icapi
+LDFLAGS_LIB := -shared -Wl,--version-script=$(MAP) -Wl,-z,nodelete -Wl,--no-undefined
+
+.PHONY: all libs pkgconfig demo test test-go test-c bench abi-report install clean
+
+all: libs pkgconfig
+
+libs: $(CORE) $(LIBCORE) $(LIBEV) $(LIBPTH) devlinks
+
+# The Go core: one exported symbol (capi/gocore/core.map), loaded lazily.
+$(CORE): $(GO_SRC)
+	@mkdir -p $(LIBDIR)
+	$(GO) build -buildmode=c-shared -trimpath -o $@ \
+	  -ldflags "-s -w -extldflags '-Wl,-soname,libgoevent_core-$(SOVER) -Wl,--version-script=$(ROOT)/capi/gocore/core.map'" \
+	  ./capi/gocore
+	@rm -f $(LIBDIR)/libgoevent_core-2.1.so.h
+
+# Only libevent's public names leave the C libraries.
+$(MAP): $(ABI)
+	@mkdir -p $(BUILD)
+	@{ echo '{'; echo '  global:'; cut -f1 $(ABI) | sed 's/.*/    &;/'; echo '  local: *;'; echo '};'; } > $@
+
+$(OBJDIR)/%.o: capi/%.c $(HEADERS) capi/capi.h capi/gev_internal.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_CAPI) -c -o $@ $<
+
+# libevent_core and libevent are the same C layer under both sonames (as
+# Debian's libevent-2.1 carries core + extra); whichever a program links, all
+# calls resolve to one copy and one Go core.
+$(LIBCORE): $(CAPI_OBJ) $(MAP)
+	@mkdir -p $(LIBDIR)
+	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent_core-$(SOVER) -o $@ $(CAPI_OBJ) -ldl -lpthread
+
+$(LIBEV): $(CAPI_OBJ) $(MAP)
+	@mkdir -p $(LIBDIR)
+	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent-$(SOVER) -o $@ $(CAPI_OBJ) -ldl -lpthread
+
+$(LIBPTH): $(PTH_OBJ) $(MAP) $(LIBCORE)
+	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent_pthreads-$(SOVER) -o $@ $(PTH_OBJ) \
+	  -L$(LIBDIR) -l:libevent_core-$(SOVER) -lpthread
+
+devlinks: $(LIBCORE) $(LIBEV) $(LIBPTH)
+	@ln -sf libevent-$(SOVER) $(LIBDIR)/libevent.so
+	@ln -sf libevent_core-$(SOVER) $(LIBDIR)/libevent_core.so
+	@ln -sf libevent_pthreads-$(SOVER) $(LIBDIR)/libevent_pthreads.so
+
+# pkg-config files for the build tree (absolute paths into this checkout).
+pkgconfig: $(PCDIR)/libevent.pc $(PCDIR)/libevent_core.pc $(PCDIR)/libevent_pthreads.pc
+
+$(PCDIR)/%.pc: tools/pkgconfig.sh
+	@mkdir -p $(PCDIR)
+	@sh tools/pkgconfig.sh $* "$(ROOT)" "$(ROOT)/$(LIBDIR)" "$(ROOT)/include" > $@
+
+demo: all
+	@sh examples/demo.sh
+
+test: all
+	$(MAKE) test-go
+	$(MAKE) test-c
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+test-c: all
+	bash tests/c/run.sh --impl ours --check-stale
+
+bench: all
+	bash bench/run.sh
+
+abi-report: all
+	@bash tools/abi-report.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/event2
+	install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/event2/*.h $(DESTDIR)$(PREFIX)/include/event2/
+	install -m 755 $(CORE) $(LIBCORE) $(LIBEV) $(LIBPTH) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libevent-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent.so
+	ln -sf libevent_core-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent_core.so
+	ln -sf libevent_pthreads-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent_pthreads.so
+	for pc in libevent libevent_core libevent_pthreads; do \
+	  sh tools/pkgconfig.sh $$pc "$(PREFIX)" "$(PREFIX)/lib" "$(PREFIX)/include" \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
+
+clean:
+	rm -rf $(BUILD)

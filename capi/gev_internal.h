@@ -1,0 +1,195 @@
+/*
+ * gev_internal.h - layouts and contracts shared by goevent's C layer (the .c files here)
+ * and its Go core (capi/gocore, reactor/, core/). Not installed; not public.
+ *
+ * The C layer owns every structure a program can see or keep (bases, the
+ * caller's struct event, struct bufferevent, evbuffer handles) and is the only
+ * code that runs before the Go core is loaded or in a child forked after it
+ * was.  The Go core reads and writes these C structures in place (no copies,
+ * no crossings): Go mirrors each layout field for field, and a Go test checks
+ * the offsets against this header.
+ */
+#ifndef GEV_INTERNAL_H
+#define GEV_INTERNAL_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+struct event;
+struct event_base;
+struct evbuffer;
+struct bufferevent;
+struct evconnlistener;
+struct sockaddr;
+
+/* ---- struct event (caller memory, 128 bytes, layout of event2/event_struct.h)
+ *
+ * How goevent uses the public fields (offset: public name: our use):
+ *   0  ev_evcallback.evcb_active_next  tqe_next/tqe_prev: link in the base's
+ *                                      active queue, or in the base's preload
+ *                                      list while the core is not loaded.
+ *  16  ev_flags (evcb_flags)           EVLIST_* bits, exactly libevent's.
+ *  18  ev_pri                          priority.
+ *  19  ev_closure                      GEV_CLOSURE_* below.
+ *  24  ev_callback                     C callback (void (*)(evutil_socket_t, short, void *)).
+ *  32  ev_arg                          callback argument; for GEV_CLOSURE_GO the handler id.
+ *  40  ev_timeout_pos.min_heap_idx     int32 index in the timer heap, -1 if none.
+ *  44  (union padding)                 int32, reserved.
+ *  48  (union padding)                 int64 relative timeout in microseconds
+ *                                      for EV_PERSIST re-arming; -1 when none.
+ *  56  ev_fd                           fd, or signal number for EV_SIGNAL.
+ *  64  ev_base                         owning struct event_base.
+ *  72  ev_io_next / ev_signal_next     le_next/le_prev: link in the per-fd or
+ *                                      per-signal list of the base.
+ *  88  ev_ncalls (short)               pending call count of a signal event.
+ *  96  ev_pncalls                      reserved.
+ * 104  ev_events                       EV_* interest.
+ * 106  ev_res                          result flags of the current activation.
+ * 112  ev_timeout                      absolute deadline, CLOCK_MONOTONIC, when
+ *                                      EVLIST_TIMEOUT is set.
+ *
+ * Signal handlers: the C layer installs our handler (gev_services.sig_install
+ * semantics) when a signal event is first added, before forwarding the add.
+ * Once the core owns the base, the core calls sig_release(base, sig) whenever
+ * a signal event leaves its signal map (event_del, a non-persistent signal
+ * event firing, base free); before that (preload) or in a poisoned child the
+ * C layer releases it itself.
+ */
+#define GEV_EV_OFF_HEAPIDX   40
+#define GEV_EV_OFF_RELTIMEO  48
+
+/* evcb_closure values (ours; libevent's numbering for the first ones). */
+#define GEV_CLOSURE_EVENT          0  /* plain C callback, called once */
+#define GEV_CLOSURE_EVENT_SIGNAL   1  /* C callback, called ev_ncalls times */
+#define GEV_CLOSURE_EVENT_PERSIST  2  /* C callback, timeout re-armed */
+#define GEV_CLOSURE_GO            16  /* Go handler; ev_arg holds its id */
+
+/* ---- struct event_base (C memory, allocated by the C layer) ---- */
+#define GEV_BASE_MAGIC  0x67657662u /* "gevb" */
+#define GEV_BASE_DEAD   0xdeadbeefu
+
+#define GEV_NSIG 65 /* NSIG on Linux: signals 1..64 */
+
+#define GEV_METHOD_EPOLL 1
+#define GEV_METHOD_POLL  2
+
+struct event_base {
+	uint32_t magic;          /* GEV_BASE_MAGIC while live, GEV_BASE_DEAD once freed */
+	uint32_t core_idx;       /* 1-based index of the Go-side base; 0 = not adopted yet */
+	int32_t  flags;          /* EVENT_BASE_FLAG_* from the config */
+	int32_t  method;         /* GEV_METHOD_*, chosen at creation (EVENT_NO* env, config) */
+	int32_t  npriorities;    /* number of priorities (default 1) */
+	int32_t  sig_rfd;        /* signal self-pipe read end; -1 until the first signal event */
+	int32_t  sig_wfd;        /* signal self-pipe write end (non-blocking); -1 likewise */
+	int32_t  nsignals;       /* signal events currently added to this base */
+	volatile int32_t event_break;   /* loopbreak requested; cleared at loop start */
+	volatile int32_t event_gotterm; /* loopexit happened; cleared at loop start */
+	volatile int32_t running;       /* a thread is inside event_base_loop */
+	int32_t  pad0;
+	struct event *preload_head;     /* events added before the core was loaded, */
+	struct event *preload_tail;     /* linked through evcb_active_next.tqe_next  */
+	int64_t  npreload;
+	uint64_t reserved[8];    /* room for the core to grow without ABI churn */
+	/* ---- C-only fields below: the Go mirror stops at `reserved` ---- */
+	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
+};
+
+/* ---- struct evbuffer (opaque to programs; C memory owned by the core) ---- */
+#define GEV_EVBUFFER_MAGIC 0x67657662u /* same family, different struct */
+#define GEV_EVBUFFER_LIVE  0x62756666u /* "buff" */
+#define GEV_EVBUFFER_DEAD  0xdeadb0ffu
+struct evbuffer {
+	uint32_t magic;          /* GEV_EVBUFFER_LIVE while live, GEV_EVBUFFER_DEAD after free */
+	uint32_t idx;            /* index of the Go buffer in the core's table */
+	uint64_t gen;            /* generation, to catch a stale handle to a reused slot */
+	size_t   total_len;      /* bytes in the buffer: kept current by the core so that
+	                            evbuffer_get_length needs no crossing */
+};
+
+/* ---- struct bufferevent (392 public bytes) + our private trailer ---- */
+#define GEV_BEV_LIVE 0x62657620u /* "bev " */
+#define GEV_BEV_DEAD 0xdeadbe00u
+struct gev_bev_private {
+	uint32_t magic;          /* GEV_BEV_LIVE while live */
+	uint32_t idx;            /* index of the Go bufferevent in the core's table */
+	uint64_t gen;
+};
+/* The core allocates sizeof(struct bufferevent) + sizeof(struct gev_bev_private);
+ * the trailer starts at GEV_BEV_PRIV_OFF. */
+#define GEV_BEV_PRIV_OFF 392
+
+/* ---- struct evconnlistener (opaque to programs; C memory owned by the core) ---- */
+#define GEV_LEV_LIVE 0x6c657620u /* "lev " */
+#define GEV_LEV_DEAD 0xdeadc0deu
+struct evconnlistener {
+	uint32_t magic;          /* GEV_LEV_LIVE while live */
+	uint32_t idx;            /* index of the Go listener in the core's table */
+	uint64_t gen;
+	struct event_base *base; /* read by evconnlistener_get_base without a crossing */
+	int32_t  fd;             /* read by evconnlistener_get_fd without a crossing */
+	int32_t  pad;
+};
+
+/* ---- services the C layer hands to the core at attach time ---- */
+struct gev_services {
+	/* Log through the program's log callback (or stderr). severity: EVENT_LOG_*. */
+	void (*log)(int severity, const char *msg);
+	/* Per-signal counts written by the C handler; the core swaps them to 0. */
+	volatile sig_atomic_t *sig_caught;    /* [NSIG] */
+	int nsig;
+	/* Install our handler for sig on base (saving the old action). 0 or -1. */
+	int (*sig_install)(struct event_base *base, int sig);
+	/* Drop one of base's references to sig; restores the saved action at the last. */
+	void (*sig_release)(struct event_base *base, int sig);
+};
+
+/* ---- functions the core provides: the C layer calls them through this table.
+ * X(return type, name, parameter list). Go exports each as goevent_<name>.
+ * Every function returns libevent's failure value (-1 / NULL) on bad input and
+ * logs why; none lets a Go panic cross into C.  */
+#define GEV_CORE_OPS(X) \
+	X(int, base_adopt,    (struct event_base *base)) \
+	X(void, base_free,    (struct event_base *base)) \
+	X(int, base_reinit,   (struct event_base *base)) \
+	X(int, base_loop,     (struct event_base *base, int flags)) \
+	X(int, base_loopexit, (struct event_base *base, struct timeval *tv)) \
+	X(int, event_add,     (struct event *ev, struct timeval *tv)) \
+	X(int, event_del,     (struct event *ev)) \
+	X(void, event_active, (struct event *ev, int res, short ncalls)) \
+	X(struct evbuffer *, evbuffer_new, (void)) \
+	X(void, evbuffer_free, (struct evbuffer *buf)) \
+	X(int, evbuffer_add, (struct evbuffer *buf, void *data, size_t len)) \
+	X(int, evbuffer_add_buffer, (struct evbuffer *dst, struct evbuffer *src)) \
+	X(int, evbuffer_drain, (struct evbuffer *buf, size_t len)) \
+	X(int, evbuffer_remove, (struct evbuffer *buf, void *data, size_t len)) \
+	X(ptrdiff_t, evbuffer_copyout, (struct evbuffer *buf, void *data, size_t len)) \
+	X(unsigned char *, evbuffer_pullup, (struct evbuffer *buf, ptrdiff_t size)) \
+	X(struct bufferevent *, bev_socket_new, (struct event_base *base, int fd, int options)) \
+	X(void, bev_free, (struct bufferevent *bev)) \
+	X(int, bev_enable, (struct bufferevent *bev, short what)) \
+	X(int, bev_disable, (struct bufferevent *bev, short what)) \
+	X(int, bev_write, (struct bufferevent *bev, void *data, size_t len)) \
+	X(int, bev_write_buffer, (struct bufferevent *bev, struct evbuffer *buf)) \
+	X(size_t, bev_read, (struct bufferevent *bev, void *data, size_t len)) \
+	X(int, bev_read_buffer, (struct bufferevent *bev, struct evbuffer *buf)) \
+	X(struct evconnlistener *, listener_new, (struct event_base *base, void *cb, void *ptr, unsigned flags, int backlog, int fd)) \
+	X(struct evconnlistener *, listener_new_bind, (struct event_base *base, void *cb, void *ptr, unsigned flags, int backlog, struct sockaddr *sa, int socklen)) \
+	X(void, listener_free, (struct evconnlistener *lev)) \
+	X(int, listener_enable, (struct evconnlistener *lev)) \
+	X(int, listener_disable, (struct evconnlistener *lev)) \
+	X(void, listener_set_cb, (struct evconnlistener *lev, void *cb, void *ptr)) \
+	X(void, listener_set_error_cb, (struct evconnlistener *lev, void *errcb))
+
+#define GEV_DECLARE_OP_FIELD(ret, name, params) ret (*name) params;
+struct gev_core_ops {
+	GEV_CORE_OPS(GEV_DECLARE_OP_FIELD)
+};
+#undef GEV_DECLARE_OP_FIELD
+
+/* The one symbol the Go core exports: fills ops, keeps svc. 0 on success. */
+typedef int (*gev_core_attach_fn)(struct gev_core_ops *ops, const struct gev_services *svc);
+#define GEV_CORE_ATTACH_SYMBOL "goevent_core_attach"
+
+#endif /* GEV_INTERNAL_H */

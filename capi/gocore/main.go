@@ -1,0 +1,44 @@
+// Command gocore is goevent's Go core, built with -buildmode=c-shared into
+// libgoevent_core-2.1.so.7 and loaded by the C layer (capi/loader.c) with
+// dlopen the first time a program needs it.
+//
+// The shared object exports one symbol, goevent_core_attach; every other
+// entry point reaches C through the function table it fills
+// (struct gev_core_ops in capi/gev_internal.h). The exports in this package
+// are thin: convert arguments, call one function of reactor/ or core/, map
+// the result to libevent's failure value, and never let a panic cross into C.
+package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/.. -I${SRCDIR}/../../include
+#include "gev_internal.h"
+
+int gev_fill_ops(struct gev_core_ops *ops);
+*/
+import "C"
+
+import (
+	"unsafe"
+
+	"goevent/internal/svc"
+)
+
+func main() {}
+
+//export goevent_core_attach
+func goevent_core_attach(ops *C.struct_gev_core_ops, services *C.struct_gev_services) C.int {
+	if ops == nil || services == nil {
+		return -1
+	}
+	svc.Attach(unsafe.Pointer(services))
+	return C.gev_fill_ops(ops)
+}
+
+// guard is deferred by every export: a panic in the core is logged through
+// the program's log callback and turned into the export's failure value
+// (left in *ret by the caller's initialisation) instead of crossing into C.
+func guard(fn string) {
+	if r := recover(); r != nil {
+		svc.Logf(svc.LogErr, "%s: internal error in the goevent core: %v", fn, r)
+	}
+}

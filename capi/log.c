@@ -1,0 +1,55 @@
+/*
+ * log.c - libevent's logging: messages go to the program's log callback
+ * (event_set_log_callback) or, by default, to stderr as "[severity] text".
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "capi.h"
+
+static event_log_cb log_cb; /* program's callback, or NULL for stderr */
+
+void event_set_log_callback(event_log_cb cb)
+{
+	log_cb = cb;
+}
+
+void gev_log(int severity, const char *msg)
+{
+	if (log_cb) {
+		log_cb(severity, msg);
+		return;
+	}
+	const char *name;
+	switch (severity) {
+	case EVENT_LOG_DEBUG: name = "debug"; break;
+	case EVENT_LOG_MSG:   name = "msg";   break;
+	case EVENT_LOG_WARN:  name = "warn";  break;
+	case EVENT_LOG_ERR:   name = "err";   break;
+	default:              name = "???";   break;
+	}
+	(void)fprintf(stderr, "[%s] %s\n", name, msg);
+}
+
+static void gev_vlog(int severity, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	gev_log(severity, buf);
+}
+
+void gev_warnx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	gev_vlog(EVENT_LOG_WARN, fmt, ap);
+	va_end(ap);
+}
+
+void gev_msgx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	gev_vlog(EVENT_LOG_MSG, fmt, ap);
+	va_end(ap);
+}

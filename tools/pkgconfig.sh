@@ -1,0 +1,23 @@
+#!/bin/sh
+# pkgconfig.sh NAME PREFIX LIBDIR INCLUDEDIR - prints NAME.pc for goevent.
+name=$1 prefix=$2 libdir=$3 includedir=$4
+case $name in
+libevent)          lib=event;          desc="goevent: libevent 2.1 core in Go (drop-in)"; requires="" ;;
+libevent_core)     lib=event_core;     desc="goevent: libevent 2.1 core in Go (drop-in)"; requires="" ;;
+libevent_pthreads) lib=event_pthreads; desc="goevent: pthreads support for libevent 2.1"; requires="libevent_core" ;;
+*) echo "pkgconfig.sh: unknown package $name" >&2; exit 1 ;;
+esac
+cat <<PC
+prefix=$prefix
+exec_prefix=\${prefix}
+libdir=$libdir
+includedir=$includedir
+
+Name: $name
+Description: $desc
+Version: 2.1.12-stable
+Requires: $requires
+Libs: -L\${libdir} -l$lib
+Libs.private: -ldl -lpthread
+Cflags: -I\${includedir}
+PC
