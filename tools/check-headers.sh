@@ -21,9 +21,10 @@
 #                    sizes and signedness of typedefs, enum values (C), field
 #                    types (C++) are identical, and match the reference file.
 #   4. compilation : every header alone, each header first / last among all,
-#                    all forward and reversed, compile warning-free with
-#                    -std=c99 -pedantic -Wall -Wextra -Werror, -std=gnu11 and
-#                    g++; the seed hello-world.c compiles with no diagnostics.
+#                    all forward, reversed and twice, compile warning-free with
+#                    -std=c89/-std=c99 -pedantic -Wall -Wextra -Werror,
+#                    -std=gnu11 and g++ -Wall -Wextra -Werror; the seed
+#                    hello-world.c compiles with `cc -Wall` with no diagnostics.
 #
 # Exit status is non-zero on any mismatch; differences are printed.
 #
@@ -531,20 +532,25 @@ ALL=($COMMON_HDRS $OURS_ONLY_HDRS)
 mkdir -p "$T/m"
 body='\nint goevent_header_probe(void);\nint goevent_header_probe(void) { return 0; }\n'
 i=0
-tu() { i=$((i + 1)); mk_tu "$T/m/tu$i.c" "" "$@"; printf '%b' "$body" >> "$T/m/tu$i.c"; }
+tu() { # tu DESCRIPTION HEADERS...
+	i=$((i + 1)); echo "/* $1 */" > "$T/m/tu$i.c"; shift
+	mk_tu "$T/m/tu$i.h" "" "$@"; cat "$T/m/tu$i.h" >> "$T/m/tu$i.c"; rm -f "$T/m/tu$i.h"
+	printf '%b' "$body" >> "$T/m/tu$i.c"
+}
 for h in "${ALL[@]}"; do
-	tu "$h"                                    # alone (self-contained)
 	others=(); for o in "${ALL[@]}"; do [ "$o" != "$h" ] && others+=("$o"); done
-	tu "$h" "${others[@]}"                     # first, then everything else
-	tu "${others[@]}" "$h"                     # last, after everything else
+	tu "<$h> alone" "$h"
+	tu "<$h> first, then all others" "$h" "${others[@]}"
+	tu "<$h> last, after all others" "${others[@]}" "$h"
 done
-tu "${ALL[@]}"
+tu "all headers, canonical order" "${ALL[@]}"
 rev=(); for ((k = ${#ALL[@]} - 1; k >= 0; k--)); do rev+=("${ALL[$k]}"); done
-tu "${rev[@]}"
-tu "${ALL[@]}" "${ALL[@]}"                         # everything twice (guards)
+tu "all headers, reverse order" "${rev[@]}"
+tu "all headers twice (include guards)" "${ALL[@]}" "${ALL[@]}"
 
 # one job per (mode, TU); each prints "FAIL mode tu" plus diagnostics
-MODES=("c99:$CC -x c -std=c99 -pedantic -Wall -Wextra -Werror"
+MODES=("c89:$CC -x c -std=c89 -pedantic -Wall -Wextra -Werror"
+       "c99:$CC -x c -std=c99 -pedantic -Wall -Wextra -Werror"
        "gnu11:$CC -x c -std=gnu11 -Wall -Wextra -Werror"
        "c++:$CXX -x c++ -Wall -Wextra -Werror")
 : > "$T/jobs"
@@ -556,7 +562,7 @@ export OURS
 tr '\n' '\0' < "$T/jobs" | xargs -0 -P "$(nproc 2>/dev/null || echo 2)" -n 1 sh -c '
 	mode=${1%%	*}; f=${1#*	}; name=${mode%%:*}; cmd=${mode#*:}
 	if ! out=$($cmd -I"$OURS" -fsyntax-only "$f" 2>&1) || [ -n "$out" ]; then
-		echo "FAIL $name $(basename "$f"): $(grep "^#include" "$f" | tr "\n" " ")"
+		echo "FAIL [$name] $(head -1 "$f")"
 		echo "$out" | head -8 | sed "s/^/        /"
 	fi' sh > "$T/matrix.out" 2>&1
 njobs=$(wc -l < "$T/jobs")
@@ -564,7 +570,7 @@ if grep -q '^FAIL' "$T/matrix.out"; then
 	fail "compile matrix: $(grep -c '^FAIL' "$T/matrix.out") of $njobs compilations failed or warned:"
 	sed 's/^/      /' "$T/matrix.out" | head -60
 else
-	pass "compile matrix: $i header combinations x ${#MODES[@]} modes (c99 -pedantic -Wall -Wextra, gnu11, g++ -Wall -Wextra) = $njobs compilations, no diagnostics"
+	pass "compile matrix: $i header combinations x ${#MODES[@]} modes (c89/c99 -pedantic -Wall -Wextra, gnu11, g++ -Wall -Wextra; all -Werror) = $njobs compilations, no diagnostics"
 fi
 
 # seed program
