@@ -1,0 +1,275 @@
+/*
+ * dispatch.c - event-loop and API-call micro-benchmarks (plain libevent 2.1 API).
+ *
+ *   dispatch chain NAME PIPES ACTIVE WRITES
+ *       libevent's classic test/bench.c pattern: PIPES socketpairs, each with a
+ *       persistent read event; ACTIVE bytes are injected (spread evenly over
+ *       the pairs) and every read callback reads its byte and writes one byte
+ *       to the next pair, WRITES times in total.  The loop is driven with
+ *       event_base_loop(EVLOOP_ONCE|EVLOOP_NONBLOCK) as bench.c does.  One
+ *       untimed warm-up round, then one timed round.
+ *       RESULT name=NAME events_per_sec=... ns_per_event=... events=...
+ *
+ *   dispatch timers NAME OPS TIMERS
+ *       timer churn: TIMERS timer events; OPS times pick one at random and
+ *       either event_add() it with a random timeout (1..60 s, so none fires;
+ *       re-adding a pending timer reschedules it) or event_del() it.  The
+ *       pseudo-random sequence is fixed, so both libraries do the same work.
+ *       RESULT name=NAME ops_per_sec=... ns_per_op=...
+ *
+ *   dispatch evbuffer NAME OPS
+ *       evbuffer_add() of 64 bytes followed by evbuffer_drain() of 64 bytes,
+ *       OPS times (an op is the pair).
+ *       RESULT name=NAME ops_per_sec=... ns_per_op=...
+ *
+ * The last two make no system calls in the measured loop: they measure the
+ * cost of a call into the library (for goevent, the C->Go transition).
+ * Every loop is bounded by a wall-clock limit (LIMIT seconds).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/buffer.h>
+
+#define LIMIT 60.0  /* seconds */
+
+static double now_sec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void fail(const char *msg)
+{
+	fprintf(stderr, "dispatch: %s\n", msg);
+	exit(1);
+}
+
+/* ------------------------------------------------------------------ chain */
+
+static int num_pipes, num_active;
+static long writes, fired, count, failures;
+static evutil_socket_t *pipes;
+static struct event **events;
+
+static void read_cb(evutil_socket_t fd, short which, void *arg)
+{
+	(void)which;
+	intptr_t idx = (intptr_t)arg, widx = idx + 1;
+	unsigned char ch;
+	ssize_t n = recv(fd, &ch, 1, 0);
+	if (n >= 0)
+		count += n;
+	else
+		failures++;
+	if (writes) {
+		if (widx >= num_pipes)
+			widx -= num_pipes;
+		n = send(pipes[2 * widx + 1], "e", 1, 0);
+		if (n != 1)
+			failures++;
+		writes--;
+		fired++;
+	}
+}
+
+/* One round; returns elapsed seconds of the dispatch part, < 0 on failure. */
+static double chain_round(struct event_base *base, long nwrites)
+{
+	long space = (num_pipes / num_active) * 2;
+	fired = 0;
+	for (long i = 0; i < num_active; i++, fired++)
+		if (send(pipes[i * space + 1], "e", 1, 0) != 1)
+			fail("initial send failed");
+	count = 0;
+	writes = nwrites;
+	long iterations = 0;
+	double t0 = now_sec();
+	do {
+		if (event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK) < 0)
+			fail("event_base_loop failed");
+		if ((++iterations & 1023) == 0 && now_sec() - t0 > LIMIT) {
+			fprintf(stderr, "dispatch: chain round exceeded %.0fs (count %ld of %ld)\n",
+			    LIMIT, count, fired);
+			return -1;
+		}
+	} while (count != fired);
+	double el = now_sec() - t0;
+	if (failures) {
+		fprintf(stderr, "dispatch: %ld send/recv failures\n", failures);
+		return -1;
+	}
+	return el;
+}
+
+static int chain_main(const char *name, int npipes, int nactive, long nwrites)
+{
+	num_pipes = npipes;
+	num_active = nactive;
+	if (nactive < 1 || nactive > npipes)
+		fail("ACTIVE must be 1..PIPES");
+	pipes = calloc((size_t)npipes * 2, sizeof *pipes);
+	events = calloc((size_t)npipes, sizeof *events);
+	if (!pipes || !events)
+		fail("out of memory");
+	for (int i = 0; i < npipes; i++) {
+		if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, &pipes[2 * i]) < 0) {
+			fprintf(stderr, "dispatch: socketpair: %s (raise ulimit -n?)\n", strerror(errno));
+			return 1;
+		}
+		evutil_make_socket_nonblocking(pipes[2 * i]);
+		evutil_make_socket_nonblocking(pipes[2 * i + 1]);
+	}
+	struct event_base *base = event_base_new();
+	if (!base)
+		fail("event_base_new failed");
+	for (int i = 0; i < npipes; i++) {
+		events[i] = event_new(base, pipes[2 * i], EV_READ | EV_PERSIST, read_cb,
+		    (void *)(intptr_t)i);
+		if (!events[i] || event_add(events[i], NULL) < 0)
+			fail("event_new/event_add failed");
+	}
+	event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	if (chain_round(base, nwrites / 10 + 1) < 0)   /* warm-up */
+		return 1;
+	double el = chain_round(base, nwrites);
+	if (el < 0)
+		return 1;
+	printf("RESULT name=%s events_per_sec=%.0f ns_per_event=%.1f pipes=%d active=%d events=%ld secs=%.6f method=%s\n",
+	    name, count / el, el * 1e9 / count, npipes, nactive, count, el,
+	    event_base_get_method(base));
+	for (int i = 0; i < npipes; i++) {
+		event_free(events[i]);
+		close(pipes[2 * i]);
+		close(pipes[2 * i + 1]);
+	}
+	event_base_free(base);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ timers */
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static void never_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+	fail("a churn timer fired (timeouts are 1..60 s)");
+}
+
+static int timers_main(const char *name, long ops, int ntimers)
+{
+	struct event_base *base = event_base_new();
+	if (!base)
+		fail("event_base_new failed");
+	struct event **ev = calloc((size_t)ntimers, sizeof *ev);
+	if (!ev)
+		fail("out of memory");
+	for (int i = 0; i < ntimers; i++)
+		if (!(ev[i] = evtimer_new(base, never_cb, NULL)))
+			fail("evtimer_new failed");
+	long adds = 0, dels = 0;
+	double t0 = now_sec();
+	for (long op = 0; op < ops; op++) {
+		uint64_t r = next_rand();
+		struct event *e = ev[(r >> 8) % (uint64_t)ntimers];
+		if ((r & 3) == 0) {         /* 1/4 deletes, 3/4 (re)adds */
+			if (event_del(e) < 0)
+				fail("event_del failed");
+			dels++;
+		} else {
+			struct timeval tv;
+			tv.tv_sec = 1 + (long)((r >> 32) % 60);
+			tv.tv_usec = (long)((r >> 16) % 1000000);
+			if (event_add(e, &tv) < 0)
+				fail("event_add failed");
+			adds++;
+		}
+		if ((op & 65535) == 65535 && now_sec() - t0 > LIMIT) {
+			fprintf(stderr, "dispatch: timer churn exceeded %.0fs\n", LIMIT);
+			return 1;
+		}
+	}
+	double el = now_sec() - t0;
+	/* Sanity: run the loop once (nothing may fire), then count pending timers. */
+	if (event_base_loop(base, EVLOOP_NONBLOCK) < 0)
+		fail("event_base_loop failed");
+	int pending = 0;
+	for (int i = 0; i < ntimers; i++) {
+		if (event_pending(ev[i], EV_TIMEOUT, NULL))
+			pending++;
+		event_free(ev[i]);
+	}
+	printf("RESULT name=%s ops_per_sec=%.0f ns_per_op=%.1f ops=%ld timers=%d adds=%ld dels=%ld pending_at_end=%d secs=%.6f\n",
+	    name, ops / el, el * 1e9 / ops, ops, ntimers, adds, dels, pending, el);
+	free(ev);
+	event_base_free(base);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ evbuffer */
+
+static int evbuffer_main(const char *name, long ops)
+{
+	struct evbuffer *buf = evbuffer_new();
+	if (!buf)
+		fail("evbuffer_new failed");
+	char data[64];
+	memset(data, 'x', sizeof data);
+	double t0 = now_sec();
+	for (long op = 0; op < ops; op++) {
+		if (evbuffer_add(buf, data, sizeof data) < 0)
+			fail("evbuffer_add failed");
+		if (evbuffer_drain(buf, sizeof data) < 0)
+			fail("evbuffer_drain failed");
+		if ((op & 65535) == 65535 && now_sec() - t0 > LIMIT) {
+			fprintf(stderr, "dispatch: evbuffer loop exceeded %.0fs\n", LIMIT);
+			return 1;
+		}
+	}
+	double el = now_sec() - t0;
+	if (evbuffer_get_length(buf) != 0)
+		fail("evbuffer not empty at the end");
+	evbuffer_free(buf);
+	printf("RESULT name=%s ops_per_sec=%.0f ns_per_op=%.1f ops=%ld secs=%.6f\n",
+	    name, ops / el, el * 1e9 / ops, ops, el);
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+	    "usage: dispatch chain NAME PIPES ACTIVE WRITES\n"
+	    "       dispatch timers NAME OPS TIMERS\n"
+	    "       dispatch evbuffer NAME OPS\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 2 && !strcmp(argv[1], "chain") && argc == 6)
+		return chain_main(argv[2], atoi(argv[3]), atoi(argv[4]), atol(argv[5]));
+	if (argc >= 2 && !strcmp(argv[1], "timers") && argc == 5)
+		return timers_main(argv[2], atol(argv[3]), atoi(argv[4]));
+	if (argc >= 2 && !strcmp(argv[1], "evbuffer") && argc == 4)
+		return evbuffer_main(argv[2], atol(argv[3]));
+	usage();
+	return 2;
+}
