@@ -1,0 +1,215 @@
+/* fork_reinit: the parent creates a base with event_base_new, adds SIGUSR1 and
+ * SIGUSR2 events and a read event, then forks without having dispatched. The
+ * child calls event_reinit(base) and dispatches on the same base (signals
+ * raised in itself, socketpair data, a timer); the parent dispatches too,
+ * with its own signals and timer. Both report; the child through a pipe. */
+/* timeout: 40 */
+#include <event2/event.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int report_fd = -1;
+static void report(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (report_fd >= 0) {
+		if (write(report_fd, buf, (size_t)n) < 0) { /* parent gone */ }
+	} else {
+		fwrite(buf, 1, (size_t)n, stdout);
+	}
+}
+
+static void child_safety(int sig)
+{
+	(void)sig;
+	report("child: safety alarm fired (hung)");
+	_exit(3);
+}
+
+static double now(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+static void my_handler(int sig) { (void)sig; }
+
+static const char *disp(int sig)
+{
+	struct sigaction sa;
+	if (sigaction(sig, NULL, &sa) != 0)
+		return "?";
+	if (sa.sa_handler == SIG_DFL) return "SIG_DFL";
+	if (sa.sa_handler == SIG_IGN) return "SIG_IGN";
+	if (sa.sa_handler == my_handler) return "my_handler";
+	return "libevent";
+}
+
+static struct event_base *base;
+static int n_usr1, n_usr2, n_read, timer_fired;
+
+static void sig_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)what; (void)arg;
+	if (fd == SIGUSR1) n_usr1++;
+	if (fd == SIGUSR2) n_usr2++;
+}
+
+static void read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	char buf[64];
+	ssize_t n = recv(fd, buf, sizeof(buf), 0);
+	(void)what; (void)arg;
+	if (n > 0)
+		n_read += (int)n;
+}
+
+static void timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+	timer_fired++;
+	event_base_loopexit(base, NULL);
+}
+
+int main(void)
+{
+	struct event *u1, *u2, *rd, *tm;
+	struct timeval tv150 = {0, 150000};
+	int sv[2], rp[2], r, status, exited = 0;
+	pid_t pid;
+	char buf[8192];
+	size_t len = 0;
+	double deadline;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGUSR2, my_handler);
+
+	base = event_base_new();
+	u1 = evsignal_new(base, SIGUSR1, sig_cb, NULL);
+	u2 = evsignal_new(base, SIGUSR2, sig_cb, NULL);
+	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		return 1;
+	evutil_make_socket_nonblocking(sv[0]);
+	rd = event_new(base, sv[0], EV_READ | EV_PERSIST, read_cb, NULL);
+	printf("parent: before adds USR1=%s USR2=%s\n", disp(SIGUSR1), disp(SIGUSR2));
+	r = evsignal_add(u1, NULL);
+	printf("parent: add usr1 %d", r);
+	r = evsignal_add(u2, NULL);
+	printf(" usr2 %d", r);
+	r = event_add(rd, NULL);
+	printf(" read %d; USR1=%s USR2=%s\n", r, disp(SIGUSR1), disp(SIGUSR2));
+	if (pipe(rp) != 0)
+		return 1;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(rp[0]);
+		report_fd = rp[1];
+		signal(SIGALRM, child_safety);
+		alarm(15);
+		r = event_reinit(base);
+		report("child: event_reinit -> %d", r);
+		report("child: pending after reinit: usr1=0x%02x usr2=0x%02x read=0x%02x USR1=%s USR2=%s",
+		    event_pending(u1, EV_SIGNAL, NULL), event_pending(u2, EV_SIGNAL, NULL),
+		    event_pending(rd, EV_READ, NULL), disp(SIGUSR1), disp(SIGUSR2));
+		raise(SIGUSR1);
+		raise(SIGUSR1);
+		raise(SIGUSR2);
+		if (send(sv[1], "child", 5, 0) != 5)
+			report("child: send failed");
+		tm = evtimer_new(base, timer_cb, NULL);
+		evtimer_add(tm, &tv150);
+		r = event_base_dispatch(base);
+		report("child: dispatch -> %d usr1=%d usr2=%d read=%d timer=%d", r, n_usr1, n_usr2, n_read,
+		    timer_fired);
+		r = event_del(u1);
+		report("child: del usr1 -> %d USR1=%s", r, disp(SIGUSR1));
+		r = event_del(u2);
+		report("child: del usr2 -> %d USR2=%s", r, disp(SIGUSR2));
+		event_free(u1);
+		event_free(u2);
+		event_free(rd);
+		event_free(tm);
+		event_base_free(base);
+		report("child: finished");
+		_exit(0);
+	}
+	close(rp[1]);
+
+	/* parent: the read event now belongs to the child */
+	r = event_del(rd);
+	printf("parent: del read event -> %d\n", r);
+	raise(SIGUSR1);
+	raise(SIGUSR2);
+	raise(SIGUSR2);
+	raise(SIGUSR2);
+	tm = evtimer_new(base, timer_cb, NULL);
+	evtimer_add(tm, &tv150);
+	r = event_base_dispatch(base);
+	printf("parent: dispatch -> %d usr1=%d usr2=%d read=%d timer=%d\n", r, n_usr1, n_usr2, n_read,
+	    timer_fired);
+
+	/* wait for the child (bounded) and collect its report */
+	deadline = now() + 20;
+	while (now() < deadline) {
+		struct pollfd pfd = {rp[0], POLLIN, 0};
+		if (poll(&pfd, 1, 100) > 0) {
+			ssize_t n = read(rp[0], buf + len, sizeof(buf) - 1 - len);
+			if (n > 0) {
+				len += (size_t)n;
+				continue;
+			}
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			exited = 1;
+			break;
+		}
+	}
+	if (!exited) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	while (len < sizeof(buf) - 1) {
+		ssize_t n = read(rp[0], buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = 0;
+	fputs(buf, stdout);
+	printf("parent: child exited by itself: %s, status %d\n", exited ? "yes" : "no",
+	    exited && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+
+	r = event_del(u1);
+	printf("parent: del usr1 -> %d USR1=%s\n", r, disp(SIGUSR1));
+	r = event_del(u2);
+	printf("parent: del usr2 -> %d USR2=%s\n", r, disp(SIGUSR2));
+	event_free(u1);
+	event_free(u2);
+	event_free(rd);
+	event_free(tm);
+	event_base_free(base);
+	printf("done\n");
+	return 0;
+}

@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# C conformance suite for goevent: builds every tests/c/cases/NAME.c as its own
+# program, runs it, and compares its stdout with tests/c/expected/NAME.out
+# (transcripts recorded from the real libevent 2.1.12). Also runs the scenario
+# scripts tests/c/scripts/*.sh (except lib.sh).
+#
+# usage: tests/c/run.sh [--impl ours|real] [--record] [--check-stale] [NAME...]
+set -u
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+CASES="$HERE/cases"
+EXPECTED="$HERE/expected"
+SCRIPTS="$HERE/scripts"
+DEFAULT_TIMEOUT=20
+SCRIPT_TIMEOUT=120
+
+usage() {
+	echo "usage: $0 [--impl ours|real] [--record] [--check-stale] [NAME...]" >&2
+	exit 2
+}
+
+impl=ours
+mode=test          # test | record | stale
+names=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--impl) [ $# -ge 2 ] || usage; impl=$2; shift 2 ;;
+	--impl=*) impl=${1#--impl=}; shift ;;
+	--record) mode=record; shift ;;
+	--check-stale) mode=stale; shift ;;
+	-h|--help) usage ;;
+	--) shift; names+=("$@"); break ;;
+	-*) echo "unknown option: $1" >&2; usage ;;
+	*) names+=("$1"); shift ;;
+	esac
+done
+case "$impl" in ours|real) ;; *) echo "--impl must be ours or real" >&2; usage ;; esac
+# Recording and the staleness check always use the real libevent.
+[ "$mode" != test ] && impl=real
+
+BUILD="$ROOT/build/tests/c/$impl"
+mkdir -p "$BUILD" || exit 2
+
+# pkg-config wrapper for the selected implementation.
+OURS_PC="$ROOT/build/lib/pkgconfig"
+pc() {
+	if [ "$impl" = ours ]; then
+		PKG_CONFIG_PATH="$OURS_PC" pkg-config "$@"
+	else
+		env -u PKG_CONFIG_PATH -u PKG_CONFIG_LIBDIR pkg-config "$@"
+	fi
+}
+
+# Is the selected implementation available at all?
+impl_problem=""
+if ! command -v pkg-config >/dev/null 2>&1; then
+	impl_problem="pkg-config not installed"
+elif [ "$impl" = ours ]; then
+	if [ ! -f "$OURS_PC/libevent.pc" ]; then
+		impl_problem="our library is not built ($OURS_PC/libevent.pc missing)"
+	fi
+else
+	if ! pc --exists libevent || [ ! -f "$(pc --variable=includedir libevent)/event2/event.h" ]; then
+		impl_problem="real libevent development files not installed (apt-get install libevent-dev pkg-config)"
+	fi
+fi
+
+# Collect the list of cases and scripts to run.
+all_cases=()
+for f in "$CASES"/*.c; do
+	[ -e "$f" ] || continue
+	n=$(basename "$f" .c)
+	all_cases+=("$n")
+done
+all_scripts=()
+for f in "$SCRIPTS"/*.sh; do
+	[ -e "$f" ] || continue
+	n=$(basename "$f" .sh)
+	[ "$n" = lib ] && continue       # shared helpers, not a test
+	all_scripts+=("$n")
+done
+
+sel_cases=()
+sel_scripts=()
+if [ ${#names[@]} -eq 0 ]; then
+	sel_cases=("${all_cases[@]}")
+	[ "$mode" = test ] && sel_scripts=("${all_scripts[@]}")
+else
+	for n in "${names[@]}"; do
+		n=$(basename "$n"); n=${n%.c}; n=${n%.sh}; n=${n%.out}
+		found=0
+		if [ -f "$CASES/$n.c" ]; then sel_cases+=("$n"); found=1; fi
+		if [ "$mode" = test ] && [ "$n" != lib ] && [ -f "$SCRIPTS/$n.sh" ]; then
+			sel_scripts+=("$n"); found=1
+		fi
+		if [ $found -eq 0 ]; then
+			echo "no such case or script: $n" >&2
+			exit 2
+		fi
+	done
+fi
+
+passed=0; failed=0; skipped=0
+failed_names=()
+
+note_fail() { failed=$((failed + 1)); failed_names+=("$1"); }
+
+show_stderr_tail() {
+	if [ -s "$1" ]; then
+		echo "    --- stderr (tail) ---"
+		tail -n 15 "$1" | sed 's/^/    /'
+	fi
+}
+
+case_timeout() {
+	local t
+	t=$(sed -n 's|^[[:space:]]*/\*[[:space:]]*timeout:[[:space:]]*\([0-9][0-9]*\)[[:space:]]*\*/.*|\1|p' "$1" | head -n 1)
+	echo "${t:-$DEFAULT_TIMEOUT}"
+}
+
+case_libs() {
+	local l
+	l=$(sed -n 's|^[[:space:]]*/\*[[:space:]]*libs:[[:space:]]*\(.*[^[:space:]]\)[[:space:]]*\*/.*|\1|p' "$1" | head -n 1)
+	echo "${l:-libevent}"
+}
+
+# build NAME -> 0 on success; compiler output in $BUILD/NAME.build.log
+build_case() {
+	local n=$1 src="$CASES/$1.c" libs flags
+	libs=$(case_libs "$src")
+	# shellcheck disable=SC2086
+	if ! flags=$(pc --cflags --libs $libs 2>&1); then
+		echo "pkg-config --cflags --libs $libs failed: $flags" >"$BUILD/$n.build.log"
+		return 1
+	fi
+	rm -f "$BUILD/$n"
+	# shellcheck disable=SC2086
+	cc -Wall -Werror -g -o "$BUILD/$n" "$src" $flags -lpthread >"$BUILD/$n.build.log" 2>&1
+}
+
+run_case() {
+	local n=$1 src="$CASES/$1.c" exp="$EXPECTED/$1.out" out="$BUILD/$1.stdout" err="$BUILD/$1.stderr"
+	local t rc
+
+	if [ -n "$impl_problem" ]; then
+		if [ "$impl" = ours ]; then
+			echo "FAIL $n: $impl_problem"
+			note_fail "$n"
+		else
+			echo "SKIP $n ($impl_problem)"
+			skipped=$((skipped + 1))
+		fi
+		return
+	fi
+	if [ "$mode" != record ] && [ ! -f "$exp" ]; then
+		echo "FAIL $n: no expected/$n.out (record it with: $0 --record $n)"
+		note_fail "$n"
+		return
+	fi
+	if ! build_case "$n"; then
+		echo "FAIL $n: build failed"
+		head -n 30 "$BUILD/$n.build.log" | sed 's/^/    /'
+		note_fail "$n"
+		return
+	fi
+	t=$(case_timeout "$src")
+	local start end
+	start=$(date +%s.%N)
+	(
+		cd "$BUILD" || exit 1
+		if [ "$impl" = ours ]; then
+			export LD_LIBRARY_PATH="$ROOT/build/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+		fi
+		exec timeout -k 5 "$t" "./$n" </dev/null >"$out" 2>"$err"
+	)
+	rc=$?
+	end=$(date +%s.%N)
+	local secs
+	secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+
+	if [ $rc -ne 0 ]; then
+		if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+			echo "FAIL $n: timed out after ${t}s"
+		elif [ $rc -gt 128 ]; then
+			echo "FAIL $n: killed by signal $((rc - 128)) (exit $rc)"
+		else
+			echo "FAIL $n: exit status $rc"
+		fi
+		if [ -f "$exp" ]; then
+			diff -u --label "expected/$n.out" --label "actual" "$exp" "$out" | head -n 40 | sed 's/^/    /'
+		else
+			head -n 40 "$out" | sed 's/^/    /'
+		fi
+		show_stderr_tail "$err"
+		note_fail "$n"
+		return
+	fi
+
+	case "$mode" in
+	record)
+		mkdir -p "$EXPECTED"
+		if [ -f "$exp" ] && cmp -s "$exp" "$out"; then
+			echo "ok   $n (unchanged, ${secs}s)"
+		else
+			cp "$out" "$exp"
+			echo "REC  $n (written, ${secs}s)"
+		fi
+		passed=$((passed + 1))
+		;;
+	*)
+		if cmp -s "$exp" "$out"; then
+			echo "ok   $n (${secs}s)"
+			passed=$((passed + 1))
+		else
+			if [ "$mode" = stale ]; then
+				echo "FAIL $n: recorded transcript is stale (real libevent now prints something else)"
+			else
+				echo "FAIL $n: output differs"
+			fi
+			diff -u --label "expected/$n.out" --label "actual" "$exp" "$out" | head -n 40 | sed 's/^/    /'
+			show_stderr_tail "$err"
+			note_fail "$n"
+		fi
+		;;
+	esac
+}
+
+run_script() {
+	local n=$1 log="$BUILD/script-$1.log" rc
+	if [ "$impl" = ours ] && [ -n "$impl_problem" ]; then
+		echo "FAIL $n: $impl_problem"
+		note_fail "$n"
+		return
+	fi
+	IMPL=$impl ROOT=$ROOT BUILD=$BUILD timeout -k 5 "$SCRIPT_TIMEOUT" bash "$SCRIPTS/$n.sh" </dev/null >"$log" 2>&1
+	rc=$?
+	case $rc in
+	0)
+		echo "ok   $n (script)"
+		passed=$((passed + 1))
+		;;
+	77)
+		echo "SKIP $n ($(tail -n 1 "$log"))"
+		skipped=$((skipped + 1))
+		;;
+	*)
+		if [ $rc -eq 124 ]; then
+			echo "FAIL $n: script timed out after ${SCRIPT_TIMEOUT}s"
+		else
+			echo "FAIL $n: script exit status $rc"
+		fi
+		tail -n 25 "$log" | sed 's/^/    /'
+		note_fail "$n"
+		;;
+	esac
+}
+
+echo "# impl=$impl mode=$mode build=$BUILD"
+[ -n "$impl_problem" ] && echo "# note: $impl_problem"
+if [ "$impl" = ours ] && [ -z "$impl_problem" ]; then
+	# make sure we compile against our headers and link our libraries
+	case " $(pc --cflags --libs libevent 2>/dev/null) " in
+	*"$ROOT"*) ;;
+	*) echo "# WARNING: pkg-config flags for ours do not mention $ROOT: $(pc --cflags --libs libevent 2>&1)" ;;
+	esac
+fi
+
+for n in "${sel_cases[@]}"; do
+	run_case "$n"
+done
+for n in "${sel_scripts[@]}"; do
+	run_script "$n"
+done
+
+if [ $failed -gt 0 ]; then
+	echo "# failed: ${failed_names[*]}"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]
