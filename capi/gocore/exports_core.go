@@ -1,0 +1,169 @@
+package main
+
+// Exports of GEV_CORE_OPS for the buffer layer (evbuffer_*, bev_*,
+// listener_*). Each one converts its arguments, calls one function of
+// goevent/core and returns libevent's failure value on a bad handle; a panic
+// is logged (guard, in main.go) and turned into that failure value by the
+// named result, which holds it until the call succeeds.
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/.. -I${SRCDIR}/../../include
+#include "gev_internal.h"
+*/
+import "C"
+
+import (
+	"unsafe"
+
+	"goevent/core"
+)
+
+//export goevent_evbuffer_new
+func goevent_evbuffer_new() (r *C.struct_evbuffer) {
+	defer guard("evbuffer_new")
+	return (*C.struct_evbuffer)(core.EvbufferNew())
+}
+
+//export goevent_evbuffer_free
+func goevent_evbuffer_free(buf *C.struct_evbuffer) {
+	defer guard("evbuffer_free")
+	core.EvbufferFree(unsafe.Pointer(buf))
+}
+
+//export goevent_evbuffer_add
+func goevent_evbuffer_add(buf *C.struct_evbuffer, data unsafe.Pointer, n C.size_t) (r C.int) {
+	r = -1
+	defer guard("evbuffer_add")
+	return C.int(core.EvbufferAdd(unsafe.Pointer(buf), data, uint64(n)))
+}
+
+//export goevent_evbuffer_add_buffer
+func goevent_evbuffer_add_buffer(dst, src *C.struct_evbuffer) (r C.int) {
+	r = -1
+	defer guard("evbuffer_add_buffer")
+	return C.int(core.EvbufferAddBuffer(unsafe.Pointer(dst), unsafe.Pointer(src)))
+}
+
+//export goevent_evbuffer_drain
+func goevent_evbuffer_drain(buf *C.struct_evbuffer, n C.size_t) (r C.int) {
+	r = -1
+	defer guard("evbuffer_drain")
+	return C.int(core.EvbufferDrain(unsafe.Pointer(buf), uint64(n)))
+}
+
+//export goevent_evbuffer_remove
+func goevent_evbuffer_remove(buf *C.struct_evbuffer, data unsafe.Pointer, n C.size_t) (r C.int) {
+	r = -1
+	defer guard("evbuffer_remove")
+	return C.int(core.EvbufferRemove(unsafe.Pointer(buf), data, uint64(n)))
+}
+
+//export goevent_evbuffer_copyout
+func goevent_evbuffer_copyout(buf *C.struct_evbuffer, data unsafe.Pointer, n C.size_t) (r C.ptrdiff_t) {
+	r = -1
+	defer guard("evbuffer_copyout")
+	return C.ptrdiff_t(core.EvbufferCopyout(unsafe.Pointer(buf), data, uint64(n)))
+}
+
+//export goevent_evbuffer_pullup
+func goevent_evbuffer_pullup(buf *C.struct_evbuffer, size C.ptrdiff_t) (r *C.uchar) {
+	defer guard("evbuffer_pullup")
+	return (*C.uchar)(core.EvbufferPullup(unsafe.Pointer(buf), int64(size)))
+}
+
+//export goevent_bev_socket_new
+func goevent_bev_socket_new(base *C.struct_event_base, fd C.int, options C.int) (r *C.struct_bufferevent) {
+	defer guard("bufferevent_socket_new")
+	return (*C.struct_bufferevent)(core.BevSocketNew(unsafe.Pointer(base), int(fd), int(options)))
+}
+
+//export goevent_bev_free
+func goevent_bev_free(bev *C.struct_bufferevent) {
+	defer guard("bufferevent_free")
+	core.BevFree(unsafe.Pointer(bev))
+}
+
+//export goevent_bev_enable
+func goevent_bev_enable(bev *C.struct_bufferevent, what C.short) (r C.int) {
+	r = -1
+	defer guard("bufferevent_enable")
+	return C.int(core.BevEnable(unsafe.Pointer(bev), int16(what)))
+}
+
+//export goevent_bev_disable
+func goevent_bev_disable(bev *C.struct_bufferevent, what C.short) (r C.int) {
+	r = -1
+	defer guard("bufferevent_disable")
+	return C.int(core.BevDisable(unsafe.Pointer(bev), int16(what)))
+}
+
+//export goevent_bev_write
+func goevent_bev_write(bev *C.struct_bufferevent, data unsafe.Pointer, n C.size_t) (r C.int) {
+	r = -1
+	defer guard("bufferevent_write")
+	return C.int(core.BevWrite(unsafe.Pointer(bev), data, uint64(n)))
+}
+
+//export goevent_bev_write_buffer
+func goevent_bev_write_buffer(bev *C.struct_bufferevent, buf *C.struct_evbuffer) (r C.int) {
+	r = -1
+	defer guard("bufferevent_write_buffer")
+	return C.int(core.BevWriteBuffer(unsafe.Pointer(bev), unsafe.Pointer(buf)))
+}
+
+//export goevent_bev_read
+func goevent_bev_read(bev *C.struct_bufferevent, data unsafe.Pointer, n C.size_t) (r C.size_t) {
+	defer guard("bufferevent_read")
+	return C.size_t(core.BevRead(unsafe.Pointer(bev), data, uint64(n)))
+}
+
+//export goevent_bev_read_buffer
+func goevent_bev_read_buffer(bev *C.struct_bufferevent, buf *C.struct_evbuffer) (r C.int) {
+	r = -1
+	defer guard("bufferevent_read_buffer")
+	return C.int(core.BevReadBuffer(unsafe.Pointer(bev), unsafe.Pointer(buf)))
+}
+
+//export goevent_listener_new
+func goevent_listener_new(base *C.struct_event_base, cb unsafe.Pointer, ptr unsafe.Pointer, flags C.uint, backlog C.int, fd C.int) (r *C.struct_evconnlistener) {
+	defer guard("evconnlistener_new")
+	return (*C.struct_evconnlistener)(core.ListenerNew(unsafe.Pointer(base), cb, ptr, uint32(flags), int(backlog), int(fd)))
+}
+
+//export goevent_listener_new_bind
+func goevent_listener_new_bind(base *C.struct_event_base, cb unsafe.Pointer, ptr unsafe.Pointer, flags C.uint, backlog C.int, sa *C.struct_sockaddr, socklen C.int) (r *C.struct_evconnlistener) {
+	defer guard("evconnlistener_new_bind")
+	return (*C.struct_evconnlistener)(core.ListenerNewBind(unsafe.Pointer(base), cb, ptr, uint32(flags), int(backlog), unsafe.Pointer(sa), int(socklen)))
+}
+
+//export goevent_listener_free
+func goevent_listener_free(lev *C.struct_evconnlistener) {
+	defer guard("evconnlistener_free")
+	core.ListenerFree(unsafe.Pointer(lev))
+}
+
+//export goevent_listener_enable
+func goevent_listener_enable(lev *C.struct_evconnlistener) (r C.int) {
+	r = -1
+	defer guard("evconnlistener_enable")
+	return C.int(core.ListenerEnable(unsafe.Pointer(lev)))
+}
+
+//export goevent_listener_disable
+func goevent_listener_disable(lev *C.struct_evconnlistener) (r C.int) {
+	r = -1
+	defer guard("evconnlistener_disable")
+	return C.int(core.ListenerDisable(unsafe.Pointer(lev)))
+}
+
+//export goevent_listener_set_cb
+func goevent_listener_set_cb(lev *C.struct_evconnlistener, cb unsafe.Pointer, ptr unsafe.Pointer) {
+	defer guard("evconnlistener_set_cb")
+	core.ListenerSetCallback(unsafe.Pointer(lev), cb, ptr)
+}
+
+//export goevent_listener_set_error_cb
+func goevent_listener_set_error_cb(lev *C.struct_evconnlistener, errcb unsafe.Pointer) {
+	defer guard("evconnlistener_set_error_cb")
+	core.ListenerSetErrorCallback(unsafe.Pointer(lev), errcb)
+}

@@ -1,0 +1,54 @@
+package core
+
+/*
+#include <errno.h>
+#include <stdint.h>
+
+struct bufferevent;
+struct evconnlistener;
+struct sockaddr;
+
+// Trampolines: one Go->C crossing per user callback. Function pointers and
+// arguments travel as integers (they are C values a program chose, never Go
+// pointers), which also spares cgo's pointer checks. The event and error
+// callbacks set errno first: programs print strerror(errno) there, as
+// libevent leaves the failing call's errno in place.
+
+static inline void gev_bev_data_cb(uintptr_t fn, uintptr_t bev, uintptr_t arg) {
+	((void (*)(struct bufferevent *, void *))fn)((struct bufferevent *)bev, (void *)arg);
+}
+
+static inline void gev_bev_event_cb(uintptr_t fn, uintptr_t bev, short what, uintptr_t arg, int err) {
+	errno = err;
+	((void (*)(struct bufferevent *, short, void *))fn)((struct bufferevent *)bev, what, (void *)arg);
+}
+
+static inline void gev_lev_accept_cb(uintptr_t fn, uintptr_t lev, int fd, uintptr_t sa, int socklen, uintptr_t arg) {
+	((void (*)(struct evconnlistener *, int, struct sockaddr *, int, void *))fn)(
+		(struct evconnlistener *)lev, fd, (struct sockaddr *)sa, socklen, (void *)arg);
+}
+
+static inline void gev_lev_error_cb(uintptr_t fn, uintptr_t lev, uintptr_t arg, int err) {
+	errno = err;
+	((void (*)(struct evconnlistener *, void *))fn)((struct evconnlistener *)lev, (void *)arg);
+}
+*/
+import "C"
+
+import "unsafe"
+
+func callBevData(fn, bev, arg unsafe.Pointer) {
+	C.gev_bev_data_cb(C.uintptr_t(uintptr(fn)), C.uintptr_t(uintptr(bev)), C.uintptr_t(uintptr(arg)))
+}
+
+func callBevEvent(fn, bev unsafe.Pointer, what int16, arg unsafe.Pointer, err int) {
+	C.gev_bev_event_cb(C.uintptr_t(uintptr(fn)), C.uintptr_t(uintptr(bev)), C.short(what), C.uintptr_t(uintptr(arg)), C.int(err))
+}
+
+func callAccept(fn, lev unsafe.Pointer, fd int, sa unsafe.Pointer, socklen int, arg unsafe.Pointer) {
+	C.gev_lev_accept_cb(C.uintptr_t(uintptr(fn)), C.uintptr_t(uintptr(lev)), C.int(fd), C.uintptr_t(uintptr(sa)), C.int(socklen), C.uintptr_t(uintptr(arg)))
+}
+
+func callListenerError(fn, lev, arg unsafe.Pointer, err int) {
+	C.gev_lev_error_cb(C.uintptr_t(uintptr(fn)), C.uintptr_t(uintptr(lev)), C.uintptr_t(uintptr(arg)), C.int(err))
+}

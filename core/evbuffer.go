@@ -1,0 +1,572 @@
+package core
+
+import (
+	"math"
+	"sync"
+	"unsafe"
+
+	"goevent/internal/cmem"
+)
+
+// An evbuffer is a singly linked chain of segments. Each segment describes a
+// block of C memory from cmem (never the Go heap: C keeps pointers returned
+// by evbuffer_pullup, and later by evbuffer_peek and evbuffer_reserve_space)
+// holding n data bytes starting off bytes into it.
+//
+// Invariants (checked after every operation by the tests):
+//   - the sum of the segments' n equals total_len in the C handle;
+//   - 0 <= off, 0 <= n, off+n <= cap for every segment;
+//   - only the last segment may be empty (n == 0): an empty tail is kept so
+//     that a buffer that fills and drains (a request/response connection, an
+//     add+drain loop) reuses one block instead of allocating each time.
+//
+// Segment sizes. A new segment is at least minSeg (512) bytes; when data
+// outgrows the tail, the next segment doubles the tail's capacity up to
+// growCap (16 KiB), or is exactly big enough for a larger add (rounded to
+// cmem's size class, which we then use in full). Doubling keeps many small
+// adds at O(log n) segments for small totals; stopping at 16 KiB bounds the
+// slack a buffer can hold (at most one partly used segment) while a segment
+// still amortises its bookkeeping (~100 ns) over 16 KiB of copying, and 16 KiB
+// is also libevent's default single read of a bufferevent. Reads from a
+// descriptor use their own, adaptive size (readMin..readMax, see io.go). A
+// drained buffer keeps its last segment only when it is at most keepMax
+// bytes: libevent frees everything, we keep at most one page per idle buffer
+// so that a connection's steady state allocates nothing.
+const (
+	minSeg  = 512
+	growCap = 16 << 10
+	keepMax = 4 << 10
+
+	// maxLen is EV_SSIZE_MAX: libevent refuses to grow a buffer past it.
+	maxLen = math.MaxInt64
+)
+
+// Segment flags.
+const (
+	segOwned     = 1 << iota // block comes from cmem and is freed with the segment
+	segImmutable             // data may not be appended to (reference segments, later)
+	segPinned                // reserved: evbuffer_reserve_space in progress
+)
+
+// segData is what a segment describes; it is separate from the link so that two
+// segments can trade blocks in O(1) (see addBuffer).
+type segData struct {
+	base  unsafe.Pointer // start of the block (C memory)
+	cap   int            // usable bytes at base
+	off   int            // first data byte
+	n     int            // data bytes
+	flags uint32
+	ext   *segExt // nil for plain segments
+}
+
+// segExt is reserved for the segment kinds libevent has beyond plain memory:
+// references with a cleanup callback (evbuffer_add_reference), file segments
+// (evbuffer_add_file) and multicast references (evbuffer_add_buffer_reference).
+type segExt struct {
+	cleanup unsafe.Pointer // C cleanup callback
+	arg     unsafe.Pointer
+	fd      int
+}
+
+type seg struct {
+	next *seg
+	segData
+}
+
+func (s *seg) data() unsafe.Pointer { return unsafe.Add(s.base, s.off) }
+
+// space is the number of bytes that can be appended in place.
+func (s *seg) space() int {
+	if s.flags&(segImmutable|segPinned) != 0 {
+		return 0
+	}
+	return s.cap - s.off - s.n
+}
+
+// Segment headers are Go objects recycled through a free list so that the
+// steady state allocates nothing; they are carved from slabs that are never
+// freed (like cmem's arenas).
+var segPool struct {
+	mu   sync.Mutex
+	free *seg
+}
+
+func getSeg() *seg {
+	segPool.mu.Lock()
+	s := segPool.free
+	if s == nil {
+		slab := make([]seg, 128)
+		for i := 1; i < len(slab)-1; i++ {
+			slab[i].next = &slab[i+1]
+		}
+		segPool.free = &slab[1]
+		s = &slab[0]
+	} else {
+		segPool.free = s.next
+	}
+	segPool.mu.Unlock()
+	s.next = nil
+	return s
+}
+
+func putSeg(s *seg) {
+	s.releaseBlock()
+	s.segData = segData{}
+	segPool.mu.Lock()
+	s.next = segPool.free
+	segPool.free = s
+	segPool.mu.Unlock()
+}
+
+// blockSize rounds a wanted capacity to what cmem will really hand out, so the
+// segment can use all of it: a power of two up to 1 MiB, whole pages above.
+func blockSize(c int) int {
+	if c < minSeg {
+		c = minSeg
+	}
+	if c <= 1<<20 {
+		p := minSeg
+		for p < c {
+			p <<= 1
+		}
+		return p
+	}
+	const page = 4096
+	if c > maxLen-page {
+		return -1
+	}
+	return (c + page - 1) &^ (page - 1)
+}
+
+// newSeg returns an empty segment with a block of at least c bytes, or nil if
+// memory is refused.
+func newSeg(c int) *seg {
+	size := blockSize(c)
+	if size < 0 {
+		return nil
+	}
+	p := cmem.Alloc(size)
+	if p == nil {
+		return nil
+	}
+	s := getSeg()
+	s.segData = segData{base: p, cap: size, flags: segOwned}
+	return s
+}
+
+func (s *seg) releaseBlock() {
+	if s.flags&segOwned != 0 && s.base != nil {
+		cmem.Free(s.base, s.cap)
+	}
+	// Reference and file segments will run their cleanup here.
+	s.base = nil
+}
+
+// nextSegSize is the capacity for a new segment after tail (may be nil) that
+// must hold need bytes.
+func nextSegSize(tail *seg, need int) int {
+	c := minSeg
+	if tail != nil && tail.cap > 0 {
+		c = tail.cap * 2
+		if c > growCap {
+			c = growCap
+		}
+	}
+	if need > c {
+		c = need
+	}
+	return c
+}
+
+// bufHook is told about every change of a buffer's length; the bufferevent
+// uses it on its input (resume reading below the high watermark) and output
+// (start writing). evbuffer_add_cb callbacks will hang off the same point.
+type bufHook interface {
+	bufChanged(b *Buffer, added, drained int)
+}
+
+// cBuf mirrors struct evbuffer in capi/gev_internal.h.
+type cBuf struct {
+	magic    uint32
+	idx      uint32
+	gen      uint64
+	totalLen uintptr
+}
+
+const (
+	bufLive = 0x62756666
+	bufDead = 0xdeadb0ff
+
+	sizeofCBuf = int(unsafe.Sizeof(cBuf{}))
+)
+
+// Buffer is the Go side of one struct evbuffer.
+type Buffer struct {
+	h          *cBuf // C handle; h.totalLen is the one copy of the length
+	gen        uint64
+	head, tail *seg
+	hook       bufHook
+	owned      bool // belongs to a bufferevent: evbuffer_free is refused
+	readHint   int  // adaptive read size, see ReadFrom
+
+	// Reserved for the rest of the evbuffer API: callbacks (evbuffer_add_cb),
+	// freezing of either end (evbuffer_freeze), and the last segment with data
+	// (reserve/commit and prepend work from it).
+	freezeStart, freezeEnd bool
+}
+
+var buffers table[Buffer]
+
+// NewBuffer allocates an empty buffer and its C handle; nil if memory or
+// table space is refused.
+func NewBuffer() *Buffer {
+	hp := allocHandle(sizeofCBuf)
+	if hp == nil {
+		return nil
+	}
+	b := &Buffer{h: (*cBuf)(hp), gen: nextGen(), readHint: readMin}
+	idx, ok := buffers.put(b)
+	if !ok {
+		freeHandle(hp, sizeofCBuf)
+		return nil
+	}
+	b.h.idx = idx
+	b.h.gen = b.gen
+	b.h.totalLen = 0
+	b.h.magic = bufLive
+	return b
+}
+
+// Handle is the struct evbuffer * given to C.
+func (b *Buffer) Handle() unsafe.Pointer { return unsafe.Pointer(b.h) }
+
+// Len is the number of bytes in the buffer.
+func (b *Buffer) Len() int { return int(b.h.totalLen) }
+
+// Free releases the segments, the table slot and the handle (marked dead).
+func (b *Buffer) Free() {
+	for s := b.head; s != nil; {
+		next := s.next
+		putSeg(s)
+		s = next
+	}
+	b.head, b.tail = nil, nil
+	b.hook = nil
+	h := b.h
+	h.magic = bufDead
+	h.totalLen = 0
+	buffers.release(h.idx)
+	b.gen = 0
+	freeHandle(unsafe.Pointer(h), sizeofCBuf)
+	b.h = &deadHandle
+}
+
+// deadHandle stands in for the C handle of a freed Buffer so that a stale Go
+// reference reads an empty, dead buffer rather than freed memory.
+var deadHandle = cBuf{magic: bufDead}
+
+func (b *Buffer) changed(added, drained int) {
+	if b.hook != nil {
+		b.hook.bufChanged(b, added, drained)
+	}
+}
+
+func bytesAt(p unsafe.Pointer, n int) []byte { return unsafe.Slice((*byte)(p), n) }
+
+// Add appends n bytes at p. 0, or -1 when n would make the length overflow
+// EV_SSIZE_MAX or memory is refused (the buffer is then unchanged).
+func (b *Buffer) Add(p unsafe.Pointer, n int) int {
+	if n == 0 {
+		return 0
+	}
+	if n < 0 || n > maxLen-b.Len() || b.freezeEnd {
+		return -1
+	}
+	t := b.tail
+	if t != nil {
+		if t.n == 0 {
+			t.off = 0
+		}
+		sp := t.space()
+		if sp >= n {
+			copy(bytesAt(unsafe.Add(t.base, t.off+t.n), n), bytesAt(p, n))
+			t.n += n
+			b.h.totalLen += uintptr(n)
+			b.changed(n, 0)
+			return 0
+		}
+		if t.flags&(segImmutable|segPinned) == 0 && t.cap-t.n >= n && t.n <= 2048 && t.n < t.cap/2 {
+			// Moving a few bytes to the front of the block beats a new
+			// segment (the pattern of a partly drained small message).
+			copy(bytesAt(t.base, t.n), bytesAt(t.data(), t.n))
+			t.off = 0
+			copy(bytesAt(unsafe.Add(t.base, t.n), n), bytesAt(p, n))
+			t.n += n
+			b.h.totalLen += uintptr(n)
+			b.changed(n, 0)
+			return 0
+		}
+		// Fill the tail, put the rest in a new segment (allocated first, so
+		// that a refusal leaves the buffer unchanged).
+		s := newSeg(nextSegSize(t, n-sp))
+		if s == nil {
+			return -1
+		}
+		if sp > 0 {
+			copy(bytesAt(unsafe.Add(t.base, t.off+t.n), sp), bytesAt(p, sp))
+			t.n += sp
+		}
+		copy(bytesAt(s.base, n-sp), bytesAt(unsafe.Add(p, sp), n-sp))
+		s.n = n - sp
+		b.link(s)
+	} else {
+		s := newSeg(nextSegSize(nil, n))
+		if s == nil {
+			return -1
+		}
+		copy(bytesAt(s.base, n), bytesAt(p, n))
+		s.n = n
+		b.link(s)
+	}
+	b.h.totalLen += uintptr(n)
+	b.changed(n, 0)
+	return 0
+}
+
+// AddBytes is Add for Go data (tests, internal users).
+func (b *Buffer) AddBytes(d []byte) int {
+	if len(d) == 0 {
+		return 0
+	}
+	return b.Add(unsafe.Pointer(&d[0]), len(d))
+}
+
+// link appends s at the end of the chain. If the tail is an empty segment it
+// would stop being last, so its block is dropped (keeping the invariant).
+func (b *Buffer) link(s *seg) {
+	if b.tail == nil {
+		b.head, b.tail = s, s
+		return
+	}
+	if t := b.tail; t.n == 0 {
+		// Take over s's block in the old tail node (O(1), no predecessor).
+		t.releaseBlock()
+		t.segData = s.segData
+		s.segData = segData{}
+		putSeg(s)
+		return
+	}
+	b.tail.next = s
+	b.tail = s
+}
+
+// consume removes n <= Len() bytes from the front, freeing emptied segments;
+// a drained last segment of at most keepMax bytes stays as the empty tail.
+func (b *Buffer) consume(n int) {
+	for n > 0 {
+		s := b.head
+		if s.n > n {
+			s.off += n
+			s.n -= n
+			break
+		}
+		n -= s.n
+		if s == b.tail {
+			if s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil {
+				s.off, s.n = 0, 0
+			} else {
+				putSeg(s)
+				b.head, b.tail = nil, nil
+			}
+			break
+		}
+		b.head = s.next
+		putSeg(s)
+	}
+	// An empty tail reached as head while n == 0 stays; nothing else is empty.
+}
+
+// Drain removes up to n bytes from the front. 0, or -1 if frozen.
+func (b *Buffer) Drain(n int) int {
+	if b.freezeStart {
+		return -1
+	}
+	l := b.Len()
+	if n <= 0 || l == 0 {
+		return 0
+	}
+	if n > l {
+		n = l
+	}
+	b.consume(n)
+	b.h.totalLen -= uintptr(n)
+	b.changed(0, n)
+	return 0
+}
+
+// Copyout copies up to n bytes from the front to p without removing them and
+// returns the count.
+func (b *Buffer) Copyout(p unsafe.Pointer, n int) int {
+	if n > b.Len() {
+		n = b.Len()
+	}
+	done := 0
+	for s := b.head; done < n && s != nil; s = s.next {
+		k := s.n
+		if k > n-done {
+			k = n - done
+		}
+		copy(bytesAt(unsafe.Add(p, done), k), bytesAt(s.data(), k))
+		done += k
+	}
+	return done
+}
+
+// Remove moves up to n bytes from the front to p; the count, or -1 if frozen.
+func (b *Buffer) Remove(p unsafe.Pointer, n int) int {
+	if b.freezeStart {
+		return -1
+	}
+	if n <= 0 {
+		return 0
+	}
+	k := b.Copyout(p, n)
+	if k > 0 {
+		b.consume(k)
+		b.h.totalLen -= uintptr(k)
+		b.changed(0, k)
+	}
+	return k
+}
+
+// AddBuffer moves all of src's bytes to the end of b without copying them: the
+// segments change hands. 0, or -1 on overflow or frozen ends.
+func (b *Buffer) AddBuffer(src *Buffer) int {
+	if src == b {
+		return 0
+	}
+	n := src.Len()
+	if n == 0 {
+		return 0
+	}
+	if n > maxLen-b.Len() || b.freezeEnd || src.freezeStart {
+		return -1
+	}
+	var spare *seg // b's empty tail: src gets its block, so both keep one
+	if t := b.tail; t != nil && t.n == 0 {
+		// The empty tail node stays in b's chain but takes over src's first
+		// segment; src's first node gets the empty block in exchange.
+		h := src.head
+		t.segData, h.segData = h.segData, t.segData
+		t.next = h.next
+		if src.tail == h {
+			b.tail = t
+		} else {
+			b.tail = src.tail
+		}
+		h.next = nil
+		spare = h
+	} else {
+		if b.tail == nil {
+			b.head = src.head
+		} else {
+			b.tail.next = src.head
+		}
+		b.tail = src.tail
+	}
+	src.head, src.tail = spare, spare
+	src.h.totalLen = 0
+	b.h.totalLen += uintptr(n)
+	src.changed(0, n)
+	b.changed(n, 0)
+	return 0
+}
+
+// Pullup makes the first size bytes contiguous (all of them for size < 0) and
+// returns their address, valid until the next change of the buffer; nil when
+// size is 0 or more than the length, or memory is refused.
+func (b *Buffer) Pullup(size int) unsafe.Pointer {
+	l := b.Len()
+	if size < 0 {
+		size = l
+	}
+	if size == 0 || size > l {
+		return nil
+	}
+	h := b.head
+	if h.n >= size {
+		return h.data()
+	}
+	if b.freezeStart {
+		return nil
+	}
+	if h.flags&(segImmutable|segPinned) == 0 && h.cap >= size {
+		// Gather into the first block: slide its bytes to the front if the
+		// rest would not fit behind them, then append from the next ones.
+		if h.off+size > h.cap {
+			copy(bytesAt(h.base, h.n), bytesAt(h.data(), h.n))
+			h.off = 0
+		}
+		need := size - h.n
+		dst := unsafe.Add(h.base, h.off+h.n)
+		b.moveFront(h.next, dst, need)
+		h.n += need
+		return h.data()
+	}
+	s := newSeg(size)
+	if s == nil {
+		return nil
+	}
+	b.moveFront(b.head, s.base, size)
+	s.n = size
+	// s goes in front of whatever is left.
+	s.next = b.head
+	b.head = s
+	if b.tail == nil {
+		b.tail = s
+	}
+	return s.data()
+}
+
+// moveFront copies n bytes from the segments starting at from to dst and
+// removes them from those segments, unlinking the ones it empties (the total
+// length is unchanged: the caller puts the bytes back in front).
+func (b *Buffer) moveFront(from *seg, dst unsafe.Pointer, n int) {
+	// prev is the node before from (nil when from is the head).
+	var prev *seg
+	if from != b.head {
+		for prev = b.head; prev.next != from; prev = prev.next {
+		}
+	}
+	s := from
+	for n > 0 {
+		k := s.n
+		if k > n {
+			k = n
+		}
+		copy(bytesAt(dst, k), bytesAt(s.data(), k))
+		dst = unsafe.Add(dst, k)
+		n -= k
+		s.off += k
+		s.n -= k
+		if s.n > 0 {
+			break
+		}
+		next := s.next
+		if s == b.tail {
+			// Emptied the last segment: keep it if small, as consume does.
+			if s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil {
+				s.off = 0
+				break
+			}
+			b.tail = prev
+		}
+		if prev == nil {
+			b.head = next
+		} else {
+			prev.next = next
+		}
+		putSeg(s)
+		s = next
+	}
+}

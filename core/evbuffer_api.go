@@ -1,0 +1,164 @@
+package core
+
+import (
+	"math"
+	"unsafe"
+
+	"goevent/internal/svc"
+)
+
+// The C-facing evbuffer functions: they take the struct evbuffer * a program
+// passed, check it, and return libevent's failure value (after a log line)
+// when it is not a live buffer.
+
+// bufFromC returns the Buffer behind a C handle, or nil after logging why.
+func bufFromC(h unsafe.Pointer, fn string) *Buffer {
+	if h == nil {
+		svc.Warnf("%s: NULL evbuffer", fn)
+		return nil
+	}
+	c := (*cBuf)(h)
+	switch c.magic {
+	case bufLive:
+	case bufDead:
+		svc.Warnf("%s: evbuffer %p used after evbuffer_free", fn, h)
+		return nil
+	default:
+		svc.Warnf("%s: %p is not an evbuffer (bad magic 0x%x)", fn, h, c.magic)
+		return nil
+	}
+	b := buffers.get(c.idx)
+	if b == nil || b.gen != c.gen || b.h != c {
+		svc.Warnf("%s: stale evbuffer handle %p", fn, h)
+		return nil
+	}
+	return b
+}
+
+// clampSize converts a C size_t to a Go length; sizes above EV_SSIZE_MAX become
+// -1 so that the callee refuses them.
+func clampSize(n uint64) int {
+	if n > math.MaxInt64 {
+		return -1
+	}
+	return int(n)
+}
+
+// EvbufferNew is evbuffer_new.
+func EvbufferNew() unsafe.Pointer {
+	b := NewBuffer()
+	if b == nil {
+		svc.Warnf("evbuffer_new: out of memory")
+		return nil
+	}
+	return b.Handle()
+}
+
+// EvbufferFree is evbuffer_free.
+func EvbufferFree(h unsafe.Pointer) {
+	if h != nil && (*cBuf)(h).magic == bufDead {
+		svc.Warnf("evbuffer_free: double free of evbuffer %p", h)
+		return
+	}
+	b := bufFromC(h, "evbuffer_free")
+	if b == nil {
+		return
+	}
+	if b.owned {
+		svc.Warnf("evbuffer_free: evbuffer %p belongs to a bufferevent; not freed", h)
+		return
+	}
+	b.Free()
+}
+
+// EvbufferAdd is evbuffer_add.
+func EvbufferAdd(h, data unsafe.Pointer, n uint64) int {
+	b := bufFromC(h, "evbuffer_add")
+	if b == nil {
+		return -1
+	}
+	if n == 0 {
+		return 0
+	}
+	if data == nil {
+		svc.Warnf("evbuffer_add: NULL data with length %d", n)
+		return -1
+	}
+	return b.Add(data, clampSize(n))
+}
+
+// EvbufferAddBuffer is evbuffer_add_buffer(dst, src).
+func EvbufferAddBuffer(dst, src unsafe.Pointer) int {
+	d := bufFromC(dst, "evbuffer_add_buffer")
+	if d == nil {
+		return -1
+	}
+	s := bufFromC(src, "evbuffer_add_buffer")
+	if s == nil {
+		return -1
+	}
+	return d.AddBuffer(s)
+}
+
+// EvbufferDrain is evbuffer_drain.
+func EvbufferDrain(h unsafe.Pointer, n uint64) int {
+	b := bufFromC(h, "evbuffer_drain")
+	if b == nil {
+		return -1
+	}
+	k := clampSize(n)
+	if k < 0 {
+		k = math.MaxInt64
+	}
+	return b.Drain(k)
+}
+
+// EvbufferRemove is evbuffer_remove: the count copied (as an int, like
+// libevent's prototype) or -1.
+func EvbufferRemove(h, data unsafe.Pointer, n uint64) int {
+	b := bufFromC(h, "evbuffer_remove")
+	if b == nil {
+		return -1
+	}
+	k := clampSize(n)
+	if k < 0 {
+		k = math.MaxInt64
+	}
+	if k > b.Len() {
+		k = b.Len()
+	}
+	if k > 0 && data == nil {
+		svc.Warnf("evbuffer_remove: NULL destination")
+		return -1
+	}
+	return b.Remove(data, k)
+}
+
+// EvbufferCopyout is evbuffer_copyout: the count copied or -1.
+func EvbufferCopyout(h, data unsafe.Pointer, n uint64) int64 {
+	b := bufFromC(h, "evbuffer_copyout")
+	if b == nil {
+		return -1
+	}
+	k := clampSize(n)
+	if k < 0 {
+		k = math.MaxInt64
+	}
+	if k > b.Len() {
+		k = b.Len()
+	}
+	if k > 0 && data == nil {
+		svc.Warnf("evbuffer_copyout: NULL destination")
+		return -1
+	}
+	return int64(b.Copyout(data, k))
+}
+
+// EvbufferPullup is evbuffer_pullup.
+func EvbufferPullup(h unsafe.Pointer, size int64) unsafe.Pointer {
+	b := bufFromC(h, "evbuffer_pullup")
+	if b == nil {
+		return nil
+	}
+	return b.Pullup(int(size))
+}

@@ -1,0 +1,460 @@
+package core
+
+import (
+	"bytes"
+	"math"
+	"math/rand"
+	"testing"
+	"unsafe"
+)
+
+// check verifies the chain invariants of b (see evbuffer.go) and that its
+// contents equal want (nil: contents not checked).
+func check(t testing.TB, b *Buffer, want []byte) {
+	t.Helper()
+	if b.h.magic != bufLive {
+		t.Fatalf("handle magic 0x%x", b.h.magic)
+	}
+	if (b.head == nil) != (b.tail == nil) {
+		t.Fatalf("head %p tail %p", b.head, b.tail)
+	}
+	sum := 0
+	for s := b.head; s != nil; s = s.next {
+		if s.off < 0 || s.n < 0 || s.off+s.n > s.cap {
+			t.Fatalf("segment off %d n %d cap %d", s.off, s.n, s.cap)
+		}
+		if s.base == nil {
+			t.Fatalf("segment without block")
+		}
+		if s.n == 0 && s != b.tail {
+			t.Fatalf("empty segment in the middle of the chain")
+		}
+		if s.next == nil && s != b.tail {
+			t.Fatalf("tail pointer does not point at the last segment")
+		}
+		sum += s.n
+	}
+	if sum != int(b.h.totalLen) {
+		t.Fatalf("segments hold %d bytes, total_len %d", sum, b.h.totalLen)
+	}
+	if want != nil {
+		if sum != len(want) {
+			t.Fatalf("length %d, model %d", sum, len(want))
+		}
+		got := make([]byte, 0, sum)
+		for s := b.head; s != nil; s = s.next {
+			got = append(got, bytesAt(s.data(), s.n)...)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("contents differ from the model (len %d)", sum)
+		}
+	}
+}
+
+func mustNew(t testing.TB) *Buffer {
+	b := NewBuffer()
+	if b == nil {
+		t.Fatal("NewBuffer failed")
+	}
+	return b
+}
+
+func pattern(n int, seed byte) []byte {
+	d := make([]byte, n)
+	for i := range d {
+		d[i] = byte(i) ^ seed
+	}
+	return d
+}
+
+func TestEvbufferEdges(t *testing.T) {
+	b := mustNew(t)
+	defer b.Free()
+	var x [16]byte
+	tests := []struct {
+		name string
+		got  any
+		want any
+	}{
+		{"pullup empty -1", b.Pullup(-1), unsafe.Pointer(nil)},
+		{"pullup empty 0", b.Pullup(0), unsafe.Pointer(nil)},
+		{"drain empty", b.Drain(5), 0},
+		{"remove empty", b.Remove(unsafe.Pointer(&x[0]), 10), 0},
+		{"copyout empty", b.Copyout(unsafe.Pointer(&x[0]), 10), 0},
+		{"add 0 nil", b.Add(nil, 0), 0},
+		{"add negative", b.Add(unsafe.Pointer(&x[0]), -1), -1},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %v want %v", tc.name, tc.got, tc.want)
+		}
+	}
+	b.AddBytes([]byte("hello"))
+	if p := b.Pullup(0); p != nil {
+		t.Errorf("pullup 0 on non-empty: %p", p)
+	}
+	if p := b.Pullup(6); p != nil {
+		t.Errorf("pullup past the length: %p", p)
+	}
+	if p := b.Pullup(-2); p == nil || string(bytesAt(p, 5)) != "hello" {
+		t.Errorf("pullup -2 (whole buffer) failed")
+	}
+	if r := b.AddBuffer(b); r != 0 || b.Len() != 5 {
+		t.Errorf("add_buffer to itself: %d len %d", r, b.Len())
+	}
+	e := mustNew(t)
+	if r := b.AddBuffer(e); r != 0 || b.Len() != 5 {
+		t.Errorf("add_buffer of empty: %d", r)
+	}
+	e.Free()
+	if r := b.Drain(100); r != 0 || b.Len() != 0 {
+		t.Errorf("drain past the end: %d len %d", r, b.Len())
+	}
+	check(t, b, []byte{})
+}
+
+func TestEvbufferOverflowRefused(t *testing.T) {
+	b := mustNew(t)
+	defer b.Free()
+	b.AddBytes([]byte("abc"))
+	var x byte
+	// The data pointer is never touched: the length check comes first.
+	for _, n := range []uint64{math.MaxUint64, math.MaxUint64 - 1, math.MaxInt64, math.MaxInt64 - 2} {
+		if r := EvbufferAdd(b.Handle(), unsafe.Pointer(&x), n); r != -1 {
+			t.Errorf("add %d: got %d, want -1", n, r)
+		}
+	}
+	check(t, b, []byte("abc"))
+	if r := b.Add(unsafe.Pointer(&x), maxLen); r != -1 {
+		t.Errorf("add maxLen to non-empty: %d", r)
+	}
+	// A Len() near the limit (faked in the handle) makes add_buffer refuse too.
+	d := mustNew(t)
+	defer d.Free()
+	d.AddBytes([]byte("x"))
+	d.h.totalLen = maxLen
+	if r := d.AddBuffer(b); r != -1 {
+		t.Errorf("add_buffer overflow: %d", r)
+	}
+	d.h.totalLen = 1
+	check(t, b, []byte("abc"))
+}
+
+func TestEvbufferHandleChecks(t *testing.T) {
+	h := EvbufferNew()
+	if h == nil {
+		t.Fatal("EvbufferNew")
+	}
+	data := []byte("0123456789")
+	if EvbufferAdd(h, unsafe.Pointer(&data[0]), 10) != 0 || (*cBuf)(h).totalLen != 10 {
+		t.Fatal("add through the handle")
+	}
+	var out [4]byte
+	if n := EvbufferRemove(h, unsafe.Pointer(&out[0]), 4); n != 4 || string(out[:]) != "0123" {
+		t.Fatalf("remove %d %q", n, out)
+	}
+	if n := EvbufferCopyout(h, unsafe.Pointer(&out[0]), 4); n != 4 || string(out[:]) != "4567" {
+		t.Fatalf("copyout %d %q", n, out)
+	}
+	if p := EvbufferPullup(h, -1); p == nil || string(bytesAt(p, 6)) != "456789" {
+		t.Fatal("pullup")
+	}
+	if EvbufferDrain(h, math.MaxUint64) != 0 || (*cBuf)(h).totalLen != 0 {
+		t.Fatal("drain all")
+	}
+	EvbufferFree(h)
+	if (*cBuf)(h).magic != bufDead {
+		t.Fatal("handle not marked dead")
+	}
+	// Use after free and double free are refused (and logged).
+	if EvbufferAdd(h, unsafe.Pointer(&data[0]), 1) != -1 || EvbufferDrain(h, 1) != -1 ||
+		EvbufferRemove(h, unsafe.Pointer(&out[0]), 1) != -1 || EvbufferCopyout(h, unsafe.Pointer(&out[0]), 1) != -1 ||
+		EvbufferPullup(h, -1) != nil || EvbufferAddBuffer(h, h) != -1 {
+		t.Fatal("use after free accepted")
+	}
+	EvbufferFree(h)
+	if EvbufferAdd(nil, unsafe.Pointer(&data[0]), 1) != -1 {
+		t.Fatal("NULL accepted")
+	}
+	var fake cBuf
+	if EvbufferDrain(unsafe.Pointer(&fake), 1) != -1 {
+		t.Fatal("bad magic accepted")
+	}
+	// A live-looking handle whose generation is stale.
+	h2 := EvbufferNew()
+	defer EvbufferFree(h2)
+	stale := *(*cBuf)(h2)
+	stale.gen++
+	if EvbufferDrain(unsafe.Pointer(&stale), 1) != -1 {
+		t.Fatal("stale generation accepted")
+	}
+}
+
+// model applies one random operation to b and to the []byte model m, checks
+// the results and the invariants, and returns the new model.
+type opRunner struct {
+	t       testing.TB
+	bufs    [2]*Buffer
+	models  [2][]byte
+	scratch []byte
+	seq     byte
+}
+
+func (r *opRunner) step(op, which byte, size int) {
+	t := r.t
+	b, m := r.bufs[which&1], r.models[which&1]
+	op %= 7
+	if op <= 1 && len(m) > 512<<10 {
+		op = 2 // keep the model small enough to compare after every op
+		size *= 8
+	}
+	switch op {
+	case 0, 1: // add (twice as likely)
+		r.seq++
+		d := pattern(size, r.seq)
+		if b.AddBytes(d) != 0 {
+			t.Fatalf("add %d failed", size)
+		}
+		m = append(m, d...)
+	case 2: // drain
+		if b.Drain(size) != 0 {
+			t.Fatal("drain failed")
+		}
+		m = m[min(size, len(m)):]
+	case 3: // remove
+		if cap(r.scratch) < size+1 {
+			r.scratch = make([]byte, size+1)
+		}
+		buf := r.scratch[:size+1]
+		got := b.Remove(unsafe.Pointer(&buf[0]), size)
+		want := min(size, len(m))
+		if got != want || !bytes.Equal(buf[:got], m[:want]) {
+			t.Fatalf("remove %d: got %d want %d", size, got, want)
+		}
+		m = m[want:]
+	case 4: // copyout
+		if cap(r.scratch) < size+1 {
+			r.scratch = make([]byte, size+1)
+		}
+		buf := r.scratch[:size+1]
+		got := b.Copyout(unsafe.Pointer(&buf[0]), size)
+		want := min(size, len(m))
+		if got != want || !bytes.Equal(buf[:got], m[:want]) {
+			t.Fatalf("copyout %d: got %d want %d", size, got, want)
+		}
+	case 5: // pullup
+		sz := size
+		if which&2 != 0 {
+			sz = -1
+		}
+		p := b.Pullup(sz)
+		want := sz
+		if sz < 0 {
+			want = len(m)
+		}
+		if want == 0 || want > len(m) {
+			if p != nil {
+				t.Fatalf("pullup %d of %d: non-nil", sz, len(m))
+			}
+		} else if p == nil || !bytes.Equal(bytesAt(p, want), m[:want]) {
+			t.Fatalf("pullup %d of %d: wrong bytes", sz, len(m))
+		}
+	case 6: // add_buffer, in either direction
+		o := which&1 ^ 1
+		if b.AddBuffer(r.bufs[o]) != 0 {
+			t.Fatal("add_buffer failed")
+		}
+		m = append(m, r.models[o]...)
+		r.models[o] = r.models[o][:0:0]
+		check(t, r.bufs[o], r.models[o])
+	}
+	r.models[which&1] = m
+	check(t, b, m)
+}
+
+func newRunner(t testing.TB) *opRunner {
+	return &opRunner{t: t, bufs: [2]*Buffer{mustNew(t), mustNew(t)}}
+}
+
+func (r *opRunner) free() { r.bufs[0].Free(); r.bufs[1].Free() }
+
+// opSize draws sizes around the interesting boundaries (segment classes,
+// keepMax, growCap).
+func opSize(rng *rand.Rand) int {
+	switch rng.Intn(6) {
+	case 0:
+		return rng.Intn(8)
+	case 1:
+		return rng.Intn(600)
+	case 2:
+		return 4096 + rng.Intn(64) - 32
+	case 3:
+		return rng.Intn(20000)
+	case 4:
+		return 16384 + rng.Intn(3)
+	default:
+		return rng.Intn(70000)
+	}
+}
+
+func TestEvbufferRandomAgainstModel(t *testing.T) {
+	seeds := []int64{1, 2, 3, 42, 1234}
+	ops := 4000
+	if testing.Short() {
+		ops = 500
+	}
+	for _, seed := range seeds {
+		rng := rand.New(rand.NewSource(seed))
+		r := newRunner(t)
+		for i := 0; i < ops; i++ {
+			r.step(byte(rng.Intn(7)), byte(rng.Intn(4)), opSize(rng))
+		}
+		r.free()
+	}
+}
+
+// FuzzEvbufferOps drives random operation sequences against the model: each
+// 3 input bytes are one op (kind+buffer, then a 16-bit size).
+func FuzzEvbufferOps(f *testing.F) {
+	f.Add([]byte{0, 10, 0, 2, 5, 0, 5, 0, 0})
+	f.Add([]byte{0, 0xff, 0xff, 6, 0xff, 0x10, 1, 0x00, 0x10, 5, 0x10, 0x20, 2, 0x00, 0x01})
+	f.Add([]byte{1, 0x00, 0x10, 0, 0x00, 0x10, 0x0e, 0, 0, 5, 0x00, 0x18, 3, 0x00, 0x08, 4, 0x30, 0x00})
+	f.Fuzz(func(t *testing.T, prog []byte) {
+		if len(prog) > 3*512 {
+			prog = prog[:3*512]
+		}
+		r := newRunner(t)
+		defer r.free()
+		for i := 0; i+3 <= len(prog); i += 3 {
+			op := prog[i]
+			r.step(op&7, op>>3, int(prog[i+1])<<8|int(prog[i+2]))
+		}
+	})
+}
+
+// TestEvbufferSegmentReuse checks that a fill/drain cycle keeps one block and
+// that add_buffer hands blocks back and forth instead of allocating.
+func TestEvbufferSegmentReuse(t *testing.T) {
+	b, c := mustNew(t), mustNew(t)
+	defer b.Free()
+	defer c.Free()
+	msg := pattern(64, 1)
+	b.AddBytes(msg)
+	first := b.head.base
+	for i := 0; i < 100; i++ {
+		b.AddBytes(msg)
+		b.Drain(b.Len())
+	}
+	if b.head == nil || b.head.base != first || b.head != b.tail {
+		t.Fatal("drained buffer did not keep its block")
+	}
+	c.AddBytes(msg)
+	c.Drain(64) // c has an empty tail now
+	b.AddBytes(msg)
+	c.AddBuffer(b)
+	check(t, c, msg)
+	check(t, b, []byte{})
+	if b.head == nil {
+		t.Fatal("source of add_buffer lost its spare block")
+	}
+}
+
+func TestEvbufferLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large")
+	}
+	b := mustNew(t)
+	defer b.Free()
+	const mib = 1 << 20
+	chunk := pattern(mib, 7)
+	total := 256 // MiB
+	for i := 0; i < total; i++ {
+		chunk[0] = byte(i)
+		if b.AddBytes(chunk) != 0 {
+			t.Fatalf("add chunk %d", i)
+		}
+	}
+	check(t, b, nil)
+	if b.Len() != total*mib {
+		t.Fatalf("len %d", b.Len())
+	}
+	out := make([]byte, mib)
+	for i := 0; i < total; i++ {
+		if n := b.Remove(unsafe.Pointer(&out[0]), mib); n != mib || out[0] != byte(i) || !bytes.Equal(out[1:], chunk[1:]) {
+			t.Fatalf("remove chunk %d: %d", i, n)
+		}
+	}
+	check(t, b, []byte{})
+
+	// One-byte adds: coalesced into few segments.
+	const n = 4 << 20
+	one := []byte{0}
+	for i := 0; i < n; i++ {
+		one[0] = byte(i)
+		b.AddBytes(one)
+	}
+	check(t, b, nil)
+	segs := 0
+	for s := b.head; s != nil; s = s.next {
+		segs++
+	}
+	if max := n/growCap + 16; segs > max {
+		t.Fatalf("%d segments for %d one-byte adds (max %d)", segs, n, max)
+	}
+	p := b.Pullup(-1)
+	if p == nil {
+		t.Fatal("pullup of 4 MiB")
+	}
+	all := bytesAt(p, n)
+	for i := range all {
+		if all[i] != byte(i) {
+			t.Fatalf("byte %d = %d", i, all[i])
+		}
+	}
+	check(t, b, nil)
+	if b.head != b.tail && b.head.next.n != 0 {
+		t.Fatal("pullup(-1) left more than one data segment")
+	}
+}
+
+func BenchmarkEvbufferAddDrain64(b *testing.B) {
+	buf := NewBuffer()
+	defer buf.Free()
+	msg := pattern(64, 3)
+	b.ReportAllocs()
+	b.SetBytes(64)
+	for i := 0; i < b.N; i++ {
+		buf.Add(unsafe.Pointer(&msg[0]), 64)
+		buf.Drain(64)
+	}
+}
+
+func BenchmarkEvbufferAddBuffer(b *testing.B) {
+	src, dst := NewBuffer(), NewBuffer()
+	defer src.Free()
+	defer dst.Free()
+	msg := pattern(256, 3)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		src.Add(unsafe.Pointer(&msg[0]), len(msg))
+		dst.AddBuffer(src)
+		dst.Drain(dst.Len())
+	}
+}
+
+func BenchmarkEvbufferPullup(b *testing.B) {
+	buf := NewBuffer()
+	defer buf.Free()
+	msg := pattern(3000, 3)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		// 3 x 3000 bytes span segments; pullup joins them.
+		buf.Add(unsafe.Pointer(&msg[0]), len(msg))
+		buf.Add(unsafe.Pointer(&msg[0]), len(msg))
+		buf.Add(unsafe.Pointer(&msg[0]), len(msg))
+		if buf.Pullup(-1) == nil {
+			b.Fatal("pullup")
+		}
+		buf.Drain(buf.Len())
+	}
+}

@@ -1,0 +1,309 @@
+package reactor
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"goevent/internal/cmem"
+	"goevent/internal/svc"
+
+	"golang.org/x/sys/unix"
+)
+
+// Base is the Go side of one struct event_base.
+type Base struct {
+	c      *CBase
+	idx    uint32 // 1-based slot in the base table (= c.CoreIdx)
+	method int32
+	be     backend
+
+	fds    []fdEntry // indexed by fd
+	maxFd  int       // fds at or above are refused (process fd limit)
+	sigs   [nsig]*Event
+	heap   timerHeap
+	active []evQueue // per priority
+
+	nActive int // events on the active queues, internal ones included
+	nEvents int // list memberships (inserted, timeout, active) of non-internal events, as libevent's event_count
+
+	tvCache    Timeval // time cache; zero when empty
+	runningPri int     // priority being processed, -1 outside
+	cont       bool    // a higher-priority event was activated: rescan the queues
+
+	// Signal closure in progress: the callback loop of sigCur stops when
+	// sigAbort is set (event_del of it); libevent's ev_pncalls.
+	sigCur   *Event
+	sigAbort bool
+
+	sigWatch   *Event    // internal persistent read watcher of c.SigRfd (C memory); nil until needed
+	sigID      uintptr   // handler id of the watcher
+	onceID     uintptr   // handler id of loopexit one-shots
+	onces      []*Event  // pending loopexit one-shots (C memory)
+	drain      [256]byte // signal pipe read buffer
+	dead       bool
+}
+
+// nsig is the size of the per-signal table (glibc's NSIG).
+const nsig = 65
+
+// evQueue is the head of an intrusive doubly linked list through
+// ActiveNext/ActivePrev.
+type evQueue struct{ head, tail *Event }
+
+// The base table: slot i holds the base whose core_idx is i+1. Readers
+// (FromC, on every exported call) load an immutable snapshot without
+// locking; Adopt and Free copy it under tableMu.
+var (
+	tableMu sync.Mutex
+	table   atomic.Pointer[[]*Base]
+)
+
+// Adopt creates the Go side of the C base at cbase (a struct event_base*):
+// it makes the backend chosen by cbase.method, records the base's index in
+// cbase.core_idx, watches the signal pipe if the C layer already made one,
+// and inserts every event of the preload list (events added before the core
+// was loaded), keeping their absolute deadlines.
+func Adopt(cbase unsafe.Pointer) (*Base, error) {
+	if cbase == nil {
+		return nil, errors.New("event_base is NULL")
+	}
+	c := (*CBase)(cbase)
+	if c.Magic != BaseMagic {
+		return nil, fmt.Errorf("event_base %p is not a live base (magic %#x)", cbase, c.Magic)
+	}
+	if c.CoreIdx != 0 {
+		if b := FromC(cbase); b != nil {
+			return b, nil // already adopted
+		}
+	}
+	b := &Base{c: c, method: c.Method, runningPri: -1}
+	if b.method != MethodPoll && b.method != MethodEpoll {
+		return nil, fmt.Errorf("event_base %p: unknown method %d", cbase, c.Method)
+	}
+	be, err := newBackend(b.method, b)
+	if err != nil {
+		return nil, err
+	}
+	b.be = be
+	b.maxFd = fdLimit()
+	npri := int(c.NPriorities)
+	if npri < 1 {
+		npri = 1
+	}
+	b.active = make([]evQueue, npri)
+	b.heap.a = make([]*Event, 0, 64)
+	b.sigID = RegisterHandler(sigHandler{b})
+	b.onceID = RegisterHandler(onceHandler{b})
+
+	tableMu.Lock()
+	var old []*Base
+	if p := table.Load(); p != nil {
+		old = *p
+	}
+	slot := -1
+	for i, x := range old {
+		if x == nil {
+			slot = i
+			break
+		}
+	}
+	nt := make([]*Base, len(old), len(old)+1)
+	copy(nt, old)
+	if slot < 0 {
+		nt = append(nt, nil)
+		slot = len(nt) - 1
+	}
+	nt[slot] = b
+	b.idx = uint32(slot + 1)
+	c.CoreIdx = b.idx
+	table.Store(&nt)
+	tableMu.Unlock()
+
+	if c.SigRfd >= 0 {
+		if b.watchSignals() != 0 {
+			b.Free()
+			return nil, errors.New("cannot watch the signal pipe")
+		}
+	}
+	// Preloaded events: C set EVLIST_INSERTED and/or EVLIST_TIMEOUT and the
+	// absolute deadline; insert them for real.
+	ev := c.PreloadHead
+	c.PreloadHead, c.PreloadTail, c.NPreload = nil, nil, 0
+	nfail := 0
+	for ev != nil {
+		next := ev.ActiveNext
+		ev.ActiveNext, ev.ActivePrev = nil, nil
+		fl := ev.Flags
+		ev.Flags &^= EVLIST_INSERTED | EVLIST_TIMEOUT
+		ev.HeapIdx = -1
+		if fl&EVLIST_INSERTED != 0 {
+			if b.insertMapped(ev) != 0 {
+				nfail++
+			}
+		}
+		if fl&EVLIST_TIMEOUT != 0 {
+			b.insertTimeout(ev)
+		}
+		ev = next
+	}
+	if nfail > 0 {
+		svc.Warnf("event_base: %d event(s) added before the core was loaded could not be registered", nfail)
+	}
+	return b, nil
+}
+
+// fdLimit returns the process's fd limit, the bound of the fd table.
+func fdLimit() int {
+	var rl unix.Rlimit
+	if unix.Getrlimit(unix.RLIMIT_NOFILE, &rl) != nil {
+		return 1 << 20
+	}
+	m := rl.Max
+	if rl.Cur > m {
+		m = rl.Cur
+	}
+	if m > 1<<26 {
+		m = 1 << 26
+	}
+	return int(m)
+}
+
+// FromC returns the Go side of cbase, or nil if cbase is NULL, not a live
+// base, or not adopted.
+func FromC(cbase unsafe.Pointer) *Base {
+	if cbase == nil {
+		return nil
+	}
+	c := (*CBase)(cbase)
+	if c.Magic != BaseMagic {
+		return nil
+	}
+	i := c.CoreIdx
+	p := table.Load()
+	if i == 0 || p == nil || int(i) > len(*p) {
+		return nil
+	}
+	b := (*p)[i-1]
+	if b == nil || b.c != c {
+		return nil
+	}
+	return b
+}
+
+// C returns the struct event_base * of b.
+func (b *Base) C() unsafe.Pointer { return unsafe.Pointer(b.c) }
+
+// Method returns the backend's name ("epoll" or "poll").
+func (b *Base) Method() string { return b.be.name() }
+
+// Free releases the Go side of b: every event still pending or active is
+// deleted (as event_base_free does), the core's own events are freed, the
+// backend is closed and the table slot released. The C layer frees the
+// struct itself afterwards.
+func (b *Base) Free() {
+	if b.dead {
+		return
+	}
+	// Delete everything still in a list, user events included.
+	for fd := range b.fds {
+		for ev := b.fds[fd].head; ev != nil; ev = b.fds[fd].head {
+			b.del(ev)
+		}
+	}
+	for s := range b.sigs {
+		for ev := b.sigs[s]; ev != nil; ev = b.sigs[s] {
+			b.del(ev)
+		}
+	}
+	for ev := b.heap.top(); ev != nil; ev = b.heap.top() {
+		b.del(ev)
+	}
+	for i := range b.active {
+		for ev := b.active[i].head; ev != nil; ev = b.active[i].head {
+			b.del(ev)
+		}
+	}
+	for _, ev := range b.onces {
+		cmem.Free(unsafe.Pointer(ev), EventSize)
+	}
+	b.onces = nil
+	if b.sigWatch != nil {
+		cmem.Free(unsafe.Pointer(b.sigWatch), EventSize)
+		b.sigWatch = nil
+	}
+	UnregisterHandler(b.sigID)
+	UnregisterHandler(b.onceID)
+	b.be.close()
+	b.dead = true
+
+	tableMu.Lock()
+	if p := table.Load(); p != nil && int(b.idx) <= len(*p) && (*p)[b.idx-1] == b {
+		nt := make([]*Base, len(*p))
+		copy(nt, *p)
+		nt[b.idx-1] = nil
+		table.Store(&nt)
+	}
+	tableMu.Unlock()
+	if b.c.CoreIdx == b.idx {
+		b.c.CoreIdx = 0
+	}
+}
+
+// Reinit gives b a new backend instance (after fork: the parent's kernel
+// object is never touched) with every fd that has events registered again,
+// and re-watches the signal pipe, which the C layer recreated before calling.
+// It returns 0, or -1 with a logged warning.
+func (b *Base) Reinit() int {
+	if b.dead {
+		return -1
+	}
+	// The watcher's fd is the old pipe, already closed by C: take it out of
+	// the fd table without telling any backend.
+	hadWatch := b.sigWatch != nil && b.sigWatch.Flags&EVLIST_INSERTED != 0
+	if hadWatch {
+		w := b.sigWatch
+		b.ioUnlink(w)
+		w.Flags &^= EVLIST_INSERTED
+		if w.Flags&EVLIST_ACTIVE != 0 {
+			b.removeActive(w)
+		}
+	}
+	b.be.close()
+	be, err := newBackend(b.method, b)
+	if err != nil {
+		svc.Warnf("event_reinit: cannot make a new %s backend: %v", b.be.name(), err)
+		b.be = deadBackend{b.be.name()}
+		return -1
+	}
+	b.be = be
+	rc := 0
+	for fd := range b.fds {
+		e := &b.fds[fd]
+		if e.mask == 0 {
+			continue
+		}
+		if err := be.add(fd, e.mask); err != nil {
+			svc.Warnf("event_reinit: %v", err)
+			rc = -1
+		}
+	}
+	if b.c.SigRfd >= 0 && (hadWatch || b.hasSignalEvents()) {
+		if b.watchSignals() != 0 {
+			rc = -1
+		}
+	}
+	return rc
+}
+
+// deadBackend stands in after a failed reinit: every operation fails.
+type deadBackend struct{ n string }
+
+func (d deadBackend) name() string                 { return d.n }
+func (d deadBackend) add(int, int16) error         { return errors.New("no backend") }
+func (d deadBackend) mod(int, int16, int16) error  { return errors.New("no backend") }
+func (d deadBackend) del(int, int16) error         { return nil }
+func (d deadBackend) wait(int64) error             { return errors.New("no backend") }
+func (d deadBackend) close()                       {}

@@ -1,0 +1,67 @@
+package reactor
+
+/*
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+
+// One Go->C crossing per C callback.
+static void gev_call_event_cb(void *fn, int fd, short what, void *arg) {
+	((void (*)(int, short, void *))fn)(fd, what, arg);
+}
+
+// Go holds ev_callback and ev_arg as integers (ev_arg may be any value a
+// program casts to void *, and is never a Go pointer), so it calls through
+// this inlined integer form.
+static inline void gev_call_event_cb_u(uintptr_t fn, int fd, short what, uintptr_t arg) {
+	gev_call_event_cb((void *)fn, fd, what, (void *)arg);
+}
+
+// epoll_wait into buf (C memory, max struct epoll_event), then flatten the
+// result into out as (fd, events) int32 pairs so that Go never depends on the
+// architecture's packing of struct epoll_event. Returns n or -errno.
+static int gev_epoll_wait(int epfd, void *buf, int32_t *out, int max, int ms) {
+	struct epoll_event *evs = buf;
+	int n = epoll_wait(epfd, evs, max, ms);
+	if (n < 0)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		out[2 * i] = (int32_t)evs[i].data.fd;
+		out[2 * i + 1] = (int32_t)evs[i].events;
+	}
+	return n;
+}
+
+static int gev_poll(void *fds, unsigned long n, int ms) {
+	int r = poll((struct pollfd *)fds, (nfds_t)n, ms);
+	return r < 0 ? -errno : r;
+}
+
+static int gev_epoll_event_size(void) { return (int)sizeof(struct epoll_event); }
+static int gev_pollfd_size(void) { return (int)sizeof(struct pollfd); }
+*/
+import "C"
+
+import "unsafe"
+
+// callC runs a C event callback on the current (C) thread.
+func callC(fn unsafe.Pointer, fd int32, what int16, arg uintptr) {
+	C.gev_call_event_cb_u(C.uintptr_t(uintptr(fn)), C.int(fd), C.short(what), C.uintptr_t(arg))
+}
+
+// cEpollWait blocks in epoll_wait inside C. It returns the number of ready
+// fds or -errno.
+func cEpollWait(epfd int, buf, out unsafe.Pointer, max, ms int) int {
+	return int(C.gev_epoll_wait(C.int(epfd), buf, (*C.int32_t)(out), C.int(max), C.int(ms)))
+}
+
+// cPoll blocks in poll inside C. It returns the number of ready fds or -errno.
+func cPoll(fds unsafe.Pointer, n, ms int) int {
+	return int(C.gev_poll(fds, C.ulong(n), C.int(ms)))
+}
+
+var (
+	epollEventSize = int(C.gev_epoll_event_size())
+	pollfdSize     = int(C.gev_pollfd_size())
+)

@@ -1,0 +1,117 @@
+package reactor
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+// Test-only access to the reactor's internals.
+
+// TimerHeap exposes the timer heap to the randomized test.
+type TimerHeap struct{ h timerHeap }
+
+func (t *TimerHeap) Push(ev *Event)   { t.h.push(ev) }
+func (t *TimerHeap) Remove(ev *Event) { t.h.remove(ev) }
+func (t *TimerHeap) Top() *Event      { return t.h.top() }
+func (t *TimerHeap) Len() int         { return t.h.len() }
+func (t *TimerHeap) Check() error     { return checkHeap(&t.h) }
+
+func checkHeap(h *timerHeap) error {
+	for i, ev := range h.a {
+		if int(ev.HeapIdx) != i {
+			return fmt.Errorf("heap[%d] has HeapIdx %d", i, ev.HeapIdx)
+		}
+		if i > 0 && ev.Timeout.less(h.a[(i-1)/2].Timeout) {
+			return fmt.Errorf("heap order violated at %d", i)
+		}
+	}
+	return nil
+}
+
+// Counts returns the base's event and active counters.
+func (b *Base) Counts() (nEvents, nActive int) { return b.nEvents, b.nActive }
+
+// SigWatch returns the internal signal-pipe watcher, or nil.
+func (b *Base) SigWatch() *Event { return b.sigWatch }
+
+// FdMask returns the aggregate interest registered for fd.
+func (b *Base) FdMask(fd int) int16 {
+	if fd < 0 || fd >= len(b.fds) {
+		return 0
+	}
+	return b.fds[fd].mask
+}
+
+// CheckInvariants verifies every list, the heap and the counters of b.
+func (b *Base) CheckInvariants() error {
+	if err := checkHeap(&b.heap); err != nil {
+		return err
+	}
+	nEvents := 0
+	count := func(ev *Event) {
+		if ev.Flags&EVLIST_INTERNAL == 0 {
+			nEvents++
+		}
+	}
+	for _, ev := range b.heap.a {
+		if ev.Flags&EVLIST_TIMEOUT == 0 {
+			return fmt.Errorf("event %p in heap without EVLIST_TIMEOUT", unsafe.Pointer(ev))
+		}
+		count(ev)
+	}
+	nActive := 0
+	for pri := range b.active {
+		q := &b.active[pri]
+		var prev *Event
+		for ev := q.head; ev != nil; ev = ev.ActiveNext {
+			if ev.ActivePrev != prev {
+				return fmt.Errorf("active queue %d: bad prev link", pri)
+			}
+			if ev.Flags&EVLIST_ACTIVE == 0 || int(ev.Pri) != pri {
+				return fmt.Errorf("active queue %d: event flags %#x pri %d", pri, ev.Flags, ev.Pri)
+			}
+			nActive++
+			count(ev)
+			prev = ev
+		}
+		if q.tail != prev {
+			return fmt.Errorf("active queue %d: bad tail", pri)
+		}
+	}
+	if nActive != b.nActive {
+		return fmt.Errorf("nActive %d, counted %d", b.nActive, nActive)
+	}
+	for fd := range b.fds {
+		e := &b.fds[fd]
+		var x fdEntry
+		var prev *Event
+		for ev := e.head; ev != nil; ev = ev.IoNext {
+			if ev.IoPrev != prev {
+				return fmt.Errorf("fd %d: bad prev link", fd)
+			}
+			if int(ev.Fd) != fd || ev.Flags&EVLIST_INSERTED == 0 {
+				return fmt.Errorf("fd %d: event with fd %d flags %#x", fd, ev.Fd, ev.Flags)
+			}
+			x.count(ev.Events, 1)
+			count(ev)
+			prev = ev
+		}
+		if x.want() != e.want() || e.want() != e.mask {
+			return fmt.Errorf("fd %d: counted interest %#x, kept %#x, registered %#x", fd, x.want(), e.want(), e.mask)
+		}
+	}
+	for sig, h := range b.sigs {
+		var prev *Event
+		for ev := h; ev != nil; ev = ev.IoNext {
+			if ev.IoPrev != prev || int(ev.Fd) != sig || ev.Flags&EVLIST_INSERTED == 0 {
+				return fmt.Errorf("signal %d: bad list", sig)
+			}
+			count(ev)
+			prev = ev
+		}
+	}
+	if nEvents != b.nEvents {
+		return fmt.Errorf("nEvents %d, counted %d", b.nEvents, nEvents)
+	}
+	return nil
+}

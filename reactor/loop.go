@@ -1,0 +1,256 @@
+package reactor
+
+import (
+	"sync/atomic"
+	"unsafe"
+
+	"goevent/internal/cmem"
+	"goevent/internal/svc"
+)
+
+// The volatile fields of struct event_base are read and written atomically:
+// another thread (event_base_loopbreak) or a callback may change them.
+func loadInt32(p *int32) int32     { return atomic.LoadInt32(p) }
+func storeInt32(p *int32, v int32) { atomic.StoreInt32(p, v) }
+
+// Loop is event_base_loop. It returns 0 after loopexit/loopbreak or when an
+// EVLOOP_ONCE/EVLOOP_NONBLOCK pass is complete, 1 when no events are pending
+// or active (unless EVLOOP_NO_EXIT_ON_EMPTY), and -1 on a reentrant call or a
+// backend failure.
+func (b *Base) Loop(flags int) int {
+	c := b.c
+	if b.dead {
+		svc.Warnf("event_base_loop: the event_base was freed")
+		return -1
+	}
+	if loadInt32(&c.Running) != 0 {
+		svc.Warnf("event_base_loop: reentrant invocation; only one event_base_loop can run on an event_base at a time")
+		return -1
+	}
+	storeInt32(&c.Running, 1)
+	defer b.loopDone()
+	b.tvCache = Timeval{}
+	storeInt32(&c.EventGotterm, 0)
+	storeInt32(&c.EventBreak, 0)
+	for {
+		b.cont = false
+		if loadInt32(&c.EventGotterm) != 0 || loadInt32(&c.EventBreak) != 0 {
+			return 0
+		}
+		if b.dead {
+			return -1
+		}
+		timeout := int64(0)
+		if b.nActive == 0 && flags&EVLOOP_NONBLOCK == 0 {
+			timeout = b.timeoutNext()
+		}
+		if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && b.nEvents == 0 && b.nActive == 0 {
+			return 1
+		}
+		b.tvCache = Timeval{}
+		if err := b.be.wait(timeout); err != nil {
+			svc.Warnf("event_base_loop: %v", err)
+			return -1
+		}
+		if c.Flags&EVENT_BASE_FLAG_NO_CACHE_TIME == 0 {
+			b.tvCache = NowMonotonic()
+		}
+		b.timeoutProcess()
+		if b.nActive > 0 {
+			n := b.processActive()
+			if flags&EVLOOP_ONCE != 0 && b.nActive == 0 && n != 0 {
+				return 0
+			}
+		} else if flags&EVLOOP_NONBLOCK != 0 {
+			return 0
+		}
+	}
+}
+
+func (b *Base) loopDone() {
+	b.tvCache = Timeval{}
+	b.runningPri = -1
+	storeInt32(&b.c.Running, 0)
+}
+
+// timeoutNext returns how long the backend may block, in microseconds: -1
+// without timers, 0 when the earliest is due. Like libevent it measures from
+// the time cache of the previous iteration.
+func (b *Base) timeoutNext() int64 {
+	ev := b.heap.top()
+	if ev == nil {
+		return -1
+	}
+	now := b.gettime()
+	if !now.less(ev.Timeout) {
+		return 0
+	}
+	ds := ev.Timeout.Sec - now.Sec
+	if ds > 1<<31 {
+		ds = 1 << 31
+	}
+	return ds*1e6 + ev.Timeout.Usec - now.Usec
+}
+
+// timeoutProcess activates every timer that is due, deleting it first.
+func (b *Base) timeoutProcess() {
+	if b.heap.len() == 0 {
+		return
+	}
+	now := b.gettime()
+	for ev := b.heap.top(); ev != nil && !now.less(ev.Timeout); ev = b.heap.top() {
+		b.del(ev)
+		b.activate(ev, EV_TIMEOUT, 1)
+	}
+}
+
+// processActive runs the active events of the most urgent non-empty
+// priority. Queues that held only internal events do not count, and the next
+// priority is tried. It returns the number of non-internal events run, or -1
+// after a loopbreak.
+func (b *Base) processActive() int {
+	c := 0
+	for pri := 0; pri < len(b.active); pri++ {
+		if b.active[pri].head == nil {
+			continue
+		}
+		b.runningPri = pri
+		c = b.processQueue(pri)
+		if c != 0 {
+			break
+		}
+	}
+	b.runningPri = -1
+	return c
+}
+
+func (b *Base) processQueue(pri int) int {
+	count := 0
+	for {
+		ev := b.active[pri].head
+		if ev == nil {
+			break
+		}
+		if ev.Events&EV_PERSIST != 0 {
+			b.removeActive(ev)
+		} else {
+			b.del(ev)
+		}
+		if ev.Flags&EVLIST_INTERNAL == 0 {
+			count++
+		}
+		b.run(ev)
+		// ev may be freed by now.
+		if loadInt32(&b.c.EventBreak) != 0 {
+			return -1
+		}
+		if b.cont {
+			break
+		}
+	}
+	return count
+}
+
+// run invokes ev's callback according to its closure.
+func (b *Base) run(ev *Event) {
+	switch ev.Closure {
+	case ClosureSignal:
+		b.runSignal(ev, nil)
+	case ClosurePersist:
+		b.rearm(ev)
+		if ev.Callback != nil {
+			callC(ev.Callback, ev.Fd, ev.Res, ev.Arg)
+		}
+	case ClosureGo:
+		h := handlerOf(ev.Arg)
+		if h == nil {
+			svc.Warnf("event_base_loop: event %p has no Go handler (id %d)", unsafe.Pointer(ev), ev.Arg)
+			return
+		}
+		if ev.Events&EV_SIGNAL != 0 {
+			b.runSignal(ev, h)
+			return
+		}
+		if ev.Events&EV_PERSIST != 0 {
+			b.rearm(ev)
+		}
+		h.HandleEvent(ev, ev.Res)
+	default:
+		if ev.Callback != nil {
+			callC(ev.Callback, ev.Fd, ev.Res, ev.Arg)
+		}
+	}
+}
+
+// runSignal calls a signal event's callback ev_ncalls times, stopping early
+// on loopbreak or when the event is deleted (by its own callback or by
+// another).
+func (b *Base) runSignal(ev *Event, h Handler) {
+	n := ev.Ncalls
+	prevCur, prevAbort := b.sigCur, b.sigAbort
+	b.sigCur, b.sigAbort = ev, false
+	for n > 0 {
+		n--
+		if ev.Flags&EVLIST_ACTIVE == 0 {
+			ev.Ncalls = n // a new activation keeps its own count
+		}
+		if h != nil {
+			h.HandleEvent(ev, ev.Res)
+		} else if ev.Callback != nil {
+			callC(ev.Callback, ev.Fd, ev.Res, ev.Arg)
+		}
+		if b.sigAbort || loadInt32(&b.c.EventBreak) != 0 {
+			break // ev may be freed: do not touch it
+		}
+	}
+	b.sigCur, b.sigAbort = prevCur, prevAbort
+}
+
+// rearm re-adds a persistent event's timeout before its callback runs: the
+// next deadline follows the old one when it fired by timeout (keeping the
+// cadence), else now; never in the past.
+func (b *Base) rearm(ev *Event) {
+	rel := ev.RelTimeout
+	if rel <= 0 {
+		return
+	}
+	now := b.gettime()
+	from := now
+	if ev.Res&EV_TIMEOUT != 0 {
+		from = ev.Timeout
+	}
+	at := from.addUsec(rel)
+	if at.less(now) {
+		at = now.addUsec(rel)
+	}
+	b.add(ev, &at, true)
+}
+
+// LoopExit is event_base_loopexit: a one-shot timer (an event like any
+// other: it keeps the loop alive) that makes the loop stop after the
+// iteration in which it fires. A nil or zero tv fires at the next iteration.
+func (b *Base) LoopExit(tv *Timeval) int {
+	if b.dead {
+		svc.Warnf("event_base_loopexit: the event_base was freed")
+		return -1
+	}
+	p := cmem.Alloc(EventSize)
+	if p == nil {
+		svc.Warnf("event_base_loopexit: out of memory")
+		return -1
+	}
+	ev := EventAt(p)
+	b.AssignGo(ev, -1, EV_TIMEOUT, b.onceID)
+	b.onces = append(b.onces, ev)
+	if tv == nil || (tv.Sec == 0 && tv.Usec == 0) {
+		b.activate(ev, EV_TIMEOUT, 1)
+		return 0
+	}
+	t := *tv
+	if b.add(ev, &t, false) != 0 {
+		b.onces = b.onces[:len(b.onces)-1]
+		cmem.Free(p, EventSize)
+		return -1
+	}
+	return 0
+}
