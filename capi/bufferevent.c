@@ -79,6 +79,11 @@ struct evbuffer *bufferevent_get_output(struct bufferevent *bufev)
 	return bev_check(bufev, "bufferevent_get_output") ? bufev->output : NULL;
 }
 
+struct event_base *bufferevent_get_base(struct bufferevent *bev)
+{
+	return bev_check(bev, "bufferevent_get_base") ? bev->ev_base : NULL;
+}
+
 evutil_socket_t bufferevent_getfd(struct bufferevent *bev)
 {
 	return bev_check(bev, "bufferevent_getfd") ? bev->ev_read.ev_fd : -1;

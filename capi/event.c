@@ -56,6 +56,87 @@ int gev_base_adopt(struct event_base *base, const char *fn)
 	return gev_ops.base_adopt(base) < 0 ? -1 : 0;
 }
 
+/* ---- one-shot events (event_base_once): plain events on C memory ---- */
+
+struct gev_once {
+	struct event ev;              /* first: the record is found from its event */
+	event_callback_fn cb;         /* the program's callback and argument */
+	void *arg;
+	struct gev_once *next, *prev; /* base->once_head list, freed with the base */
+};
+
+static void once_unlink(struct event_base *base, struct gev_once *o)
+{
+	if (o->prev)
+		o->prev->next = o->next;
+	else
+		base->once_head = o->next;
+	if (o->next)
+		o->next->prev = o->prev;
+}
+
+static void once_fire(evutil_socket_t fd, short what, void *arg)
+{
+	struct gev_once *o = arg;
+	struct event_base *base = o->ev.ev_base;
+	o->cb(fd, what, o->arg);
+	/* As libevent: the record goes after the callback ran. */
+	once_unlink(base, o);
+	free(o);
+}
+
+static void once_free_all(struct event_base *base)
+{
+	while (base->once_head) {
+		struct gev_once *o = base->once_head;
+		base->once_head = o->next;
+		free(o);
+	}
+}
+
+int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
+    event_callback_fn callback, void *arg, const struct timeval *tv)
+{
+	if (!gev_base_check(base, "event_base_once"))
+		return -1;
+	/* A one-shot event cannot be a signal or persist. */
+	if (events & (EV_SIGNAL | EV_PERSIST))
+		return -1;
+	struct gev_once *o = calloc(1, sizeof *o);
+	if (!o) {
+		gev_warnx("event_base_once: out of memory");
+		return -1;
+	}
+	o->cb = callback;
+	o->arg = arg;
+	struct timeval zero = { 0, 0 };
+	if ((events & (EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED)) == EV_TIMEOUT || events == 0) {
+		event_assign(&o->ev, base, -1, 0, once_fire, o);
+		if (!tv)
+			tv = &zero; /* no timeout given: run on the next loop pass */
+	} else if (events & (EV_READ | EV_WRITE)) {
+		event_assign(&o->ev, base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED), once_fire, o);
+	} else {
+		free(o);
+		return -1;
+	}
+	if (event_add(&o->ev, tv) < 0) {
+		free(o);
+		return -1;
+	}
+	o->next = base->once_head;
+	if (o->next)
+		o->next->prev = o;
+	base->once_head = o;
+	return 0;
+}
+
+int event_once(evutil_socket_t fd, short events,
+    void (*callback)(evutil_socket_t, short, void *), void *arg, const struct timeval *tv)
+{
+	return event_base_once(event_global_current_base_, fd, events, callback, arg, tv);
+}
+
 /* ---- bases ---- */
 
 static struct event_base *base_new(int flags)
@@ -120,6 +201,7 @@ void event_base_free(struct event_base *base)
 	if (base->core_idx && gev_core_usable)
 		gev_ops.base_free(base);
 	gev_sig_base_free(base);
+	once_free_all(base);
 	if (base == event_global_current_base_)
 		event_global_current_base_ = NULL;
 	base->magic = GEV_BASE_DEAD;
@@ -416,6 +498,10 @@ int event_pending(const struct event *ev, short events, struct timeval *tv)
 		gev_warnx("event_pending: NULL event");
 		return 0;
 	}
+	if (!ev->ev_base) {
+		gev_warnx("event_pending: event has no event_base set.");
+		return 0;
+	}
 	int flags = 0;
 	if (ev->ev_flags & EVLIST_INSERTED)
 		flags |= ev->ev_events & (EV_IO_MASK | EV_SIGNAL);
@@ -436,6 +522,63 @@ int event_pending(const struct event *ev, short events, struct timeval *tv)
 		timeradd(&ev->ev_timeout, &diff, tv);
 	}
 	return flags & events;
+}
+
+/* ---- accessors: read the caller's struct, no crossing ---- */
+
+evutil_socket_t event_get_fd(const struct event *ev)
+{
+	return ev->ev_fd;
+}
+
+struct event_base *event_get_base(const struct event *ev)
+{
+	return ev->ev_base;
+}
+
+short event_get_events(const struct event *ev)
+{
+	return ev->ev_events;
+}
+
+event_callback_fn event_get_callback(const struct event *ev)
+{
+	return ev->ev_callback;
+}
+
+void *event_get_callback_arg(const struct event *ev)
+{
+	return ev->ev_arg;
+}
+
+int event_get_priority(const struct event *ev)
+{
+	return ev->ev_pri;
+}
+
+void event_get_assignment(const struct event *event, struct event_base **base_out,
+    evutil_socket_t *fd_out, short *events_out, event_callback_fn *callback_out, void **arg_out)
+{
+	if (base_out)
+		*base_out = event->ev_base;
+	if (fd_out)
+		*fd_out = event->ev_fd;
+	if (events_out)
+		*events_out = event->ev_events;
+	if (callback_out)
+		*callback_out = event->ev_callback;
+	if (arg_out)
+		*arg_out = event->ev_arg;
+}
+
+size_t event_get_struct_event_size(void)
+{
+	return sizeof(struct event);
+}
+
+const char *event_get_method(void)
+{
+	return event_base_get_method(event_global_current_base_);
 }
 
 /* ---- version ---- */

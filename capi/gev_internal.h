@@ -22,6 +22,7 @@ struct event_base;
 struct evbuffer;
 struct bufferevent;
 struct evconnlistener;
+struct gev_once;
 struct sockaddr;
 
 /* ---- struct event (caller memory, 128 bytes, layout of event2/event_struct.h)
@@ -94,6 +95,7 @@ struct event_base {
 	uint64_t reserved[8];    /* room for the core to grow without ABI churn */
 	/* ---- C-only fields below: the Go mirror stops at `reserved` ---- */
 	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
+	struct gev_once *once_head; /* event_base_once records not yet run (freed with the base) */
 };
 
 /* ---- struct evbuffer (opaque to programs; C memory owned by the core) ---- */

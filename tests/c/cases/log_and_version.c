@@ -53,6 +53,13 @@ static void logs(const char *what)
 	nlog = 0;
 }
 
+/* Where libevent 2.1.12 fails silently and goevent also logs why (bad input
+ * gets a message: docs/DIFFERENCES.md), only the return value is compared. */
+static void logs_not_compared(void)
+{
+	nlog = 0;
+}
+
 static struct event_base *base;
 static int reentry_loop = -100, reentry_dispatch = -100;
 static void reenter_cb(evutil_socket_t fd, short what, void *arg)
@@ -134,12 +141,12 @@ int main(void)
 	logs("evsignal_new out of range");
 	r = evsignal_add(e, NULL);
 	printf("evsignal_add(NSIG+5) -> %d\n", r);
-	logs("evsignal_add out of range");
+	logs_not_compared();
 	event_free(e);
 	e = evsignal_new(base, -1, noop_cb, NULL);
 	r = evsignal_add(e, NULL);
 	printf("evsignal_add(-1) -> %d\n", r);
-	logs("evsignal_add(-1)");
+	logs_not_compared();
 	event_free(e);
 	e = evsignal_new(base, SIGKILL, noop_cb, NULL);
 	r = evsignal_add(e, NULL);
@@ -180,7 +187,7 @@ int main(void)
 
 	r = event_base_loopexit(NULL, NULL);
 	printf("event_base_loopexit(NULL) -> %d\n", r);
-	logs("loopexit(NULL base)");
+	logs_not_compared();
 
 	event_base_free(base);
 	logs("event_base_free(base)");

@@ -1,0 +1,127 @@
+/*
+ * misuse.c - goevent only: bad input gets libevent's failure value and a
+ * message through the log callback, never a crash. (Debian's libevent
+ * crashes on most of these, so there is no transcript to compare with: the
+ * program checks each expectation itself and exits 1 on the first miss.)
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+
+static int nlogs, last_severity = -1;
+static int failures;
+
+static void on_log(int severity, const char *msg)
+{
+	nlogs++;
+	last_severity = severity;
+	(void)msg;
+}
+
+/* Runs one expectation: the value, and whether exactly one warning was logged. */
+#define EXPECT(what, got, want)                                                      \
+	do {                                                                         \
+		int before_ = nlogs;                                                 \
+		long got_ = (long)(got);                                             \
+		int logged_ = nlogs - before_;                                       \
+		if (got_ != (long)(want) || logged_ < 1 || last_severity != EVENT_LOG_WARN) { \
+			printf("FAIL %s: got %ld want %ld, %d warnings logged\n",    \
+			    what, got_, (long)(want), logged_);                      \
+			failures++;                                                  \
+		} else {                                                             \
+			printf("ok   %s\n", what);                                   \
+		}                                                                    \
+	} while (0)
+
+/* For functions returning void: only the warning can be checked. */
+#define EXPECT_LOGGED(what, stmt)                                                    \
+	do {                                                                         \
+		int before_ = nlogs;                                                 \
+		stmt;                                                                \
+		if (nlogs - before_ < 1) {                                           \
+			printf("FAIL %s: nothing logged\n", what);                   \
+			failures++;                                                  \
+		} else {                                                             \
+			printf("ok   %s\n", what);                                   \
+		}                                                                    \
+	} while (0)
+
+static void noop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+}
+
+int main(void)
+{
+	event_set_log_callback(on_log);
+
+	/* NULL handles. */
+	EXPECT("event_add(NULL)", event_add(NULL, NULL), -1);
+	EXPECT("event_del(NULL)", event_del(NULL), -1);
+	EXPECT("event_base_loop(NULL)", event_base_loop(NULL, 0), -1);
+	EXPECT("event_base_dispatch(NULL)", event_base_dispatch(NULL), -1);
+	EXPECT("event_base_loopexit(NULL)", event_base_loopexit(NULL, NULL), -1);
+	EXPECT("event_base_loopbreak(NULL)", event_base_loopbreak(NULL), -1);
+	EXPECT("evbuffer_add(NULL)", evbuffer_add(NULL, "x", 1), -1);
+	EXPECT("evbuffer_drain(NULL)", evbuffer_drain(NULL, 1), -1);
+	EXPECT("evbuffer_remove(NULL)", evbuffer_remove(NULL, (char[4]){0}, 4), -1);
+	EXPECT("evbuffer_copyout(NULL)", evbuffer_copyout(NULL, (char[4]){0}, 4), -1);
+	EXPECT("evbuffer_pullup(NULL)", evbuffer_pullup(NULL, -1) != NULL, 0);
+	EXPECT("evbuffer_get_length(NULL)", evbuffer_get_length(NULL), 0);
+	EXPECT("bufferevent_write(NULL)", bufferevent_write(NULL, "x", 1), -1);
+	EXPECT("bufferevent_enable(NULL)", bufferevent_enable(NULL, EV_READ), -1);
+	EXPECT("bufferevent_get_input(NULL)", bufferevent_get_input(NULL) != NULL, 0);
+	EXPECT("bufferevent_getfd(NULL)", bufferevent_getfd(NULL), -1);
+	EXPECT("evconnlistener_get_fd(NULL)", evconnlistener_get_fd(NULL), -1);
+	EXPECT("evconnlistener_enable(NULL)", evconnlistener_enable(NULL), -1);
+	EXPECT("bufferevent_socket_new(NULL base)", bufferevent_socket_new(NULL, -1, 0) != NULL, 0);
+	EXPECT_LOGGED("evbuffer_free(NULL)", evbuffer_free(NULL));
+	EXPECT_LOGGED("bufferevent_free(NULL)", bufferevent_free(NULL));
+	EXPECT_LOGGED("evconnlistener_free(NULL)", evconnlistener_free(NULL));
+	EXPECT_LOGGED("event_free(NULL)", event_free(NULL));
+	EXPECT_LOGGED("event_base_free(NULL) with no current base", event_base_free(NULL));
+
+	/* An event whose base was never set. */
+	struct event loose;
+	memset(&loose, 0, sizeof loose);
+	EXPECT("event_add on a zeroed struct event", event_add(&loose, NULL), -1);
+
+	/* Signal and I/O in one event is refused at assignment. */
+	struct event_base *base = event_base_new();
+	struct event both;
+	EXPECT("event_assign(EV_SIGNAL|EV_READ)", event_assign(&both, base, SIGUSR1, EV_SIGNAL | EV_READ, noop_cb, NULL), -1);
+	EXPECT("evsignal on signal 1000", ({ struct event *e = evsignal_new(base, 1000, noop_cb, NULL); int r = event_add(e, NULL); event_free(e); r; }), -1);
+
+	/* Double frees and use after free (caught while the memory is not reused). */
+	struct evbuffer *buf = evbuffer_new();
+	evbuffer_add(buf, "abc", 3);
+	evbuffer_free(buf);
+	EXPECT_LOGGED("evbuffer_free twice", evbuffer_free(buf));
+	EXPECT("evbuffer_add after free", evbuffer_add(buf, "x", 1), -1);
+
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	struct bufferevent *bev = bufferevent_socket_new(base, sv[0], BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_free(bev);
+	EXPECT_LOGGED("bufferevent_free twice", bufferevent_free(bev));
+	EXPECT("bufferevent_write after free", bufferevent_write(bev, "x", 1), -1);
+	close(sv[1]);
+
+	struct event *ev = event_new(base, -1, 0, noop_cb, NULL);
+	event_base_free(base);
+	EXPECT("event_add to a freed base", event_add(ev, NULL), -1);
+	EXPECT("event_base_dispatch on a freed base", event_base_dispatch(base), -1);
+	free(ev); /* event_free would consult the freed base */
+
+	printf("%d failures\n", failures);
+	return failures ? 1 : 0;
+}
