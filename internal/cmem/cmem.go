@@ -28,8 +28,8 @@ const (
 type class struct {
 	mu   sync.Mutex     // guards free, next, end; uncontended except across bases on threads
 	free unsafe.Pointer // first free block; its first word points to the next
-	next uintptr        // next never-used byte of the current arena
-	end  uintptr        // end of the current arena
+	next unsafe.Pointer // next never-used byte of the current arena
+	left uintptr        // bytes left in the current arena after next
 }
 
 var classes [maxShift - minShift + 1]class
@@ -67,17 +67,18 @@ func Alloc(n int) unsafe.Pointer {
 		clear(unsafe.Slice((*byte)(p), size))
 		return p
 	}
-	if c.next+size > c.end {
+	if c.left < size {
 		b, err := unix.Mmap(-1, 0, arenaBytes, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANON)
 		if err != nil {
 			c.mu.Unlock()
 			return nil
 		}
-		c.next = uintptr(unsafe.Pointer(&b[0]))
-		c.end = c.next + arenaBytes
+		c.next = unsafe.Pointer(&b[0])
+		c.left = arenaBytes
 	}
-	p = unsafe.Pointer(c.next) //nolint:govet // arena memory is not Go heap
-	c.next += size
+	p = c.next
+	c.next = unsafe.Add(c.next, size)
+	c.left -= size
 	c.mu.Unlock()
 	return p // fresh anonymous mappings are already zero
 }
