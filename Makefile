@@ -74,7 +74,7 @@ $(LIBEV): $(CAPI_OBJ) $(MAP)
 
 $(LIBPTH): $(PTH_OBJ) $(MAP) $(LIBCORE)
 	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent_pthreads-$(SOVER) -o $@ $(PTH_OBJ) \
-	  -L$(LIBDIR) -l:libevent_core-$(SOVER) -lpthread
+	  -L$(LIBDIR) -Wl,--no-as-needed -l:libevent_core-$(SOVER) -Wl,--as-needed -lpthread
 
 devlinks: $(LIBCORE) $(LIBEV) $(LIBPTH)
 	@ln -sf libevent-$(SOVER) $(LIBDIR)/libevent.so

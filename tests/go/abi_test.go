@@ -1,0 +1,144 @@
+// Package tests holds Go tests of the built libraries as a program sees them:
+// sonames, dependencies and exported symbols, read from the ELF files in
+// build/lib (run `make` first; `make test` does).
+package tests
+
+import (
+	"bufio"
+	"debug/elf"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const libDir = "../../build/lib"
+
+// abiNames returns the 240 public function names of libevent 2.1.12's core.
+func abiNames(t *testing.T) map[string]bool {
+	t.Helper()
+	f, err := os.Open("../../tools/abi/libevent-2.1.12-abi.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	names := map[string]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if name, _, ok := strings.Cut(sc.Text(), "\t"); ok {
+			names[name] = true
+		}
+	}
+	if len(names) != 240 {
+		t.Fatalf("ABI list has %d names, want 240", len(names))
+	}
+	return names
+}
+
+// openLib opens one built library, skipping the test when it is not built.
+func openLib(t *testing.T, name string) *elf.File {
+	t.Helper()
+	path := filepath.Join(libDir, name)
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("%s is not built (run make): %v", path, err)
+	}
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// exported lists the global symbols a library defines for other objects.
+func exported(t *testing.T, f *elf.File) []string {
+	t.Helper()
+	syms, err := f.DynamicSymbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, s := range syms {
+		bind := elf.ST_BIND(s.Info)
+		if s.Section == elf.SHN_UNDEF || (bind != elf.STB_GLOBAL && bind != elf.STB_WEAK) {
+			continue
+		}
+		out = append(out, s.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestSonamesAndDependencies(t *testing.T) {
+	tests := []struct {
+		file, soname string
+		needs        []string
+	}{
+		{"libevent-2.1.so.7", "libevent-2.1.so.7", nil},
+		{"libevent_core-2.1.so.7", "libevent_core-2.1.so.7", nil},
+		{"libevent_pthreads-2.1.so.7", "libevent_pthreads-2.1.so.7", []string{"libevent_core-2.1.so.7"}},
+		{"libgoevent_core-2.1.so.7", "libgoevent_core-2.1.so.7", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			f := openLib(t, tc.file)
+			sonames, err := f.DynString(elf.DT_SONAME)
+			if err != nil || len(sonames) != 1 || sonames[0] != tc.soname {
+				t.Errorf("DT_SONAME = %v (%v), want %s", sonames, err, tc.soname)
+			}
+			needed, _ := f.ImportedLibraries()
+			for _, n := range tc.needs {
+				found := false
+				for _, have := range needed {
+					found = found || have == n
+				}
+				if !found {
+					t.Errorf("DT_NEEDED = %v, missing %s", needed, n)
+				}
+			}
+			// The C libraries must not pull the Go runtime in at load time:
+			// it is loaded lazily (fork safety, docs/ARCHITECTURE.md).
+			for _, have := range needed {
+				if strings.Contains(have, "goevent") {
+					t.Errorf("%s links %s directly; the core must only be dlopen()ed", tc.file, have)
+				}
+			}
+		})
+	}
+}
+
+// Only libevent's public names may leave the C libraries: no runtime, cgo or
+// internal helper symbol.
+func TestCLibrariesExportOnlyLibeventNames(t *testing.T) {
+	abi := abiNames(t)
+	for _, lib := range []string{"libevent-2.1.so.7", "libevent_core-2.1.so.7", "libevent_pthreads-2.1.so.7"} {
+		t.Run(lib, func(t *testing.T) {
+			for _, name := range exported(t, openLib(t, lib)) {
+				if !abi[name] {
+					t.Errorf("%s exports %q, which is not a libevent 2.1.12 public function", lib, name)
+				}
+			}
+		})
+	}
+}
+
+// Both names a program may link carry the same functions.
+func TestCoreAndFullLibraryExportTheSameFunctions(t *testing.T) {
+	a := exported(t, openLib(t, "libevent-2.1.so.7"))
+	b := exported(t, openLib(t, "libevent_core-2.1.so.7"))
+	if strings.Join(a, " ") != strings.Join(b, " ") {
+		t.Errorf("libevent-2.1.so.7 and libevent_core-2.1.so.7 export different sets:\n%v\n%v", a, b)
+	}
+	if len(a) < 60 {
+		t.Errorf("only %d functions exported; the foundation alone has more", len(a))
+	}
+}
+
+// The Go core exports exactly one symbol; the runtime's stay local.
+func TestGoCoreExportsOnlyAttach(t *testing.T) {
+	got := exported(t, openLib(t, "libgoevent_core-2.1.so.7"))
+	if len(got) != 1 || got[0] != "goevent_core_attach" {
+		t.Errorf("core exports %d symbols %v, want only goevent_core_attach", len(got), got[:min(len(got), 10)])
+	}
+}
