@@ -38,12 +38,12 @@ type Base struct {
 	sigCur   *Event
 	sigAbort bool
 
-	sigWatch   *Event    // internal persistent read watcher of c.SigRfd (C memory); nil until needed
-	sigID      uintptr   // handler id of the watcher
-	onceID     uintptr   // handler id of loopexit one-shots
-	onces      []*Event  // pending loopexit one-shots (C memory)
-	drain      [256]byte // signal pipe read buffer
-	dead       bool
+	sigWatch *Event    // internal persistent read watcher of c.SigRfd (C memory); nil until needed
+	sigID    uintptr   // handler id of the watcher
+	onceID   uintptr   // handler id of loopexit one-shots
+	onces    []*Event  // pending loopexit one-shots (C memory)
+	drain    [256]byte // signal pipe read buffer
+	dead     bool
 }
 
 // nsig is the size of the per-signal table (glibc's NSIG).
@@ -282,6 +282,7 @@ func (b *Base) Reinit() int {
 	rc := 0
 	for fd := range b.fds {
 		e := &b.fds[fd]
+		e.mask = e.want()
 		if e.mask == 0 {
 			continue
 		}
@@ -301,9 +302,9 @@ func (b *Base) Reinit() int {
 // deadBackend stands in after a failed reinit: every operation fails.
 type deadBackend struct{ n string }
 
-func (d deadBackend) name() string                 { return d.n }
-func (d deadBackend) add(int, int16) error         { return errors.New("no backend") }
-func (d deadBackend) mod(int, int16, int16) error  { return errors.New("no backend") }
-func (d deadBackend) del(int, int16) error         { return nil }
-func (d deadBackend) wait(int64) error             { return errors.New("no backend") }
-func (d deadBackend) close()                       {}
+func (d deadBackend) name() string                { return d.n }
+func (d deadBackend) add(int, int16) error        { return errors.New("no backend") }
+func (d deadBackend) mod(int, int16, int16) error { return errors.New("no backend") }
+func (d deadBackend) del(int, int16) error        { return nil }
+func (d deadBackend) wait(int64) error            { return errors.New("no backend") }
+func (d deadBackend) close()                      {}

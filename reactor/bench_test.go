@@ -5,8 +5,6 @@ import (
 
 	"goevent/reactor"
 	"goevent/reactor/internal/ctest"
-
-	"golang.org/x/sys/unix"
 )
 
 // The hot paths allocate nothing.
@@ -111,7 +109,6 @@ func BenchmarkLoopIOReady(b *testing.B) {
 			for b.Loop() {
 				base.Loop(reactor.EVLOOP_ONCE)
 			}
-			_ = unix.Close
 		})
 	}
 }

@@ -344,8 +344,8 @@ func (b *Base) gettime() Timeval {
 	return NowMonotonic()
 }
 
-// checkEvent returns the base of ev, logging and returning nil when ev has
-// no base, belongs to another base, or has invalid flags.
+// checkEvent reports whether ev belongs to b, logging why not (fn names the
+// public function).
 func (b *Base) checkEvent(fn string, ev *Event) bool {
 	if ev.Base == nil {
 		svc.Warnf("%s: event has no event_base set", fn)
@@ -410,7 +410,7 @@ func (b *Base) add(ev *Event, tv *Timeval, abs bool) int {
 	}
 	// A pending activation by the old timeout is cancelled by the new one.
 	if ev.Flags&EVLIST_ACTIVE != 0 && ev.Res&EV_TIMEOUT != 0 {
-		if ev.Events&EV_SIGNAL != 0 && ev.Ncalls != 0 && b.sigCur == ev {
+		if ev.Events&EV_SIGNAL != 0 && b.sigCur == ev {
 			b.sigAbort = true
 		}
 		b.removeActive(ev)
@@ -458,7 +458,7 @@ func (b *Base) del(ev *Event) int {
 	if ev.Flags&EVLIST_FINALIZING != 0 {
 		return 0
 	}
-	if ev.Events&EV_SIGNAL != 0 && b.sigCur == ev && ev.Ncalls != 0 {
+	if ev.Events&EV_SIGNAL != 0 && b.sigCur == ev {
 		// Stop the callback loop of this signal in progress. (The loop
 		// itself deletes a non-persistent signal event before it starts:
 		// that keeps ev_ncalls.)
@@ -511,9 +511,8 @@ func (b *Base) activate(ev *Event, res int16, ncalls int16) {
 		b.cont = true
 	}
 	if ev.Events&EV_SIGNAL != 0 {
-		if b.sigCur == ev {
-			b.sigCur = nil // the running loop keeps its count but can no longer be stopped
-		}
+		// A callback loop of ev in progress keeps its own remaining count;
+		// this activation runs later with ncalls.
 		ev.Ncalls = ncalls
 		ev.Pncalls = 0
 	}

@@ -115,3 +115,11 @@ func (b *Base) CheckInvariants() error {
 	}
 	return nil
 }
+
+// EpollFd returns the epoll instance's fd, or -1 for another backend.
+func (b *Base) EpollFd() int {
+	if e, ok := b.be.(*epollBackend); ok {
+		return e.epfd
+	}
+	return -1
+}

@@ -95,8 +95,21 @@ func (t Timeval) addUsec(d int64) Timeval {
 	return Timeval{sec, usec}
 }
 
-// usec returns t as a count of microseconds.
-func (t Timeval) usec() int64 { return t.Sec*1e6 + t.Usec }
+// maxTvSec bounds the seconds of a relative timeout (about 35 000 years)
+// so that deadline arithmetic never overflows.
+const maxTvSec = 1 << 40
+
+// usec returns t as a count of microseconds, with the seconds clamped to
+// ±maxTvSec.
+func (t Timeval) usec() int64 {
+	s := t.Sec
+	if s > maxTvSec {
+		s = maxTvSec
+	} else if s < -maxTvSec {
+		s = -maxTvSec
+	}
+	return s*1e6 + t.Usec
+}
 
 // Event mirrors struct event (128 bytes). Field comments give the offset and
 // the public name in event2/event_struct.h; see gev_internal.h for the
@@ -147,22 +160,22 @@ func (ev *Event) HandlerID() uintptr { return ev.Arg }
 // CBase mirrors struct event_base (gev_internal.h) up to and including
 // `reserved`; the C-only fields after it (sigrefs) are not mirrored.
 type CBase struct {
-	Magic        uint32     //   0 GEV_BASE_MAGIC / GEV_BASE_DEAD
-	CoreIdx      uint32     //   4 1-based index of the Go-side base, 0 = not adopted
-	Flags        int32      //   8 EVENT_BASE_FLAG_*
-	Method       int32      //  12 GEV_METHOD_*
-	NPriorities  int32      //  16 number of priorities
-	SigRfd       int32      //  20 signal self-pipe read end, -1 none
-	SigWfd       int32      //  24 signal self-pipe write end, -1 none
-	NSignals     int32      //  28 signal events added (kept by C)
-	EventBreak   int32      //  32 loopbreak requested (volatile)
-	EventGotterm int32      //  36 loopexit happened (volatile)
-	Running      int32      //  40 a thread is inside event_base_loop (volatile)
-	Pad0         int32      //  44
-	PreloadHead  *Event     //  48 events added before the core was loaded
-	PreloadTail  *Event     //  56
-	NPreload     int64      //  64
-	Reserved     [8]uint64  //  72 room for the core
+	Magic        uint32    //   0 GEV_BASE_MAGIC / GEV_BASE_DEAD
+	CoreIdx      uint32    //   4 1-based index of the Go-side base, 0 = not adopted
+	Flags        int32     //   8 EVENT_BASE_FLAG_*
+	Method       int32     //  12 GEV_METHOD_*
+	NPriorities  int32     //  16 number of priorities
+	SigRfd       int32     //  20 signal self-pipe read end, -1 none
+	SigWfd       int32     //  24 signal self-pipe write end, -1 none
+	NSignals     int32     //  28 signal events added (kept by C)
+	EventBreak   int32     //  32 loopbreak requested (volatile)
+	EventGotterm int32     //  36 loopexit happened (volatile)
+	Running      int32     //  40 a thread is inside event_base_loop (volatile)
+	Pad0         int32     //  44
+	PreloadHead  *Event    //  48 events added before the core was loaded
+	PreloadTail  *Event    //  56
+	NPreload     int64     //  64
+	Reserved     [8]uint64 //  72 room for the core
 }
 
 // CBaseSize is the size of the mirrored prefix of struct event_base

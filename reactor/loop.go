@@ -34,11 +34,11 @@ func (b *Base) Loop(flags int) int {
 	storeInt32(&c.EventBreak, 0)
 	for {
 		b.cont = false
+		if b.dead { // event_base_free from a callback: c may be gone
+			return -1
+		}
 		if loadInt32(&c.EventGotterm) != 0 || loadInt32(&c.EventBreak) != 0 {
 			return 0
-		}
-		if b.dead {
-			return -1
 		}
 		timeout := int64(0)
 		if b.nActive == 0 && flags&EVLOOP_NONBLOCK == 0 {
@@ -70,7 +70,9 @@ func (b *Base) Loop(flags int) int {
 func (b *Base) loopDone() {
 	b.tvCache = Timeval{}
 	b.runningPri = -1
-	storeInt32(&b.c.Running, 0)
+	if !b.dead {
+		storeInt32(&b.c.Running, 0)
+	}
 }
 
 // timeoutNext returns how long the backend may block, in microseconds: -1
@@ -140,8 +142,8 @@ func (b *Base) processQueue(pri int) int {
 			count++
 		}
 		b.run(ev)
-		// ev may be freed by now.
-		if loadInt32(&b.c.EventBreak) != 0 {
+		// ev may be freed by now, and the base too.
+		if b.dead || loadInt32(&b.c.EventBreak) != 0 {
 			return -1
 		}
 		if b.cont {
@@ -199,7 +201,7 @@ func (b *Base) runSignal(ev *Event, h Handler) {
 		} else if ev.Callback != nil {
 			callC(ev.Callback, ev.Fd, ev.Res, ev.Arg)
 		}
-		if b.sigAbort || loadInt32(&b.c.EventBreak) != 0 {
+		if b.sigAbort || b.dead || loadInt32(&b.c.EventBreak) != 0 {
 			break // ev may be freed: do not touch it
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // (cbase.sig_wfd). The reactor keeps, per base, the list of events of each
 // signal and one internal persistent read watcher on cbase.sig_rfd: when the
 // pipe is readable it drains it and activates the events of every signal
-// with a non-zero count (taken atomically with svc.TakeCaught).
+// named in the pipe (taken atomically with svc.TakeCaught).
 
 // sigHandler is the Go handler of a base's signal-pipe watcher.
 type sigHandler struct{ b *Base }
@@ -57,23 +57,36 @@ func (b *Base) watchSignals() int {
 }
 
 // drainSignals empties the signal pipe and activates the events of every
-// signal caught since the last time.
+// signal caught since the last time. The C handler writes the signal number
+// as the byte; like libevent, the signals named in this base's pipe are
+// consumed (their counts taken) even when the base has no event for them any
+// more, so a later event_add does not inherit stale counts. A byte that is
+// not a signal number makes every signal with events be checked.
 func (b *Base) drainSignals(fd int) {
+	var seen [nsig]bool
+	all := false
 	for {
 		n, err := unix.Read(fd, b.drain[:])
 		if err == unix.EINTR {
 			continue
+		}
+		for _, c := range b.drain[:max(n, 0)] {
+			if c > 0 && int(c) < nsig {
+				seen[c] = true
+			} else {
+				all = true
+			}
 		}
 		if err != nil || n < len(b.drain) {
 			break
 		}
 	}
 	for sig := 1; sig < nsig; sig++ {
-		if b.sigs[sig] == nil {
+		if !seen[sig] && !(all && b.sigs[sig] != nil) {
 			continue
 		}
 		n := svc.TakeCaught(sig)
-		if n <= 0 {
+		if n <= 0 || b.sigs[sig] == nil {
 			continue
 		}
 		if n > 0x7fff {

@@ -2,7 +2,9 @@ package reactor_test
 
 import (
 	"reflect"
+	"runtime"
 	"testing"
+	"time"
 	"unsafe"
 
 	"goevent/internal/svc"
@@ -45,7 +47,8 @@ func TestSignalC(t *testing.T) {
 		if r := b.Loop(reactor.EVLOOP_ONCE); r != 0 {
 			t.Fatalf("Loop returned %d", r)
 		}
-		want := []ctest.Call{{sigusr1, evSignal, 7}, {sigusr1, evSignal, 7}, {sigusr1, evSignal, 7}}
+		c7 := ctest.Call{Fd: sigusr1, What: evSignal, Arg: 7}
+		want := []ctest.Call{c7, c7, c7}
 		if got := ctest.Calls(); !reflect.DeepEqual(got, want) {
 			t.Fatalf("calls %+v", got)
 		}
@@ -173,13 +176,14 @@ func TestSignalAfterReinit(t *testing.T) {
 		ev := goEvent(t, b, sigusr1, evSignal|evPersist, func(*reactor.Event, int16) { n++ })
 		b.Add(ev, nil)
 		c := cbaseOf(b)
-		// What gev_sig_base_reinit does.
-		unix.Close(int(c.SigRfd))
-		unix.Close(int(c.SigWfd))
+		// What gev_sig_base_reinit does (the new pipe is made first here so
+		// that it gets other fd numbers).
 		var p [2]int
 		if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
 			t.Fatal(err)
 		}
+		unix.Close(int(c.SigRfd))
+		unix.Close(int(c.SigWfd))
 		c.SigRfd, c.SigWfd = int32(p[0]), int32(p[1])
 		ctest.SetSignalPipe(p[1])
 		if b.Reinit() != 0 {
@@ -196,4 +200,64 @@ func TestSignalAfterReinit(t *testing.T) {
 		b.Del(ev)
 		check(t, b)
 	})
+}
+
+// A signal interrupting the blocked wait (EINTR) is not a loop error: with
+// the handler's pipe write disabled, the loop just waits again.
+func TestWaitEINTR(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, m int32) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		b := newBase(t, m, 1)
+		n := 0
+		sev := goEvent(t, b, sigusr1, evSignal|evPersist, func(*reactor.Event, int16) { n++ })
+		b.Add(sev, nil) // installs the counting handler
+		timer := goEvent(t, b, -1, 0, func(*reactor.Event, int16) {})
+		b.Add(timer, tv(60_000))
+		ctest.SetSignalPipe(-1) // the handler only counts: the wait sees EINTR
+		defer ctest.SetSignalPipe(int(cbaseOf(b).SigWfd))
+		before := logCount()
+		if ctest.KillMeAfter(10, sigusr1) != 0 {
+			t.Fatal("cannot start the killer thread")
+		}
+		start := time.Now()
+		if r := b.Loop(reactor.EVLOOP_ONCE); r != 0 {
+			t.Fatalf("Loop returned %d", r)
+		}
+		if d := time.Since(start); d < 55*time.Millisecond {
+			t.Fatalf("loop returned after %v, before its timer", d)
+		}
+		if _, after := ctest.LastLog(); after != before {
+			t.Fatal("EINTR logged as an error")
+		}
+		if n != 0 {
+			t.Fatal("signal delivered without a pipe byte")
+		}
+		svc.TakeCaught(sigusr1)
+		b.Del(sev)
+	})
+}
+
+// Counts of a signal named in the pipe are consumed even when the base no
+// longer has an event for it (libevent drops them): a later event does not
+// inherit them.
+func TestSignalStaleCountDropped(t *testing.T) {
+	b := newBase(t, reactor.MethodEpoll, 1)
+	var seen []int16
+	ev := goEvent(t, b, sigusr1, evSignal|evPersist, func(e *reactor.Event, res int16) {
+		seen = append(seen, e.Ncalls)
+		b.Del(e)
+	})
+	b.Add(ev, nil)
+	for i := 0; i < 3; i++ {
+		ctest.Raise(sigusr1)
+	}
+	b.Active(ev, evSignal, 2) // runs first and deletes itself; the watcher then finds no event
+	b.Loop(reactor.EVLOOP_NONBLOCK)
+	b.Add(ev, nil)
+	ctest.Raise(sigusr1)
+	b.Loop(reactor.EVLOOP_ONCE)
+	if !reflect.DeepEqual(seen, []int16{1, 0}) {
+		t.Fatalf("ncalls seen %v, want [1 0] (2 then 1 call)", seen)
+	}
 }

@@ -6,7 +6,9 @@ package ctest
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../../capi -I${SRCDIR}/../../../include
+#cgo LDFLAGS: -lpthread
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -165,6 +167,25 @@ static void *services_ptr(void) { return &services; }
 static void set_wfd(int fd) { cur_wfd = fd; }
 static int do_raise(int sig) { return raise(sig); }
 
+// Send sig to the calling thread from another thread after ms milliseconds.
+static pthread_t kill_target;
+static int kill_ms, kill_sig;
+static void *killer(void *a) {
+	(void)a;
+	usleep(kill_ms * 1000);
+	pthread_kill(kill_target, kill_sig);
+	return NULL;
+}
+static int kill_me_after(int ms, int sig) {
+	pthread_t t;
+	kill_target = pthread_self();
+	kill_ms = ms;
+	kill_sig = sig;
+	if (pthread_create(&t, NULL, killer, NULL) != 0) return -1;
+	pthread_detach(t);
+	return 0;
+}
+
 static void mono(int64_t *sec, int64_t *usec) {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -246,3 +267,7 @@ func Monotonic() (sec, usec int64) {
 
 // NCalls returns how many calls were recorded since the last Calls.
 func NCalls() int { return int(C.ncalls) }
+
+// KillMeAfter makes another thread send sig to the calling OS thread after
+// ms milliseconds (the caller must be locked to its thread).
+func KillMeAfter(ms, sig int) int { return int(C.kill_me_after(C.int(ms), C.int(sig))) }
