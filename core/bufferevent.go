@@ -131,10 +131,10 @@ type bevReadHandler struct{}
 type bevWriteHandler struct{}
 
 var (
-	handlersOnce           sync.Once
-	bevReadID, bevWriteID  uintptr
-	levReadID, levTimerID  uintptr
-	handlersRegisteredOkay bool
+	handlersOnce          sync.Once
+	bevReadID, bevWriteID uintptr
+	levReadID, levTimerID uintptr
+	handlersOK            bool
 )
 
 func registerHandlers() bool {
@@ -143,9 +143,9 @@ func registerHandlers() bool {
 		bevWriteID = reactor.RegisterHandler(bevWriteHandler{})
 		levReadID = reactor.RegisterHandler(levReadHandler{})
 		levTimerID = reactor.RegisterHandler(levTimerHandler{})
-		handlersRegisteredOkay = bevReadID != 0 && bevWriteID != 0 && levReadID != 0 && levTimerID != 0
+		handlersOK = bevReadID != 0 && bevWriteID != 0 && levReadID != 0 && levTimerID != 0
 	})
-	return handlersRegisteredOkay
+	return handlersOK
 }
 
 // NewSocketBufferevent is bufferevent_socket_new. fd may be -1 (no events are
@@ -468,11 +468,11 @@ func (bv *Bufferevent) Disable(what int16) int {
 
 // Write is bufferevent_write; WriteBuffer is bufferevent_write_buffer.
 func (bv *Bufferevent) Write(p unsafe.Pointer, n int) int { return bv.out.Add(p, n) }
-func (bv *Bufferevent) WriteBuffer(src *Buffer) int   { return bv.out.AddBuffer(src) }
+func (bv *Bufferevent) WriteBuffer(src *Buffer) int       { return bv.out.AddBuffer(src) }
 
 // Read is bufferevent_read; ReadBuffer is bufferevent_read_buffer.
 func (bv *Bufferevent) Read(p unsafe.Pointer, n int) int { return bv.in.Remove(p, n) }
-func (bv *Bufferevent) ReadBuffer(dst *Buffer) int     { return dst.AddBuffer(bv.in) }
+func (bv *Bufferevent) ReadBuffer(dst *Buffer) int       { return dst.AddBuffer(bv.in) }
 
 // Free is bufferevent_free: callbacks cleared and events deleted now, the
 // descriptor closed and memory released by a finalizer run from the loop.

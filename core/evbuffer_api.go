@@ -113,8 +113,9 @@ func EvbufferDrain(h unsafe.Pointer, n uint64) int {
 	return b.Drain(k)
 }
 
-// EvbufferRemove is evbuffer_remove: the count copied (as an int, like
-// libevent's prototype) or -1.
+// EvbufferRemove is evbuffer_remove: the count moved or -1. The result is a
+// C int, so one call moves at most INT_MAX bytes (libevent moves everything
+// and returns a truncated count).
 func EvbufferRemove(h, data unsafe.Pointer, n uint64) int {
 	b := bufFromC(h, "evbuffer_remove")
 	if b == nil {
@@ -126,6 +127,9 @@ func EvbufferRemove(h, data unsafe.Pointer, n uint64) int {
 	}
 	if k > b.Len() {
 		k = b.Len()
+	}
+	if k > math.MaxInt32 {
+		k = math.MaxInt32
 	}
 	if k > 0 && data == nil {
 		svc.Warnf("evbuffer_remove: NULL destination")

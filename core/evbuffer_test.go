@@ -6,6 +6,8 @@ import (
 	"math/rand"
 	"testing"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // check verifies the chain invariants of b (see evbuffer.go) and that its
@@ -457,4 +459,81 @@ func BenchmarkEvbufferPullup(b *testing.B) {
 		}
 		buf.Drain(buf.Len())
 	}
+}
+
+func TestEvbufferReadWriteFd(t *testing.T) {
+	a, p := socketpair(t)
+	defer unix.Close(a)
+	defer unix.Close(p)
+	unix.SetNonblock(p, true)
+	b := mustNew(t)
+	defer b.Free()
+
+	// Read: EAGAIN on an empty socket leaves the buffer unchanged.
+	if n, e := b.ReadFrom(a, 0); n != -1 || e != unix.EAGAIN {
+		t.Fatalf("empty read: %d %v", n, e)
+	}
+	check(t, b, []byte{})
+	src := pattern(300000, 5)
+	sent := 0
+	var model []byte
+	for len(model) < len(src) {
+		if sent < len(src) {
+			k, _ := unix.Write(p, src[sent:min(sent+50000, len(src))])
+			if k > 0 {
+				sent += k
+			}
+		}
+		n, e := b.ReadFrom(a, 0)
+		if n > 0 {
+			model = append(model, src[len(model):len(model)+n]...)
+		} else if e != unix.EAGAIN {
+			t.Fatalf("read: %d %v", n, e)
+		}
+		check(t, b, model)
+	}
+	if b.readHint != readMax {
+		t.Errorf("read hint %d after a bulk transfer, want %d", b.readHint, readMax)
+	}
+	// A bounded read takes no more than asked.
+	unix.Write(p, []byte("0123456789"))
+	if n, _ := b.ReadFrom(a, 4); n != 4 {
+		t.Fatalf("bounded read %d", n)
+	}
+	model = append(model, "0123"...)
+	check(t, b, model)
+
+	// Write: many small segments (more than one writev can take).
+	b.Drain(b.Len())
+	model = model[:0]
+	for i := 0; i < 150; i++ {
+		o := mustNew(t)
+		d := pattern(100+i, byte(i))
+		o.AddBytes(d)
+		b.AddBuffer(o)
+		o.Free()
+		model = append(model, d...)
+	}
+	check(t, b, model)
+	var kind fdKind
+	var got []byte
+	for b.Len() > 0 {
+		n, e := b.WriteTo(a, 0, &kind)
+		if n <= 0 {
+			t.Fatalf("write: %d %v", n, e)
+		}
+		check(t, b, model[len(model)-b.Len():])
+		got = append(got, peerRead(p)...)
+	}
+	got = append(got, peerRead(p)...)
+	if !bytes.Equal(got, model) || kind != fdSocket {
+		t.Fatalf("peer got %d bytes, want %d (kind %d)", len(got), len(model), kind)
+	}
+	// A closed peer: EPIPE, no signal, buffer unchanged.
+	unix.Close(p)
+	b.AddBytes([]byte("x"))
+	if n, e := b.WriteTo(a, 0, &kind); n != -1 || e != unix.EPIPE || b.Len() != 1 {
+		t.Fatalf("write to closed peer: %d %v", n, e)
+	}
+	p, _ = unix.Dup(a) // keep the deferred close balanced
 }

@@ -1,9 +1,3 @@
-// Package core is goevent's implementation of libevent's buffer layer: evbuffer,
-// socket bufferevents and evconnlistener. Every object a C program can hold
-// (struct evbuffer, struct bufferevent, struct evconnlistener) lives in C-visible
-// memory from internal/cmem; the Go object that does the work is found from it
-// through an index and a generation stored in that C memory (table below), so a
-// crossing from C costs a slice index, not a map lookup or a cgo.Handle.
 package core
 
 import (

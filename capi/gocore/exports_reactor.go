@@ -13,6 +13,7 @@ package main
 import "C"
 
 import (
+	"goevent/core"
 	"unsafe"
 
 	"goevent/internal/svc"
@@ -51,6 +52,9 @@ func goevent_base_adopt(base *C.struct_event_base) (rc C.int) {
 func goevent_base_free(base *C.struct_event_base) {
 	defer guard("event_base_free")
 	if b := reactor.FromC(unsafe.Pointer(base)); b != nil {
+		// Bufferevents freed but not yet finalized by the loop close their
+		// fds now, as libevent's event_base_free does.
+		core.FinalizeBase(unsafe.Pointer(base))
 		b.Free()
 	}
 }
