@@ -89,7 +89,7 @@ $(PCDIR)/%.pc: tools/pkgconfig.sh
 	@sh tools/pkgconfig.sh $* "$(ROOT)" "$(ROOT)/$(LIBDIR)" "$(ROOT)/include" > $@
 
 demo: all
-	@sh examples/demo.sh
+	@bash examples/demo.sh
 
 test: all
 	$(MAKE) test-go
