@@ -38,7 +38,7 @@ GO_SRC   := $(shell find capi/gocore core reactor internal -name '*.go' ! -name 
 CFLAGS_CAPI := -O2 -g -fPIC -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Icapi
 LDFLAGS_LIB := -shared -Wl,--version-script=$(MAP) -Wl,-z,nodelete -Wl,--no-undefined
 
-.PHONY: all libs pkgconfig demo test test-go test-c bench abi-report install clean
+.PHONY: all libs pkgconfig demo test test-headers test-go test-c bench abi-report install clean
 
 all: libs pkgconfig
 
@@ -92,8 +92,14 @@ demo: all
 	@bash examples/demo.sh
 
 test: all
+	$(MAKE) test-headers
 	$(MAKE) test-go
 	$(MAKE) test-c
+
+# Our headers against Debian's (the oracle), when its headers are installed.
+test-headers:
+	@if [ -f /usr/include/event2/event.h ]; then bash tools/check-headers.sh; \
+	else echo "test-headers: skipped (Debian's libevent-dev is not installed)"; fi
 
 test-go:
 	$(GO) vet ./...
