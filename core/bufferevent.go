@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"goevent/internal/cmem"
+	"goevent/internal/slots"
 	"goevent/internal/svc"
 	"goevent/reactor"
 )
@@ -125,7 +126,7 @@ type Bufferevent struct {
 	finPrev, finNext *Bufferevent // list of freed, not yet finalized
 }
 
-var bevs table[Bufferevent]
+var bevs = slots.Table[Bufferevent]{Max: maxObjects}
 
 type bevReadHandler struct{}
 type bevWriteHandler struct{}
@@ -178,7 +179,7 @@ func NewSocketBufferevent(base *reactor.Base, fd int, options int) *Bufferevent 
 	}
 	c := (*cBev)(p)
 	bv := &Bufferevent{c: c, gen: nextGen(), base: base, in: in, out: out, options: options}
-	idx, ok := bevs.put(bv)
+	idx, ok := bevs.Put(bv)
 	if !ok {
 		in.Free()
 		out.Free()
@@ -210,7 +211,7 @@ func (bv *Bufferevent) fd() int { return int(bv.c.evRead.Fd) }
 // finalized), or nil.
 func bevAt(p unsafe.Pointer) *Bufferevent {
 	c := (*cBev)(p)
-	bv := bevs.get(c.priv.idx)
+	bv := bevs.Get(c.priv.idx)
 	if bv == nil || bv.c != c || bv.gen != c.priv.gen {
 		return nil
 	}
@@ -515,7 +516,7 @@ func (bv *Bufferevent) finalize() {
 		b.hook = nil
 		b.Free()
 	}
-	bevs.release(c.priv.idx)
+	bevs.Release(c.priv.idx)
 	bv.gen = 0
 	bv.c = nil
 	cmem.Free(unsafe.Pointer(c), sizeofCBev)

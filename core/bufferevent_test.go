@@ -388,11 +388,11 @@ func TestBevFreeInsideCallbacks(t *testing.T) {
 			tc.arm(r, p)
 			d, n := cstr("out")
 			bv.Write(d, n)
-			live := bevs.live()
+			live := bevs.Live()
 			if !runUntil(t, b, 2*time.Second, func() bool { return !fdOpen(a) }) {
 				t.Fatal("fd not closed after free inside the callback")
 			}
-			if bevs.live() != live-1 || bv.c != nil {
+			if bevs.Live() != live-1 || bv.c != nil {
 				t.Fatal("bufferevent not finalized")
 			}
 			calls := r.reads + r.writes + r.events

@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"goevent/internal/cmem"
+	"goevent/internal/slots"
 )
 
 // An evbuffer is a singly linked chain of segments. Each segment describes a
@@ -215,7 +216,7 @@ type Buffer struct {
 	freezeStart, freezeEnd bool
 }
 
-var buffers table[Buffer]
+var buffers = slots.Table[Buffer]{Max: maxObjects}
 
 // NewBuffer allocates an empty buffer and its C handle; nil if memory or
 // table space is refused.
@@ -225,7 +226,7 @@ func NewBuffer() *Buffer {
 		return nil
 	}
 	b := &Buffer{h: (*cBuf)(hp), gen: nextGen(), readHint: readMin}
-	idx, ok := buffers.put(b)
+	idx, ok := buffers.Put(b)
 	if !ok {
 		freeHandle(hp, sizeofCBuf)
 		return nil
@@ -255,7 +256,7 @@ func (b *Buffer) Free() {
 	h := b.h
 	h.magic = bufDead
 	h.totalLen = 0
-	buffers.release(h.idx)
+	buffers.Release(h.idx)
 	b.gen = 0
 	freeHandle(unsafe.Pointer(h), sizeofCBuf)
 	b.h = &deadHandle

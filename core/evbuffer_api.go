@@ -27,7 +27,7 @@ func bufFromC(h unsafe.Pointer, fn string) *Buffer {
 		svc.Warnf("%s: %p is not an evbuffer (bad magic 0x%x)", fn, h, c.magic)
 		return nil
 	}
-	b := buffers.get(c.idx)
+	b := buffers.Get(c.idx)
 	if b == nil || b.gen != c.gen || b.h != c {
 		svc.Warnf("%s: stale evbuffer handle %p", fn, h)
 		return nil
@@ -40,6 +40,15 @@ func bufFromC(h unsafe.Pointer, fn string) *Buffer {
 func clampSize(n uint64) int {
 	if n > math.MaxInt64 {
 		return -1
+	}
+	return int(n)
+}
+
+// lenAtMost converts a C size_t count for drain, remove or copyout into a Go
+// length: never more than the buffer holds, which is all they can move.
+func lenAtMost(b *Buffer, n uint64) int {
+	if l := b.Len(); n > uint64(l) {
+		return l
 	}
 	return int(n)
 }
@@ -106,11 +115,7 @@ func EvbufferDrain(h unsafe.Pointer, n uint64) int {
 	if b == nil {
 		return -1
 	}
-	k := clampSize(n)
-	if k < 0 {
-		k = math.MaxInt64
-	}
-	return b.Drain(k)
+	return b.Drain(lenAtMost(b, n))
 }
 
 // EvbufferRemove is evbuffer_remove: the count moved or -1. The result is a
@@ -121,13 +126,7 @@ func EvbufferRemove(h, data unsafe.Pointer, n uint64) int {
 	if b == nil {
 		return -1
 	}
-	k := clampSize(n)
-	if k < 0 {
-		k = math.MaxInt64
-	}
-	if k > b.Len() {
-		k = b.Len()
-	}
+	k := lenAtMost(b, n)
 	if k > math.MaxInt32 {
 		k = math.MaxInt32
 	}
@@ -144,13 +143,7 @@ func EvbufferCopyout(h, data unsafe.Pointer, n uint64) int64 {
 	if b == nil {
 		return -1
 	}
-	k := clampSize(n)
-	if k < 0 {
-		k = math.MaxInt64
-	}
-	if k > b.Len() {
-		k = b.Len()
-	}
+	k := lenAtMost(b, n)
 	if k > 0 && data == nil {
 		svc.Warnf("evbuffer_copyout: NULL destination")
 		return -1

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"goevent/internal/cmem"
+	"goevent/internal/slots"
 	"goevent/internal/svc"
 	"goevent/reactor"
 )
@@ -93,14 +94,14 @@ type Listener struct {
 	running  int // accept rounds in progress (free is deferred)
 }
 
-var listeners table[Listener]
+var listeners = slots.Table[Listener]{Max: maxObjects}
 
 type levReadHandler struct{}
 type levTimerHandler struct{}
 
 func levAt(p unsafe.Pointer) *Listener {
 	c := (*cLev)(p)
-	l := listeners.get(c.idx)
+	l := listeners.Get(c.idx)
 	if l == nil || l.c != c || l.gen != c.gen {
 		return nil
 	}
@@ -163,7 +164,7 @@ func NewListener(base *reactor.Base, cb, arg unsafe.Pointer, flags uint32, backl
 		cb:    cb,
 		arg:   arg,
 	}
-	idx, ok := listeners.put(l)
+	idx, ok := listeners.Put(l)
 	if !ok {
 		freeHandle(p, levBlock)
 		svc.Warnf("evconnlistener_new: too many listeners")
@@ -383,7 +384,7 @@ func (l *Listener) release() {
 	if l.c == nil {
 		return
 	}
-	listeners.release(l.c.idx)
+	listeners.Release(l.c.idx)
 	l.gen = 0
 	freeHandle(unsafe.Pointer(l.c), levBlock)
 	l.c = nil

@@ -215,14 +215,14 @@ func TestListenerFreeInsideCallback(t *testing.T) {
 	l := newTestListener(t, b, LevOptCloseOnFree, r)
 	fd := l.fd()
 	port := listenPort(t, fd)
-	live := listeners.live()
+	live := listeners.Live()
 	dial(t, port)
 	dial(t, port)
 	if !runUntil(t, b, 3*time.Second, func() bool { return len(r.accepts) > 0 }) {
 		t.Fatal("no accept")
 	}
 	spin(b, 10)
-	if len(r.accepts) != 1 || fdOpen(fd) || listeners.live() != live-1 || l.c != nil {
+	if len(r.accepts) != 1 || fdOpen(fd) || listeners.Live() != live-1 || l.c != nil {
 		t.Fatalf("accepts %d, fd open %v", len(r.accepts), fdOpen(fd))
 	}
 }

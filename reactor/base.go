@@ -3,11 +3,10 @@ package reactor
 import (
 	"errors"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"goevent/internal/cmem"
+	"goevent/internal/slots"
 	"goevent/internal/svc"
 
 	"golang.org/x/sys/unix"
@@ -53,13 +52,9 @@ const nsig = 65
 // ActiveNext/ActivePrev.
 type evQueue struct{ head, tail *Event }
 
-// The base table: slot i holds the base whose core_idx is i+1. Readers
-// (FromC, on every exported call) load an immutable snapshot without
-// locking; Adopt and Free copy it under tableMu.
-var (
-	tableMu sync.Mutex
-	table   atomic.Pointer[[]*Base]
-)
+// The base table: slot i holds the base whose core_idx is i+1, so that 0
+// means "not adopted". FromC (every exported call) looks up without a lock.
+var bases slots.Table[Base]
 
 // Adopt creates the Go side of the C base at cbase (a struct event_base*):
 // it makes the backend chosen by cbase.method, records the base's index in
@@ -98,29 +93,15 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 	b.sigID = RegisterHandler(sigHandler{b})
 	b.onceID = RegisterHandler(onceHandler{b})
 
-	tableMu.Lock()
-	var old []*Base
-	if p := table.Load(); p != nil {
-		old = *p
+	slot, ok := bases.Put(b)
+	if !ok {
+		UnregisterHandler(b.sigID)
+		UnregisterHandler(b.onceID)
+		b.be.close()
+		return nil, errors.New("too many event bases")
 	}
-	slot := -1
-	for i, x := range old {
-		if x == nil {
-			slot = i
-			break
-		}
-	}
-	nt := make([]*Base, len(old), len(old)+1)
-	copy(nt, old)
-	if slot < 0 {
-		nt = append(nt, nil)
-		slot = len(nt) - 1
-	}
-	nt[slot] = b
-	b.idx = uint32(slot + 1)
+	b.idx = slot + 1
 	c.CoreIdx = b.idx
-	table.Store(&nt)
-	tableMu.Unlock()
 
 	if c.SigRfd >= 0 {
 		if b.watchSignals() != 0 {
@@ -181,12 +162,10 @@ func FromC(cbase unsafe.Pointer) *Base {
 	if c.Magic != BaseMagic {
 		return nil
 	}
-	i := c.CoreIdx
-	p := table.Load()
-	if i == 0 || p == nil || int(i) > len(*p) {
+	if c.CoreIdx == 0 {
 		return nil
 	}
-	b := (*p)[i-1]
+	b := bases.Get(c.CoreIdx - 1)
 	if b == nil || b.c != c {
 		return nil
 	}
@@ -239,14 +218,9 @@ func (b *Base) Free() {
 	b.be.close()
 	b.dead = true
 
-	tableMu.Lock()
-	if p := table.Load(); p != nil && int(b.idx) <= len(*p) && (*p)[b.idx-1] == b {
-		nt := make([]*Base, len(*p))
-		copy(nt, *p)
-		nt[b.idx-1] = nil
-		table.Store(&nt)
+	if bases.Get(b.idx-1) == b {
+		bases.Release(b.idx - 1)
 	}
-	tableMu.Unlock()
 	if b.c.CoreIdx == b.idx {
 		b.c.CoreIdx = 0
 	}
