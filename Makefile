@@ -38,7 +38,7 @@ GO_SRC   := $(shell find capi/gocore core reactor internal -name '*.go' ! -name 
 CFLAGS_CAPI := -O2 -g -fPIC -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Icapi
 LDFLAGS_LIB := -shared -Wl,--version-script=$(MAP) -Wl,-z,nodelete -Wl,--no-undefined
 
-.PHONY: all libs pkgconfig demo test test-headers test-go test-c bench abi-report install clean
+.PHONY: all libs devlinks pkgconfig demo test test-headers test-go test-c bench abi-report install clean
 
 all: libs pkgconfig
 
