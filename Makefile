@@ -33,7 +33,7 @@ PTH_SRC  := $(wildcard capi/pthreads/*.c)
 PTH_OBJ  := $(patsubst capi/pthreads/%.c,$(OBJDIR)/pthreads/%.o,$(PTH_SRC))
 HEADERS  := $(shell find include -name '*.h')
 GO_SRC   := $(shell find capi/gocore core reactor internal -name '*.go' ! -name '*_test.go') \
-            $(wildcard capi/gocore/*.c) capi/gev_internal.h go.mod
+            $(wildcard capi/gocore/*.c capi/*.h) go.mod
 
 CFLAGS_CAPI := -O2 -g -fPIC -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Icapi
 LDFLAGS_LIB := -shared -Wl,--version-script=$(MAP) -Wl,-z,nodelete -Wl,--no-undefined
@@ -57,7 +57,7 @@ $(MAP): $(ABI)
 	@mkdir -p $(BUILD)
 	@{ echo '{'; echo '  global:'; cut -f1 $(ABI) | sed 's/.*/    &;/'; echo '  local: *;'; echo '};'; } > $@
 
-$(OBJDIR)/%.o: capi/%.c $(HEADERS) capi/capi.h capi/gev_internal.h
+$(OBJDIR)/%.o: capi/%.c $(HEADERS) $(wildcard capi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_CAPI) -c -o $@ $<
 

@@ -56,6 +56,13 @@ void gev_sig_release(struct event_base *base, int sig);
 int gev_sig_base_reinit(struct event_base *base);
 void gev_sig_base_free(struct event_base *base);
 
+/* Allocation through event_set_mem_functions (mem.c). gev_malloc(0) and
+ * gev_calloc with a zero count or size return NULL, as libevent's mm_* do. */
+void *gev_malloc(size_t n);
+void *gev_calloc(size_t count, size_t size);
+void *gev_realloc(void *p, size_t n);
+void gev_free(void *p);
+
 /* CLOCK_MONOTONIC now, the clock of ev_timeout. */
 void gev_now_monotonic(struct timeval *tv);
 

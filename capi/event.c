@@ -82,7 +82,7 @@ static void once_fire(evutil_socket_t fd, short what, void *arg)
 	o->cb(fd, what, o->arg);
 	/* As libevent: the record goes after the callback ran. */
 	once_unlink(base, o);
-	free(o);
+	gev_free(o);
 }
 
 static void once_free_all(struct event_base *base)
@@ -90,7 +90,7 @@ static void once_free_all(struct event_base *base)
 	while (base->once_head) {
 		struct gev_once *o = base->once_head;
 		base->once_head = o->next;
-		free(o);
+		gev_free(o);
 	}
 }
 
@@ -102,7 +102,7 @@ int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 	/* A one-shot event cannot be a signal or persist. */
 	if (events & (EV_SIGNAL | EV_PERSIST))
 		return -1;
-	struct gev_once *o = calloc(1, sizeof *o);
+	struct gev_once *o = gev_calloc(1, sizeof *o);
 	if (!o) {
 		gev_warnx("event_base_once: out of memory");
 		return -1;
@@ -117,11 +117,11 @@ int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 	} else if (events & (EV_READ | EV_WRITE)) {
 		event_assign(&o->ev, base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED), once_fire, o);
 	} else {
-		free(o);
+		gev_free(o);
 		return -1;
 	}
 	if (event_add(&o->ev, tv) < 0) {
-		free(o);
+		gev_free(o);
 		return -1;
 	}
 	o->next = base->once_head;
@@ -152,7 +152,7 @@ static struct event_base *base_new(int flags)
 			return NULL;
 		}
 	}
-	struct event_base *base = calloc(1, sizeof *base);
+	struct event_base *base = gev_calloc(1, sizeof *base);
 	if (!base) {
 		gev_warnx("event_base_new: out of memory");
 		return NULL;
@@ -161,6 +161,9 @@ static struct event_base *base_new(int flags)
 	base->flags = flags;
 	base->method = method;
 	base->npriorities = 1;
+	base->max_dispatch_callbacks = INT32_MAX;
+	base->limit_callbacks_after_prio = 1;
+	base->max_dispatch_usec = -1;
 	base->sig_rfd = base->sig_wfd = -1;
 	if (!(flags & EVENT_BASE_FLAG_IGNORE_ENV) && getenv("EVENT_SHOW_METHOD"))
 		gev_msgx("libevent using: %s", event_base_get_method(base));
@@ -205,7 +208,7 @@ void event_base_free(struct event_base *base)
 	if (base == event_global_current_base_)
 		event_global_current_base_ = NULL;
 	base->magic = GEV_BASE_DEAD;
-	free(base);
+	gev_free(base);
 }
 
 int event_reinit(struct event_base *base)
@@ -340,13 +343,13 @@ int event_base_set(struct event_base *base, struct event *ev)
 struct event *event_new(struct event_base *base, evutil_socket_t fd, short events,
     event_callback_fn callback, void *arg)
 {
-	struct event *ev = malloc(sizeof *ev);
+	struct event *ev = gev_malloc(sizeof *ev);
 	if (!ev) {
 		gev_warnx("event_new: out of memory");
 		return NULL;
 	}
 	if (event_assign(ev, base, fd, events, callback, arg) < 0) {
-		free(ev);
+		gev_free(ev);
 		return NULL;
 	}
 	return ev;
@@ -482,7 +485,7 @@ void event_free(struct event *ev)
 	}
 	if (ev->ev_base && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
 		event_del(ev);
-	free(ev);
+	gev_free(ev);
 }
 
 void event_active(struct event *ev, int res, short ncalls)

@@ -92,7 +92,13 @@ struct event_base {
 	struct event *preload_head;     /* events added before the core was loaded, */
 	struct event *preload_tail;     /* linked through evcb_active_next.tqe_next  */
 	int64_t  npreload;
-	uint64_t reserved[8];    /* room for the core to grow without ABI churn */
+	/* event_config_set_max_dispatch_interval (set by the C layer at creation,
+	 * honoured by the core's loop): */
+	int32_t  max_dispatch_callbacks;     /* callbacks per pass before rechecking; INT32_MAX = no limit */
+	int32_t  limit_callbacks_after_prio; /* priorities >= this one are limited */
+	int64_t  max_dispatch_usec;          /* time per pass before rechecking; -1 = no limit */
+	uint64_t reserved[6];    /* room for the core to grow without ABI churn:
+	                            [0..1] threads (locking, notification), [2..3] events */
 	/* ---- C-only fields below: the Go mirror stops at `reserved` ---- */
 	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
 	struct gev_once *once_head; /* event_base_once records not yet run (freed with the base) */
@@ -149,40 +155,18 @@ struct gev_services {
 
 /* ---- functions the core provides: the C layer calls them through this table.
  * X(return type, name, parameter list). Go exports each as goevent_<name>.
+ * One header per module (ops_*.h), so that modules grow without touching each other.
  * Every function returns libevent's failure value (-1 / NULL) on bad input and
  * logs why; none lets a Go panic cross into C.  */
+#include "ops_event.h"
+#include "ops_thread.h"
+#include "ops_config.h"
+#include "ops_buffer.h"
+#include "ops_bev.h"
+#include "ops_bevx.h"
 #define GEV_CORE_OPS(X) \
-	X(int, base_adopt,    (struct event_base *base)) \
-	X(void, base_free,    (struct event_base *base)) \
-	X(int, base_reinit,   (struct event_base *base)) \
-	X(int, base_loop,     (struct event_base *base, int flags)) \
-	X(int, base_loopexit, (struct event_base *base, struct timeval *tv)) \
-	X(int, event_add,     (struct event *ev, struct timeval *tv)) \
-	X(int, event_del,     (struct event *ev)) \
-	X(void, event_active, (struct event *ev, int res, short ncalls)) \
-	X(struct evbuffer *, evbuffer_new, (void)) \
-	X(void, evbuffer_free, (struct evbuffer *buf)) \
-	X(int, evbuffer_add, (struct evbuffer *buf, void *data, size_t len)) \
-	X(int, evbuffer_add_buffer, (struct evbuffer *dst, struct evbuffer *src)) \
-	X(int, evbuffer_drain, (struct evbuffer *buf, size_t len)) \
-	X(int, evbuffer_remove, (struct evbuffer *buf, void *data, size_t len)) \
-	X(ptrdiff_t, evbuffer_copyout, (struct evbuffer *buf, void *data, size_t len)) \
-	X(unsigned char *, evbuffer_pullup, (struct evbuffer *buf, ptrdiff_t size)) \
-	X(struct bufferevent *, bev_socket_new, (struct event_base *base, int fd, int options)) \
-	X(void, bev_free, (struct bufferevent *bev)) \
-	X(int, bev_enable, (struct bufferevent *bev, short what)) \
-	X(int, bev_disable, (struct bufferevent *bev, short what)) \
-	X(int, bev_write, (struct bufferevent *bev, void *data, size_t len)) \
-	X(int, bev_write_buffer, (struct bufferevent *bev, struct evbuffer *buf)) \
-	X(size_t, bev_read, (struct bufferevent *bev, void *data, size_t len)) \
-	X(int, bev_read_buffer, (struct bufferevent *bev, struct evbuffer *buf)) \
-	X(struct evconnlistener *, listener_new, (struct event_base *base, void *cb, void *ptr, unsigned flags, int backlog, int fd)) \
-	X(struct evconnlistener *, listener_new_bind, (struct event_base *base, void *cb, void *ptr, unsigned flags, int backlog, struct sockaddr *sa, int socklen)) \
-	X(void, listener_free, (struct evconnlistener *lev)) \
-	X(int, listener_enable, (struct evconnlistener *lev)) \
-	X(int, listener_disable, (struct evconnlistener *lev)) \
-	X(void, listener_set_cb, (struct evconnlistener *lev, void *cb, void *ptr)) \
-	X(void, listener_set_error_cb, (struct evconnlistener *lev, void *errcb))
+	GEV_OPS_EVENT(X) GEV_OPS_THREAD(X) GEV_OPS_CONFIG(X) \
+	GEV_OPS_BUFFER(X) GEV_OPS_BEV(X) GEV_OPS_BEVX(X)
 
 #define GEV_DECLARE_OP_FIELD(ret, name, params) ret (*name) params;
 struct gev_core_ops {

@@ -160,22 +160,26 @@ func (ev *Event) HandlerID() uintptr { return ev.Arg }
 // CBase mirrors struct event_base (gev_internal.h) up to and including
 // `reserved`; the C-only fields after it (sigrefs) are not mirrored.
 type CBase struct {
-	Magic        uint32    //   0 GEV_BASE_MAGIC / GEV_BASE_DEAD
-	CoreIdx      uint32    //   4 1-based index of the Go-side base, 0 = not adopted
-	Flags        int32     //   8 EVENT_BASE_FLAG_*
-	Method       int32     //  12 GEV_METHOD_*
-	NPriorities  int32     //  16 number of priorities
-	SigRfd       int32     //  20 signal self-pipe read end, -1 none
-	SigWfd       int32     //  24 signal self-pipe write end, -1 none
-	NSignals     int32     //  28 signal events added (kept by C)
-	EventBreak   int32     //  32 loopbreak requested (volatile)
-	EventGotterm int32     //  36 loopexit happened (volatile)
-	Running      int32     //  40 a thread is inside event_base_loop (volatile)
-	Pad0         int32     //  44
-	PreloadHead  *Event    //  48 events added before the core was loaded
-	PreloadTail  *Event    //  56
-	NPreload     int64     //  64
-	Reserved     [8]uint64 //  72 room for the core
+	Magic        uint32 //   0 GEV_BASE_MAGIC / GEV_BASE_DEAD
+	CoreIdx      uint32 //   4 1-based index of the Go-side base, 0 = not adopted
+	Flags        int32  //   8 EVENT_BASE_FLAG_*
+	Method       int32  //  12 GEV_METHOD_*
+	NPriorities  int32  //  16 number of priorities
+	SigRfd       int32  //  20 signal self-pipe read end, -1 none
+	SigWfd       int32  //  24 signal self-pipe write end, -1 none
+	NSignals     int32  //  28 signal events added (kept by C)
+	EventBreak   int32  //  32 loopbreak requested (volatile)
+	EventGotterm int32  //  36 loopexit happened (volatile)
+	Running      int32  //  40 a thread is inside event_base_loop (volatile)
+	Pad0         int32  //  44
+	PreloadHead  *Event //  48 events added before the core was loaded
+	PreloadTail  *Event //  56
+	NPreload     int64  //  64
+	// event_config_set_max_dispatch_interval, set by C at creation:
+	MaxDispatchCallbacks    int32     //  72 callbacks per pass; MaxInt32 = no limit
+	LimitCallbacksAfterPrio int32     //  76 priorities >= this one are limited
+	MaxDispatchUsec         int64     //  80 time per pass; -1 = no limit
+	Reserved                [6]uint64 //  88 room for the core: [0..1] threads, [2..3] events
 }
 
 // CBaseSize is the size of the mirrored prefix of struct event_base

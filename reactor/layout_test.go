@@ -87,6 +87,18 @@ func TestLayoutBase(t *testing.T) {
 			t.Errorf("struct event_base.%s: Go offset %d, C %d", f.name, f.off, got)
 		}
 	}
+	for i, f := range []struct {
+		name string
+		off  uintptr
+	}{
+		{"max_dispatch_callbacks", unsafe.Offsetof(c.MaxDispatchCallbacks)},
+		{"limit_callbacks_after_prio", unsafe.Offsetof(c.LimitCallbacksAfterPrio)},
+		{"max_dispatch_usec", unsafe.Offsetof(c.MaxDispatchUsec)},
+	} {
+		if got := ctest.BaseOffset(18 + i); got != int(f.off) {
+			t.Errorf("struct event_base.%s: Go offset %d, C %d", f.name, f.off, got)
+		}
+	}
 	if reactor.CBaseSize != int(unsafe.Sizeof(c)) {
 		t.Errorf("CBaseSize %d, mirror %d", reactor.CBaseSize, unsafe.Sizeof(c))
 	}

@@ -69,6 +69,9 @@ static long gev_base_off(int i) {
 	case 15: return OFF(struct event_base, reserved);
 	case 16: return OFF(struct event_base, reserved) + (long)sizeof(((struct event_base *)0)->reserved);
 	case 17: return (long)sizeof(struct event_base);
+	case 18: return OFF(struct event_base, max_dispatch_callbacks);
+	case 19: return OFF(struct event_base, limit_callbacks_after_prio);
+	case 20: return OFF(struct event_base, max_dispatch_usec);
 	}
 	return -1;
 }

@@ -1,10 +1,7 @@
 package main
 
-// Exports of GEV_CORE_OPS for the buffer layer (evbuffer_*, bev_*,
-// listener_*). Each one converts its arguments, calls one function of
-// goevent/core and returns libevent's failure value on a bad handle; a panic
-// is logged (guard, in main.go) and turned into that failure value by the
-// named result, which holds it until the call succeeds.
+// Exports of GEV_OPS_BEV (capi/ops_bev.h): socket bufferevents (bev_*) and
+// listeners (listener_*). Same conventions as exports_buffer.go.
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/.. -I${SRCDIR}/../../include
@@ -17,59 +14,6 @@ import (
 
 	"goevent/core"
 )
-
-//export goevent_evbuffer_new
-func goevent_evbuffer_new() (r *C.struct_evbuffer) {
-	defer guard("evbuffer_new")
-	return (*C.struct_evbuffer)(core.EvbufferNew())
-}
-
-//export goevent_evbuffer_free
-func goevent_evbuffer_free(buf *C.struct_evbuffer) {
-	defer guard("evbuffer_free")
-	core.EvbufferFree(unsafe.Pointer(buf))
-}
-
-//export goevent_evbuffer_add
-func goevent_evbuffer_add(buf *C.struct_evbuffer, data unsafe.Pointer, n C.size_t) (r C.int) {
-	r = -1
-	defer guard("evbuffer_add")
-	return C.int(core.EvbufferAdd(unsafe.Pointer(buf), data, uint64(n)))
-}
-
-//export goevent_evbuffer_add_buffer
-func goevent_evbuffer_add_buffer(dst, src *C.struct_evbuffer) (r C.int) {
-	r = -1
-	defer guard("evbuffer_add_buffer")
-	return C.int(core.EvbufferAddBuffer(unsafe.Pointer(dst), unsafe.Pointer(src)))
-}
-
-//export goevent_evbuffer_drain
-func goevent_evbuffer_drain(buf *C.struct_evbuffer, n C.size_t) (r C.int) {
-	r = -1
-	defer guard("evbuffer_drain")
-	return C.int(core.EvbufferDrain(unsafe.Pointer(buf), uint64(n)))
-}
-
-//export goevent_evbuffer_remove
-func goevent_evbuffer_remove(buf *C.struct_evbuffer, data unsafe.Pointer, n C.size_t) (r C.int) {
-	r = -1
-	defer guard("evbuffer_remove")
-	return C.int(core.EvbufferRemove(unsafe.Pointer(buf), data, uint64(n)))
-}
-
-//export goevent_evbuffer_copyout
-func goevent_evbuffer_copyout(buf *C.struct_evbuffer, data unsafe.Pointer, n C.size_t) (r C.ptrdiff_t) {
-	r = -1
-	defer guard("evbuffer_copyout")
-	return C.ptrdiff_t(core.EvbufferCopyout(unsafe.Pointer(buf), data, uint64(n)))
-}
-
-//export goevent_evbuffer_pullup
-func goevent_evbuffer_pullup(buf *C.struct_evbuffer, size C.ptrdiff_t) (r *C.uchar) {
-	defer guard("evbuffer_pullup")
-	return (*C.uchar)(core.EvbufferPullup(unsafe.Pointer(buf), int64(size)))
-}
 
 //export goevent_bev_socket_new
 func goevent_bev_socket_new(base *C.struct_event_base, fd C.int, options C.int) (r *C.struct_bufferevent) {

@@ -1,6 +1,6 @@
 package main
 
-// Exports of the reactor (event bases and events), called by the C layer
+// Exports of GEV_OPS_EVENT (capi/ops_event.h): event bases and events, called by the C layer
 // through struct gev_core_ops. Each one converts its arguments, calls one
 // function of goevent/reactor and returns libevent's result; guard (main.go)
 // turns a Go panic into a logged error and the failure value already stored

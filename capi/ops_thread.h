@@ -1,0 +1,7 @@
+/* ops_thread.h - the core's entry points for threads: base locking and wakeups: one X(ret, name, params) line each.
+ * Part of GEV_CORE_OPS (gev_internal.h); Go exports each as goevent_<name>. */
+#ifndef GEV_OPS_THREAD_H
+#define GEV_OPS_THREAD_H
+#define GEV_OPS_THREAD(X) /* none yet */
+
+#endif
