@@ -43,6 +43,11 @@ static inline int gev_core_ready(const char *fn)
 void gev_log(int severity, const char *msg);
 void gev_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void gev_msgx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A fatal error (libevent's event_errx): logs at EVENT_LOG_ERR, calls the
+ * program's fatal callback, and ends the process. For misuse libevent
+ * cannot survive, e.g. what debug mode detects. */
+#define GEV_ERR_ABORT ((int)0xdeaddead) /* libevent's EVENT_ERR_ABORT_ */
+void gev_errx(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
 /* Base checks: 1 if base is a live goevent base, else logs (naming fn) and 0. */
 int gev_base_check(const struct event_base *base, const char *fn);

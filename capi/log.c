@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "capi.h"
 
@@ -52,4 +53,30 @@ void gev_msgx(const char *fmt, ...)
 	va_start(ap, fmt);
 	gev_vlog(EVENT_LOG_MSG, fmt, ap);
 	va_end(ap);
+}
+
+/* ---- fatal errors (event_set_fatal_callback) ---- */
+
+static event_fatal_cb fatal_cb; /* program's callback, or NULL */
+
+void event_set_fatal_callback(event_fatal_cb cb)
+{
+	fatal_cb = cb;
+}
+
+/* libevent's contract: the fatal callback must not return; if it does, or if
+ * none is set, the process ends (abort() for EVENT_ERR_ABORT_, else exit(err)). */
+void gev_errx(int err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	gev_vlog(EVENT_LOG_ERR, fmt, ap);
+	va_end(ap);
+	if (fatal_cb) {
+		fatal_cb(err);
+		exit(err);
+	}
+	if (err == GEV_ERR_ABORT)
+		abort();
+	exit(err);
 }
