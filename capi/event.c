@@ -249,6 +249,32 @@ void gev_now_monotonic(struct timeval *tv)
 	tv->tv_usec = ts.tv_nsec / 1000;
 }
 
+/* Wall-clock minus monotonic time (libevent's tv_clock_diff), to report
+ * deadlines in wall-clock time. Reading the two clocks one after the other
+ * jitters by a microsecond or so; so that deadlines reported one after the
+ * other keep their order, the difference is measured at most once per
+ * monotonic second (a wall-clock step shows up within that second). */
+static pthread_mutex_t clock_diff_lock = PTHREAD_MUTEX_INITIALIZER;
+static void clock_diff(struct timeval *diff)
+{
+	static struct timeval cached, measured_at;
+	static int have;
+	struct timeval mono, real;
+	struct timespec ts;
+	gev_now_monotonic(&mono);
+	pthread_mutex_lock(&clock_diff_lock);
+	if (!have || mono.tv_sec != measured_at.tv_sec) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		real.tv_sec = ts.tv_sec;
+		real.tv_usec = ts.tv_nsec / 1000;
+		timersub(&real, &mono, &cached);
+		measured_at = mono;
+		have = 1;
+	}
+	*diff = cached;
+	pthread_mutex_unlock(&clock_diff_lock);
+}
+
 int gev_base_check(const struct event_base *base, const char *fn)
 {
 	if (!base) {
@@ -810,13 +836,8 @@ int event_pending(const struct event *ev, short events, struct timeval *tv)
 	events &= EV_TIMEOUT | EV_IO_MASK | EV_SIGNAL;
 	if (tv && (flags & events & EV_TIMEOUT)) {
 		/* ev_timeout is on the monotonic clock; report wall-clock time. */
-		struct timeval mono, real, diff;
-		struct timespec ts;
-		gev_now_monotonic(&mono);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		real.tv_sec = ts.tv_sec;
-		real.tv_usec = ts.tv_nsec / 1000;
-		timersub(&real, &mono, &diff);
+		struct timeval diff;
+		clock_diff(&diff);
 		timeradd(&ev->ev_timeout, &diff, tv);
 	}
 	return flags & events;
@@ -993,18 +1014,6 @@ int event_gettime_monotonic(struct event_base *base, struct timeval *tv)
 		return -1;
 	gev_now_monotonic(tv);
 	return 0;
-}
-
-/* Wall-clock minus monotonic time now (libevent's tv_clock_diff). */
-static void clock_diff(struct timeval *diff)
-{
-	struct timeval mono, real;
-	struct timespec ts;
-	gev_now_monotonic(&mono);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	real.tv_sec = ts.tv_sec;
-	real.tv_usec = ts.tv_nsec / 1000;
-	timersub(&real, &mono, diff);
 }
 
 int event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv)
