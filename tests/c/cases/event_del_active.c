@@ -119,7 +119,7 @@ int main(void)
 	event_add(re, &short_tv);
 	event_pending(re, EV_TIMEOUT, &when2);
 	printf("re-add: deadline moved earlier by >9s: %s\n",
-	    (when1.tv_sec - when2.tv_sec) > 9 ? "yes" : "no");
+	    (when1.tv_sec + when1.tv_usec / 1e6) - (when2.tv_sec + when2.tv_usec / 1e6) > 9.5 ? "yes" : "no");
 	double t0 = now();
 	event_del(io);
 	r = event_base_dispatch(base);
@@ -129,7 +129,7 @@ int main(void)
 	event_add(re, &short_tv);
 	event_add(re, &long_tv);
 	event_pending(re, EV_TIMEOUT, &when1);
-	printf("re-add later: deadline >9s away: %s\n", when1.tv_sec - (long)now() > 9 ? "yes" : "no");
+	printf("re-add later: deadline >9.5s away: %s\n", when1.tv_sec + when1.tv_usec / 1e6 - now() > 9.5 ? "yes" : "no");
 
 	/* event_del_block / event_del_noblock. */
 	r = event_del_block(re);
