@@ -554,3 +554,32 @@ func TestManyCommonTimers(t *testing.T) {
 		t.Fatalf("queue holds %d, want %d", nq, n/4)
 	}
 }
+
+// event_base_priority_init from a callback while nothing else is active
+// shrinks the queues under the running pass: the pass stops cleanly.
+func TestPriorityInitFromCallback(t *testing.T) {
+	b := newBase(t, reactor.MethodEpoll, 3)
+	var ran []string
+	var ev *reactor.Event
+	ev = goEvent(t, b, -1, 0, func(*reactor.Event, int16) {
+		ran = append(ran, "shrink")
+		if r := b.PriorityInit(1); r != 0 {
+			t.Errorf("PriorityInit from a callback: %d", r)
+		}
+	})
+	ev.Pri = 2
+	b.Active(ev, evTimeout, 1)
+	if r := b.Loop(reactor.EVLOOP_NONBLOCK); r != 1 {
+		t.Fatalf("loop %d", r)
+	}
+	if len(ran) != 1 || cbaseOf(b).NPriorities != 1 {
+		t.Fatalf("ran %v, npriorities %d", ran, cbaseOf(b).NPriorities)
+	}
+	// The event keeps priority 2: activating it again grows the queues.
+	b.Active(ev, evTimeout, 1)
+	b.Loop(reactor.EVLOOP_NONBLOCK)
+	if len(ran) != 2 {
+		t.Fatalf("ran %v", ran)
+	}
+	check(t, b)
+}

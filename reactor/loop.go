@@ -145,6 +145,9 @@ func (b *Base) processActive() int {
 func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 	count := 0
 	for {
+		if pri >= len(b.active) { // event_base_priority_init from a callback
+			break
+		}
 		ev := b.active[pri].head
 		if ev == nil {
 			break
