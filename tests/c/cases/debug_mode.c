@@ -5,7 +5,7 @@
  * event never assigned, freed (event_free, memory kept by a free function
  * that does not release it) or unassigned (event_debug_unassign);
  * event_assign over an added event; event_debug_unassign of an added event;
- * enabling twice or after making a base. Fine in debug mode: the normal life
+ * enabling twice or after making a base; event_assign on a blocking fd. Fine in debug mode: the normal life
  * of events, re-assigning an event after it fired or after its base was
  * freed, event_debug_unassign of a deleted event. Without debug mode,
  * event_debug_unassign only clears the initialized flag. */
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -167,6 +168,23 @@ static void s_unassign_added(void)
 	event_debug_unassign(&ev);
 }
 
+static void s_blocking_fd(void)
+{
+	event_enable_debug_mode();
+	base = event_base_new();
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		_exit(2);
+	struct event *ok = event_new(base, -1, EV_READ, cb, "no fd");
+	printf("    event_new on fd -1: %s\n", ok ? "ok" : "NULL");
+	evutil_make_socket_nonblocking(sv[1]);
+	struct event *nb = event_new(base, sv[1], EV_READ, cb, "non-blocking");
+	printf("    event_new on a non-blocking fd: %s\n", nb ? "ok" : "NULL");
+	struct event *sig = evsignal_new(base, SIGUSR1, cb, "signal");
+	printf("    evsignal_new: %s\n", sig ? "ok" : "NULL");
+	event_new(base, sv[0], EV_READ, cb, "blocking");
+}
+
 static void s_twice(void)
 {
 	event_enable_debug_mode();
@@ -234,6 +252,7 @@ int main(void)
 	scenario("event_priority_set on a never-assigned event", s_priority_unassigned);
 	scenario("event_assign over an added event", s_assign_added);
 	scenario("event_debug_unassign of an added event", s_unassign_added);
+	scenario("event_new on a blocking fd", s_blocking_fd);
 	scenario("event_enable_debug_mode twice", s_twice);
 	scenario("event_enable_debug_mode after event_base_new", s_too_late);
 	scenario("normal life in debug mode", s_normal_life);
