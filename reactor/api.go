@@ -85,8 +85,9 @@ func (b *Base) Foreach(fn unsafe.Pointer, arg uintptr) int {
 			}
 		}
 	}
-	for _, ev := range b.heap.a {
-		if ev.Flags&EVLIST_INSERTED != 0 {
+	for i := 0; i < len(b.heap.a); i++ { // fn may (wrongly) change the heap: re-read it
+		ev := b.heap.a[i]
+		if ev == nil || ev.Flags&EVLIST_INSERTED != 0 {
 			continue
 		}
 		if r := callForeach(fn, base, ev, arg); r != 0 {
