@@ -228,8 +228,7 @@ void event_debug_unassign(struct event *ev)
 	ev->ev_flags &= ~EVLIST_INIT;
 }
 
-/* Debug mode and the base dying: base is a base being created or freed. */
-void gev_event_debug_base_made(void);
+/* A base was made (config.c): too late to turn debug mode on. */
 void gev_event_debug_base_made(void)
 {
 	debug_too_late = 1;
@@ -381,58 +380,6 @@ int event_once(evutil_socket_t fd, short events,
 }
 
 /* ---- bases ---- */
-
-static struct event_base *base_new(int flags)
-{
-	int method = GEV_METHOD_EPOLL;
-	if (!(flags & EVENT_BASE_FLAG_IGNORE_ENV)) {
-		/* Programs set these with setenv() after load (tmux): C getenv sees them. */
-		if (getenv("EVENT_NOEPOLL"))
-			method = GEV_METHOD_POLL;
-		if (method == GEV_METHOD_POLL && getenv("EVENT_NOPOLL")) {
-			gev_warnx("event_base_new: no event method available "
-			    "(EVENT_NOEPOLL and EVENT_NOPOLL are both set; goevent has no select backend)");
-			return NULL;
-		}
-	}
-	struct event_base *base = gev_calloc(1, sizeof *base);
-	if (!base) {
-		gev_warnx("event_base_new: out of memory");
-		return NULL;
-	}
-	gev_event_debug_base_made();
-	base->magic = GEV_BASE_MAGIC;
-	base->flags = flags;
-	base->method = method;
-	base->npriorities = 1;
-	base->max_dispatch_callbacks = INT32_MAX;
-	base->limit_callbacks_after_prio = 1;
-	base->max_dispatch_usec = -1;
-	base->sig_rfd = base->sig_wfd = -1;
-	if (!(flags & EVENT_BASE_FLAG_IGNORE_ENV) && getenv("EVENT_SHOW_METHOD"))
-		gev_msgx("libevent using: %s", event_base_get_method(base));
-	return base;
-}
-
-struct event_base *event_base_new(void)
-{
-	return base_new(0);
-}
-
-struct event_base *event_init(void)
-{
-	struct event_base *base = base_new(0);
-	if (base)
-		event_global_current_base_ = base;
-	return base;
-}
-
-const char *event_base_get_method(const struct event_base *base)
-{
-	if (!gev_base_check(base, "event_base_get_method"))
-		return NULL;
-	return base->method == GEV_METHOD_POLL ? "poll" : "epoll";
-}
 
 static void base_free_(struct event_base *base, int run_finalizers, const char *fn)
 {

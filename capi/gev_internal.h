@@ -107,9 +107,12 @@ struct event_base {
 	                            none. Written by the core's loop, read by C
 	                            (event_base_gettimeofday_cached) without a crossing. */
 	uint64_t reserved_tail[2]; /* more room (was reserved[4..5]) */
-	/* ---- C-only fields below: the Go mirror stops at `reserved` ---- */
+	/* ---- C-only fields below: the Go mirror stops at `reserved_tail` ---- */
 	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
 	struct gev_once *once_head; /* event_base_once records not yet run (freed with the base) */
+	const char *method_name;    /* event_base_get_method: "epoll", "poll", "select" (run by
+	                               the poll backend), "epoll (with changelist)" */
+	int32_t  features;          /* event_base_get_features: EV_FEATURE_* of method_name */
 };
 
 /* ---- struct evbuffer (opaque to programs; C memory owned by the core) ---- */
