@@ -391,6 +391,7 @@ static void base_free_(struct event_base *base, int run_finalizers, const char *
 	}
 	if (!gev_base_check(base, fn))
 		return;
+	gev_debugx("%s: freeing base %p", fn, (void *)base);
 	/* In a poisoned child the Go side is frozen: leave it, free the C side. */
 	if (base->core_idx && gev_core_usable)
 		gev_ops.base_free(base, run_finalizers);
@@ -429,6 +430,8 @@ int event_base_loop(struct event_base *base, int flags)
 {
 	if (gev_base_adopt(base, "event_base_loop") < 0)
 		return -1;
+	/* libevent's dispatch reports every wait at debug severity. */
+	gev_debugx("event_base_loop: base %p, flags 0x%x", (void *)base, flags);
 	return gev_ops.base_loop(base, flags);
 }
 
@@ -651,6 +654,10 @@ int event_add(struct event *ev, const struct timeval *tv)
 	if (!event_check(ev, "event_add"))
 		return -1;
 	struct event_base *base = ev->ev_base;
+	gev_debugx("event_add: event: %p (fd %d), %s%s%s%scall %p", (void *)ev, (int)ev->ev_fd,
+	    ev->ev_events & EV_READ ? "EV_READ " : " ", ev->ev_events & EV_WRITE ? "EV_WRITE " : " ",
+	    ev->ev_events & EV_CLOSED ? "EV_CLOSED " : " ", tv ? "EV_TIMEOUT " : " ",
+	    (void *)ev->ev_callback);
 	if (tv && (tv->tv_usec & COMMON_TIMEOUT_MASK) == COMMON_TIMEOUT_MAGIC && tv->tv_sec >= 0 &&
 	    !(ev->ev_events & EV_SIGNAL)) {
 		/* A common timeout (event_base_init_common_timeout): only the
@@ -696,6 +703,7 @@ static int event_del_(struct event *ev, const char *fn)
 		gev_warnx("%s: event has no event_base set.", fn);
 		return -1;
 	}
+	gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);
 	/* A finalizing event is left alone (before debug mode looks at it). */
 	if (ev->ev_flags & EVLIST_FINALIZING)
 		return 0;
@@ -751,6 +759,8 @@ void event_free(struct event *ev)
 		debug_note_added(ev, 0); /* libevent's event_del: fatal if not set up */
 	if (ev->ev_base && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
 		event_del(ev);
+	else /* libevent's event_free always goes through event_del */
+		gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);
 	debug_note_teardown(ev);
 	gev_free(ev);
 }
@@ -759,6 +769,8 @@ void event_active(struct event *ev, int res, short ncalls)
 {
 	if (!event_check(ev, "event_active") || gev_base_adopt(ev->ev_base, "event_active") < 0)
 		return;
+	gev_debugx("event_active: %p (fd %d), res %d, callback %p", (void *)ev, (int)ev->ev_fd, res,
+	    (void *)ev->ev_callback);
 	gev_ops.event_active(ev, res, ncalls);
 }
 
