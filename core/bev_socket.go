@@ -60,6 +60,9 @@ func NewSocketBufferevent(base *reactor.Base, fd int, options int) *Bufferevent 
 	}
 	s := &bevSocket{bv: bv}
 	bv.be = s
+	// As libevent: the program cannot add to the input nor drain the output.
+	bv.in.freezeEnd = true
+	bv.out.freezeStart = true
 	bv.c.beOps = bevOpsSocket
 	base.AssignGo(&bv.c.evRead, fd, reactor.EV_READ|reactor.EV_PERSIST, bevReadID)
 	base.AssignGo(&bv.c.evWrite, fd, reactor.EV_WRITE|reactor.EV_PERSIST, bevWriteID)
@@ -196,13 +199,21 @@ func (s *bevSocket) disable(bv *Bufferevent, what int16) int {
 // adjTimeouts is bufferevent_generic_adj_existing_timeouts_.
 func (s *bevSocket) adjTimeouts(bv *Bufferevent) int {
 	r := 0
-	if s.readAdded {
-		if bv.base.Add(&bv.c.evRead, timeoutOf(&bv.c.timeoutRead)) != 0 {
-			r = -1
+	for _, d := range [2]struct {
+		added bool
+		ev    *reactor.Event
+		tv    *cTimeval
+	}{{s.readAdded, &bv.c.evRead, &bv.c.timeoutRead}, {s.writeAdded, &bv.c.evWrite, &bv.c.timeoutWrite}} {
+		if !d.added {
+			continue
 		}
-	}
-	if s.writeAdded {
-		if bv.base.Add(&bv.c.evWrite, timeoutOf(&bv.c.timeoutWrite)) != 0 {
+		tv := timeoutOf(d.tv)
+		if tv == nil && d.ev.Flags&reactor.EVLIST_TIMEOUT != 0 {
+			// event_remove_timer: re-add without the timeout.
+			bv.base.Del(d.ev)
+			d.ev.RelTimeout = -1
+		}
+		if bv.base.Add(d.ev, tv) != 0 {
 			r = -1
 		}
 	}
@@ -260,7 +271,9 @@ func (s *bevSocket) onRead(res int16) {
 	if howmuch <= 0 {
 		return
 	}
+	bv.in.freezeEnd = false
 	n, e := bv.in.ReadFrom(s.fd(), howmuch)
+	bv.in.freezeEnd = true
 	if n < 0 {
 		if e == unix.EAGAIN || e == unix.EINTR {
 			return
@@ -351,7 +364,9 @@ func (s *bevSocket) onWrite(res int16) {
 	n := 0
 	if bv.out.Len() > 0 && atmost > 0 {
 		var e unix.Errno
+		bv.out.freezeStart = false
 		n, e = bv.out.WriteTo(s.fd(), atmost, &s.kind)
+		bv.out.freezeStart = true
 		if n < 0 {
 			if e == unix.EAGAIN || e == unix.EINTR {
 				if !s.writeAdded {
