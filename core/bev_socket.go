@@ -388,12 +388,10 @@ func (s *bevSocket) onWrite(res int16) {
 		}
 	}
 	if bv.out.Len() > 0 {
-		if s.writeAdded {
-			// keep waiting for EPOLLOUT
-		} else if n > 0 && n < atmost {
-			s.addWrite() // the kernel took part: wait for EPOLLOUT
-		} else {
-			s.kick() // stopped at max_single_write: next pass
+		// The kernel took part, or max_single_write stopped us: wait for
+		// EPOLLOUT (libevent writes once per readiness).
+		if !s.writeAdded {
+			s.addWrite()
 		}
 	} else {
 		s.delWrite()
@@ -544,6 +542,7 @@ func (bv *Bufferevent) SetBase(nb *reactor.Base) int {
 		return -1
 	}
 	c := bv.c
+	c.evBase = nb.C() // libevent sets it before event_base_set can refuse
 	if c.evRead.Flags != reactor.EVLIST_INIT || c.evWrite.Flags != reactor.EVLIST_INIT ||
 		bv.blk.evDefer.Flags != reactor.EVLIST_INIT {
 		return -1

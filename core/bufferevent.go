@@ -865,7 +865,7 @@ func FinalizeBase(cbase unsafe.Pointer) {
 		var victim *Bufferevent
 		finList.mu.Lock()
 		for bv := finList.head; bv != nil; bv = bv.finNext {
-			if bv.c != nil && bv.c.evBase == cbase {
+			if bv.c != nil && bv.base.C() == cbase {
 				victim = bv
 				break
 			}
