@@ -50,8 +50,11 @@ int gev_bev_locking_ok(int options, const char *fn)
 
 struct bufferevent *bufferevent_socket_new(struct event_base *base, evutil_socket_t fd, int options)
 {
+	extern struct event_base *event_global_current_base_;
 	if (!gev_bev_locking_ok(options, "bufferevent_socket_new"))
 		return NULL;
+	if (!base) /* libevent's events then fall back on the current base */
+		base = event_global_current_base_;
 	if (gev_base_adopt(base, "bufferevent_socket_new") < 0)
 		return NULL;
 	return gev_ops.bev_socket_new(base, fd, options);
@@ -291,13 +294,12 @@ struct bufferevent *bufferevent_new(evutil_socket_t fd, evbuffercb readcb, evbuf
 	/* libevent makes it with a NULL base whose events fall back on the
 	 * current base; ours belongs to the current base (event_init's). */
 	extern struct event_base *event_global_current_base_;
-	struct event_base *base = event_global_current_base_;
 	struct bufferevent *bev;
-	if (!base) {
+	if (!event_global_current_base_) {
 		gev_warnx("bufferevent_new: no current event_base (call event_init first)");
 		return NULL;
 	}
-	bev = bufferevent_socket_new(base, fd, 0);
+	bev = bufferevent_socket_new(NULL, fd, 0);
 	if (bev)
 		bufferevent_setcb(bev, readcb, writecb, errorcb, cbarg);
 	return bev;
