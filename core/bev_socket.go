@@ -54,7 +54,7 @@ type bevWriteHandler struct{}
 // NewSocketBufferevent is bufferevent_socket_new. fd may be -1 (no events are
 // registered until it has one).
 func NewSocketBufferevent(base *reactor.Base, fd int, options int) *Bufferevent {
-	bv := newBufferevent(base, nil, options, "bufferevent_socket_new")
+	bv := newBufferEventNamed(base, nil, options, "bufferevent_socket_new")
 	if bv == nil {
 		return nil
 	}
