@@ -269,6 +269,9 @@ func (s *bevSocket) onRead(res int16) {
 		return
 	}
 	if howmuch <= 0 {
+		// The rate limiter allows nothing now: stop reading until it
+		// calls unsuspendRead(bevSuspendBW).
+		bv.suspendRead(bevSuspendBW)
 		return
 	}
 	bv.in.freezeEnd = false
@@ -359,6 +362,12 @@ func (s *bevSocket) onWrite(res int16) {
 	}
 	atmost := bv.writeMax()
 	if bv.writeSuspended != 0 {
+		return
+	}
+	if atmost <= 0 && bv.out.Len() > 0 {
+		// The rate limiter allows nothing now: stop writing until it
+		// calls unsuspendWrite(bevSuspendBW).
+		bv.suspendWrite(bevSuspendBW)
 		return
 	}
 	n := 0

@@ -140,9 +140,12 @@ type (
 )
 
 // rateLimiter is consulted by the I/O paths (core/ratelim.go implements it).
-// readMax/writeMax return how many bytes may move now (0: none; the limiter
-// then suspends the direction with bevSuspendBW and unsuspends it itself);
-// readDone/writeDone report the bytes that moved.
+// readMax/writeMax return how many bytes may move now; readDone/writeDone
+// report the bytes that moved. When readMax (writeMax) returns 0 the socket
+// path suspends the direction with bevSuspendBW itself (so that a
+// level-triggered socket does not spin); the limiter must then call
+// bv.unsuspendRead(bevSuspendBW) (unsuspendWrite) when budget comes back,
+// as well as lift any reason it set itself (bevSuspendBWGroup).
 type rateLimiter interface {
 	readMax(bv *Bufferevent) int
 	writeMax(bv *Bufferevent) int

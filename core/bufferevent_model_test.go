@@ -181,3 +181,52 @@ func TestBevTimeoutsTable(t *testing.T) {
 		})
 	}
 }
+
+// stubLimiter is a rate limiter with a fixed budget per direction.
+type stubLimiter struct{ rd, wr int }
+
+func (l *stubLimiter) readMax(*Bufferevent) int        { return l.rd }
+func (l *stubLimiter) writeMax(*Bufferevent) int       { return l.wr }
+func (l *stubLimiter) readDone(_ *Bufferevent, n int)  { l.rd -= n }
+func (l *stubLimiter) writeDone(_ *Bufferevent, n int) { l.wr -= n }
+
+// TestBevLimiterHooks: the socket paths move at most what the limiter
+// allows, suspend with bevSuspendBW at zero and resume when the limiter
+// unsuspends.
+func TestBevLimiterHooks(t *testing.T) {
+	b := newBase(t, reactor.MethodEpoll)
+	a, p := socketpair(t)
+	defer unix.Close(p)
+	r := &rec{}
+	bv := newBev(t, b, a, BevOptCloseOnFree, r)
+	defer bv.Free()
+	lim := &stubLimiter{rd: 10, wr: 7}
+	bv.limiter = lim
+	bv.Enable(reactor.EV_READ)
+	unix.Write(p, make([]byte, 100))
+	passes(b, 10)
+	if bv.in.Len() != 10 || bv.readSuspended != bevSuspendBW || lim.rd != 0 {
+		t.Fatalf("read: input %d suspended %#x budget %d", bv.in.Len(), bv.readSuspended, lim.rd)
+	}
+	if got := BevGetMax(bv.Handle(), 2); got != 0 {
+		t.Fatalf("max_to_read %d", got)
+	}
+	lim.rd = 50
+	bv.unsuspendRead(bevSuspendBW)
+	passes(b, 10)
+	if bv.in.Len() != 60 || bv.readSuspended != bevSuspendBW {
+		t.Fatalf("after refill: input %d suspended %#x", bv.in.Len(), bv.readSuspended)
+	}
+	d, n := cstr("0123456789abcdef")
+	bv.Write(d, n)
+	passes(b, 10)
+	if got := len(peerRead(p)); got != 7 || bv.writeSuspended != bevSuspendBW {
+		t.Fatalf("write: peer got %d suspended %#x", got, bv.writeSuspended)
+	}
+	lim.wr = 100
+	bv.unsuspendWrite(bevSuspendBW)
+	passes(b, 10)
+	if got := len(peerRead(p)); got != 9 || bv.writeSuspended != 0 || bv.out.Len() != 0 {
+		t.Fatalf("after refill: peer got %d suspended %#x output %d", got, bv.writeSuspended, bv.out.Len())
+	}
+}
