@@ -58,58 +58,32 @@ var fileSegs = slots.Table[FileSeg]{Max: maxObjects}
 
 // NewFileSeg is evbuffer_file_segment_new; nil (logged) on failure.
 func NewFileSeg(fd int, offset, length int64, flags int) *FileSeg {
-	if fd < 0 || offset < 0 {
-		svc.Warnf("evbuffer_file_segment_new: bad fd %d or offset %d", fd, offset)
+	if offset < 0 {
+		svc.Warnf("evbuffer_file_segment_new: bad offset %d", offset)
 		return nil
 	}
 	var st unix.Stat_t
-	if err := unix.Fstat(fd, &st); err != nil {
-		svc.Warnf("evbuffer_file_segment_new: fstat: %v", err)
-		return nil
-	}
+	statErr := unix.Fstat(fd, &st)
 	if length == -1 {
+		if statErr != nil {
+			svc.Warnf("evbuffer_file_segment_new: fstat: %v", statErr)
+			return nil
+		}
 		length = st.Size - offset
 	}
 	if length < 0 || length > maxLen || offset > maxLen-length {
 		svc.Warnf("evbuffer_file_segment_new: bad length %d at offset %d", length, offset)
 		return nil
 	}
-	if st.Mode&unix.S_IFMT == unix.S_IFREG && offset+length > st.Size {
+	if statErr == nil && st.Mode&unix.S_IFMT == unix.S_IFREG && offset+length > st.Size {
 		svc.Warnf("evbuffer_file_segment_new: %d bytes at %d are past the end of the file", length, offset)
 		return nil
 	}
 	fs := &FileSeg{fd: fd, flags: flags, offset: offset, length: length, gen: nextGen()}
-	if length > 0 {
-		if flags&FsDisableMmap == 0 {
-			start := offset &^ (pageSize - 1)
-			delta := int(offset - start)
-			m, err := unix.MmapPtr(fd, start, nil, uintptr(int(length)+delta), unix.PROT_READ, unix.MAP_PRIVATE)
-			if err == nil {
-				fs.mapBase, fs.mapLen = m, int(length)+delta
-				fs.mem = unsafe.Add(m, delta)
-			}
-		}
-		if fs.mem == nil {
-			p := cmem.Alloc(int(length))
-			if p == nil {
-				svc.Warnf("evbuffer_file_segment_new: out of memory")
-				return nil
-			}
-			done := 0
-			for done < int(length) {
-				n, err := unix.Pread(fd, bytesAt(unsafe.Add(p, done), int(length)-done), offset+int64(done))
-				if err == unix.EINTR {
-					continue
-				}
-				if err != nil || n <= 0 {
-					cmem.Free(p, int(length))
-					svc.Warnf("evbuffer_file_segment_new: read failed: %v", err)
-					return nil
-				}
-				done += n
-			}
-			fs.mem, fs.memCap = p, int(length)
-		}
+	// As libevent: a segment that may be sent with sendfile is read (or
+	// mapped) only when first added to a buffer; the others now.
+	if flags&FsDisableSendfile != 0 && !fs.materialize() {
+		return nil
 	}
 	hp := allocHandle(sizeofCFileSeg)
 	if hp == nil {
@@ -126,6 +100,45 @@ func NewFileSeg(fd int, offset, length int64, flags int) *FileSeg {
 	fs.h.idx, fs.h.gen, fs.h.magic = idx, fs.gen, fsLive
 	fs.refs.Store(1)
 	return fs
+}
+
+// materialize makes the bytes addressable: mapped unless
+// EVBUF_FS_DISABLE_MMAP (or mmap fails), else read into C memory.
+func (fs *FileSeg) materialize() bool {
+	if fs.mem != nil || fs.length == 0 {
+		return true
+	}
+	length, offset, fd := fs.length, fs.offset, fs.fd
+	if fs.flags&FsDisableMmap == 0 {
+		start := offset &^ (pageSize - 1)
+		delta := int(offset - start)
+		m, err := unix.MmapPtr(fd, start, nil, uintptr(int(length)+delta), unix.PROT_READ, unix.MAP_PRIVATE)
+		if err == nil {
+			fs.mapBase, fs.mapLen = m, int(length)+delta
+			fs.mem = unsafe.Add(m, delta)
+			return true
+		}
+	}
+	p := cmem.Alloc(int(length))
+	if p == nil {
+		svc.Warnf("evbuffer_file_segment: out of memory")
+		return false
+	}
+	done := 0
+	for done < int(length) {
+		n, err := unix.Pread(fd, bytesAt(unsafe.Add(p, done), int(length)-done), offset+int64(done))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || n <= 0 {
+			cmem.Free(p, int(length))
+			svc.Warnf("evbuffer_file_segment: reading fd %d failed: %v", fd, err)
+			return false
+		}
+		done += n
+	}
+	fs.mem, fs.memCap = p, int(length)
+	return true
 }
 
 func (fs *FileSeg) freeMem() {
@@ -193,6 +206,9 @@ func (b *Buffer) AddFileSegment(fs *FileSeg, offset, length int64) int {
 	}
 	if length == 0 {
 		return 0
+	}
+	if !fs.materialize() {
+		return -1
 	}
 	fs.refs.Add(1)
 	e := &segExt{file: fs, foff: fs.offset + offset}
