@@ -475,7 +475,7 @@ int evbuffer_read(struct evbuffer *buffer, evutil_socket_t fd, int howmuch)
 	if (!buf_ok(buffer, "evbuffer_read"))
 		return -1;
 	r = LOCKED(buffer, gev_ops.evbuffer_read(buffer, fd, howmuch, &err));
-	if (r < 0)
+	if (r < 0 && err)
 		errno = err;
 	return r;
 }
@@ -486,7 +486,7 @@ int evbuffer_write_atmost(struct evbuffer *buffer, evutil_socket_t fd, ev_ssize_
 	if (!buf_ok(buffer, "evbuffer_write_atmost"))
 		return -1;
 	r = LOCKED(buffer, gev_ops.evbuffer_write_atmost(buffer, fd, howmuch, &err));
-	if (r < 0)
+	if (r < 0 && err)
 		errno = err;
 	return r;
 }

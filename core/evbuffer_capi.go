@@ -595,7 +595,7 @@ func EvbufferWrite(h unsafe.Pointer, fd int, howmuch int64, errp *int32) int {
 		howmuch = int64(b.Len())
 	}
 	if howmuch == 0 {
-		return 0
+		return -1 // libevent: nothing to write is -1, errno untouched
 	}
 	kind := fdUnknown
 	n, e := b.WriteTo(fd, int(howmuch), &kind)
