@@ -79,9 +79,13 @@ type segExt struct {
 	arg     unsafe.Pointer
 	file    *FileSeg // file segment the bytes come from
 	foff    int64    // file offset of the segment's first byte (block offset 0)
+	onFree  func()   // tests: called on release
 }
 
 func (e *segExt) release() {
+	if e.onFree != nil {
+		e.onFree()
+	}
 	if e.owned && e.base != nil {
 		cmem.Free(e.base, e.cap)
 	}
