@@ -233,6 +233,17 @@ type cBuf struct {
 	freeFn   unsafe.Pointer
 	ownLock  uint32
 	pad      uint32
+
+	fast       uint32
+	single     uint32
+	dirty      uint32
+	pad2       uint32
+	addPtr     unsafe.Pointer
+	addAvail   uintptr
+	drainPtr   unsafe.Pointer
+	drainAvail uintptr
+	blkBase    unsafe.Pointer
+	blkCap     uintptr
 }
 
 const (
@@ -277,6 +288,7 @@ func NewBuffer() *Buffer {
 	if hp == nil {
 		return nil
 	}
+	*(*cBuf)(hp) = cBuf{}
 	b := &Buffer{h: (*cBuf)(hp), gen: nextGen(), readHint: readMin}
 	idx, ok := buffers.Put(b)
 	if !ok {
@@ -308,6 +320,7 @@ func (b *Buffer) Free() {
 	b.freeCallbacks()
 	h := b.h
 	h.magic = bufDead
+	h.fast = 0
 	h.totalLen = 0
 	buffers.Release(h.idx)
 	b.gen = 0
@@ -345,6 +358,7 @@ func (b *Buffer) Add(p unsafe.Pointer, n int) int {
 
 // addRaw is Add without telling the hook and the callbacks.
 func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
+	b.fold()
 	if n == 0 {
 		return 0
 	}
@@ -454,6 +468,7 @@ func (b *Buffer) consume(n int) {
 
 // Drain removes up to n bytes from the front. 0, or -1 if frozen.
 func (b *Buffer) Drain(n int) int {
+	b.fold()
 	if b.freezeStart {
 		return -1
 	}
@@ -473,6 +488,7 @@ func (b *Buffer) Drain(n int) int {
 // Copyout copies up to n bytes from the front to p without removing them and
 // returns the count.
 func (b *Buffer) Copyout(p unsafe.Pointer, n int) int {
+	b.fold()
 	if n > b.Len() {
 		n = b.Len()
 	}
@@ -490,6 +506,7 @@ func (b *Buffer) Copyout(p unsafe.Pointer, n int) int {
 
 // Remove moves up to n bytes from the front to p; the count, or -1 if frozen.
 func (b *Buffer) Remove(p unsafe.Pointer, n int) int {
+	b.fold()
 	if b.freezeStart {
 		return -1
 	}
@@ -508,6 +525,8 @@ func (b *Buffer) Remove(p unsafe.Pointer, n int) int {
 // AddBuffer moves all of src's bytes to the end of b without copying them: the
 // segments change hands. 0, or -1 on overflow or frozen ends.
 func (b *Buffer) AddBuffer(src *Buffer) int {
+	b.fold()
+	src.fold()
 	if src == b {
 		return 0
 	}
@@ -552,6 +571,7 @@ func (b *Buffer) AddBuffer(src *Buffer) int {
 // returns their address, valid until the next change of the buffer; nil when
 // size is 0 or more than the length, or memory is refused.
 func (b *Buffer) Pullup(size int) unsafe.Pointer {
+	b.fold()
 	l := b.Len()
 	if size < 0 {
 		size = l
