@@ -147,6 +147,15 @@ func eolPattern(n int, seed byte) []byte {
 
 func (r *moreRunner) step(op, which byte, size int) {
 	op %= 20
+	defer func() {
+		if which&4 != 0 { // leave the windows published into the next op
+			r.bufs[0].publish()
+			r.bufs[1].publish()
+		}
+	}()
+	if which&8 != 0 && op <= 2 && r.tryFast(op, which&1, size) {
+		return
+	}
 	if op < 7 {
 		r.opRunner.step(op, which, size)
 		r.checkRefs()
@@ -332,6 +341,34 @@ func (r *moreRunner) step(op, which byte, size int) {
 	check(t, b, r.models[i])
 	check(t, r.bufs[o], r.models[o])
 	r.checkRefs()
+}
+
+// tryFast does an add or drain the way the C layer's fast path does, when
+// the published windows allow it.
+func (r *moreRunner) tryFast(op, i byte, size int) bool {
+	b, m := r.bufs[i], r.models[i]
+	b.publish()
+	if op < 2 {
+		r.seq++
+		d := pattern(size%700, r.seq)
+		if len(d) == 0 || !b.cFastAdd(unsafe.Pointer(&d[0]), len(d)) {
+			return false
+		}
+		m = append(m, d...)
+	} else {
+		if !b.cFastDrain(size % 700) {
+			return false
+		}
+		m = m[min(size%700, len(m)):]
+	}
+	r.models[i] = m
+	if b.Len() != len(m) {
+		r.t.Fatalf("fast path length %d, model %d", b.Len(), len(m))
+	}
+	if r.nrefs%3 == 0 { // sometimes check now, sometimes let the next op fold
+		check(r.t, b, m)
+	}
+	return true
 }
 
 func (r *moreRunner) finish() {
