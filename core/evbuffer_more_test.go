@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"math"
 	"math/rand"
 	"os"
 	"testing"
@@ -501,4 +502,89 @@ func TestEvbufferFileSegment(t *testing.T) {
 	if NewFileSeg(int(f.Fd()), 9000, 2000, 0) != nil {
 		t.Fatal("past end of file accepted")
 	}
+}
+
+// TestEvbufferNearSsizeMax uses references (never read) to bring a buffer
+// near EV_SSIZE_MAX: whatever would pass it is refused, never wrapped.
+func TestEvbufferNearSsizeMax(t *testing.T) {
+	a, b := mustNew(t), mustNew(t)
+	defer a.Free()
+	defer b.Free()
+	p := unsafe.Pointer(&refArena[0])
+	const big = 1 << 62
+	if a.AddReference(p, big, nil, nil) != 0 || a.AddReference(p, big-1, nil, nil) != 0 {
+		t.Fatal("references refused")
+	}
+	if a.Len() != maxLen {
+		t.Fatalf("len %d", a.Len())
+	}
+	var one [1]byte
+	tests := []struct {
+		name string
+		got  int
+	}{
+		{"add", a.Add(unsafe.Pointer(&one[0]), 1)},
+		{"prepend", a.Prepend(unsafe.Pointer(&one[0]), 1)},
+		{"reference", a.AddReference(p, 1, nil, nil)},
+		{"expand", a.Expand(1)},
+		{"reserve", a.Reserve(1, make([]Iovec, 1))},
+		{"add_buffer", func() int { b.AddBytes(one[:]); return a.AddBuffer(b) }()},
+		{"prepend_buffer", a.PrependBuffer(b)},
+		{"add_buffer_reference", a.AddBufferReference(b)},
+		{"add negative", a.Add(unsafe.Pointer(&one[0]), -1)},
+	}
+	for _, tc := range tests {
+		if tc.got != -1 {
+			t.Errorf("%s near EV_SSIZE_MAX: %d, want -1", tc.name, tc.got)
+		}
+	}
+	if a.Len() != maxLen || b.Len() != 1 {
+		t.Fatalf("lengths changed: %d %d", a.Len(), b.Len())
+	}
+	if a.RemoveBuffer(b, 5) != 5 || b.Len() != 6 {
+		t.Fatalf("remove_buffer: b len %d", b.Len())
+	}
+	if a.Drain(big) != 0 || a.Len() != maxLen-big-5 {
+		t.Fatalf("drain: len %d", a.Len())
+	}
+	if clampSize(math.MaxUint64) != -1 || a.Add(p, clampSize(1<<63)) != -1 {
+		t.Fatal("SIZE_MAX accepted")
+	}
+}
+
+// TestEvbufferGiBStream moves several GiB through a buffer in 1-MiB and
+// 1-byte steps.
+func TestEvbufferGiBStream(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large")
+	}
+	b := mustNew(t)
+	defer b.Free()
+	const mib = 1 << 20
+	chunk := pattern(mib, 9)
+	out := make([]byte, mib)
+	total := 0
+	for i := 0; i < 4096; i++ { // 4 GiB
+		if b.AddBytes(chunk) != 0 {
+			t.Fatal("add")
+		}
+		if i%2 == 1 {
+			if b.Remove(unsafe.Pointer(&out[0]), mib) != mib || !bytes.Equal(out, chunk) {
+				t.Fatal("remove")
+			}
+			b.Drain(mib)
+		}
+		total += mib
+	}
+	if b.Len() != 0 || total != 4<<30 {
+		t.Fatalf("len %d", b.Len())
+	}
+	for i := 0; i < 1<<20; i++ {
+		one := chunk[i%mib : i%mib+1]
+		b.AddBytes(one)
+		if i%3 == 2 {
+			b.Drain(2)
+		}
+	}
+	check(t, b, nil)
 }
