@@ -546,9 +546,9 @@ func EvbufferFlags(h unsafe.Pointer, flags uint64, set bool) int {
 		return -1
 	}
 	if set {
-		b.flags |= uint32(flags)
+		b.SetFlags(uint32(flags))
 	} else {
-		b.flags &^= uint32(flags)
+		b.ClearFlags(uint32(flags))
 	}
 	return 0
 }

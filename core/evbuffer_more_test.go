@@ -2,9 +2,11 @@ package core
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"math/rand"
 	"os"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -588,3 +590,85 @@ func TestEvbufferGiBStream(t *testing.T) {
 	}
 	check(t, b, nil)
 }
+
+// TestEvbufferConcurrent runs buffers on several goroutines at once (the
+// segment pool, cmem and the handle table are shared), and one buffer from
+// two goroutines under a lock, the way evbuffer_enable_locking serialises
+// C threads (the fast-path windows included).
+func TestEvbufferConcurrent(t *testing.T) {
+	ops := 3000
+	if testing.Short() {
+		ops = 300
+	}
+	done := make(chan error, 5)
+	for g := 0; g < 4; g++ {
+		go func(seed int64) {
+			defer func() {
+				if e := recover(); e != nil {
+					done <- fmt.Errorf("panic: %v", e)
+					return
+				}
+				done <- nil
+			}()
+			rng := rand.New(rand.NewSource(seed))
+			r := newMoreRunner(&panicTB{t})
+			for i := 0; i < ops; i++ {
+				r.step(byte(rng.Intn(20)), byte(rng.Intn(16)), rng.Intn(3000))
+			}
+			r.finish()
+		}(int64(g + 1))
+	}
+	go func() {
+		var mu sync.Mutex
+		b := NewBuffer()
+		var wg sync.WaitGroup
+		rec := []byte("0123456789")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20000; i++ {
+				mu.Lock()
+				if !b.cFastAdd(unsafe.Pointer(&rec[0]), 10) {
+					b.fold()
+					b.Add(unsafe.Pointer(&rec[0]), 10)
+					b.publish()
+				}
+				mu.Unlock()
+			}
+		}()
+		got := 0
+		out := make([]byte, 10)
+		bad := 0
+		for got < 20000*10 {
+			mu.Lock()
+			if b.Len() >= 10 {
+				b.fold()
+				if b.Remove(unsafe.Pointer(&out[0]), 10) != 10 || !bytes.Equal(out, rec) {
+					bad++
+				}
+				b.publish()
+				got += 10
+			}
+			mu.Unlock()
+		}
+		wg.Wait()
+		b.Free()
+		if bad != 0 {
+			done <- fmt.Errorf("%d torn records", bad)
+			return
+		}
+		done <- nil
+	}()
+	for i := 0; i < 5; i++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// panicTB turns Fatalf into a panic, for runners on other goroutines.
+type panicTB struct{ testing.TB }
+
+func (p *panicTB) Fatalf(f string, a ...any) { panic(fmt.Sprintf(f, a...)) }
+func (p *panicTB) Fatal(a ...any)            { panic(fmt.Sprint(a...)) }
+func (p *panicTB) Helper()                   {}
