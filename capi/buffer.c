@@ -243,9 +243,17 @@ ev_ssize_t evbuffer_copyout(struct evbuffer *buf, void *data_out, size_t datlen)
 
 unsigned char *evbuffer_pullup(struct evbuffer *buf, ev_ssize_t size)
 {
+	unsigned char *r;
 	if (!buf_ok(buf, "evbuffer_pullup"))
 		return NULL;
-	return LOCKED(buf, gev_ops.evbuffer_pullup(buf, size));
+	buf_lock(buf);
+	if (buf->fast && buf->drain_avail > 0 &&
+	    (size < 0 ? buf->drain_avail == buf->total_len : (size > 0 && (size_t)size <= buf->drain_avail)))
+		r = buf->drain_ptr; /* already contiguous */
+	else
+		r = gev_ops.evbuffer_pullup(buf, size);
+	buf_unlock(buf);
+	return r;
 }
 
 int evbuffer_prepend(struct evbuffer *buf, const void *data, size_t size)
@@ -325,9 +333,13 @@ ev_ssize_t evbuffer_copyout_from(struct evbuffer *buf, const struct evbuffer_ptr
 size_t evbuffer_get_contiguous_space(const struct evbuffer *cbuf)
 {
 	struct evbuffer *buf = (struct evbuffer *)cbuf;
+	size_t r;
 	if (!buf_ok(buf, "evbuffer_get_contiguous_space"))
 		return 0;
-	return LOCKED(buf, gev_ops.evbuffer_get_contiguous_space(buf));
+	buf_lock(buf);
+	r = buf->fast ? buf->drain_avail : gev_ops.evbuffer_get_contiguous_space(buf);
+	buf_unlock(buf);
+	return r;
 }
 
 static const struct evbuffer_ptr ptr_not_found = { -1, { NULL, 0 } };
