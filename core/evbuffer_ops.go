@@ -66,10 +66,12 @@ func (b *Buffer) Prepend(p unsafe.Pointer, n int) int {
 		if k > n {
 			k = n
 		}
-		copy(bytesAt(unsafe.Add(h.base, h.off-k), k), bytesAt(unsafe.Add(p, n-k), k))
-		h.off -= k
-		h.n += k
-		done = k
+		if k > 0 {
+			copy(bytesAt(unsafe.Add(h.base, h.off-k), k), bytesAt(unsafe.Add(p, n-k), k))
+			h.off -= k
+			h.n += k
+			done = k
+		}
 	}
 	if rest := n - done; rest > 0 {
 		s := newSeg(rest)
