@@ -275,6 +275,7 @@ type Buffer struct {
 	// evbuffer_defer_callbacks: the callbacks run from the loop of deferBase
 	// through deferEv (C memory), scheduled at most once at a time.
 	deferred  bool
+	dying     bool // freed while deferred callbacks were scheduled
 	deferBase *reactor.Base
 	deferEv   *reactor.Event
 }
@@ -310,6 +311,12 @@ func (b *Buffer) Len() int { return int(b.h.totalLen) }
 
 // Free releases the segments, the table slot and the handle (marked dead).
 func (b *Buffer) Free() {
+	if ev := b.deferEv; ev != nil && ev.Flags&reactor.EVLIST_ACTIVE != 0 && !b.dying {
+		// libevent's scheduled deferred callbacks hold a reference: they
+		// still run from the loop, and the buffer is freed after them.
+		b.dying = true
+		return
+	}
 	for s := b.head; s != nil; {
 		next := s.next
 		putSeg(s)
@@ -359,10 +366,13 @@ func (b *Buffer) Add(p unsafe.Pointer, n int) int {
 // addRaw is Add without telling the hook and the callbacks.
 func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 	b.fold()
+	if b.freezeEnd {
+		return -1
+	}
 	if n == 0 {
 		return 0
 	}
-	if n < 0 || n > maxLen-b.Len() || b.freezeEnd {
+	if n < 0 || n > maxLen-b.Len() {
 		return -1
 	}
 	t := b.tail
@@ -507,11 +517,11 @@ func (b *Buffer) Copyout(p unsafe.Pointer, n int) int {
 // Remove moves up to n bytes from the front to p; the count, or -1 if frozen.
 func (b *Buffer) Remove(p unsafe.Pointer, n int) int {
 	b.fold()
+	if n <= 0 || b.Len() == 0 {
+		return 0
+	}
 	if b.freezeStart {
 		return -1
-	}
-	if n <= 0 {
-		return 0
 	}
 	k := b.Copyout(p, n)
 	if k > 0 {

@@ -88,6 +88,9 @@ func EvbufferAdd(h, data unsafe.Pointer, n uint64) int {
 		return -1
 	}
 	if n == 0 {
+		if b.freezeEnd {
+			return -1
+		}
 		return 0
 	}
 	if data == nil {

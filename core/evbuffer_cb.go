@@ -244,10 +244,14 @@ func (bufDeferHandler) HandleEvent(ev *reactor.Event, res int16) {
 	if b == nil || b.gen != tr.gen || b.deferEv != ev {
 		return
 	}
-	h := uintptr(unsafe.Pointer(b.h))
+	hp := b.h
+	h := uintptr(unsafe.Pointer(hp))
 	C.gev_evbuf_lock(C.uintptr_t(h))
 	b.runCallbacks(true)
 	C.gev_evbuf_unlock(C.uintptr_t(h))
+	if b.dying && b.h == hp {
+		b.Free()
+	}
 }
 
 // DeferCallbacks is evbuffer_defer_callbacks: from now on the callbacks run
