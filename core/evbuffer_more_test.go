@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"goevent/core/internal/cbtest"
 	"goevent/internal/cmem"
 )
 
@@ -672,3 +673,30 @@ type panicTB struct{ testing.TB }
 func (p *panicTB) Fatalf(f string, a ...any) { panic(fmt.Sprintf(f, a...)) }
 func (p *panicTB) Fatal(a ...any)            { panic(fmt.Sprint(a...)) }
 func (p *panicTB) Helper()                   {}
+
+func TestEvbufferLayoutAgainstC(t *testing.T) {
+	var h cBuf
+	var p cPtr
+	var v Iovec
+	tests := []struct {
+		name string
+		fact int
+		got  uintptr
+	}{
+		{"evbuffer.lock", 100, unsafe.Offsetof(h.lock)},
+		{"evbuffer.own_lock", 101, unsafe.Offsetof(h.ownLock)},
+		{"evbuffer.fast", 102, unsafe.Offsetof(h.fast)},
+		{"evbuffer.add_ptr", 103, unsafe.Offsetof(h.addPtr)},
+		{"evbuffer.drain_avail", 104, unsafe.Offsetof(h.drainAvail)},
+		{"evbuffer.blk_cap", 105, unsafe.Offsetof(h.blkCap)},
+		{"sizeof evbuffer_ptr", 106, unsafe.Sizeof(p)},
+		{"evbuffer_ptr.internal_.chain", 107, unsafe.Offsetof(p.chain)},
+		{"sizeof evbuffer_iovec", 108, unsafe.Sizeof(v)},
+		{"evbuffer_iovec.iov_len", 109, unsafe.Offsetof(v.Len)},
+	}
+	for _, tc := range tests {
+		if want := cbtest.Layout(tc.fact); int(tc.got) != want {
+			t.Errorf("%s: Go %d, C %d", tc.name, tc.got, want)
+		}
+	}
+}
