@@ -125,6 +125,30 @@ struct evbuffer {
 	uint64_t gen;            /* generation, to catch a stale handle to a reused slot */
 	size_t   total_len;      /* bytes in the buffer: kept current by the core so that
 	                            evbuffer_get_length needs no crossing */
+	/* evbuffer_enable_locking: the C layer takes the lock around every call
+	 * (no crossing for evbuffer_lock/unlock); the core takes it (through
+	 * these pointers) when it runs deferred callbacks from the loop. */
+	void    *lock;           /* NULL: no locking */
+	int    (*lock_fn)(unsigned mode, void *lock);
+	int    (*unlock_fn)(unsigned mode, void *lock);
+	void   (*free_fn)(void *lock, unsigned locktype); /* frees an own lock */
+	uint32_t own_lock;       /* lock was allocated by evbuffer_enable_locking(buf, NULL) */
+	uint32_t pad;
+	/* Fast path (buffer.c): small adds, drains, removes and copyouts done in
+	 * C on windows the core publishes, with no crossing. Valid while fast is
+	 * 1; the core folds them back (and clears fast) whenever it is entered.
+	 * Only for buffers without callbacks, hooks, freezing or a reservation. */
+	uint32_t fast;           /* 1: the windows below are valid */
+	uint32_t single;         /* 0: head != tail; 1: head == tail; 2: and the block
+	                            may be kept empty (drain everything in C) */
+	uint32_t dirty;          /* C changed something since the core published */
+	uint32_t pad2;
+	unsigned char *add_ptr;  /* free room after the last segment's data */
+	size_t   add_avail;
+	unsigned char *drain_ptr;/* first segment's data */
+	size_t   drain_avail;
+	unsigned char *blk_base; /* single == 2: the block, to reset when emptied */
+	size_t   blk_cap;
 };
 
 /* ---- struct bufferevent (392 public bytes) + our private trailer ---- */

@@ -36,6 +36,7 @@ const (
 // (max <= 0: the adaptive hint). It returns the count (0 at end of file) and
 // the errno of a failed read (EAGAIN included), the buffer unchanged then.
 func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
+	b.fold()
 	if b.freezeEnd {
 		return -1, unix.EPERM
 	}
@@ -149,6 +150,7 @@ func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
 // with MSG_NOSIGNAL, so a peer that went away gives EPIPE instead of SIGPIPE;
 // kind caches whether fd is a socket (it is updated on ENOTSOCK).
 func (b *Buffer) WriteTo(fd int, max int, kind *fdKind) (int, unix.Errno) {
+	b.fold()
 	if b.freezeStart {
 		return -1, unix.EPERM
 	}
@@ -157,6 +159,17 @@ func (b *Buffer) WriteTo(fd int, max int, kind *fdKind) (int, unix.Errno) {
 	}
 	if max == 0 {
 		return 0, 0
+	}
+	if n, e, ok := b.sendfileHead(fd, max); ok {
+		if e != 0 {
+			return -1, e
+		}
+		if n > 0 {
+			b.consume(n)
+			b.h.totalLen -= uintptr(n)
+			b.changed(0, n)
+		}
+		return n, 0
 	}
 	var iov [maxWriteIov]unix.Iovec
 	niov := 0
