@@ -81,7 +81,9 @@ static void once_fire(evutil_socket_t fd, short what, void *arg)
 	struct event_base *base = o->ev.ev_base;
 	o->cb(fd, what, o->arg);
 	/* As libevent: the record goes after the callback ran. */
+	struct gev_thread *th = gev_base_lock(base);
 	once_unlink(base, o);
+	gev_base_release(th);
 	gev_free(o);
 }
 
@@ -124,10 +126,12 @@ int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 		gev_free(o);
 		return -1;
 	}
+	struct gev_thread *th = gev_base_lock(base);
 	o->next = base->once_head;
 	if (o->next)
 		o->next->prev = o;
 	base->once_head = o;
+	gev_base_release(th);
 	return 0;
 }
 
@@ -165,6 +169,10 @@ static struct event_base *base_new(int flags)
 	base->limit_callbacks_after_prio = 1;
 	base->max_dispatch_usec = -1;
 	base->sig_rfd = base->sig_wfd = -1;
+	if (gev_th_base_init(base) < 0) {
+		gev_free(base);
+		return NULL;
+	}
 	if (!(flags & EVENT_BASE_FLAG_IGNORE_ENV) && getenv("EVENT_SHOW_METHOD"))
 		gev_msgx("libevent using: %s", event_base_get_method(base));
 	return base;
@@ -203,6 +211,7 @@ void event_base_free(struct event_base *base)
 	/* In a poisoned child the Go side is frozen: leave it, free the C side. */
 	if (base->core_idx && gev_core_usable)
 		gev_ops.base_free(base);
+	gev_th_base_free(base);
 	gev_sig_base_free(base);
 	once_free_all(base);
 	if (base == event_global_current_base_)
@@ -217,7 +226,7 @@ int event_reinit(struct event_base *base)
 		return -1;
 	if (base->core_idx && gev_core_ready("event_reinit") < 0)
 		return -1;
-	if (gev_sig_base_reinit(base) < 0)
+	if (gev_sig_base_reinit(base) < 0 || gev_th_base_reinit(base) < 0)
 		return -1;
 	if (base->core_idx)
 		return gev_ops.base_reinit(base);
@@ -228,7 +237,11 @@ int event_base_loop(struct event_base *base, int flags)
 {
 	if (gev_base_adopt(base, "event_base_loop") < 0)
 		return -1;
-	return gev_ops.base_loop(base, flags);
+	struct gev_thread *th = gev_base_lock(base);
+	gev_th_loop_owner(base);
+	int r = gev_ops.base_loop(base, flags);
+	gev_base_unlock(th);
+	return r;
 }
 
 int event_base_dispatch(struct event_base *base)
@@ -250,7 +263,10 @@ int event_base_loopexit(struct event_base *base, const struct timeval *tv)
 {
 	if (gev_base_adopt(base, "event_base_loopexit") < 0)
 		return -1;
-	return gev_ops.base_loopexit(base, (struct timeval *)tv);
+	struct gev_thread *th = gev_base_lock(base);
+	int r = gev_ops.base_loopexit(base, (struct timeval *)tv);
+	gev_base_unlock(th);
+	return r;
 }
 
 int event_loopexit(const struct timeval *tv)
@@ -262,8 +278,11 @@ int event_base_loopbreak(struct event_base *base)
 {
 	if (!gev_base_check(base, "event_base_loopbreak"))
 		return -1;
+	struct gev_thread *th = gev_base_lock(base);
 	base->event_break = 1;
-	return 0;
+	int r = gev_th_wake_if_needed(base);
+	gev_base_release(th);
+	return r;
 }
 
 int event_loopbreak(void)
@@ -428,10 +447,8 @@ static int event_check(const struct event *ev, const char *fn)
 	return gev_base_check(ev->ev_base, fn);
 }
 
-int event_add(struct event *ev, const struct timeval *tv)
+static int event_add_nolock(struct event *ev, const struct timeval *tv)
 {
-	if (!event_check(ev, "event_add"))
-		return -1;
 	struct event_base *base = ev->ev_base;
 	if (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)) {
 		gev_warnx("event_add: invalid timeout {%ld, %ld}", (long)tv->tv_sec, (long)tv->tv_usec);
@@ -452,10 +469,18 @@ int event_add(struct event *ev, const struct timeval *tv)
 	return r;
 }
 
-int event_del(struct event *ev)
+int event_add(struct event *ev, const struct timeval *tv)
 {
-	if (!event_check(ev, "event_del"))
+	if (!event_check(ev, "event_add"))
 		return -1;
+	struct gev_thread *th = gev_base_lock(ev->ev_base);
+	int r = event_add_nolock(ev, tv);
+	gev_base_unlock(th);
+	return r;
+}
+
+static int event_del_nolock(struct event *ev)
+{
 	struct event_base *base = ev->ev_base;
 	/* Once the core has the base, it releases a signal event's handler
 	 * whenever the event leaves its signal map (also when a non-persistent
@@ -477,6 +502,18 @@ int event_del(struct event *ev)
 	return 0;
 }
 
+int event_del(struct event *ev)
+{
+	if (!event_check(ev, "event_del"))
+		return -1;
+	struct gev_thread *th = gev_base_lock(ev->ev_base);
+	if (th)
+		gev_th_del_wait(ev->ev_base, ev);
+	int r = event_del_nolock(ev);
+	gev_base_unlock(th);
+	return r;
+}
+
 void event_free(struct event *ev)
 {
 	if (!ev) {
@@ -490,9 +527,12 @@ void event_free(struct event *ev)
 
 void event_active(struct event *ev, int res, short ncalls)
 {
-	if (!event_check(ev, "event_active") || gev_base_adopt(ev->ev_base, "event_active") < 0)
+	if (!event_check(ev, "event_active"))
 		return;
-	gev_ops.event_active(ev, res, ncalls);
+	struct gev_thread *th = gev_base_lock(ev->ev_base);
+	if (gev_base_adopt(ev->ev_base, "event_active") == 0)
+		gev_ops.event_active(ev, res, ncalls);
+	gev_base_unlock(th);
 }
 
 int event_pending(const struct event *ev, short events, struct timeval *tv)

@@ -179,7 +179,9 @@ type CBase struct {
 	MaxDispatchCallbacks    int32     //  72 callbacks per pass; MaxInt32 = no limit
 	LimitCallbacksAfterPrio int32     //  76 priorities >= this one are limited
 	MaxDispatchUsec         int64     //  80 time per pass; -1 = no limit
-	Reserved                [6]uint64 //  88 room for the core: [0..1] threads, [2..3] events
+	Thread                  *CThread  //  88 thread support (lock.go); nil: none, and nothing looks further
+	ThOwner                 uint64    //  96 evthread id of the looping thread (kept by C)
+	Reserved                [4]uint64 // 104 room for the core: [0..1] events
 }
 
 // CBaseSize is the size of the mirrored prefix of struct event_base
