@@ -143,61 +143,6 @@ int event_once(evutil_socket_t fd, short events,
 
 /* ---- bases ---- */
 
-static struct event_base *base_new(int flags)
-{
-	int method = GEV_METHOD_EPOLL;
-	if (!(flags & EVENT_BASE_FLAG_IGNORE_ENV)) {
-		/* Programs set these with setenv() after load (tmux): C getenv sees them. */
-		if (getenv("EVENT_NOEPOLL"))
-			method = GEV_METHOD_POLL;
-		if (method == GEV_METHOD_POLL && getenv("EVENT_NOPOLL")) {
-			gev_warnx("event_base_new: no event method available "
-			    "(EVENT_NOEPOLL and EVENT_NOPOLL are both set; goevent has no select backend)");
-			return NULL;
-		}
-	}
-	struct event_base *base = gev_calloc(1, sizeof *base);
-	if (!base) {
-		gev_warnx("event_base_new: out of memory");
-		return NULL;
-	}
-	base->magic = GEV_BASE_MAGIC;
-	base->flags = flags;
-	base->method = method;
-	base->npriorities = 1;
-	base->max_dispatch_callbacks = INT32_MAX;
-	base->limit_callbacks_after_prio = 1;
-	base->max_dispatch_usec = -1;
-	base->sig_rfd = base->sig_wfd = -1;
-	if (gev_th_base_init(base) < 0) {
-		gev_free(base);
-		return NULL;
-	}
-	if (!(flags & EVENT_BASE_FLAG_IGNORE_ENV) && getenv("EVENT_SHOW_METHOD"))
-		gev_msgx("libevent using: %s", event_base_get_method(base));
-	return base;
-}
-
-struct event_base *event_base_new(void)
-{
-	return base_new(0);
-}
-
-struct event_base *event_init(void)
-{
-	struct event_base *base = base_new(0);
-	if (base)
-		event_global_current_base_ = base;
-	return base;
-}
-
-const char *event_base_get_method(const struct event_base *base)
-{
-	if (!gev_base_check(base, "event_base_get_method"))
-		return NULL;
-	return base->method == GEV_METHOD_POLL ? "poll" : "epoll";
-}
-
 void event_base_free(struct event_base *base)
 {
 	if (!base)

@@ -109,6 +109,9 @@ struct event_base {
 	/* ---- C-only fields below: the Go mirror stops at `reserved` ---- */
 	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
 	struct gev_once *once_head; /* event_base_once records not yet run (freed with the base) */
+	const char *method_name;    /* event_base_get_method: "epoll", "poll", "select" (run by
+	                               the poll backend), "epoll (with changelist)" */
+	int32_t  features;          /* event_base_get_features: EV_FEATURE_* of method_name */
 };
 
 /* ---- thread support of one base (C memory, capi/thread.c) ----
