@@ -53,7 +53,11 @@ int gev_base_adopt(struct event_base *base, const char *fn)
 		return -1;
 	if (base->core_idx)
 		return 0;
-	return gev_ops.base_adopt(base) < 0 ? -1 : 0;
+	/* Two threads may adopt a thread-safe base at once: one wins. */
+	struct gev_thread *th = gev_base_lock(base);
+	int r = base->core_idx || gev_ops.base_adopt(base) >= 0 ? 0 : -1;
+	gev_base_release(th);
+	return r;
 }
 
 /* ---- one-shot events (event_base_once): plain events on C memory ---- */

@@ -284,7 +284,7 @@ int gev_th_wake_if_needed(struct event_base *base)
 
 static void th_unlock(struct gev_thread *th)
 {
-	if (need_notify(th->base))
+	if (need_notify(th->base) && !gev_core_poisoned)
 		th_notify(th);
 	th_release(th);
 }
@@ -374,6 +374,13 @@ static void th_destroy(struct th_priv *p)
 {
 	if (p->pub.notify_fd >= 0)
 		close(p->pub.notify_fd);
+	/* In a poisoned child a parent's thread may have held the lock or
+	 * waited on the condition: destroying them could block. The child is
+	 * about to exec; leave them. */
+	if (gev_core_poisoned) {
+		gev_free(p);
+		return;
+	}
 	if (p->cond)
 		p->cfns.free_condition(p->cond);
 	if (p->lock)

@@ -6,11 +6,13 @@
  * C layer and of the Go core serves both). Locks are recursive mutexes when
  * asked for EVTHREAD_LOCKTYPE_RECURSIVE (base locks always are).
  *
- * Fork: every mutex allocated here is on a list; a pthread_atfork child
- * handler re-initializes them all, so that a child never blocks on a lock
- * some other thread of the parent held at the moment of the fork (the
- * child has only the forking thread). The list has its own mutex, taken by
- * the prepare handler so that the list is consistent in the child.
+ * Fork: every mutex and condition allocated here is on a list. The
+ * pthread_atfork prepare handler takes every mutex (so that what they guard,
+ * the bases, is consistent in the child), with trylock and retries so that
+ * it can never deadlock against a thread holding one lock and waiting for
+ * another; the child handler re-initializes them all, so that the child
+ * (which has only the forking thread) never blocks on a lock or condition
+ * that another thread of the parent held or waited on.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,8 +28,15 @@ struct gev_pmutex {
 	struct gev_pmutex *next, *prev;
 };
 
+struct gev_pcond {
+	pthread_cond_t c;             /* first: the condition callbacks get its address */
+	struct gev_pcond *next, *prev;
+};
+
 static pthread_mutex_t registry = PTHREAD_MUTEX_INITIALIZER;
 static struct gev_pmutex *all_locks;
+static struct gev_pcond *all_conds;
+static int held_all;
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 static int setup_ok;
 
@@ -46,12 +55,42 @@ static int init_mutex(pthread_mutex_t *m, unsigned locktype)
 	return r ? -1 : 0;
 }
 
-static void fork_prepare(void) { pthread_mutex_lock(&registry); }
-static void fork_parent(void) { pthread_mutex_unlock(&registry); }
+/* Takes every lock, or none after about a second of trying (then the child
+ * re-initializes them anyway). */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&registry);
+	held_all = 0;
+	for (int attempt = 0; attempt < 2000; attempt++) {
+		struct gev_pmutex *l;
+		for (l = all_locks; l; l = l->next)
+			if (pthread_mutex_trylock(&l->m) != 0)
+				break;
+		if (!l) {
+			held_all = 1;
+			return;
+		}
+		for (struct gev_pmutex *u = all_locks; u != l; u = u->next)
+			pthread_mutex_unlock(&u->m);
+		struct timespec ts = {0, 500000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void fork_parent(void)
+{
+	if (held_all)
+		for (struct gev_pmutex *l = all_locks; l; l = l->next)
+			pthread_mutex_unlock(&l->m);
+	pthread_mutex_unlock(&registry);
+}
+
 static void fork_child(void)
 {
 	for (struct gev_pmutex *l = all_locks; l; l = l->next)
 		init_mutex(&l->m, l->locktype);
+	for (struct gev_pcond *c = all_conds; c; c = c->next)
+		pthread_cond_init(&c->c, NULL);
 	pthread_mutex_init(&registry, NULL);
 }
 
@@ -118,20 +157,36 @@ static unsigned long get_id(void)
 static void *cond_alloc(unsigned condflags)
 {
 	(void)condflags;
-	pthread_cond_t *c = malloc(sizeof *c);
+	struct gev_pcond *c = malloc(sizeof *c);
 	if (!c)
 		return NULL;
-	if (pthread_cond_init(c, NULL)) {
+	if (pthread_cond_init(&c->c, NULL)) {
 		free(c);
 		return NULL;
 	}
+	c->prev = NULL;
+	pthread_mutex_lock(&registry);
+	c->next = all_conds;
+	if (all_conds)
+		all_conds->prev = c;
+	all_conds = c;
+	pthread_mutex_unlock(&registry);
 	return c;
 }
 
 static void cond_free(void *cond)
 {
-	pthread_cond_destroy(cond);
-	free(cond);
+	struct gev_pcond *c = cond;
+	pthread_mutex_lock(&registry);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		all_conds = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&registry);
+	pthread_cond_destroy(&c->c);
+	free(c);
 }
 
 static int cond_signal(void *cond, int broadcast)
