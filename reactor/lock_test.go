@@ -257,3 +257,32 @@ func TestThreadUnthreadedBase(t *testing.T) {
 		t.Fatal("plain base got thread support")
 	}
 }
+
+// The cost of thread support where it is on: one pass with one active C
+// event on a thread-safe base, the event activated under the lock as a
+// program's event_active does (compare BenchmarkLoopOneActiveC).
+func BenchmarkThreadedLoopOneActiveC(b *testing.B) {
+	c := newCBase(b, reactor.MethodEpoll, 1)
+	th := ctest.NewThread(unsafePtr(c))
+	base, err := reactor.Adopt(unsafePtr(c))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { base.Free(); ctest.FreeThread(unsafePtr(c), th) }()
+	ev := newEvent(b)
+	assignC(base, ev, -1, 0, ctest.RecordCB(), 0)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ReportAllocs()
+	for b.Loop() {
+		base.Lock()
+		base.Active(ev, evTimeout, 1)
+		base.Unlock()
+		base.Lock()
+		base.Loop(reactor.EVLOOP_NONBLOCK)
+		base.Unlock()
+		if ctest.NCalls() > 1000 {
+			ctest.Calls()
+		}
+	}
+}
