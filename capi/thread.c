@@ -277,7 +277,7 @@ static int th_notify(struct gev_thread *th)
 
 int gev_th_wake_if_needed(struct event_base *base)
 {
-	if (!need_notify(base))
+	if (!need_notify(base) || gev_core_poisoned) /* the parent's loop is not ours to wake */
 		return 0;
 	return base->thread ? th_notify(base->thread) : -1;
 }

@@ -9,9 +9,10 @@
 // what C never looks at: the timer heap, the fd and signal tables, the
 // active-queue heads and the backend.
 //
-// The reactor is not safe for concurrent use of one base from several
-// threads (libevent without evthread locking is not either); different bases
-// may run on different threads at once.
+// One base is used from several threads only under its lock (lock.go: the
+// C layer takes it; thread support is off for bases created without
+// evthread locking, as in libevent); different bases may run on different
+// threads at once.
 package reactor
 
 import "unsafe"
