@@ -59,6 +59,8 @@ void gev_errx(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 int gev_base_check(const struct event_base *base, const char *fn);
 /* Makes sure base has its Go side (loading the core). 0 or -1. */
 int gev_base_adopt(struct event_base *base, const char *fn);
+/* bufferevent.c: 0 (logged) when options ask for BEV_OPT_THREADSAFE without evthread locking. */
+int gev_bev_locking_ok(int options, const char *fn);
 
 /* Signals (signal.c). */
 extern volatile sig_atomic_t gev_sig_caught[GEV_NSIG];
@@ -73,6 +75,9 @@ void *gev_malloc(size_t n);
 void *gev_calloc(size_t count, size_t size);
 void *gev_realloc(void *p, size_t n);
 void gev_free(void *p);
+
+/* Debug mode (event.c): a base was made, event_enable_debug_mode is too late now. */
+void gev_event_debug_base_made(void);
 
 /* CLOCK_MONOTONIC now, the clock of ev_timeout. */
 void gev_now_monotonic(struct timeval *tv);
@@ -115,8 +120,12 @@ static inline void gev_th_loop_owner(struct event_base *base)
 /* Wakes base's loop if it runs on another thread: 0, or -1 when it should
  * be woken but cannot (not notifiable), as libevent's loopbreak reports. */
 int gev_th_wake_if_needed(struct event_base *base);
-/* event_del: waits while another thread runs ev's callback (lock held). */
-void gev_th_del_wait(struct event_base *base, struct event *ev);
+/* event_del: waits while another thread runs ev's callback (lock held).
+ * blocking: libevent's EVENT_DEL_* (event_del_block, _noblock, event_del). */
+#define GEV_DEL_NOBLOCK   0
+#define GEV_DEL_BLOCK     1
+#define GEV_DEL_AUTOBLOCK 2 /* block unless the event has EV_FINALIZE */
+void gev_th_del_wait(struct event_base *base, struct event *ev, int blocking);
 int gev_th_base_init(struct event_base *base);    /* base creation: 0 or -1 */
 void gev_th_base_free(struct event_base *base);   /* after the core freed its side */
 int gev_th_base_reinit(struct event_base *base);  /* event_reinit: 0 or -1 */

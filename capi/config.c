@@ -196,6 +196,7 @@ struct event_base *event_base_new_with_config(const struct event_config *cfg)
 		gev_warnx("event_base_new_with_config: out of memory");
 		return NULL;
 	}
+	gev_event_debug_base_made(); /* too late for event_enable_debug_mode */
 	base->magic = GEV_BASE_MAGIC;
 	base->flags = flags;
 	base->method = be->method;

@@ -38,7 +38,8 @@ struct sockaddr;
  *  24  ev_callback                     C callback (void (*)(evutil_socket_t, short, void *)).
  *  32  ev_arg                          callback argument; for GEV_CLOSURE_GO the handler id.
  *  40  ev_timeout_pos.min_heap_idx     int32 index in the timer heap, -1 if none.
- *  44  (union padding)                 int32, reserved.
+ *  44  (union padding)                 int32: common-timeout queue index + 1
+ *                                      (event_base_init_common_timeout), 0 = heap.
  *  48  (union padding)                 int64 relative timeout in microseconds
  *                                      for EV_PERSIST re-arming; -1 when none.
  *  56  ev_fd                           fd, or signal number for EV_SIGNAL.
@@ -67,6 +68,9 @@ struct sockaddr;
 #define GEV_CLOSURE_EVENT_SIGNAL   1  /* C callback, called ev_ncalls times */
 #define GEV_CLOSURE_EVENT_PERSIST  2  /* C callback, timeout re-armed */
 #define GEV_CLOSURE_GO            16  /* Go handler; ev_arg holds its id */
+#define GEV_CLOSURE_EVENT_FINALIZE      5 /* event_finalize: ev_callback is an event_finalize_callback_fn */
+#define GEV_CLOSURE_EVENT_FINALIZE_FREE 6 /* event_free_finalize: the same, then the event is freed */
+#define GEV_EV_OFF_COMMON    44
 
 /* ---- struct event_base (C memory, allocated by the C layer) ---- */
 #define GEV_BASE_MAGIC  0x67657662u /* "gevb" */
@@ -104,9 +108,11 @@ struct event_base {
 	struct gev_thread *thread;       /* was reserved[0] */
 	uint64_t th_owner;       /* was reserved[1]: evthread id of the thread running the loop
 	                            (libevent's th_owner_id), set when a loop starts */
-	uint64_t reserved[4];    /* room for the core to grow without ABI churn:
-	                            (old [2..3], now [0..1]) events */
-	/* ---- C-only fields below: the Go mirror stops at `reserved` ---- */
+	struct timeval tv_cache; /* events: the loop's time cache (CLOCK_MONOTONIC); tv_sec 0 =
+	                            none. Written by the core's loop, read by C
+	                            (event_base_gettimeofday_cached) without a crossing. */
+	uint64_t reserved_tail[2]; /* more room (was reserved[4..5]) */
+	/* ---- C-only fields below: the Go mirror stops at `reserved_tail` ---- */
 	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
 	struct gev_once *once_head; /* event_base_once records not yet run (freed with the base) */
 	const char *method_name;    /* event_base_get_method: "epoll", "poll", "select" (run by

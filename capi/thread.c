@@ -315,15 +315,15 @@ void gev_th_release_slow(struct gev_thread *th) { th_release(th); }
 /* event_del from another thread than the loop's, while the loop runs ev's
  * callback: wait (the base lock held once) until the callback returned, so
  * that the caller may free the callback's argument (libevent 2.1's
- * event_del_nolock_ with EVENT_DEL_AUTOBLOCK). */
-void gev_th_del_wait(struct event_base *base, struct event *ev)
+ * event_del_nolock_). */
+void gev_th_del_wait(struct event_base *base, struct event *ev, int blocking)
 {
 	struct th_priv *p = PRIV(base->thread);
-	if (!p || !p->cond || !p->lock || gev_core_poisoned)
+	if (!p || !p->cond || !p->lock || gev_core_poisoned || blocking == GEV_DEL_NOBLOCK)
 		return;
 	if (!gev_th_id_fn || base->th_owner == (uint64_t)gev_th_id_fn())
 		return; /* the loop's own thread: never wait for ourselves */
-	if (ev->ev_events & EV_FINALIZE)
+	if (blocking == GEV_DEL_AUTOBLOCK && (ev->ev_events & EV_FINALIZE))
 		return;
 	while (p->current == ev) {
 		p->waiters++;
