@@ -136,7 +136,7 @@ struct event_base {
  * watches notify_fd with an internal event (notify_ev) that drains it and
  * clears notify_pending. */
 struct gev_thread {
-	/* ---- the core uses these (mirrored in reactor/layout.go) ---- */
+	/* ---- the core uses these (mirrored in reactor/lock.go: CThread) ---- */
 	void (*lock)(struct gev_thread *th);    /* take the lock; no-op for a notifiable-only base */
 	void (*unlock)(struct gev_thread *th);  /* wake the loop if needed, then release */
 	void (*release)(struct gev_thread *th); /* release only (around the backend's wait) */
