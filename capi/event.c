@@ -796,6 +796,13 @@ void event_free(struct event *ev)
 	}
 	if (__builtin_expect(debug_on, 0) && ev->ev_base && !(ev->ev_flags & EVLIST_FINALIZING))
 		debug_note_added(ev, 0); /* libevent's event_del: fatal if not set up */
+	if (ev->ev_base && ev->ev_base->magic == GEV_BASE_MAGIC && ev->ev_base->thread) {
+		/* libevent's event_free always goes through event_del, which waits
+		 * for the event's callback running in another thread. */
+		struct gev_thread *th = gev_base_lock(ev->ev_base);
+		gev_th_del_wait(ev->ev_base, ev, GEV_DEL_AUTOBLOCK);
+		gev_base_release(th);
+	}
 	if (ev->ev_base && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
 		event_del(ev);
 	else /* libevent's event_free always goes through event_del */
