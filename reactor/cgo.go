@@ -23,8 +23,9 @@ static inline void gev_call_event_cb_u(uintptr_t fn, int fd, short what, uintptr
 // result into out as (fd, events) int32 pairs so that Go never depends on the
 // architecture's packing of struct epoll_event. Returns n or -errno.
 // th: the base's thread support, whose lock is released around the wait.
-static int gev_epoll_wait(int epfd, void *buf, int32_t *out, int max, int ms, struct gev_thread *th) {
+static int gev_epoll_wait(int epfd, void *buf, int32_t *out, int max, int ms, uintptr_t thp) {
 	struct epoll_event *evs = buf;
+	struct gev_thread *th = (struct gev_thread *)thp;
 	if (th)
 		th->release(th);
 	int n = epoll_wait(epfd, evs, max, ms);
@@ -40,7 +41,8 @@ static int gev_epoll_wait(int epfd, void *buf, int32_t *out, int max, int ms, st
 	return n;
 }
 
-static int gev_poll(void *fds, unsigned long n, int ms, struct gev_thread *th) {
+static int gev_poll(void *fds, unsigned long n, int ms, uintptr_t thp) {
+	struct gev_thread *th = (struct gev_thread *)thp;
 	if (th)
 		th->release(th);
 	int r = poll((struct pollfd *)fds, (nfds_t)n, ms);
@@ -96,7 +98,7 @@ func callForeach(fn unsafe.Pointer, base unsafe.Pointer, ev *Event, arg uintptr)
 // be nil). It returns the number of ready fds or -errno.
 func cEpollWait(epfd int, buf, out unsafe.Pointer, max, ms int, th *CThread) int {
 	raceRelease(unsafe.Pointer(th))
-	n := int(C.gev_epoll_wait(C.int(epfd), buf, (*C.int32_t)(out), C.int(max), C.int(ms), cth(th)))
+	n := int(C.gev_epoll_wait(C.int(epfd), buf, (*C.int32_t)(out), C.int(max), C.int(ms), thArg(th)))
 	raceAcquire(unsafe.Pointer(th))
 	return n
 }
@@ -105,7 +107,7 @@ func cEpollWait(epfd int, buf, out unsafe.Pointer, max, ms int, th *CThread) int
 // It returns the number of ready fds or -errno.
 func cPoll(fds unsafe.Pointer, n, ms int, th *CThread) int {
 	raceRelease(unsafe.Pointer(th))
-	r := int(C.gev_poll(fds, C.ulong(n), C.int(ms), cth(th)))
+	r := int(C.gev_poll(fds, C.ulong(n), C.int(ms), thArg(th)))
 	raceAcquire(unsafe.Pointer(th))
 	return r
 }

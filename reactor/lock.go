@@ -5,9 +5,12 @@ package reactor
 #include <stddef.h>
 #include "gev_internal.h"
 
-static inline void gev_th_call_lock(struct gev_thread *th) { th->lock(th); }
-static inline void gev_th_call_unlock(struct gev_thread *th) { th->unlock(th); }
-static inline void gev_th_call_run_cb(struct gev_thread *th, void *ev) { th->run_cb(th, (struct event *)ev); }
+// Integer arguments: cgo checks no pointer for them (th and ev are C memory).
+static inline void gev_th_call_lock(uintptr_t th) { ((struct gev_thread *)th)->lock((struct gev_thread *)th); }
+static inline void gev_th_call_unlock(uintptr_t th) { ((struct gev_thread *)th)->unlock((struct gev_thread *)th); }
+static inline void gev_th_call_run_cb(uintptr_t th, uintptr_t ev) {
+	((struct gev_thread *)th)->run_cb((struct gev_thread *)th, (struct event *)ev);
+}
 
 static long gev_th_off(int i) {
 	switch (i) {
@@ -71,7 +74,9 @@ var (
 // ThreadOffset returns offsets of gev_internal.h's thread fields (layout tests).
 func ThreadOffset(i int) int { return int(C.gev_th_off(C.int(i))) }
 
-func cth(th *CThread) *C.struct_gev_thread { return (*C.struct_gev_thread)(unsafe.Pointer(th)) }
+// thArg passes th (C memory, or nil) to C as an integer, which cgo does not
+// check as it checks pointers: a nil check is all it costs an unthreaded base.
+func thArg(th *CThread) C.uintptr_t { return C.uintptr_t(uintptr(unsafe.Pointer(th))) }
 
 // Lock takes b's lock if b is thread-safe (see above); it is a no-op for
 // any other base. The lock is recursive. For the Go entry points that reach
@@ -82,7 +87,7 @@ func cth(th *CThread) *C.struct_gev_thread { return (*C.struct_gev_thread)(unsaf
 // of a test must runtime.LockOSThread).
 func (b *Base) Lock() {
 	if th := b.c.Thread; th != nil {
-		C.gev_th_call_lock(cth(th))
+		C.gev_th_call_lock(thArg(th))
 		raceAcquire(unsafe.Pointer(th))
 	}
 }
@@ -93,7 +98,7 @@ func (b *Base) Lock() {
 func (b *Base) Unlock() {
 	if th := b.c.Thread; th != nil {
 		raceRelease(unsafe.Pointer(th))
-		C.gev_th_call_unlock(cth(th))
+		C.gev_th_call_unlock(thArg(th))
 	}
 }
 
@@ -105,12 +110,16 @@ func (b *Base) Threaded() bool { return b.c.Thread != nil }
 // running event (event_del from another thread waits for it).
 func (b *Base) callC(ev *Event) {
 	if th := b.c.Thread; th != nil {
-		raceRelease(unsafe.Pointer(th))
-		C.gev_th_call_run_cb(cth(th), unsafe.Pointer(ev))
-		raceAcquire(unsafe.Pointer(th))
+		runCbUnlocked(th, ev)
 		return
 	}
 	callC(ev.Callback, ev.Fd, ev.Res, ev.Arg)
+}
+
+func runCbUnlocked(th *CThread, ev *Event) {
+	raceRelease(unsafe.Pointer(th))
+	C.gev_th_call_run_cb(thArg(th), C.uintptr_t(uintptr(unsafe.Pointer(ev))))
+	raceAcquire(unsafe.Pointer(th))
 }
 
 // waitThread returns the thread support of the base a backend reports to:
