@@ -82,4 +82,52 @@ void gev_event_debug_base_made(void);
 /* CLOCK_MONOTONIC now, the clock of ev_timeout. */
 void gev_now_monotonic(struct timeval *tv);
 
+/* Thread support (thread.c; struct gev_thread in gev_internal.h). Every call
+ * that touches a base and may run on another thread than its loop takes the
+ * base lock: th = gev_base_lock(base) ... gev_base_unlock(th). For a base
+ * without thread support that is one load and a not-taken branch.
+ * gev_base_unlock wakes the loop when another thread runs it (libevent's
+ * EVBASE_NEED_NOTIFY); gev_base_release only releases. Keep th (not base)
+ * for the unlock: base may be freed meanwhile (event_base_free in a callback). */
+void gev_th_lock_slow(struct gev_thread *th);
+void gev_th_unlock_slow(struct gev_thread *th);
+void gev_th_release_slow(struct gev_thread *th);
+static inline struct gev_thread *gev_base_lock(struct event_base *base)
+{
+	struct gev_thread *th = base->thread;
+	if (__builtin_expect(th != NULL, 0))
+		gev_th_lock_slow(th);
+	return th;
+}
+static inline void gev_base_unlock(struct gev_thread *th)
+{
+	if (__builtin_expect(th != NULL, 0))
+		gev_th_unlock_slow(th);
+}
+static inline void gev_base_release(struct gev_thread *th)
+{
+	if (__builtin_expect(th != NULL, 0))
+		gev_th_release_slow(th);
+}
+/* evthread_set_id_callback's function (NULL: none). */
+extern unsigned long (*gev_th_id_fn)(void);
+/* Called by event_base_loop with the lock held: records the looping thread. */
+static inline void gev_th_loop_owner(struct event_base *base)
+{
+	if (__builtin_expect(gev_th_id_fn != NULL, 0) && !base->running)
+		base->th_owner = (uint64_t)gev_th_id_fn();
+}
+/* Wakes base's loop if it runs on another thread: 0, or -1 when it should
+ * be woken but cannot (not notifiable), as libevent's loopbreak reports. */
+int gev_th_wake_if_needed(struct event_base *base);
+/* event_del: waits while another thread runs ev's callback (lock held).
+ * blocking: libevent's EVENT_DEL_* (event_del_block, _noblock, event_del). */
+#define GEV_DEL_NOBLOCK   0
+#define GEV_DEL_BLOCK     1
+#define GEV_DEL_AUTOBLOCK 2 /* block unless the event has EV_FINALIZE */
+void gev_th_del_wait(struct event_base *base, struct event *ev, int blocking);
+int gev_th_base_init(struct event_base *base);    /* base creation: 0 or -1 */
+void gev_th_base_free(struct event_base *base);   /* after the core freed its side */
+int gev_th_base_reinit(struct event_base *base);  /* event_reinit: 0 or -1 */
+
 #endif /* GEV_CAPI_H */

@@ -228,6 +228,10 @@ struct event_base *event_base_new_with_config(const struct event_config *cfg)
 	/* libevent shows the method even when the config ignores the environment. */
 	if (getenv("EVENT_SHOW_METHOD"))
 		gev_msgx("libevent using: %s", base->method_name);
+	if (gev_th_base_init(base) < 0) { /* lock + wakeup fd when threads are on (thread.c) */
+		gev_free(base);
+		return NULL;
+	}
 	return base;
 }
 

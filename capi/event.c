@@ -293,7 +293,11 @@ int gev_base_adopt(struct event_base *base, const char *fn)
 		return -1;
 	if (base->core_idx)
 		return 0;
-	return gev_ops.base_adopt(base) < 0 ? -1 : 0;
+	/* Two threads may adopt a thread-safe base at once: one wins. */
+	struct gev_thread *th = gev_base_lock(base);
+	int r = base->core_idx || gev_ops.base_adopt(base) >= 0 ? 0 : -1;
+	gev_base_release(th);
+	return r;
 }
 
 /* ---- one-shot events (event_base_once): plain events on C memory ---- */
@@ -321,7 +325,9 @@ static void once_fire(evutil_socket_t fd, short what, void *arg)
 	struct event_base *base = o->ev.ev_base;
 	o->cb(fd, what, o->arg);
 	/* As libevent: the record goes after the callback ran. */
+	struct gev_thread *th = gev_base_lock(base);
 	once_unlink(base, o);
+	gev_base_release(th);
 	debug_note_teardown(&o->ev);
 	gev_free(o);
 }
@@ -366,10 +372,12 @@ int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 		gev_free(o);
 		return -1;
 	}
+	struct gev_thread *th = gev_base_lock(base);
 	o->next = base->once_head;
 	if (o->next)
 		o->next->prev = o;
 	base->once_head = o;
+	gev_base_release(th);
 	return 0;
 }
 
@@ -395,6 +403,7 @@ static void base_free_(struct event_base *base, int run_finalizers, const char *
 	/* In a poisoned child the Go side is frozen: leave it, free the C side. */
 	if (base->core_idx && gev_core_usable)
 		gev_ops.base_free(base, run_finalizers);
+	gev_th_base_free(base);
 	gev_sig_base_free(base);
 	once_free_all(base);
 	if (base == event_global_current_base_)
@@ -419,7 +428,7 @@ int event_reinit(struct event_base *base)
 		return -1;
 	if (base->core_idx && gev_core_ready("event_reinit") < 0)
 		return -1;
-	if (gev_sig_base_reinit(base) < 0)
+	if (gev_sig_base_reinit(base) < 0 || gev_th_base_reinit(base) < 0)
 		return -1;
 	if (base->core_idx)
 		return gev_ops.base_reinit(base);
@@ -432,7 +441,11 @@ int event_base_loop(struct event_base *base, int flags)
 		return -1;
 	/* libevent's dispatch reports every wait at debug severity. */
 	gev_debugx("event_base_loop: base %p, flags 0x%x", (void *)base, flags);
-	return gev_ops.base_loop(base, flags);
+	struct gev_thread *th = gev_base_lock(base);
+	gev_th_loop_owner(base);
+	int r = gev_ops.base_loop(base, flags);
+	gev_base_unlock(th);
+	return r;
 }
 
 int event_base_dispatch(struct event_base *base)
@@ -454,7 +467,10 @@ int event_base_loopexit(struct event_base *base, const struct timeval *tv)
 {
 	if (gev_base_adopt(base, "event_base_loopexit") < 0)
 		return -1;
-	return gev_ops.base_loopexit(base, (struct timeval *)tv);
+	struct gev_thread *th = gev_base_lock(base);
+	int r = gev_ops.base_loopexit(base, (struct timeval *)tv);
+	gev_base_unlock(th);
+	return r;
 }
 
 int event_loopexit(const struct timeval *tv)
@@ -466,8 +482,11 @@ int event_base_loopbreak(struct event_base *base)
 {
 	if (!gev_base_check(base, "event_base_loopbreak"))
 		return -1;
+	struct gev_thread *th = gev_base_lock(base);
 	base->event_break = 1;
-	return 0;
+	int r = gev_th_wake_if_needed(base);
+	gev_base_release(th);
+	return r;
 }
 
 int event_loopbreak(void)
@@ -649,10 +668,8 @@ static int event_check(const struct event *ev, const char *fn)
 	return gev_base_check(ev->ev_base, fn);
 }
 
-int event_add(struct event *ev, const struct timeval *tv)
+static int event_add_nolock(struct event *ev, const struct timeval *tv)
 {
-	if (!event_check(ev, "event_add"))
-		return -1;
 	struct event_base *base = ev->ev_base;
 	gev_debugx("event_add: event: %p (fd %d), %s%s%s%scall %p", (void *)ev, (int)ev->ev_fd,
 	    ev->ev_events & EV_READ ? "EV_READ " : " ", ev->ev_events & EV_WRITE ? "EV_WRITE " : " ",
@@ -693,7 +710,17 @@ int event_add(struct event *ev, const struct timeval *tv)
 	return r;
 }
 
-static int event_del_(struct event *ev, const char *fn)
+int event_add(struct event *ev, const struct timeval *tv)
+{
+	if (!event_check(ev, "event_add"))
+		return -1;
+	struct gev_thread *th = gev_base_lock(ev->ev_base);
+	int r = event_add_nolock(ev, tv);
+	gev_base_unlock(th);
+	return r;
+}
+
+static int event_del_nolock(struct event *ev, const char *fn)
 {
 	if (!ev) {
 		gev_warnx("%s: NULL event", fn);
@@ -732,21 +759,33 @@ static int event_del_(struct event *ev, const char *fn)
 	return 0;
 }
 
-int event_del(struct event *ev)
+/* With thread support, blocking decides whether event_del from another
+ * thread waits for the event's running callback (thread.c). */
+static int event_del_(struct event *ev, const char *fn, int blocking)
 {
-	return event_del_(ev, "event_del");
+	struct event_base *base = ev ? ev->ev_base : NULL;
+	if (!base || base->magic != GEV_BASE_MAGIC || !base->thread)
+		return event_del_nolock(ev, fn);
+	struct gev_thread *th = gev_base_lock(base);
+	gev_th_del_wait(base, ev, blocking);
+	int r = event_del_nolock(ev, fn);
+	gev_base_unlock(th);
+	return r;
 }
 
-/* Without threads, blocking or not makes no difference: nothing else can be
- * running the event's callback while this thread is here. */
+int event_del(struct event *ev)
+{
+	return event_del_(ev, "event_del", GEV_DEL_AUTOBLOCK);
+}
+
 int event_del_block(struct event *ev)
 {
-	return event_del_(ev, "event_del_block");
+	return event_del_(ev, "event_del_block", GEV_DEL_BLOCK);
 }
 
 int event_del_noblock(struct event *ev)
 {
-	return event_del_(ev, "event_del_noblock");
+	return event_del_(ev, "event_del_noblock", GEV_DEL_NOBLOCK);
 }
 
 void event_free(struct event *ev)
@@ -757,6 +796,13 @@ void event_free(struct event *ev)
 	}
 	if (__builtin_expect(debug_on, 0) && ev->ev_base && !(ev->ev_flags & EVLIST_FINALIZING))
 		debug_note_added(ev, 0); /* libevent's event_del: fatal if not set up */
+	if (ev->ev_base && ev->ev_base->magic == GEV_BASE_MAGIC && ev->ev_base->thread) {
+		/* libevent's event_free always goes through event_del, which waits
+		 * for the event's callback running in another thread. */
+		struct gev_thread *th = gev_base_lock(ev->ev_base);
+		gev_th_del_wait(ev->ev_base, ev, GEV_DEL_AUTOBLOCK);
+		gev_base_release(th);
+	}
 	if (ev->ev_base && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
 		event_del(ev);
 	else /* libevent's event_free always goes through event_del */
@@ -771,7 +817,9 @@ void event_active(struct event *ev, int res, short ncalls)
 		return;
 	gev_debugx("event_active: %p (fd %d), res %d, callback %p", (void *)ev, (int)ev->ev_fd, res,
 	    (void *)ev->ev_callback);
+	struct gev_thread *th = gev_base_lock(ev->ev_base);
 	gev_ops.event_active(ev, res, ncalls);
+	gev_base_unlock(th);
 }
 
 int event_pending(const struct event *ev, short events, struct timeval *tv)
@@ -884,8 +932,12 @@ int event_base_priority_init(struct event_base *base, int npriorities)
 {
 	if (!gev_base_check(base, "event_base_priority_init"))
 		return -1;
-	if (base->core_idx && gev_core_usable)
-		return gev_ops.base_priority_init(base, npriorities);
+	if (base->core_idx && gev_core_usable) {
+		struct gev_thread *th = gev_base_lock(base);
+		int r = gev_ops.base_priority_init(base, npriorities);
+		gev_base_release(th);
+		return r;
+	}
 	/* No Go side: nothing can be active. */
 	if (npriorities < 1 || npriorities >= EVENT_MAX_PRIORITIES)
 		return -1;
@@ -937,8 +989,14 @@ int event_base_loopcontinue(struct event_base *base)
 	if (!gev_base_check(base, "event_base_loopcontinue"))
 		return -1;
 	/* Only a running loop looks at it, and a loop runs with a Go side. */
-	if (base->core_idx && gev_core_usable)
-		return gev_ops.base_loopcontinue(base);
+	if (base->core_idx && gev_core_usable) {
+		struct gev_thread *th = gev_base_lock(base);
+		int r = gev_ops.base_loopcontinue(base);
+		if (r == 0)
+			r = gev_th_wake_if_needed(base);
+		gev_base_release(th);
+		return r;
+	}
 	return 0;
 }
 
@@ -948,21 +1006,30 @@ struct event *event_base_get_running_event(struct event_base *base)
 		return NULL;
 	if (!base->core_idx || !gev_core_usable)
 		return NULL;
-	return gev_ops.base_running_event(base);
+	struct gev_thread *th = gev_base_lock(base);
+	struct event *ev = gev_ops.base_running_event(base);
+	gev_base_release(th);
+	return ev;
 }
 
 int event_base_get_num_events(struct event_base *base, unsigned int type)
 {
 	if (gev_base_adopt(base, "event_base_get_num_events") < 0)
 		return 0;
-	return gev_ops.base_num_events(base, type, 0, 0);
+	struct gev_thread *th = gev_base_lock(base);
+	int r = gev_ops.base_num_events(base, type, 0, 0);
+	gev_base_release(th);
+	return r;
 }
 
 int event_base_get_max_events(struct event_base *base, unsigned int type, int clear)
 {
 	if (gev_base_adopt(base, "event_base_get_max_events") < 0)
 		return 0;
-	return gev_ops.base_num_events(base, type, 1, clear);
+	struct gev_thread *th = gev_base_lock(base);
+	int r = gev_ops.base_num_events(base, type, 1, clear);
+	gev_base_release(th);
+	return r;
 }
 
 /* ---- time ---- */
@@ -1019,7 +1086,10 @@ const struct timeval *event_base_init_common_timeout(struct event_base *base,
 	}
 	if (gev_base_adopt(base, "event_base_init_common_timeout") < 0)
 		return NULL;
-	return gev_ops.base_init_common_timeout(base, (struct timeval *)duration);
+	struct gev_thread *th = gev_base_lock(base);
+	const struct timeval *r = gev_ops.base_init_common_timeout(base, (struct timeval *)duration);
+	gev_base_release(th);
+	return r;
 }
 
 int event_remove_timer(struct event *ev)
@@ -1047,7 +1117,10 @@ int event_remove_timer(struct event *ev)
 	}
 	if (gev_core_ready("event_remove_timer") < 0)
 		return -1;
-	return gev_ops.event_remove_timer(ev);
+	struct gev_thread *th = gev_base_lock(base);
+	int r = gev_ops.event_remove_timer(ev);
+	gev_base_release(th);
+	return r;
 }
 
 /* ---- iteration and activation ---- */
@@ -1058,7 +1131,10 @@ int event_base_foreach_event(struct event_base *base, event_base_foreach_event_c
 		return -1;
 	if (gev_base_adopt(base, "event_base_foreach_event") < 0)
 		return -1;
-	return gev_ops.base_foreach(base, (void *)fn, arg);
+	struct gev_thread *th = gev_base_lock(base); /* held during the callbacks, as libevent */
+	int r = gev_ops.base_foreach(base, (void *)fn, arg);
+	gev_base_release(th);
+	return r;
 }
 
 static int dump_inserted(const struct event_base *base, const struct event *e, void *arg)
@@ -1114,24 +1190,30 @@ void event_base_dump_events(struct event_base *base, FILE *output)
 	}
 	if (gev_base_adopt(base, "event_base_dump_events") < 0)
 		return;
+	struct gev_thread *th = gev_base_lock(base);
 	fprintf(output, "Inserted events:\n");
 	gev_ops.base_foreach(base, (void *)dump_inserted, output);
 	fprintf(output, "Active events:\n");
 	gev_ops.base_foreach(base, (void *)dump_active, output);
+	gev_base_release(th);
 }
 
 void event_base_active_by_fd(struct event_base *base, evutil_socket_t fd, short events)
 {
 	if (gev_base_adopt(base, "event_base_active_by_fd") < 0)
 		return;
+	struct gev_thread *th = gev_base_lock(base);
 	gev_ops.base_active_by_fd(base, fd, events);
+	gev_base_unlock(th);
 }
 
 void event_base_active_by_signal(struct event_base *base, int sig)
 {
 	if (gev_base_adopt(base, "event_base_active_by_signal") < 0)
 		return;
+	struct gev_thread *th = gev_base_lock(base);
 	gev_ops.base_active_by_signal(base, sig);
+	gev_base_unlock(th);
 }
 
 /* ---- finalizers ---- */
@@ -1149,7 +1231,10 @@ static int finalize_(unsigned flags, struct event *ev, event_finalize_callback_f
 	}
 	if (gev_base_adopt(ev->ev_base, fn) < 0)
 		return -1;
-	return gev_ops.event_finalize(ev, (void *)cb, free_it, (void *)gev_free);
+	struct gev_thread *th = gev_base_lock(ev->ev_base);
+	int r = gev_ops.event_finalize(ev, (void *)cb, free_it, (void *)gev_free);
+	gev_base_unlock(th);
+	return r;
 }
 
 int event_finalize(unsigned flags, struct event *ev, event_finalize_callback_fn cb)

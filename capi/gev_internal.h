@@ -23,6 +23,7 @@ struct evbuffer;
 struct bufferevent;
 struct evconnlistener;
 struct gev_once;
+struct gev_thread;
 struct sockaddr;
 
 /* ---- struct event (caller memory, 128 bytes, layout of event2/event_struct.h)
@@ -101,8 +102,12 @@ struct event_base {
 	int32_t  max_dispatch_callbacks;     /* callbacks per pass before rechecking; INT32_MAX = no limit */
 	int32_t  limit_callbacks_after_prio; /* priorities >= this one are limited */
 	int64_t  max_dispatch_usec;          /* time per pass before rechecking; -1 = no limit */
-	uint64_t reserved[2];    /* room for the core to grow without ABI churn:
-	                            [0..1] threads (locking, notification) */
+	/* Thread support (capi/thread.c): NULL for a base created without
+	 * locking callbacks (or with EVENT_BASE_FLAG_NOLOCK) that was never made
+	 * notifiable, and then nothing on any path looks further. */
+	struct gev_thread *thread;       /* was reserved[0] */
+	uint64_t th_owner;       /* was reserved[1]: evthread id of the thread running the loop
+	                            (libevent's th_owner_id), set when a loop starts */
 	struct timeval tv_cache; /* events: the loop's time cache (CLOCK_MONOTONIC); tv_sec 0 =
 	                            none. Written by the core's loop, read by C
 	                            (event_base_gettimeofday_cached) without a crossing. */
@@ -113,6 +118,39 @@ struct event_base {
 	const char *method_name;    /* event_base_get_method: "epoll", "poll", "select" (run by
 	                               the poll backend), "epoll (with changelist)" */
 	int32_t  features;          /* event_base_get_features: EV_FEATURE_* of method_name */
+};
+
+/* ---- thread support of one base (C memory, capi/thread.c) ----
+ * Allocated when a base is created while lock callbacks are set
+ * (evthread_use_pthreads, evthread_set_lock_callbacks) and
+ * EVENT_BASE_FLAG_NOLOCK is not given, or by evthread_make_base_notifiable.
+ *
+ * Locking: the C layer takes the base lock (recursive) around every call
+ * that touches the base and forwards to the core, so the core runs
+ * event_base_loop with it held; the core releases it around the backend's
+ * blocking wait (release/lock inside the same C call) and around each C
+ * callback (run_cb). Go handlers run with it held. Other Go entry points
+ * (bufferevents, evbuffers) take it with reactor's Base.Lock/Unlock.
+ * Waking: unlock() writes the eventfd when the loop is running on another
+ * thread (libevent's EVBASE_NEED_NOTIFY) and no wakeup is pending; the core
+ * watches notify_fd with an internal event (notify_ev) that drains it and
+ * clears notify_pending. */
+struct gev_thread {
+	/* ---- the core uses these (mirrored in reactor/lock.go: CThread) ---- */
+	void (*lock)(struct gev_thread *th);    /* take the lock; no-op for a notifiable-only base */
+	void (*unlock)(struct gev_thread *th);  /* wake the loop if needed, then release */
+	void (*release)(struct gev_thread *th); /* release only (around the backend's wait) */
+	/* Run ev's C callback (ev_callback(ev_fd, ev_res, ev_arg)) with the lock
+	 * released, recording ev as the current event so that event_del from
+	 * another thread waits for the callback to return. */
+	void (*run_cb)(struct gev_thread *th, struct event *ev);
+	struct event_base *base;
+	int32_t notify_fd;               /* eventfd; -1 when not notifiable */
+	volatile int32_t notify_pending; /* a wakeup is written and not drained yet */
+	uint64_t notify_ev[16];          /* struct event storage: the core's internal
+	                                    watcher of notify_fd (Go handler) */
+	/* capi/thread.c allocates this as the first member of its own record,
+	 * which holds the C-only state (lock object, condition, current event). */
 };
 
 /* ---- struct evbuffer (opaque to programs; C memory owned by the core) ---- */

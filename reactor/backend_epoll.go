@@ -117,7 +117,7 @@ func (e *epollBackend) del(fd int, old int16) error {
 }
 
 func (e *epollBackend) wait(timeoutUsec int64) error {
-	n := cEpollWait(e.epfd, e.buf, e.out, e.nevents, usecToMsec(timeoutUsec, epollMaxTimeoutMsec))
+	n := cEpollWait(e.epfd, e.buf, e.out, e.nevents, usecToMsec(timeoutUsec, epollMaxTimeoutMsec), waitThread(e.sink))
 	if n < 0 {
 		if unix.Errno(-n) == unix.EINTR {
 			return nil

@@ -28,6 +28,7 @@ type pollBackend struct {
 	n    int            // used entries
 	cap  int
 	idx  []int32 // per fd: index in fds + 1, 0 when absent
+	snap pollSnap // copy of fds polled without the lock of a thread-safe base (lock.go)
 }
 
 func newPollBackend(sink ioSink) (*pollBackend, error) {
@@ -122,7 +123,15 @@ func (p *pollBackend) set(fd int, mask int16) error {
 }
 
 func (p *pollBackend) wait(timeoutUsec int64) error {
-	r := cPoll(p.fds, p.n, usecToMsec(timeoutUsec, math.MaxInt32))
+	th := waitThread(p.sink)
+	fds, n := p.fds, p.n
+	if th != nil { // other threads may change fds while poll runs unlocked
+		fds = p.snap.copyOf(fds, n)
+		if fds == nil {
+			return errors.New("poll: out of memory")
+		}
+	}
+	r := cPoll(fds, n, usecToMsec(timeoutUsec, math.MaxInt32), th)
 	if r < 0 {
 		if unix.Errno(-r) == unix.EINTR {
 			return nil
@@ -132,7 +141,7 @@ func (p *pollBackend) wait(timeoutUsec int64) error {
 	if r == 0 {
 		return nil
 	}
-	for _, pf := range p.slice() {
+	for _, pf := range unsafe.Slice((*pollFd)(fds), n) {
 		what := pf.Revents
 		if what == 0 {
 			continue
@@ -162,5 +171,6 @@ func (p *pollBackend) close() {
 		cmem.Free(p.fds, p.cap*pollfdSize)
 		p.fds, p.n, p.cap = nil, 0, 0
 	}
+	p.snap.free()
 	p.idx = nil
 }

@@ -137,6 +137,10 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 	if nfail > 0 {
 		svc.Warnf("event_base: %d event(s) added before the core was loaded could not be registered", nfail)
 	}
+	if b.WatchNotify() != 0 { // thread support: lock.go, notify.go
+		b.Free()
+		return nil, errors.New("cannot watch the notification fd")
+	}
 	return b, nil
 }
 

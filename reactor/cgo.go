@@ -5,6 +5,7 @@ package reactor
 #include <poll.h>
 #include <stdint.h>
 #include <sys/epoll.h>
+#include "gev_internal.h"
 
 // One Go->C crossing per C callback.
 static void gev_call_event_cb(void *fn, int fd, short what, void *arg) {
@@ -21,11 +22,18 @@ static inline void gev_call_event_cb_u(uintptr_t fn, int fd, short what, uintptr
 // epoll_wait into buf (C memory, max struct epoll_event), then flatten the
 // result into out as (fd, events) int32 pairs so that Go never depends on the
 // architecture's packing of struct epoll_event. Returns n or -errno.
-static int gev_epoll_wait(int epfd, void *buf, int32_t *out, int max, int ms) {
+// th: the base's thread support, whose lock is released around the wait.
+static int gev_epoll_wait(int epfd, void *buf, int32_t *out, int max, int ms, uintptr_t thp) {
 	struct epoll_event *evs = buf;
+	struct gev_thread *th = (struct gev_thread *)thp;
+	if (th)
+		th->release(th);
 	int n = epoll_wait(epfd, evs, max, ms);
+	int err = errno;
+	if (th)
+		th->lock(th);
 	if (n < 0)
-		return -errno;
+		return -err;
 	for (int i = 0; i < n; i++) {
 		out[2 * i] = (int32_t)evs[i].data.fd;
 		out[2 * i + 1] = (int32_t)evs[i].events;
@@ -33,9 +41,15 @@ static int gev_epoll_wait(int epfd, void *buf, int32_t *out, int max, int ms) {
 	return n;
 }
 
-static int gev_poll(void *fds, unsigned long n, int ms) {
+static int gev_poll(void *fds, unsigned long n, int ms, uintptr_t thp) {
+	struct gev_thread *th = (struct gev_thread *)thp;
+	if (th)
+		th->release(th);
 	int r = poll((struct pollfd *)fds, (nfds_t)n, ms);
-	return r < 0 ? -errno : r;
+	int err = errno;
+	if (th)
+		th->lock(th);
+	return r < 0 ? -err : r;
 }
 
 // event_finalize callbacks: void (*)(struct event *, void *).
@@ -80,15 +94,22 @@ func callForeach(fn unsafe.Pointer, base unsafe.Pointer, ev *Event, arg uintptr)
 	return int(C.gev_call_foreach_cb(C.uintptr_t(uintptr(fn)), base, unsafe.Pointer(ev), C.uintptr_t(arg)))
 }
 
-// cEpollWait blocks in epoll_wait inside C. It returns the number of ready
-// fds or -errno.
-func cEpollWait(epfd int, buf, out unsafe.Pointer, max, ms int) int {
-	return int(C.gev_epoll_wait(C.int(epfd), buf, (*C.int32_t)(out), C.int(max), C.int(ms)))
+// cEpollWait blocks in epoll_wait inside C, with th's lock released (th may
+// be nil). It returns the number of ready fds or -errno.
+func cEpollWait(epfd int, buf, out unsafe.Pointer, max, ms int, th *CThread) int {
+	raceRelease(unsafe.Pointer(th))
+	n := int(C.gev_epoll_wait(C.int(epfd), buf, (*C.int32_t)(out), C.int(max), C.int(ms), thArg(th)))
+	raceAcquire(unsafe.Pointer(th))
+	return n
 }
 
-// cPoll blocks in poll inside C. It returns the number of ready fds or -errno.
-func cPoll(fds unsafe.Pointer, n, ms int) int {
-	return int(C.gev_poll(fds, C.ulong(n), C.int(ms)))
+// cPoll blocks in poll inside C, with th's lock released (th may be nil).
+// It returns the number of ready fds or -errno.
+func cPoll(fds unsafe.Pointer, n, ms int, th *CThread) int {
+	raceRelease(unsafe.Pointer(th))
+	r := int(C.gev_poll(fds, C.ulong(n), C.int(ms), thArg(th)))
+	raceAcquire(unsafe.Pointer(th))
+	return r
 }
 
 var (

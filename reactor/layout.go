@@ -9,9 +9,10 @@
 // what C never looks at: the timer heap, the fd and signal tables, the
 // active-queue heads and the backend.
 //
-// The reactor is not safe for concurrent use of one base from several
-// threads (libevent without evthread locking is not either); different bases
-// may run on different threads at once.
+// One base is used from several threads only under its lock (lock.go: the
+// C layer takes it; thread support is off for bases created without
+// evthread locking, as in libevent); different bases may run on different
+// threads at once.
 package reactor
 
 import "unsafe"
@@ -171,7 +172,7 @@ func (ev *Event) Ptr() unsafe.Pointer { return unsafe.Pointer(ev) }
 func (ev *Event) HandlerID() uintptr { return ev.Arg }
 
 // CBase mirrors struct event_base (gev_internal.h) up to and including
-// `reserved`; the C-only fields after it (sigrefs) are not mirrored.
+// `reserved_tail`; the C-only fields after it (sigrefs) are not mirrored.
 type CBase struct {
 	Magic        uint32 //   0 GEV_BASE_MAGIC / GEV_BASE_DEAD
 	CoreIdx      uint32 //   4 1-based index of the Go-side base, 0 = not adopted
@@ -192,7 +193,8 @@ type CBase struct {
 	MaxDispatchCallbacks    int32     //  72 callbacks per pass; MaxInt32 = no limit
 	LimitCallbacksAfterPrio int32     //  76 priorities >= this one are limited
 	MaxDispatchUsec         int64     //  80 time per pass; -1 = no limit
-	Reserved                [2]uint64 //  88 room for the core: [0..1] threads
+	Thread                  *CThread  //  88 thread support (lock.go); nil: none, and nothing looks further
+	ThOwner                 uint64    //  96 evthread id of the looping thread (kept by C)
 	TvCache                 Timeval   // 104 the loop's time cache (CLOCK_MONOTONIC), Sec 0 = none
 	ReservedTail            [2]uint64 // 120 more room
 }

@@ -79,7 +79,7 @@ func TestLayoutBase(t *testing.T) {
 		{"preload_head", unsafe.Offsetof(c.PreloadHead)},
 		{"preload_tail", unsafe.Offsetof(c.PreloadTail)},
 		{"npreload", unsafe.Offsetof(c.NPreload)},
-		{"reserved", unsafe.Offsetof(c.Reserved)},
+		{"thread", unsafe.Offsetof(c.Thread)},
 		{"end of the mirror (reserved_tail)", unsafe.Sizeof(c)},
 	}
 	for i, f := range fields {

@@ -197,7 +197,7 @@ func (b *Base) run(ev *Event) {
 	case ClosurePersist:
 		b.rearm(ev)
 		if ev.Callback != nil {
-			callC(ev.Callback, ev.Fd, ev.Res, ev.Arg)
+			b.callC(ev)
 		}
 	case ClosureGo:
 		h := handlerOf(ev.Arg)
@@ -215,7 +215,7 @@ func (b *Base) run(ev *Event) {
 		h.HandleEvent(ev, ev.Res)
 	default:
 		if ev.Callback != nil {
-			callC(ev.Callback, ev.Fd, ev.Res, ev.Arg)
+			b.callC(ev)
 		}
 	}
 }
@@ -235,7 +235,7 @@ func (b *Base) runSignal(ev *Event, h Handler) {
 		if h != nil {
 			h.HandleEvent(ev, ev.Res)
 		} else if ev.Callback != nil {
-			callC(ev.Callback, ev.Fd, ev.Res, ev.Arg)
+			b.callC(ev)
 		}
 		if b.sigAbort || b.dead || loadInt32(&b.c.EventBreak) != 0 {
 			break // ev may be freed: do not touch it

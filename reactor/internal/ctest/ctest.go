@@ -66,7 +66,7 @@ static long gev_base_off(int i) {
 	case 12: return OFF(struct event_base, preload_head);
 	case 13: return OFF(struct event_base, preload_tail);
 	case 14: return OFF(struct event_base, npreload);
-	case 15: return OFF(struct event_base, reserved);
+	case 15: return OFF(struct event_base, thread); // was reserved
 	case 16: return OFF(struct event_base, reserved_tail) + (long)sizeof(((struct event_base *)0)->reserved_tail);
 	case 17: return (long)sizeof(struct event_base);
 	case 18: return OFF(struct event_base, max_dispatch_callbacks);
