@@ -16,16 +16,6 @@
 
 #include "capi.h"
 
-/* The lock callbacks installed by evthread_set_lock_callbacks /
- * evthread_use_pthreads. The threads module (issue 3) provides the real
- * definition; until it does, this weak one says "none", and
- * evbuffer_enable_locking(buf, NULL) fails as libevent's does without
- * threading support. */
-__attribute__((weak)) const struct evthread_lock_callbacks *gev_thread_lock_callbacks(void)
-{
-	return NULL;
-}
-
 static int buf_check(const struct evbuffer *buf, const char *fn)
 {
 	if (!buf) {

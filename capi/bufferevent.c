@@ -33,15 +33,11 @@ static int bev_check(const struct bufferevent *bev, const char *fn)
 	return 1;
 }
 
-/* Nonzero once evthread locking is set up (evthread_use_pthreads or
- * evthread_set_lock_callbacks); defined by the threads module when it exists. */
-extern int gev_evthread_locking_enabled __attribute__((weak));
-
 int gev_bev_locking_ok(int options, const char *fn)
 {
 	if (!(options & BEV_OPT_THREADSAFE))
 		return 1;
-	if (&gev_evthread_locking_enabled && gev_evthread_locking_enabled)
+	if (gev_thread_lock_callbacks())
 		return 1;
 	/* libevent cannot allocate the lock and fails the same way. */
 	gev_warnx("%s: BEV_OPT_THREADSAFE needs evthread_use_pthreads() first", fn);

@@ -109,6 +109,11 @@ static inline void gev_base_release(struct gev_thread *th)
 	if (__builtin_expect(th != NULL, 0))
 		gev_th_release_slow(th);
 }
+/* The lock callbacks in force (evthread_set_lock_callbacks /
+ * evthread_use_pthreads, wrapped when lock debugging is on), or NULL when
+ * thread support was never set up (thread.c). */
+struct evthread_lock_callbacks;
+const struct evthread_lock_callbacks *gev_thread_lock_callbacks(void);
 /* evthread_set_id_callback's function (NULL: none). */
 extern unsigned long (*gev_th_id_fn)(void);
 /* Called by event_base_loop with the lock held: records the looping thread. */

@@ -33,6 +33,11 @@ static struct evthread_condition_callbacks cond_fns, orig_cond_fns;
 static int lock_debugging;
 unsigned long (*gev_th_id_fn)(void);
 
+const struct evthread_lock_callbacks *gev_thread_lock_callbacks(void)
+{
+	return lock_fns.alloc ? &lock_fns : NULL;
+}
+
 void evthread_set_id_callback(unsigned long (*id_fn)(void))
 {
 	gev_th_id_fn = id_fn;
