@@ -62,7 +62,7 @@ func TestTickAt(t *testing.T) {
 		{250, reactor.Timeval{Sec: 1, Usec: 300000}, 5},
 		{250, reactor.Timeval{Sec: 1, Usec: 249999}, 4},
 		{1, reactor.Timeval{Sec: 0, Usec: 1999}, 1},
-		{0, reactor.Timeval{Sec: 0, Usec: 7000}, 7}, // sub-millisecond tick counts as 1 ms
+		{0, reactor.Timeval{Sec: 0, Usec: 7000}, 7},         // sub-millisecond tick counts as 1 ms
 		{1000, reactor.Timeval{Sec: 1<<32 + 3, Usec: 0}, 3}, // msec/1000 = 2^32+3 wraps like unsigned
 	}
 	for _, c := range cases {
