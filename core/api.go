@@ -38,7 +38,7 @@ func bevFromC(p unsafe.Pointer, fn string) *Bufferevent {
 		return nil
 	}
 	bv := bevAt(p)
-	if bv == nil || bv.freed {
+	if bv == nil || bv.dead {
 		svc.Warnf("%s: stale bufferevent handle %p", fn, p)
 		return nil
 	}

@@ -4,39 +4,58 @@ import (
 	"sync"
 	"unsafe"
 
-	"golang.org/x/sys/unix"
-
 	"goevent/internal/cmem"
 	"goevent/internal/slots"
 	"goevent/internal/svc"
 	"goevent/reactor"
 )
 
-// Socket bufferevents, with libevent 2.1.12's observable behaviour:
-//   - a new bufferevent has EV_WRITE enabled only; enable(EV_READ) starts
-//     reading;
-//   - reading: one read per readiness into the input buffer; readcb when the
-//     input holds at least the read low watermark; reading stops at the read
-//     high watermark and resumes once the input drains below it;
-//   - writing: data added to the output is written from the loop, never inside
-//     bufferevent_write; writecb when the output drains to the write low
-//     watermark; end of file and errors go to the event callback (EV_READ or
-//     EV_WRITE disabled first), with errno set;
-//   - bufferevent_free clears the callbacks and deletes the events at once;
-//     the descriptor is closed (BEV_OPT_CLOSE_ON_FREE) and the memory released
-//     by a finalizer that runs from the loop, so freeing from inside any
-//     callback is safe.
+// The generic bufferevent: libevent 2.1.12's bufferevent.c. Everything that
+// does not depend on what moves the bytes lives here:
 //
-// Where we differ, to save system calls (libevent: ioctl FIONREAD + read per
-// readiness; epoll_ctl to add write interest, epoll_wait, writev, epoll_ctl to
-// remove it per message): reads need no FIONREAD (see Buffer.ReadFrom), and
-// data added to the output is not written after an EPOLLOUT round trip but by
-// activating ev_write (no system call) so that the write happens from the
-// loop's active queue in the same iteration, coalescing everything the
-// program added meanwhile into one send. Write interest (EPOLLOUT) is
-// registered only when the kernel refused part of the output, and kept while
-// output remains. An echoed message costs a read and a send, plus a share of
-// epoll_wait.
+//   - the C object (struct bufferevent, 392 public bytes, our private trailer,
+//     then the Go-only C memory of cBevBlock: the deferred-callback event);
+//   - the two buffers, the callbacks (stored in C by bufferevent_setcb and read
+//     from there at each call), the enabled flags, the watermarks, the
+//     timeouts (the C fields timeout_read/timeout_write);
+//   - suspension: a direction is suspended for a set of reasons (bevSuspend*);
+//     the backend's enable/disable are called when the set becomes non-empty
+//     or empty, exactly as bufferevent_suspend_read_/unsuspend_read_ do;
+//   - the reference count (bufferevent_incref/decref; every callback the core
+//     runs holds a reference, so a bufferevent freed inside its own callback
+//     lives until the callback returns); at zero the events are deleted, the
+//     backend's unlink runs, and a finalizer queued on the loop closes the
+//     descriptor (backend free) and releases the memory;
+//   - the callback runners (runReadcb/runWritecb/runEventcb) honouring
+//     BEV_OPT_DEFER_CALLBACKS and the per-call BEV_TRIG_DEFER_CALLBACKS: a
+//     deferred callback is queued on the base's active queue (the deferred
+//     event's priority, npriorities/2 by default or bufferevent_priority_set's)
+//     and runs from the loop after the current callback, connected first, then
+//     read, write and the other events, as bufferevent_run_deferred_callbacks_
+//     does;
+//   - trigger (watermark checks) and the input high-watermark hook.
+//
+// A backend (bevBackend) supplies the transport: the socket backend is
+// bev_socket.go; pairs and filters (bevx) implement the same interface.
+//
+// Hooks for backends (package-level, all expect a live *Bufferevent):
+//
+//	newBufferevent(base, be, options) the common constructor (refcount 1,
+//	                                  EV_WRITE enabled, default max single
+//	                                  read/write); the caller then assigns
+//	                                  c.evRead/c.evWrite as it needs
+//	bv.incref() / bv.decref()         references (decref may finalize)
+//	bv.runReadcb(opts) / runWritecb(opts) / runEventcb(what, opts, errno)
+//	bv.trigger(iotype, opts)          bufferevent_trigger_nolock_: read cb when
+//	                                  input >= low watermark, write cb when
+//	                                  output <= low, or always with
+//	                                  BEV_TRIG_IGNORE_WATERMARKS
+//	bv.suspendRead(r) / unsuspendRead(r) / suspendWrite(r) / unsuspendWrite(r)
+//	bv.readSuspended / writeSuspended the current reason sets
+//	bv.readMax() / writeMax()         max single read/write capped by the limiter
+//	bv.genericAdjTimeouts()           bufferevent_generic_adj_timeouts_ for
+//	                                  backends whose ev_read/ev_write are plain
+//	                                  timers (see initGenericTimeouts)
 
 // BEV_EVENT_* and BEV_OPT_* of event2/bufferevent.h.
 const (
@@ -51,7 +70,84 @@ const (
 	BevOptThreadsafe     = 1 << 1
 	BevOptDeferCallbacks = 1 << 2
 	BevOptUnlockCallback = 1 << 3
+
+	// BEV_TRIG_* of bufferevent_trigger/trigger_event.
+	BevTrigIgnoreWatermarks = 1 << 16
+	BevTrigDeferCallbacks   = BevOptDeferCallbacks
+	bevTrigAllOpts          = BevTrigIgnoreWatermarks | BevTrigDeferCallbacks
+
+	// BEV_NORMAL, BEV_FLUSH, BEV_FINISHED (enum bufferevent_flush_mode).
+	BevNormal   = 0
+	BevFlush    = 1
+	BevFinished = 2
 )
+
+// Suspension reasons (libevent's bufferevent_suspend_flags).
+const (
+	bevSuspendWM       = 0x01 // read: input at the high watermark
+	bevSuspendBW       = 0x02 // rate limit of this bufferevent exhausted
+	bevSuspendBWGroup  = 0x04 // rate limit of its group exhausted
+	bevSuspendLookup   = 0x08 // connect_hostname lookup in progress
+	bevSuspendFiltRead = 0x10 // filter: underlying input not drained
+)
+
+// Defaults of max_single_read/write (MAX_SINGLE_READ_DEFAULT etc.).
+const (
+	maxSingleReadDefault  = 16384
+	maxSingleWriteDefault = 16384
+	evSsizeMax            = int64(^uint64(0) >> 1)
+)
+
+// bevBackend is what moves the bytes of one kind of bufferevent (libevent's
+// struct bufferevent_ops).
+type bevBackend interface {
+	// enable/disable start/stop the I/O of the directions in what (EV_READ,
+	// EV_WRITE); the generic code has already updated c.enabled and masked
+	// suspended directions out of enable. 0 or -1.
+	enable(bv *Bufferevent, what int16) int
+	disable(bv *Bufferevent, what int16) int
+	// flush is bufferevent_flush (mode BevNormal/BevFlush/BevFinished):
+	// -1 on failure, 0 if nothing was flushed, 1 if something was.
+	flush(bv *Bufferevent, iotype int16, mode int) int
+	// free is the destructor: runs from the finalizer once the last
+	// reference is gone (closes the descriptor with BEV_OPT_CLOSE_ON_FREE).
+	free(bv *Bufferevent)
+	// fd is bufferevent_getfd (-1 if none); setfd is bufferevent_setfd.
+	fd() int
+	setfd(bv *Bufferevent, fd int) int
+	// underlying is bufferevent_get_underlying (nil if none).
+	underlying() *Bufferevent
+}
+
+// Optional backend interfaces.
+type (
+	// bevUnlinker: called when the last reference goes, before the
+	// finalizer is queued (libevent's be_ops->unlink: a filter frees its
+	// underlying bufferevent there).
+	bevUnlinker interface{ unlink(bv *Bufferevent) }
+	// bevTimeoutAdjuster: bufferevent_set_timeouts calls it after storing
+	// the new timeouts (be_ops->adj_timeouts); without it the generic
+	// genericAdjTimeouts runs.
+	bevTimeoutAdjuster interface{ adjTimeouts(bv *Bufferevent) int }
+	// bevBufWatcher: told of every change of the bufferevent's input and
+	// output (after the generic high-watermark check of the input).
+	bevBufWatcher interface {
+		bufChanged(bv *Bufferevent, b *Buffer, added, drained int)
+	}
+	// bevCanceler: bufferevent_free's cancel step (BEV_CTRL_CANCEL_ALL).
+	bevCanceler interface{ cancelAll(bv *Bufferevent) }
+)
+
+// rateLimiter is consulted by the I/O paths (core/ratelim.go implements it).
+// readMax/writeMax return how many bytes may move now (0: none; the limiter
+// then suspends the direction with bevSuspendBW and unsuspends it itself);
+// readDone/writeDone report the bytes that moved.
+type rateLimiter interface {
+	readMax(bv *Bufferevent) int
+	writeMax(bv *Bufferevent) int
+	readDone(bv *Bufferevent, n int)
+	writeDone(bv *Bufferevent, n int)
+}
 
 type cTimeval struct{ sec, usec int64 }
 
@@ -63,7 +159,7 @@ type cWatermark struct{ low, high uintptr }
 // the callbacks in C, so they are read from here at each call.
 type cBev struct {
 	evBase       unsafe.Pointer // 0
-	beOps        unsafe.Pointer // 8
+	beOps        uintptr        // 8: bevOps* tag (C answers getfd for sockets)
 	evRead       reactor.Event  // 16
 	evWrite      reactor.Event  // 144
 	input        *cBuf          // 272
@@ -87,13 +183,30 @@ type cBevPriv struct {
 	gen   uint64
 }
 
+// cBevBlock is the whole C allocation: the public struct, the trailer, and
+// C memory only the core uses (events must not live in the Go heap).
+type cBevBlock struct {
+	cBev
+	evDefer reactor.Event // deferred callbacks, then the finalizer
+}
+
+// be_ops tags (C's bufferevent_getfd reads ev_read.ev_fd itself when the tag
+// is bevOpsSocket; other kinds ask the core).
+const (
+	bevOpsNone   = 0
+	bevOpsSocket = 1
+	bevOpsPair   = 2
+	bevOpsFilter = 3
+)
+
 const (
 	bevLive = 0x62657620
 	bevDead = 0xdeadbe00
 
-	sizeofCBev  = int(unsafe.Sizeof(cBev{}))
+	sizeofCBev  = int(unsafe.Sizeof(cBevBlock{}))
 	offEvRead   = unsafe.Offsetof(cBev{}.evRead)
 	offEvWrite  = unsafe.Offsetof(cBev{}.evWrite)
+	offEvDefer  = unsafe.Offsetof(cBevBlock{}.evDefer)
 	bevPrivOff  = unsafe.Offsetof(cBev{}.priv)
 	bevPublicSz = 392
 )
@@ -108,32 +221,44 @@ var (
 	_ [384 - unsafe.Offsetof(cBev{}.enabled)]byte
 )
 
-// Bufferevent is the Go side of one socket bufferevent.
+// Bufferevent is the Go side of one bufferevent of any kind.
 type Bufferevent struct {
 	c       *cBev
+	blk     *cBevBlock
 	gen     uint64
 	base    *reactor.Base
 	in, out *Buffer
 	options int
-	kind    fdKind
+	be      bevBackend
+	limiter rateLimiter // nil: unlimited
 
-	readAdded   bool // ev_read is pending in the reactor
-	writeAdded  bool // ev_write is pending: waiting for EPOLLOUT
-	flushQueued bool // ev_write was activated to write from the loop
-	readSusp    bool // reading suspended by the high watermark
-	freed       bool // bufferevent_free was called; finalizer queued
+	refcnt         int
+	readSuspended  uint16 // bevSuspend* reasons
+	writeSuspended uint16
+	freed          bool // bufferevent_free was called
+	dead           bool // no references left: finalizer queued
 
-	finPrev, finNext *Bufferevent // list of freed, not yet finalized
+	maxSingleRead, maxSingleWrite int64
+
+	// Deferred callbacks waiting on evDefer.
+	readPending, writePending bool
+	eventPending              int16
+	errnoPending              int
+
+	finPrev, finNext *Bufferevent // list of dead, not yet finalized
 }
 
 var bevs = slots.Table[Bufferevent]{Max: maxObjects}
 
-type bevReadHandler struct{}
-type bevWriteHandler struct{}
+type bevDeferHandler struct{}
+type bevTimerHandler struct{ write bool }
 
 var (
 	handlersOnce          sync.Once
 	bevReadID, bevWriteID uintptr
+	bevDeferID            uintptr
+	bevTimerRID           uintptr
+	bevTimerWID           uintptr
 	levReadID, levTimerID uintptr
 	handlersOK            bool
 )
@@ -142,27 +267,35 @@ func registerHandlers() bool {
 	handlersOnce.Do(func() {
 		bevReadID = reactor.RegisterHandler(bevReadHandler{})
 		bevWriteID = reactor.RegisterHandler(bevWriteHandler{})
+		bevDeferID = reactor.RegisterHandler(bevDeferHandler{})
+		bevTimerRID = reactor.RegisterHandler(bevTimerHandler{})
+		bevTimerWID = reactor.RegisterHandler(bevTimerHandler{write: true})
 		levReadID = reactor.RegisterHandler(levReadHandler{})
 		levTimerID = reactor.RegisterHandler(levTimerHandler{})
-		handlersOK = bevReadID != 0 && bevWriteID != 0 && levReadID != 0 && levTimerID != 0
+		handlersOK = bevReadID != 0 && bevWriteID != 0 && bevDeferID != 0 &&
+			bevTimerRID != 0 && bevTimerWID != 0 && levReadID != 0 && levTimerID != 0
 	})
 	return handlersOK
 }
 
-// NewSocketBufferevent is bufferevent_socket_new. fd may be -1 (no events are
-// registered until it has one).
-func NewSocketBufferevent(base *reactor.Base, fd int, options int) *Bufferevent {
+// newBufferevent is bufferevent_init_common_: the C block, the buffers, the
+// table slot; enabled = EV_WRITE, refcount 1. be may be nil here and set
+// right after (backends usually need bv). The events c.evRead and c.evWrite
+// are assigned as timers with no handler-side effect until the backend
+// reassigns them (AssignGo) as it needs. fn names the public function for
+// messages. nil (logged) on failure.
+func newBufferevent(base *reactor.Base, be bevBackend, options int, fn string) *Bufferevent {
 	if base == nil {
-		svc.Warnf("bufferevent_socket_new: event_base is not usable")
+		svc.Warnf("%s: event_base is not usable", fn)
 		return nil
 	}
 	if !registerHandlers() {
-		svc.Warnf("bufferevent_socket_new: cannot register the core's event handlers")
+		svc.Warnf("%s: cannot register the core's event handlers", fn)
 		return nil
 	}
 	p := cmem.Alloc(sizeofCBev)
 	if p == nil {
-		svc.Warnf("bufferevent_socket_new: out of memory")
+		svc.Warnf("%s: out of memory", fn)
 		return nil
 	}
 	in, out := NewBuffer(), NewBuffer()
@@ -174,22 +307,26 @@ func NewSocketBufferevent(base *reactor.Base, fd int, options int) *Bufferevent 
 			out.Free()
 		}
 		cmem.Free(p, sizeofCBev)
-		svc.Warnf("bufferevent_socket_new: out of memory")
+		svc.Warnf("%s: out of memory", fn)
 		return nil
 	}
-	c := (*cBev)(p)
-	bv := &Bufferevent{c: c, gen: nextGen(), base: base, in: in, out: out, options: options}
+	blk := (*cBevBlock)(p)
+	c := &blk.cBev
+	bv := &Bufferevent{c: c, blk: blk, gen: nextGen(), base: base, in: in, out: out, options: options, be: be,
+		refcnt: 1, maxSingleRead: maxSingleReadDefault, maxSingleWrite: maxSingleWriteDefault}
 	idx, ok := bevs.Put(bv)
 	if !ok {
 		in.Free()
 		out.Free()
 		cmem.Free(p, sizeofCBev)
-		svc.Warnf("bufferevent_socket_new: too many bufferevents")
+		svc.Warnf("%s: too many bufferevents", fn)
 		return nil
 	}
 	c.evBase = base.C()
-	base.AssignGo(&c.evRead, fd, reactor.EV_READ|reactor.EV_PERSIST, bevReadID)
-	base.AssignGo(&c.evWrite, fd, reactor.EV_WRITE|reactor.EV_PERSIST, bevWriteID)
+	c.beOps = bevOpsNone
+	base.AssignGo(&c.evRead, -1, 0, bevTimerRID)
+	base.AssignGo(&c.evWrite, -1, 0, bevTimerWID)
+	base.AssignGo(&blk.evDefer, -1, 0, bevDeferID)
 	c.input, c.output = in.h, out.h
 	c.enabled = reactor.EV_WRITE
 	in.owned, out.owned = true, true
@@ -205,10 +342,11 @@ func (bv *Bufferevent) Handle() unsafe.Pointer { return unsafe.Pointer(bv.c) }
 func (bv *Bufferevent) Input() *Buffer  { return bv.in }
 func (bv *Bufferevent) Output() *Buffer { return bv.out }
 
-func (bv *Bufferevent) fd() int { return int(bv.c.evRead.Fd) }
+// Enabled is bufferevent_get_enabled.
+func (bv *Bufferevent) Enabled() int16 { return bv.c.enabled }
 
-// bevAt finds the Bufferevent of the C struct at p (live or freed but not yet
-// finalized), or nil.
+// bevAt finds the Bufferevent of the C struct at p (live, or dead but not
+// yet finalized), or nil.
 func bevAt(p unsafe.Pointer) *Bufferevent {
 	c := (*cBev)(p)
 	bv := bevs.Get(c.priv.idx)
@@ -216,24 +354,6 @@ func bevAt(p unsafe.Pointer) *Bufferevent {
 		return nil
 	}
 	return bv
-}
-
-func (bevReadHandler) HandleEvent(ev *reactor.Event, res int16) {
-	defer recoverHandler("bufferevent read")
-	if bv := bevAt(unsafe.Add(unsafe.Pointer(ev), -int(offEvRead))); bv != nil {
-		bv.onRead(res)
-	} else {
-		svc.Warnf("bufferevent: read event %p of an unknown bufferevent", unsafe.Pointer(ev))
-	}
-}
-
-func (bevWriteHandler) HandleEvent(ev *reactor.Event, res int16) {
-	defer recoverHandler("bufferevent write")
-	if bv := bevAt(unsafe.Add(unsafe.Pointer(ev), -int(offEvWrite))); bv != nil {
-		bv.onWrite(res)
-	} else {
-		svc.Warnf("bufferevent: write event %p of an unknown bufferevent", unsafe.Pointer(ev))
-	}
 }
 
 // recoverHandler keeps a bug in the core from unwinding through the loop's
@@ -251,265 +371,78 @@ func timeoutOf(tv *cTimeval) *reactor.Timeval {
 	return &reactor.Timeval{Sec: tv.sec, Usec: tv.usec}
 }
 
-func (bv *Bufferevent) addRead() int {
-	if bv.readAdded || bv.fd() < 0 {
-		return 0
-	}
-	if bv.base.Add(&bv.c.evRead, timeoutOf(&bv.c.timeoutRead)) != 0 {
+// ---- references ----
+
+func (bv *Bufferevent) incref() { bv.refcnt++ }
+
+// decref drops a reference; at zero the bufferevent is taken apart (events
+// deleted, backend unlink, finalizer queued). 1 if that happened.
+func (bv *Bufferevent) decref() int {
+	if bv.refcnt <= 0 {
+		svc.Warnf("bufferevent_decref: bufferevent %p has no references left", unsafe.Pointer(bv.c))
 		return -1
 	}
-	bv.readAdded = true
-	return 0
+	bv.refcnt--
+	if bv.refcnt > 0 {
+		return 0
+	}
+	bv.release()
+	return 1
 }
 
-func (bv *Bufferevent) delRead() {
-	if bv.readAdded {
-		bv.base.Del(&bv.c.evRead)
-		bv.readAdded = false
-	}
-	// No stale persist timeout: an activation must not re-add the event.
-	bv.c.evRead.RelTimeout = -1
-}
-
-func (bv *Bufferevent) addWrite() {
-	if bv.writeAdded || bv.fd() < 0 {
-		return
-	}
-	if bv.base.Add(&bv.c.evWrite, timeoutOf(&bv.c.timeoutWrite)) == 0 {
-		bv.writeAdded = true
-	}
-}
-
-func (bv *Bufferevent) delWrite() {
-	if bv.writeAdded || bv.flushQueued {
-		bv.base.Del(&bv.c.evWrite)
-		bv.writeAdded, bv.flushQueued = false, false
-	}
-	bv.c.evWrite.RelTimeout = -1
-}
-
-// wantFlush schedules a write from the loop if one is possible and none is
-// scheduled or waiting for EPOLLOUT.
-func (bv *Bufferevent) wantFlush() {
-	if bv.freed || bv.c.enabled&reactor.EV_WRITE == 0 || bv.writeAdded || bv.flushQueued ||
-		bv.fd() < 0 || bv.out.Len() == 0 {
-		return
-	}
-	bv.flushQueued = true
-	bv.base.Active(&bv.c.evWrite, reactor.EV_WRITE, 1)
-}
-
-// bufChanged is the buffers' hook: data added to the output is scheduled for
-// writing; input drained below the high watermark resumes reading.
-func (bv *Bufferevent) bufChanged(b *Buffer, added, drained int) {
-	if bv.freed {
-		return
-	}
-	if b == bv.out {
-		if added > 0 {
-			bv.wantFlush()
-		}
-		return
-	}
-	if drained > 0 && bv.readSusp {
-		bv.maybeUnsuspend()
-	}
-}
-
-func (bv *Bufferevent) maybeUnsuspend() {
-	high := int(bv.c.wmRead.high)
-	if high == 0 || bv.in.Len() < high {
-		bv.readSusp = false
-		if bv.c.enabled&reactor.EV_READ != 0 {
-			bv.addRead()
-		}
-	}
-}
-
-func (bv *Bufferevent) suspendRead() {
-	bv.readSusp = true
-	bv.delRead()
-}
-
-func (bv *Bufferevent) callData(fn unsafe.Pointer) {
-	if fn != nil {
-		callBevData(fn, unsafe.Pointer(bv.c), bv.c.cbarg)
-	}
-}
-
-// fail disables the direction that failed and reports what to the event
-// callback with errno err.
-func (bv *Bufferevent) fail(what int16, err unix.Errno) {
-	if what&BevEventReading != 0 {
-		bv.c.enabled &^= reactor.EV_READ
-		bv.delRead()
-	}
-	if what&BevEventWriting != 0 {
-		bv.c.enabled &^= reactor.EV_WRITE
-		bv.delWrite()
-	}
-	if fn := bv.c.errorcb; fn != nil {
-		callBevEvent(fn, unsafe.Pointer(bv.c), what, bv.c.cbarg, int(err))
-	}
-}
-
-func (bv *Bufferevent) onRead(res int16) {
-	if bv.freed {
-		return
-	}
-	if res&(reactor.EV_TIMEOUT|reactor.EV_READ) == reactor.EV_TIMEOUT {
-		bv.fail(BevEventReading|BevEventTimeout, unix.ETIMEDOUT)
-		return
-	}
-	if bv.c.enabled&reactor.EV_READ == 0 {
-		bv.delRead()
-		return
-	}
-	max := 0
-	high := int(bv.c.wmRead.high)
-	if high > 0 {
-		l := bv.in.Len()
-		if l >= high {
-			bv.suspendRead()
-			return
-		}
-		max = high - l
-	}
-	n, e := bv.in.ReadFrom(bv.fd(), max)
-	if n < 0 {
-		if e == unix.EAGAIN || e == unix.EINTR {
-			return
-		}
-		bv.fail(BevEventReading|BevEventError, e)
-		return
-	}
-	if n == 0 {
-		bv.fail(BevEventReading|BevEventEOF, 0)
-		return
-	}
-	if high > 0 && bv.in.Len() >= high {
-		bv.suspendRead()
-	}
-	if bv.in.Len() >= int(bv.c.wmRead.low) {
-		bv.callData(bv.c.readcb)
-	}
-}
-
-func (bv *Bufferevent) onWrite(res int16) {
-	if bv.freed {
-		bv.finalize()
-		return
-	}
-	bv.flushQueued = false
-	if res&(reactor.EV_TIMEOUT|reactor.EV_WRITE) == reactor.EV_TIMEOUT {
-		bv.fail(BevEventWriting|BevEventTimeout, unix.ETIMEDOUT)
-		return
-	}
-	if bv.c.enabled&reactor.EV_WRITE == 0 {
-		bv.delWrite()
-		return
-	}
-	if bv.out.Len() == 0 {
-		bv.delWrite()
-		return
-	}
-	n, e := bv.out.WriteTo(bv.fd(), 0, &bv.kind)
-	if n < 0 {
-		if e == unix.EAGAIN || e == unix.EINTR {
-			bv.addWrite()
-			return
-		}
-		bv.fail(BevEventWriting|BevEventError, e)
-		return
-	}
-	if n == 0 {
-		bv.fail(BevEventWriting|BevEventEOF, 0)
-		return
-	}
-	if bv.out.Len() > 0 {
-		bv.addWrite() // the kernel took part: wait for EPOLLOUT
-	} else {
-		bv.delWrite()
-	}
-	if bv.c.enabled&reactor.EV_WRITE != 0 && bv.out.Len() <= int(bv.c.wmWrite.low) {
-		bv.callData(bv.c.writecb)
-	}
-}
-
-// Enable is bufferevent_enable.
-func (bv *Bufferevent) Enable(what int16) int {
-	what &= reactor.EV_READ | reactor.EV_WRITE
-	bv.c.enabled |= what
-	r := 0
-	if what&reactor.EV_READ != 0 {
-		if bv.readSusp {
-			bv.maybeUnsuspend()
-		} else if bv.addRead() != 0 {
-			r = -1
-		}
-	}
-	if what&reactor.EV_WRITE != 0 {
-		bv.wantFlush()
-	}
-	return r
-}
-
-// Disable is bufferevent_disable.
-func (bv *Bufferevent) Disable(what int16) int {
-	what &= reactor.EV_READ | reactor.EV_WRITE
-	bv.c.enabled &^= what
-	if what&reactor.EV_READ != 0 {
-		bv.delRead()
-	}
-	if what&reactor.EV_WRITE != 0 {
-		bv.delWrite()
-	}
-	return 0
-}
-
-// Write is bufferevent_write; WriteBuffer is bufferevent_write_buffer.
-func (bv *Bufferevent) Write(p unsafe.Pointer, n int) int { return bv.out.Add(p, n) }
-func (bv *Bufferevent) WriteBuffer(src *Buffer) int       { return bv.out.AddBuffer(src) }
-
-// Read is bufferevent_read; ReadBuffer is bufferevent_read_buffer.
-func (bv *Bufferevent) Read(p unsafe.Pointer, n int) int { return bv.in.Remove(p, n) }
-func (bv *Bufferevent) ReadBuffer(dst *Buffer) int       { return dst.AddBuffer(bv.in) }
-
-// Free is bufferevent_free: callbacks cleared and events deleted now, the
-// descriptor closed and memory released by a finalizer run from the loop.
-func (bv *Bufferevent) Free() {
-	if bv.freed {
-		return
-	}
+// release runs when the last reference is gone.
+func (bv *Bufferevent) release() {
 	c := bv.c
-	c.readcb, c.writecb, c.errorcb, c.cbarg = nil, nil, nil, nil
-	bv.delRead()
-	bv.delWrite()
-	bv.freed = true
+	bv.dead = true
+	bv.base.Del(&c.evRead)
+	bv.base.Del(&c.evWrite)
+	c.evRead.RelTimeout, c.evWrite.RelTimeout = -1, -1
+	if u, ok := bv.be.(bevUnlinker); ok {
+		u.unlink(bv)
+	}
 	c.priv.magic = bevDead
 	finList.push(bv)
-	bv.base.Active(&c.evWrite, reactor.EV_WRITE, 1)
-	if c.evWrite.Flags&reactor.EVLIST_ACTIVE == 0 {
+	ev := &bv.blk.evDefer
+	bv.base.Del(ev)
+	bv.base.Active(ev, reactor.EV_TIMEOUT, 1)
+	if ev.Flags&reactor.EVLIST_ACTIVE == 0 {
 		// The base refused (freed): nothing will run the finalizer.
 		bv.finalize()
 	}
 }
 
-// finalize releases what Free left: the descriptor (BEV_OPT_CLOSE_ON_FREE),
-// the buffers, the table slot and the C memory.
+// Free is bufferevent_free: callbacks cleared, pending work cancelled, and
+// the caller's reference dropped.
+func (bv *Bufferevent) Free() {
+	if bv.freed || bv.dead {
+		svc.Warnf("bufferevent_free: bufferevent %p freed twice", unsafe.Pointer(bv.c))
+		return
+	}
+	bv.freed = true
+	c := bv.c
+	c.readcb, c.writecb, c.errorcb, c.cbarg = nil, nil, nil, nil
+	if cc, ok := bv.be.(bevCanceler); ok {
+		cc.cancelAll(bv)
+	}
+	bv.decref()
+}
+
+// finalize releases what release left: the backend's resources (the
+// descriptor with BEV_OPT_CLOSE_ON_FREE), the buffers, the table slot and
+// the C memory.
 func (bv *Bufferevent) finalize() {
 	if bv.c == nil {
 		return
 	}
 	finList.remove(bv)
 	c := bv.c
-	if c.evWrite.Flags&(reactor.EVLIST_ACTIVE|reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT) != 0 {
-		bv.base.Del(&c.evWrite)
-	}
-	if bv.options&BevOptCloseOnFree != 0 {
-		if fd := bv.fd(); fd >= 0 {
-			unix.Close(fd)
+	for _, ev := range [3]*reactor.Event{&c.evRead, &c.evWrite, &bv.blk.evDefer} {
+		if ev.Flags&(reactor.EVLIST_ACTIVE|reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT) != 0 {
+			bv.base.Del(ev)
 		}
+	}
+	if bv.be != nil {
+		bv.be.free(bv)
 	}
 	for _, b := range [2]*Buffer{bv.in, bv.out} {
 		b.owned = false
@@ -519,10 +452,350 @@ func (bv *Bufferevent) finalize() {
 	bevs.Release(c.priv.idx)
 	bv.gen = 0
 	bv.c = nil
-	cmem.Free(unsafe.Pointer(c), sizeofCBev)
+	cmem.Free(unsafe.Pointer(bv.blk), sizeofCBev)
+	bv.blk = nil
 }
 
-// finList links the freed bufferevents whose finalizer has not run yet, so
+// ---- enable / disable / suspension ----
+
+// Enable is bufferevent_enable.
+func (bv *Bufferevent) Enable(what int16) int {
+	bv.incref()
+	defer bv.decref()
+	impl := what
+	if bv.readSuspended != 0 {
+		impl &^= reactor.EV_READ
+	}
+	if bv.writeSuspended != 0 {
+		impl &^= reactor.EV_WRITE
+	}
+	bv.c.enabled |= what
+	if impl&(reactor.EV_READ|reactor.EV_WRITE) != 0 && bv.be.enable(bv, impl&(reactor.EV_READ|reactor.EV_WRITE)) < 0 {
+		return -1
+	}
+	return 0
+}
+
+// Disable is bufferevent_disable.
+func (bv *Bufferevent) Disable(what int16) int {
+	bv.c.enabled &^= what
+	if bv.be.disable(bv, what&(reactor.EV_READ|reactor.EV_WRITE)) < 0 {
+		return -1
+	}
+	return 0
+}
+
+func (bv *Bufferevent) suspendRead(reason uint16) {
+	if bv.readSuspended == 0 {
+		bv.be.disable(bv, reactor.EV_READ)
+	}
+	bv.readSuspended |= reason
+}
+
+func (bv *Bufferevent) unsuspendRead(reason uint16) {
+	bv.readSuspended &^= reason
+	if bv.readSuspended == 0 && bv.c.enabled&reactor.EV_READ != 0 {
+		bv.be.enable(bv, reactor.EV_READ)
+	}
+}
+
+func (bv *Bufferevent) suspendWrite(reason uint16) {
+	if bv.writeSuspended == 0 {
+		bv.be.disable(bv, reactor.EV_WRITE)
+	}
+	bv.writeSuspended |= reason
+}
+
+func (bv *Bufferevent) unsuspendWrite(reason uint16) {
+	bv.writeSuspended &^= reason
+	if bv.writeSuspended == 0 && bv.c.enabled&reactor.EV_WRITE != 0 {
+		bv.be.enable(bv, reactor.EV_WRITE)
+	}
+}
+
+// bufChanged is the buffers' hook (libevent's evbuffer callbacks of a
+// bufferevent): the input's high-watermark check (bufferevent_inbuf_wm_cb,
+// active while a read high watermark is set), then the backend's watcher.
+func (bv *Bufferevent) bufChanged(b *Buffer, added, drained int) {
+	if bv.dead {
+		return
+	}
+	if b == bv.in && bv.c.wmRead.high != 0 {
+		if uintptr(b.Len()) >= bv.c.wmRead.high {
+			bv.suspendRead(bevSuspendWM)
+		} else {
+			bv.unsuspendRead(bevSuspendWM)
+		}
+	}
+	if w, ok := bv.be.(bevBufWatcher); ok {
+		w.bufChanged(bv, b, added, drained)
+	}
+}
+
+// SetWatermark is bufferevent_setwatermark.
+func (bv *Bufferevent) SetWatermark(events int16, low, high uintptr) {
+	bv.incref()
+	defer bv.decref()
+	if events&reactor.EV_WRITE != 0 {
+		bv.c.wmWrite = cWatermark{low, high}
+	}
+	if events&reactor.EV_READ != 0 {
+		bv.c.wmRead = cWatermark{low, high}
+		if high != 0 && uintptr(bv.in.Len()) >= high {
+			bv.suspendRead(bevSuspendWM)
+		} else {
+			bv.unsuspendRead(bevSuspendWM)
+		}
+	}
+}
+
+// ---- callbacks ----
+
+func (bv *Bufferevent) deferring(options int) bool {
+	return (bv.options|options)&BevOptDeferCallbacks != 0
+}
+
+// scheduleDeferred queues evDefer (one reference held while it is queued).
+func (bv *Bufferevent) scheduleDeferred() {
+	ev := &bv.blk.evDefer
+	if ev.Flags&reactor.EVLIST_ACTIVE != 0 {
+		return
+	}
+	bv.base.Active(ev, reactor.EV_TIMEOUT, 1)
+	if ev.Flags&reactor.EVLIST_ACTIVE != 0 {
+		bv.incref()
+	}
+}
+
+// runReadcb is bufferevent_run_readcb_.
+func (bv *Bufferevent) runReadcb(options int) {
+	if bv.c.readcb == nil {
+		return
+	}
+	if bv.deferring(options) {
+		bv.readPending = true
+		bv.scheduleDeferred()
+		return
+	}
+	callBevData(bv.c.readcb, unsafe.Pointer(bv.c), bv.c.cbarg)
+}
+
+// runWritecb is bufferevent_run_writecb_.
+func (bv *Bufferevent) runWritecb(options int) {
+	if bv.c.writecb == nil {
+		return
+	}
+	if bv.deferring(options) {
+		bv.writePending = true
+		bv.scheduleDeferred()
+		return
+	}
+	callBevData(bv.c.writecb, unsafe.Pointer(bv.c), bv.c.cbarg)
+}
+
+// runEventcb is bufferevent_run_eventcb_; err is the errno the callback sees.
+func (bv *Bufferevent) runEventcb(what int16, options int, err int) {
+	if bv.c.errorcb == nil {
+		return
+	}
+	if bv.deferring(options) {
+		bv.eventPending |= what
+		bv.errnoPending = err
+		bv.scheduleDeferred()
+		return
+	}
+	callBevEvent(bv.c.errorcb, unsafe.Pointer(bv.c), what, bv.c.cbarg, err)
+}
+
+// trigger is bufferevent_trigger_nolock_.
+func (bv *Bufferevent) trigger(iotype int16, options int) {
+	if iotype&reactor.EV_READ != 0 && (options&BevTrigIgnoreWatermarks != 0 || uintptr(bv.in.Len()) >= bv.c.wmRead.low) {
+		bv.runReadcb(options)
+	}
+	if iotype&reactor.EV_WRITE != 0 && (options&BevTrigIgnoreWatermarks != 0 || uintptr(bv.out.Len()) <= bv.c.wmWrite.low) {
+		bv.runWritecb(options)
+	}
+}
+
+// Trigger is bufferevent_trigger; TriggerEvent is bufferevent_trigger_event.
+func (bv *Bufferevent) Trigger(iotype int16, options int) {
+	bv.incref()
+	bv.trigger(iotype, options&bevTrigAllOpts)
+	bv.decref()
+}
+
+func (bv *Bufferevent) TriggerEvent(what int16, options int) {
+	bv.incref()
+	bv.runEventcb(what, options&bevTrigAllOpts, 0)
+	bv.decref()
+}
+
+// runDeferred is bufferevent_run_deferred_callbacks_{locked,unlocked}.
+func (bv *Bufferevent) runDeferred() {
+	c := bv.c
+	if bv.eventPending&BevEventConnected != 0 && c.errorcb != nil {
+		bv.eventPending &^= BevEventConnected
+		callBevEvent(c.errorcb, unsafe.Pointer(c), BevEventConnected, c.cbarg, 0)
+	}
+	if bv.readPending && c.readcb != nil {
+		bv.readPending = false
+		callBevData(c.readcb, unsafe.Pointer(c), c.cbarg)
+	}
+	if bv.writePending && c.writecb != nil {
+		bv.writePending = false
+		callBevData(c.writecb, unsafe.Pointer(c), c.cbarg)
+	}
+	if bv.eventPending != 0 && c.errorcb != nil {
+		what, err := bv.eventPending, bv.errnoPending
+		bv.eventPending, bv.errnoPending = 0, 0
+		callBevEvent(c.errorcb, unsafe.Pointer(c), what, c.cbarg, err)
+	}
+	bv.decref()
+}
+
+func (bevDeferHandler) HandleEvent(ev *reactor.Event, res int16) {
+	defer recoverHandler("bufferevent deferred callbacks")
+	bv := bevAt(unsafe.Add(unsafe.Pointer(ev), -int(offEvDefer)))
+	if bv == nil {
+		svc.Warnf("bufferevent: deferred event %p of an unknown bufferevent", unsafe.Pointer(ev))
+		return
+	}
+	if bv.dead {
+		bv.finalize()
+		return
+	}
+	bv.runDeferred()
+}
+
+// ---- limits ----
+
+// readMax is bufferevent_get_read_max_: max_single_read, capped by the
+// limiter.
+func (bv *Bufferevent) readMax() int {
+	n := int(bv.maxSingleRead)
+	if bv.limiter != nil {
+		if m := bv.limiter.readMax(bv); m < n {
+			n = m
+		}
+	}
+	return n
+}
+
+// writeMax is bufferevent_get_write_max_.
+func (bv *Bufferevent) writeMax() int {
+	n := int(bv.maxSingleWrite)
+	if bv.limiter != nil {
+		if m := bv.limiter.writeMax(bv); m < n {
+			n = m
+		}
+	}
+	return n
+}
+
+// SetMaxSingleRead is bufferevent_set_max_single_read (0 or too large:
+// the default).
+func (bv *Bufferevent) SetMaxSingleRead(n uint64) {
+	if n == 0 || n > uint64(evSsizeMax) {
+		bv.maxSingleRead = maxSingleReadDefault
+	} else {
+		bv.maxSingleRead = int64(n)
+	}
+}
+
+func (bv *Bufferevent) SetMaxSingleWrite(n uint64) {
+	if n == 0 || n > uint64(evSsizeMax) {
+		bv.maxSingleWrite = maxSingleWriteDefault
+	} else {
+		bv.maxSingleWrite = int64(n)
+	}
+}
+
+// ---- timeouts ----
+
+// SetTimeouts is bufferevent_set_timeouts (nil: no timeout).
+func (bv *Bufferevent) SetTimeouts(rd, wr *cTimeval) int {
+	bv.incref()
+	defer bv.decref()
+	if rd != nil {
+		bv.c.timeoutRead = *rd
+	} else {
+		bv.c.timeoutRead = cTimeval{}
+	}
+	if wr != nil {
+		bv.c.timeoutWrite = *wr
+	} else {
+		bv.c.timeoutWrite = cTimeval{}
+	}
+	if a, ok := bv.be.(bevTimeoutAdjuster); ok {
+		return a.adjTimeouts(bv)
+	}
+	return bv.genericAdjTimeouts()
+}
+
+// initGenericTimeouts makes c.evRead and c.evWrite plain timers whose expiry
+// disables the direction and reports BEV_EVENT_{READING,WRITING}|TIMEOUT
+// (bufferevent_init_generic_timeout_cbs_). newBufferevent already does this.
+func (bv *Bufferevent) initGenericTimeouts() {
+	bv.base.AssignGo(&bv.c.evRead, -1, 0, bevTimerRID)
+	bv.base.AssignGo(&bv.c.evWrite, -1, 0, bevTimerWID)
+}
+
+// genericAdjTimeouts is bufferevent_generic_adj_timeouts_ (for backends
+// using initGenericTimeouts): a read timer while reading is enabled and not
+// suspended, a write timer while output waits.
+func (bv *Bufferevent) genericAdjTimeouts() int {
+	c := bv.c
+	r := 0
+	if c.enabled&reactor.EV_READ != 0 && bv.readSuspended == 0 && timeoutOf(&c.timeoutRead) != nil {
+		r |= bv.base.Add(&c.evRead, timeoutOf(&c.timeoutRead))
+	} else {
+		bv.base.Del(&c.evRead)
+	}
+	if c.enabled&reactor.EV_WRITE != 0 && bv.writeSuspended == 0 && timeoutOf(&c.timeoutWrite) != nil && bv.out.Len() > 0 {
+		r |= bv.base.Add(&c.evWrite, timeoutOf(&c.timeoutWrite))
+	} else {
+		bv.base.Del(&c.evWrite)
+	}
+	if r != 0 {
+		return -1
+	}
+	return 0
+}
+
+func (h bevTimerHandler) HandleEvent(ev *reactor.Event, res int16) {
+	defer recoverHandler("bufferevent timeout")
+	off := offEvRead
+	if h.write {
+		off = offEvWrite
+	}
+	bv := bevAt(unsafe.Add(unsafe.Pointer(ev), -int(off)))
+	if bv == nil || bv.dead {
+		return
+	}
+	bv.incref()
+	if h.write {
+		bv.Disable(reactor.EV_WRITE)
+		bv.runEventcb(BevEventTimeout|BevEventWriting, 0, 0)
+	} else {
+		bv.Disable(reactor.EV_READ)
+		bv.runEventcb(BevEventTimeout|BevEventReading, 0, 0)
+	}
+	bv.decref()
+}
+
+// ---- data ----
+
+// Write is bufferevent_write; WriteBuffer is bufferevent_write_buffer.
+func (bv *Bufferevent) Write(p unsafe.Pointer, n int) int { return bv.out.Add(p, n) }
+func (bv *Bufferevent) WriteBuffer(src *Buffer) int       { return bv.out.AddBuffer(src) }
+
+// Read is bufferevent_read; ReadBuffer is bufferevent_read_buffer.
+func (bv *Bufferevent) Read(p unsafe.Pointer, n int) int { return bv.in.Remove(p, n) }
+func (bv *Bufferevent) ReadBuffer(dst *Buffer) int       { return dst.AddBuffer(bv.in) }
+
+// ---- finalizers ----
+
+// finList links the dead bufferevents whose finalizer has not run yet, so
 // that FinalizeBase can run them when their base is freed (libevent's
 // event_base_free runs pending finalizers too).
 type finalizerList struct {

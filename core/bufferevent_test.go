@@ -174,7 +174,7 @@ func TestBevWriteFromLoop(t *testing.T) {
 		if got := peerRead(p); string(got) != "hello" || r.writes != 1 || bv.out.Len() != 0 {
 			t.Fatalf("after loop: peer %q writes %d", got, r.writes)
 		}
-		if bv.writeAdded || bv.flushQueued {
+		if bevSock(bv).writeAdded || bevSock(bv).flushQueued {
 			t.Fatal("write interest left after the output drained")
 		}
 		// Several writes before the loop runs go out in one send.
@@ -269,7 +269,7 @@ func TestBevLargeTransfer(t *testing.T) {
 		t.Fatal("input data differs")
 	}
 	check(t, bv.in, []byte{})
-	if bv.writeAdded {
+	if bevSock(bv).writeAdded {
 		t.Fatal("write interest left")
 	}
 }
@@ -294,13 +294,13 @@ func TestBevWatermarks(t *testing.T) {
 		t.Fatal("no readcb at the low watermark")
 	}
 	spin(b, 5)
-	if bv.in.Len() != 10 || !bv.readSusp || bv.readAdded {
-		t.Fatalf("high watermark: input %d suspended %v", bv.in.Len(), bv.readSusp)
+	if bv.in.Len() != 10 || !(bv.readSuspended != 0) || bevSock(bv).readAdded {
+		t.Fatalf("high watermark: input %d suspended %v", bv.in.Len(), (bv.readSuspended != 0))
 	}
 	// Draining below the high watermark resumes reading.
 	var x [4]byte
 	bv.Read(unsafe.Pointer(&x[0]), 4)
-	if bv.readSusp || !bv.readAdded {
+	if (bv.readSuspended != 0) || !bevSock(bv).readAdded {
 		t.Fatal("not resumed below the high watermark")
 	}
 	if !runUntil(t, b, 2*time.Second, func() bool { return bv.in.Len() == 10 }) {
@@ -447,8 +447,8 @@ func TestBevNotSocket(t *testing.T) {
 	}
 	var buf [16]byte
 	n, _ := unix.Read(fds[0], buf[:])
-	if string(buf[:n]) != "onetwo" || bv.kind != fdOther || r.events != 0 {
-		t.Fatalf("pipe got %q kind %d", buf[:n], bv.kind)
+	if string(buf[:n]) != "onetwo" || bevSock(bv).kind != fdOther || r.events != 0 {
+		t.Fatalf("pipe got %q kind %d", buf[:n], bevSock(bv).kind)
 	}
 }
 
