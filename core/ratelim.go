@@ -40,16 +40,11 @@ import (
 // uses its cached wall clock): tick boundaries fall elsewhere, the rates are
 // the same.
 
-// Suspension reasons (bufferevent-internal.h), shared with the bufferevents.
+// Suspension reasons used here (bufferevent.go's bevSuspend*).
 const (
-	suspendWM        = 0x01
-	suspendBW        = 0x02
-	suspendBWGroup   = 0x04
-	suspendLookup    = 0x08
-	suspendFiltRead  = 0x10
-	evSsizeMax       = int64(^uint64(0) >> 1)
-	defaultMinShare  = 64
-	rlMaxSingleIOStd = 16384
+	suspendBW       = bevSuspendBW
+	suspendBWGroup  = bevSuspendBWGroup
+	defaultMinShare = 64
 )
 
 // cTokenBucketCfg mirrors struct ev_token_bucket_cfg as capi/ratelim.c lays
@@ -151,9 +146,9 @@ var rlNow = reactor.NowMonotonic
 // rlMember is what the rate limiter needs of a bufferevent: suspending and
 // resuming a direction for a reason, and the current reasons.
 type rlMember interface {
-	rlSuspend(write bool, reason uint8)
-	rlUnsuspend(write bool, reason uint8)
-	rlSuspended(write bool) uint8
+	rlSuspend(write bool, reason uint16)
+	rlUnsuspend(write bool, reason uint16)
+	rlSuspended(write bool) uint16
 }
 
 // rlTimer is a Go timer event in C memory (nil base: tests, nothing armed).

@@ -8,7 +8,7 @@ import (
 
 // fakeMember records suspensions the way a bufferevent keeps them.
 type fakeMember struct {
-	susp    [2]uint8 // read, write
+	susp    [2]uint16 // read, write
 	resumes [2]int   // transitions to "not suspended"
 }
 
@@ -19,8 +19,8 @@ func idx(write bool) int {
 	return 0
 }
 
-func (f *fakeMember) rlSuspend(write bool, r uint8) { f.susp[idx(write)] |= r }
-func (f *fakeMember) rlUnsuspend(write bool, r uint8) {
+func (f *fakeMember) rlSuspend(write bool, r uint16) { f.susp[idx(write)] |= r }
+func (f *fakeMember) rlUnsuspend(write bool, r uint16) {
 	i := idx(write)
 	was := f.susp[i]
 	f.susp[i] &^= r
@@ -28,7 +28,7 @@ func (f *fakeMember) rlUnsuspend(write bool, r uint8) {
 		f.resumes[i]++
 	}
 }
-func (f *fakeMember) rlSuspended(write bool) uint8 { return f.susp[idx(write)] }
+func (f *fakeMember) rlSuspended(write bool) uint16 { return f.susp[idx(write)] }
 
 // fakeClock replaces rlNow for a test.
 type fakeClock struct{ ms int64 }
@@ -127,7 +127,7 @@ func TestBevRateLimitCycle(t *testing.T) {
 	rl := newBevRateLimit(m, nil)
 	cfg := cfgOf(100, 300, 50, 50, 1000)
 	rl.setCfg(cfg, nil)
-	if rl.limitOf(false) != 100 || rl.limitOf(true) != 50 || m.susp != [2]uint8{} {
+	if rl.limitOf(false) != 100 || rl.limitOf(true) != 50 || m.susp != [2]uint16{} {
 		t.Fatalf("fresh: read=%d write=%d susp=%v", rl.limitOf(false), rl.limitOf(true), m.susp)
 	}
 	if got := rl.max(false, 16384); got != 100 {
@@ -175,7 +175,7 @@ func TestBevRateLimitCycle(t *testing.T) {
 	}
 	// Removing the cfg resumes and disarms.
 	rl.setCfg(nil, nil)
-	if m.susp != [2]uint8{} || rl.refill.armed || rl.limitOf(false) != evSsizeMax {
+	if m.susp != [2]uint16{} || rl.refill.armed || rl.limitOf(false) != evSsizeMax {
 		t.Fatalf("no cfg: susp=%v armed=%v lim=%d", m.susp, rl.refill.armed, rl.limitOf(false))
 	}
 }
