@@ -11,6 +11,22 @@
 	X(int, bev_write_buffer, (struct bufferevent *bev, struct evbuffer *buf)) \
 	X(size_t, bev_read, (struct bufferevent *bev, void *data, size_t len)) \
 	X(int, bev_read_buffer, (struct bufferevent *bev, struct evbuffer *buf)) \
+	X(void, bev_incref, (struct bufferevent *bev)) \
+	X(int, bev_decref, (struct bufferevent *bev)) \
+	X(int, bev_flush, (struct bufferevent *bev, short iotype, int mode)) \
+	X(long, bev_get_max, (struct bufferevent *bev, int which)) \
+	X(int, bev_set_max_single, (struct bufferevent *bev, int which, size_t size)) \
+	X(int, bev_priority_set, (struct bufferevent *bev, int pri)) \
+	X(int, bev_base_set, (struct event_base *base, struct bufferevent *bev)) \
+	X(void, bev_setwatermark, (struct bufferevent *bev, short events, size_t low, size_t high)) \
+	X(int, bev_set_timeouts, (struct bufferevent *bev, struct timeval *rd, struct timeval *wr)) \
+	X(int, bev_setfd, (struct bufferevent *bev, int fd)) \
+	X(int, bev_getfd, (struct bufferevent *bev)) \
+	X(int, bev_connect, (struct bufferevent *bev, struct sockaddr *sa, int socklen)) \
+	X(int, bev_connect_resolved, (struct bufferevent *bev, int gai_err, struct sockaddr *sa, int socklen)) \
+	X(int, bev_get_dns_error, (struct bufferevent *bev)) \
+	X(void, bev_trigger, (struct bufferevent *bev, short iotype, int options)) \
+	X(void, bev_trigger_event, (struct bufferevent *bev, short what, int options)) \
 	X(struct evconnlistener *, listener_new, (struct event_base *base, void *cb, void *ptr, unsigned flags, int backlog, int fd)) \
 	X(struct evconnlistener *, listener_new_bind, (struct event_base *base, void *cb, void *ptr, unsigned flags, int backlog, struct sockaddr *sa, int socklen)) \
 	X(void, listener_free, (struct evconnlistener *lev)) \

@@ -241,6 +241,7 @@ type Bufferevent struct {
 	maxSingleRead, maxSingleWrite int64
 
 	// Deferred callbacks waiting on evDefer.
+	deferQueued, inDeferred   bool
 	readPending, writePending bool
 	eventPending              int16
 	errnoPending              int
@@ -556,16 +557,38 @@ func (bv *Bufferevent) deferring(options int) bool {
 	return (bv.options|options)&BevOptDeferCallbacks != 0
 }
 
-// scheduleDeferred queues evDefer (one reference held while it is queued).
+// scheduleDeferred queues evDefer (one reference held while it is queued):
+// on the active queue, so that it runs in this loop pass after the current
+// callback; when the deferred callbacks reschedule themselves (the input
+// high-watermark check after a read callback) it waits for the next pass,
+// as libevent's event_deferred_cb_schedule_ does once it has queued
+// MAX_DEFERREDS_QUEUED callbacks in a pass (no pass ever ends otherwise).
 func (bv *Bufferevent) scheduleDeferred() {
-	ev := &bv.blk.evDefer
-	if ev.Flags&reactor.EVLIST_ACTIVE != 0 {
+	if bv.deferQueued || bv.dead {
 		return
 	}
-	bv.base.Active(ev, reactor.EV_TIMEOUT, 1)
-	if ev.Flags&reactor.EVLIST_ACTIVE != 0 {
+	ev := &bv.blk.evDefer
+	if bv.inDeferred {
+		bv.base.Add(ev, &reactor.Timeval{})
+	} else {
+		bv.base.Active(ev, reactor.EV_TIMEOUT, 1)
+	}
+	if ev.Flags&(reactor.EVLIST_ACTIVE|reactor.EVLIST_TIMEOUT) != 0 {
+		bv.deferQueued = true
 		bv.incref()
 	}
+}
+
+// inbufWmCheck is bufferevent_inbuf_wm_check, run after each read callback:
+// while reading is enabled and the input is still at or above the high
+// watermark, the read callback is scheduled again (deferred), so that a
+// program that did not drain enough is called until it does.
+func (bv *Bufferevent) inbufWmCheck() {
+	high := bv.c.wmRead.high
+	if high == 0 || bv.c.enabled&reactor.EV_READ == 0 || uintptr(bv.in.Len()) < high {
+		return
+	}
+	bv.Trigger(reactor.EV_READ, BevOptDeferCallbacks)
 }
 
 // runReadcb is bufferevent_run_readcb_.
@@ -579,6 +602,7 @@ func (bv *Bufferevent) runReadcb(options int) {
 		return
 	}
 	callBevData(bv.c.readcb, unsafe.Pointer(bv.c), bv.c.cbarg)
+	bv.inbufWmCheck()
 }
 
 // runWritecb is bufferevent_run_writecb_.
@@ -634,6 +658,9 @@ func (bv *Bufferevent) TriggerEvent(what int16, options int) {
 // runDeferred is bufferevent_run_deferred_callbacks_{locked,unlocked}.
 func (bv *Bufferevent) runDeferred() {
 	c := bv.c
+	bv.deferQueued = false
+	bv.inDeferred = true
+	defer func() { bv.inDeferred = false }()
 	if bv.eventPending&BevEventConnected != 0 && c.errorcb != nil {
 		bv.eventPending &^= BevEventConnected
 		callBevEvent(c.errorcb, unsafe.Pointer(c), BevEventConnected, c.cbarg, 0)
@@ -641,6 +668,7 @@ func (bv *Bufferevent) runDeferred() {
 	if bv.readPending && c.readcb != nil {
 		bv.readPending = false
 		callBevData(c.readcb, unsafe.Pointer(c), c.cbarg)
+		bv.inbufWmCheck()
 	}
 	if bv.writePending && c.writecb != nil {
 		bv.writePending = false

@@ -111,3 +111,110 @@ func goevent_listener_set_error_cb(lev *C.struct_evconnlistener, errcb unsafe.Po
 	defer guard("evconnlistener_set_error_cb")
 	core.ListenerSetErrorCallback(unsafe.Pointer(lev), errcb)
 }
+
+//export goevent_bev_incref
+func goevent_bev_incref(bev *C.struct_bufferevent) {
+	defer guard("bufferevent_incref")
+	core.BevIncref(unsafe.Pointer(bev))
+}
+
+//export goevent_bev_decref
+func goevent_bev_decref(bev *C.struct_bufferevent) (r C.int) {
+	r = -1
+	defer guard("bufferevent_decref")
+	return C.int(core.BevDecref(unsafe.Pointer(bev)))
+}
+
+//export goevent_bev_flush
+func goevent_bev_flush(bev *C.struct_bufferevent, iotype C.short, mode C.int) (r C.int) {
+	r = -1
+	defer guard("bufferevent_flush")
+	return C.int(core.BevDoFlush(unsafe.Pointer(bev), int16(iotype), int(mode)))
+}
+
+//export goevent_bev_get_max
+func goevent_bev_get_max(bev *C.struct_bufferevent, which C.int) (r C.long) {
+	r = -1
+	defer guard("bufferevent_get_max")
+	return C.long(core.BevGetMax(unsafe.Pointer(bev), int(which)))
+}
+
+//export goevent_bev_set_max_single
+func goevent_bev_set_max_single(bev *C.struct_bufferevent, which C.int, size C.size_t) (r C.int) {
+	r = -1
+	defer guard("bufferevent_set_max_single")
+	return C.int(core.BevSetMaxSingle(unsafe.Pointer(bev), int(which), uint64(size)))
+}
+
+//export goevent_bev_priority_set
+func goevent_bev_priority_set(bev *C.struct_bufferevent, pri C.int) (r C.int) {
+	r = -1
+	defer guard("bufferevent_priority_set")
+	return C.int(core.BevPrioritySet(unsafe.Pointer(bev), int(pri)))
+}
+
+//export goevent_bev_base_set
+func goevent_bev_base_set(base *C.struct_event_base, bev *C.struct_bufferevent) (r C.int) {
+	r = -1
+	defer guard("bufferevent_base_set")
+	return C.int(core.BevBaseSet(unsafe.Pointer(base), unsafe.Pointer(bev)))
+}
+
+//export goevent_bev_setwatermark
+func goevent_bev_setwatermark(bev *C.struct_bufferevent, events C.short, low, high C.size_t) {
+	defer guard("bufferevent_setwatermark")
+	core.BevSetWatermark(unsafe.Pointer(bev), int16(events), uintptr(low), uintptr(high))
+}
+
+//export goevent_bev_set_timeouts
+func goevent_bev_set_timeouts(bev *C.struct_bufferevent, rd, wr *C.struct_timeval) (r C.int) {
+	r = -1
+	defer guard("bufferevent_set_timeouts")
+	return C.int(core.BevSetTimeouts(unsafe.Pointer(bev), unsafe.Pointer(rd), unsafe.Pointer(wr)))
+}
+
+//export goevent_bev_setfd
+func goevent_bev_setfd(bev *C.struct_bufferevent, fd C.int) (r C.int) {
+	r = -1
+	defer guard("bufferevent_setfd")
+	return C.int(core.BevSetFd(unsafe.Pointer(bev), int(fd)))
+}
+
+//export goevent_bev_getfd
+func goevent_bev_getfd(bev *C.struct_bufferevent) (r C.int) {
+	r = -1
+	defer guard("bufferevent_getfd")
+	return C.int(core.BevGetFd(unsafe.Pointer(bev)))
+}
+
+//export goevent_bev_connect
+func goevent_bev_connect(bev *C.struct_bufferevent, sa *C.struct_sockaddr, socklen C.int) (r C.int) {
+	r = -1
+	defer guard("bufferevent_socket_connect")
+	return C.int(core.BevConnect(unsafe.Pointer(bev), unsafe.Pointer(sa), int(socklen)))
+}
+
+//export goevent_bev_connect_resolved
+func goevent_bev_connect_resolved(bev *C.struct_bufferevent, gaiErr C.int, sa *C.struct_sockaddr, socklen C.int) (r C.int) {
+	r = -1
+	defer guard("bufferevent_socket_connect_hostname")
+	return C.int(core.BevConnectResolved(unsafe.Pointer(bev), int(gaiErr), unsafe.Pointer(sa), int(socklen)))
+}
+
+//export goevent_bev_get_dns_error
+func goevent_bev_get_dns_error(bev *C.struct_bufferevent) (r C.int) {
+	defer guard("bufferevent_socket_get_dns_error")
+	return C.int(core.BevGetDNSError(unsafe.Pointer(bev)))
+}
+
+//export goevent_bev_trigger
+func goevent_bev_trigger(bev *C.struct_bufferevent, iotype C.short, options C.int) {
+	defer guard("bufferevent_trigger")
+	core.BevTrigger(unsafe.Pointer(bev), int16(iotype), int(options))
+}
+
+//export goevent_bev_trigger_event
+func goevent_bev_trigger_event(bev *C.struct_bufferevent, what C.short, options C.int) {
+	defer guard("bufferevent_trigger_event")
+	core.BevTriggerEvent(unsafe.Pointer(bev), int16(what), int(options))
+}
