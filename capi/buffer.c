@@ -1,10 +1,30 @@
 /*
  * buffer.c - evbuffer entry points. The buffer lives in the Go core; its C
- * handle mirrors the length so evbuffer_get_length costs no crossing.
+ * handle mirrors the length so evbuffer_get_length costs no crossing, and
+ * carries the buffer's lock (evbuffer_enable_locking) so that evbuffer_lock
+ * and evbuffer_unlock cost none either. Every entry point that reaches the
+ * core holds the lock (recursive, as libevent's) across the call, callbacks
+ * included, as libevent does.
  */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 #include <event2/buffer.h>
+#include <event2/buffer_compat.h>
+#include <event2/thread.h>
 
 #include "capi.h"
+
+/* The lock callbacks installed by evthread_set_lock_callbacks /
+ * evthread_use_pthreads. The threads module (issue 3) provides the real
+ * definition; until it does, this weak one says "none", and
+ * evbuffer_enable_locking(buf, NULL) fails as libevent's does without
+ * threading support. */
+__attribute__((weak)) const struct evthread_lock_callbacks *gev_thread_lock_callbacks(void)
+{
+	return NULL;
+}
 
 static int buf_check(const struct evbuffer *buf, const char *fn)
 {
@@ -19,6 +39,48 @@ static int buf_check(const struct evbuffer *buf, const char *fn)
 	return 1;
 }
 
+/* A usable buffer with the core loaded: 1, else logged and 0. */
+static inline int buf_ok(const struct evbuffer *buf, const char *fn)
+{
+	return buf_check(buf, fn) && gev_core_ready(fn) == 0;
+}
+
+static inline void buf_lock(struct evbuffer *buf)
+{
+	if (__builtin_expect(buf->lock != NULL, 0) && buf->lock_fn)
+		buf->lock_fn(0, buf->lock);
+}
+
+static inline void buf_unlock(struct evbuffer *buf)
+{
+	if (__builtin_expect(buf->lock != NULL, 0) && buf->unlock_fn)
+		buf->unlock_fn(0, buf->lock);
+}
+
+/* Two buffers: in address order, once if they share a lock. */
+static void buf_lock2(struct evbuffer *a, struct evbuffer *b)
+{
+	if (a->lock == b->lock) {
+		buf_lock(a);
+	} else if (a < b) {
+		buf_lock(a);
+		buf_lock(b);
+	} else {
+		buf_lock(b);
+		buf_lock(a);
+	}
+}
+
+static void buf_unlock2(struct evbuffer *a, struct evbuffer *b)
+{
+	buf_unlock(a);
+	if (a->lock != b->lock)
+		buf_unlock(b);
+}
+
+#define LOCKED(buf, expr) ({ __typeof__(expr) r_; buf_lock(buf); r_ = (expr); buf_unlock(buf); r_; })
+#define LOCKED2(a, b, expr) ({ __typeof__(expr) r_; buf_lock2(a, b); r_ = (expr); buf_unlock2(a, b); r_; })
+
 struct evbuffer *evbuffer_new(void)
 {
 	if (gev_core_ready("evbuffer_new") < 0)
@@ -28,8 +90,27 @@ struct evbuffer *evbuffer_new(void)
 
 void evbuffer_free(struct evbuffer *buf)
 {
-	if (buf_check(buf, "evbuffer_free") && gev_core_ready("evbuffer_free") == 0)
-		gev_ops.evbuffer_free(buf);
+	void *lock;
+	int (*unlock_fn)(unsigned, void *);
+	void (*free_fn)(void *, unsigned);
+	uint32_t own;
+
+	if (!buf_ok(buf, "evbuffer_free"))
+		return;
+	buf_lock(buf);
+	lock = buf->lock;
+	unlock_fn = buf->unlock_fn;
+	free_fn = buf->free_fn;
+	own = buf->own_lock;
+	gev_ops.evbuffer_free(buf);
+	if (buf->magic == GEV_EVBUFFER_LIVE) {
+		buf_unlock(buf); /* not freed (a bufferevent's) */
+		return;
+	}
+	if (lock && unlock_fn)
+		unlock_fn(0, lock);
+	if (lock && own && free_fn)
+		free_fn(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
 }
 
 size_t evbuffer_get_length(const struct evbuffer *buf)
@@ -39,43 +120,451 @@ size_t evbuffer_get_length(const struct evbuffer *buf)
 
 int evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)
 {
-	if (!buf_check(buf, "evbuffer_add") || gev_core_ready("evbuffer_add") < 0)
+	if (!buf_ok(buf, "evbuffer_add"))
 		return -1;
-	return gev_ops.evbuffer_add(buf, (void *)data, datlen);
+	return LOCKED(buf, gev_ops.evbuffer_add(buf, (void *)data, datlen));
 }
 
 int evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf)
 {
-	if (!buf_check(outbuf, "evbuffer_add_buffer") || !buf_check(inbuf, "evbuffer_add_buffer") ||
-	    gev_core_ready("evbuffer_add_buffer") < 0)
+	if (!buf_check(outbuf, "evbuffer_add_buffer") || !buf_ok(inbuf, "evbuffer_add_buffer"))
 		return -1;
-	return gev_ops.evbuffer_add_buffer(outbuf, inbuf);
+	return LOCKED2(outbuf, inbuf, gev_ops.evbuffer_add_buffer(outbuf, inbuf));
 }
 
 int evbuffer_drain(struct evbuffer *buf, size_t len)
 {
-	if (!buf_check(buf, "evbuffer_drain") || gev_core_ready("evbuffer_drain") < 0)
+	if (!buf_ok(buf, "evbuffer_drain"))
 		return -1;
-	return gev_ops.evbuffer_drain(buf, len);
+	return LOCKED(buf, gev_ops.evbuffer_drain(buf, len));
 }
 
 int evbuffer_remove(struct evbuffer *buf, void *data, size_t datlen)
 {
-	if (!buf_check(buf, "evbuffer_remove") || gev_core_ready("evbuffer_remove") < 0)
+	if (!buf_ok(buf, "evbuffer_remove"))
 		return -1;
-	return gev_ops.evbuffer_remove(buf, data, datlen);
+	return LOCKED(buf, gev_ops.evbuffer_remove(buf, data, datlen));
 }
 
 ev_ssize_t evbuffer_copyout(struct evbuffer *buf, void *data_out, size_t datlen)
 {
-	if (!buf_check(buf, "evbuffer_copyout") || gev_core_ready("evbuffer_copyout") < 0)
+	if (!buf_ok(buf, "evbuffer_copyout"))
 		return -1;
-	return gev_ops.evbuffer_copyout(buf, data_out, datlen);
+	return LOCKED(buf, gev_ops.evbuffer_copyout(buf, data_out, datlen));
 }
 
 unsigned char *evbuffer_pullup(struct evbuffer *buf, ev_ssize_t size)
 {
-	if (!buf_check(buf, "evbuffer_pullup") || gev_core_ready("evbuffer_pullup") < 0)
+	if (!buf_ok(buf, "evbuffer_pullup"))
 		return NULL;
-	return gev_ops.evbuffer_pullup(buf, size);
+	return LOCKED(buf, gev_ops.evbuffer_pullup(buf, size));
+}
+
+int evbuffer_prepend(struct evbuffer *buf, const void *data, size_t size)
+{
+	if (!buf_ok(buf, "evbuffer_prepend"))
+		return -1;
+	return LOCKED(buf, gev_ops.evbuffer_prepend(buf, (void *)data, size));
+}
+
+int evbuffer_prepend_buffer(struct evbuffer *dst, struct evbuffer *src)
+{
+	if (!buf_check(dst, "evbuffer_prepend_buffer") || !buf_ok(src, "evbuffer_prepend_buffer"))
+		return -1;
+	return LOCKED2(dst, src, gev_ops.evbuffer_prepend_buffer(dst, src));
+}
+
+int evbuffer_remove_buffer(struct evbuffer *src, struct evbuffer *dst, size_t datlen)
+{
+	if (!buf_check(src, "evbuffer_remove_buffer") || !buf_ok(dst, "evbuffer_remove_buffer"))
+		return -1;
+	return LOCKED2(src, dst, gev_ops.evbuffer_remove_buffer(src, dst, datlen));
+}
+
+int evbuffer_add_reference(struct evbuffer *outbuf, const void *data, size_t datlen,
+    evbuffer_ref_cleanup_cb cleanupfn, void *cleanupfn_arg)
+{
+	if (!buf_ok(outbuf, "evbuffer_add_reference"))
+		return -1;
+	return LOCKED(outbuf, gev_ops.evbuffer_add_reference(outbuf, (void *)data, datlen,
+	    (void *)cleanupfn, cleanupfn_arg));
+}
+
+int evbuffer_add_buffer_reference(struct evbuffer *outbuf, struct evbuffer *inbuf)
+{
+	if (!buf_check(outbuf, "evbuffer_add_buffer_reference") ||
+	    !buf_ok(inbuf, "evbuffer_add_buffer_reference"))
+		return -1;
+	return LOCKED2(outbuf, inbuf, gev_ops.evbuffer_add_buffer_reference(outbuf, inbuf));
+}
+
+int evbuffer_expand(struct evbuffer *buf, size_t datlen)
+{
+	if (!buf_ok(buf, "evbuffer_expand"))
+		return -1;
+	return LOCKED(buf, gev_ops.evbuffer_expand(buf, datlen));
+}
+
+int evbuffer_reserve_space(struct evbuffer *buf, ev_ssize_t size, struct evbuffer_iovec *vec, int n_vec)
+{
+	if (!buf_ok(buf, "evbuffer_reserve_space"))
+		return -1;
+	return LOCKED(buf, gev_ops.evbuffer_reserve_space(buf, size, vec, n_vec));
+}
+
+int evbuffer_commit_space(struct evbuffer *buf, struct evbuffer_iovec *vec, int n_vecs)
+{
+	if (!buf_ok(buf, "evbuffer_commit_space"))
+		return -1;
+	return LOCKED(buf, gev_ops.evbuffer_commit_space(buf, vec, n_vecs));
+}
+
+size_t evbuffer_add_iovec(struct evbuffer *buf, struct evbuffer_iovec *vec, int n_vec)
+{
+	if (!buf_ok(buf, "evbuffer_add_iovec"))
+		return 0;
+	return LOCKED(buf, gev_ops.evbuffer_add_iovec(buf, vec, n_vec));
+}
+
+ev_ssize_t evbuffer_copyout_from(struct evbuffer *buf, const struct evbuffer_ptr *pos,
+    void *data_out, size_t datlen)
+{
+	if (!buf_ok(buf, "evbuffer_copyout_from"))
+		return -1;
+	return LOCKED(buf, gev_ops.evbuffer_copyout_from(buf, (void *)pos, data_out, datlen));
+}
+
+size_t evbuffer_get_contiguous_space(const struct evbuffer *cbuf)
+{
+	struct evbuffer *buf = (struct evbuffer *)cbuf;
+	if (!buf_ok(buf, "evbuffer_get_contiguous_space"))
+		return 0;
+	return LOCKED(buf, gev_ops.evbuffer_get_contiguous_space(buf));
+}
+
+static const struct evbuffer_ptr ptr_not_found = { -1, { NULL, 0 } };
+
+struct evbuffer_ptr evbuffer_search_range(struct evbuffer *buffer, const char *what, size_t len,
+    const struct evbuffer_ptr *start, const struct evbuffer_ptr *end)
+{
+	struct evbuffer_ptr r = ptr_not_found;
+	if (!buf_ok(buffer, "evbuffer_search_range"))
+		return r;
+	buf_lock(buffer);
+	gev_ops.evbuffer_search_range(buffer, (void *)what, len, (void *)start, (void *)end, &r);
+	buf_unlock(buffer);
+	return r;
+}
+
+struct evbuffer_ptr evbuffer_search(struct evbuffer *buffer, const char *what, size_t len,
+    const struct evbuffer_ptr *start)
+{
+	return evbuffer_search_range(buffer, what, len, start, NULL);
+}
+
+struct evbuffer_ptr evbuffer_search_eol(struct evbuffer *buffer, struct evbuffer_ptr *start,
+    size_t *eol_len_out, enum evbuffer_eol_style eol_style)
+{
+	struct evbuffer_ptr r = ptr_not_found;
+	if (start && start->internal_.chain == NULL) {
+		/* libevent's trivial case: nothing at or after start. */
+		if (eol_len_out)
+			*eol_len_out = 0;
+		return r;
+	}
+	if (!buf_ok(buffer, "evbuffer_search_eol")) {
+		if (eol_len_out)
+			*eol_len_out = 0;
+		return r;
+	}
+	buf_lock(buffer);
+	gev_ops.evbuffer_search_eol(buffer, start, eol_len_out, (int)eol_style, &r);
+	buf_unlock(buffer);
+	return r;
+}
+
+int evbuffer_ptr_set(struct evbuffer *buffer, struct evbuffer_ptr *ptr, size_t position,
+    enum evbuffer_ptr_how how)
+{
+	if (!buf_ok(buffer, "evbuffer_ptr_set"))
+		return -1;
+	return LOCKED(buffer, gev_ops.evbuffer_ptr_set(buffer, ptr, position, (int)how));
+}
+
+int evbuffer_peek(struct evbuffer *buffer, ev_ssize_t len, struct evbuffer_ptr *start_at,
+    struct evbuffer_iovec *vec_out, int n_vec)
+{
+	if (start_at && start_at->internal_.chain == NULL)
+		return 0;
+	if (!buf_ok(buffer, "evbuffer_peek"))
+		return -1;
+	return LOCKED(buffer, gev_ops.evbuffer_peek(buffer, len, start_at, vec_out, n_vec));
+}
+
+unsigned char *evbuffer_find(struct evbuffer *buffer, const unsigned char *what, size_t len)
+{
+	if (!buf_ok(buffer, "evbuffer_find"))
+		return NULL;
+	return LOCKED(buffer, gev_ops.evbuffer_find(buffer, (void *)what, len));
+}
+
+char *evbuffer_readln(struct evbuffer *buffer, size_t *n_read_out, enum evbuffer_eol_style eol_style)
+{
+	char *line = NULL;
+	size_t eol_len = 0;
+	ptrdiff_t n;
+
+	if (!buf_ok(buffer, "evbuffer_readln")) {
+		if (n_read_out)
+			*n_read_out = 0;
+		return NULL;
+	}
+	buf_lock(buffer);
+	n = gev_ops.evbuffer_readln_find(buffer, (int)eol_style, &eol_len);
+	if (n >= 0) {
+		line = gev_malloc((size_t)n + 1);
+		if (!line) {
+			gev_warnx("evbuffer_readln: out of memory");
+		} else {
+			if (n > 0)
+				gev_ops.evbuffer_remove(buffer, line, (size_t)n);
+			line[n] = '\0';
+			gev_ops.evbuffer_drain(buffer, eol_len);
+		}
+	}
+	buf_unlock(buffer);
+	if (n_read_out)
+		*n_read_out = line ? (size_t)n : 0;
+	return line;
+}
+
+char *evbuffer_readline(struct evbuffer *buffer)
+{
+	return evbuffer_readln(buffer, NULL, EVBUFFER_EOL_ANY);
+}
+
+int evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
+{
+	char stackbuf[512], *p = stackbuf;
+	va_list aq;
+	int n, r;
+
+	if (!buf_ok(buf, "evbuffer_add_vprintf"))
+		return -1;
+	if (!fmt) {
+		gev_warnx("evbuffer_add_vprintf: NULL format");
+		return -1;
+	}
+	va_copy(aq, ap);
+	n = vsnprintf(stackbuf, sizeof(stackbuf), fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= sizeof(stackbuf)) {
+		p = gev_malloc((size_t)n + 1);
+		if (!p) {
+			gev_warnx("evbuffer_add_vprintf: out of memory");
+			return -1;
+		}
+		va_copy(aq, ap);
+		vsnprintf(p, (size_t)n + 1, fmt, aq);
+		va_end(aq);
+	}
+	buf_lock(buf);
+	r = n == 0 ? 0 : gev_ops.evbuffer_add(buf, p, (size_t)n);
+	buf_unlock(buf);
+	if (p != stackbuf)
+		gev_free(p);
+	return r < 0 ? -1 : n;
+}
+
+int evbuffer_add_printf(struct evbuffer *buf, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+	va_start(ap, fmt);
+	r = evbuffer_add_vprintf(buf, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+struct evbuffer_cb_entry *evbuffer_add_cb(struct evbuffer *buffer, evbuffer_cb_func cb, void *cbarg)
+{
+	if (!buf_ok(buffer, "evbuffer_add_cb"))
+		return NULL;
+	return LOCKED(buffer, (struct evbuffer_cb_entry *)gev_ops.evbuffer_add_cb(buffer, (void *)cb, cbarg));
+}
+
+int evbuffer_remove_cb_entry(struct evbuffer *buffer, struct evbuffer_cb_entry *ent)
+{
+	if (!buf_ok(buffer, "evbuffer_remove_cb_entry"))
+		return -1;
+	return LOCKED(buffer, gev_ops.evbuffer_remove_cb_entry(buffer, ent));
+}
+
+int evbuffer_remove_cb(struct evbuffer *buffer, evbuffer_cb_func cb, void *cbarg)
+{
+	if (!buf_ok(buffer, "evbuffer_remove_cb"))
+		return -1;
+	return LOCKED(buffer, gev_ops.evbuffer_remove_cb(buffer, (void *)cb, cbarg));
+}
+
+int evbuffer_cb_set_flags(struct evbuffer *buffer, struct evbuffer_cb_entry *cb, ev_uint32_t flags)
+{
+	if (!buf_ok(buffer, "evbuffer_cb_set_flags"))
+		return -1;
+	return LOCKED(buffer, gev_ops.evbuffer_cb_flags(buffer, cb, flags, 1));
+}
+
+int evbuffer_cb_clear_flags(struct evbuffer *buffer, struct evbuffer_cb_entry *cb, ev_uint32_t flags)
+{
+	if (!buf_ok(buffer, "evbuffer_cb_clear_flags"))
+		return -1;
+	return LOCKED(buffer, gev_ops.evbuffer_cb_flags(buffer, cb, flags, 0));
+}
+
+int evbuffer_setcb(struct evbuffer *buffer, evbuffer_cb cb, void *cbarg)
+{
+	if (!buf_ok(buffer, "evbuffer_setcb"))
+		return -1;
+	buf_lock(buffer);
+	gev_ops.evbuffer_setcb(buffer, (void *)cb, cbarg);
+	buf_unlock(buffer);
+	return 0;
+}
+
+int evbuffer_defer_callbacks(struct evbuffer *buffer, struct event_base *base)
+{
+	if (!buf_ok(buffer, "evbuffer_defer_callbacks") || !gev_base_check(base, "evbuffer_defer_callbacks") ||
+	    gev_base_adopt(base, "evbuffer_defer_callbacks") < 0)
+		return -1;
+	return LOCKED(buffer, gev_ops.evbuffer_defer_callbacks(buffer, base));
+}
+
+int evbuffer_freeze(struct evbuffer *buf, int at_front)
+{
+	if (!buf_ok(buf, "evbuffer_freeze"))
+		return -1;
+	return LOCKED(buf, gev_ops.evbuffer_freeze(buf, at_front, 1));
+}
+
+int evbuffer_unfreeze(struct evbuffer *buf, int at_front)
+{
+	if (!buf_ok(buf, "evbuffer_unfreeze"))
+		return -1;
+	return LOCKED(buf, gev_ops.evbuffer_freeze(buf, at_front, 0));
+}
+
+int evbuffer_set_flags(struct evbuffer *buf, ev_uint64_t flags)
+{
+	if (!buf_ok(buf, "evbuffer_set_flags"))
+		return -1;
+	return LOCKED(buf, gev_ops.evbuffer_flags(buf, flags, 1));
+}
+
+int evbuffer_clear_flags(struct evbuffer *buf, ev_uint64_t flags)
+{
+	if (!buf_ok(buf, "evbuffer_clear_flags"))
+		return -1;
+	return LOCKED(buf, gev_ops.evbuffer_flags(buf, flags, 0));
+}
+
+int evbuffer_read(struct evbuffer *buffer, evutil_socket_t fd, int howmuch)
+{
+	int err = 0, r;
+	if (!buf_ok(buffer, "evbuffer_read"))
+		return -1;
+	r = LOCKED(buffer, gev_ops.evbuffer_read(buffer, fd, howmuch, &err));
+	if (r < 0)
+		errno = err;
+	return r;
+}
+
+int evbuffer_write_atmost(struct evbuffer *buffer, evutil_socket_t fd, ev_ssize_t howmuch)
+{
+	int err = 0, r;
+	if (!buf_ok(buffer, "evbuffer_write_atmost"))
+		return -1;
+	r = LOCKED(buffer, gev_ops.evbuffer_write_atmost(buffer, fd, howmuch, &err));
+	if (r < 0)
+		errno = err;
+	return r;
+}
+
+int evbuffer_write(struct evbuffer *buffer, evutil_socket_t fd)
+{
+	return evbuffer_write_atmost(buffer, fd, -1);
+}
+
+int evbuffer_add_file(struct evbuffer *buf, int fd, ev_off_t offset, ev_off_t length)
+{
+	if (!buf_ok(buf, "evbuffer_add_file"))
+		return -1;
+	return LOCKED(buf, gev_ops.evbuffer_add_file(buf, fd, offset, length));
+}
+
+struct evbuffer_file_segment *evbuffer_file_segment_new(int fd, ev_off_t offset, ev_off_t length, unsigned flags)
+{
+	if (gev_core_ready("evbuffer_file_segment_new") < 0)
+		return NULL;
+	return gev_ops.evbuffer_file_segment_new(fd, offset, length, flags);
+}
+
+void evbuffer_file_segment_free(struct evbuffer_file_segment *seg)
+{
+	if (gev_core_ready("evbuffer_file_segment_free") == 0)
+		gev_ops.evbuffer_file_segment_free(seg);
+}
+
+void evbuffer_file_segment_add_cleanup_cb(struct evbuffer_file_segment *seg,
+    evbuffer_file_segment_cleanup_cb cb, void *arg)
+{
+	if (gev_core_ready("evbuffer_file_segment_add_cleanup_cb") == 0)
+		gev_ops.evbuffer_file_segment_add_cleanup_cb(seg, (void *)cb, arg);
+}
+
+int evbuffer_add_file_segment(struct evbuffer *buf, struct evbuffer_file_segment *seg,
+    ev_off_t offset, ev_off_t length)
+{
+	if (!buf_ok(buf, "evbuffer_add_file_segment"))
+		return -1;
+	return LOCKED(buf, gev_ops.evbuffer_add_file_segment(buf, seg, offset, length));
+}
+
+int evbuffer_enable_locking(struct evbuffer *buf, void *lock)
+{
+	const struct evthread_lock_callbacks *cbs;
+
+	if (!buf_ok(buf, "evbuffer_enable_locking"))
+		return -1;
+	if (buf->lock)
+		return -1;
+	cbs = gev_thread_lock_callbacks();
+	if (!lock) {
+		if (!cbs || !cbs->alloc)
+			return -1;
+		lock = cbs->alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+		if (!lock)
+			return -1;
+		buf->own_lock = 1;
+	} else {
+		buf->own_lock = 0;
+	}
+	buf->lock_fn = cbs ? cbs->lock : NULL;
+	buf->unlock_fn = cbs ? cbs->unlock : NULL;
+	buf->free_fn = cbs ? cbs->free : NULL;
+	buf->lock = lock;
+	return 0;
+}
+
+void evbuffer_lock(struct evbuffer *buf)
+{
+	if (buf_check(buf, "evbuffer_lock"))
+		buf_lock(buf);
+}
+
+void evbuffer_unlock(struct evbuffer *buf)
+{
+	if (buf_check(buf, "evbuffer_unlock"))
+		buf_unlock(buf);
 }

@@ -114,6 +114,15 @@ struct evbuffer {
 	uint64_t gen;            /* generation, to catch a stale handle to a reused slot */
 	size_t   total_len;      /* bytes in the buffer: kept current by the core so that
 	                            evbuffer_get_length needs no crossing */
+	/* evbuffer_enable_locking: the C layer takes the lock around every call
+	 * (no crossing for evbuffer_lock/unlock); the core takes it (through
+	 * these pointers) when it runs deferred callbacks from the loop. */
+	void    *lock;           /* NULL: no locking */
+	int    (*lock_fn)(unsigned mode, void *lock);
+	int    (*unlock_fn)(unsigned mode, void *lock);
+	void   (*free_fn)(void *lock, unsigned locktype); /* frees an own lock */
+	uint32_t own_lock;       /* lock was allocated by evbuffer_enable_locking(buf, NULL) */
+	uint32_t pad;
 };
 
 /* ---- struct bufferevent (392 public bytes) + our private trailer ---- */

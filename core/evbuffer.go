@@ -3,10 +3,12 @@ package core
 import (
 	"math"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"goevent/internal/cmem"
 	"goevent/internal/slots"
+	"goevent/reactor"
 )
 
 // An evbuffer is a singly linked chain of segments. Each segment describes a
@@ -60,13 +62,35 @@ type segData struct {
 	ext   *segExt // nil for plain segments
 }
 
-// segExt is reserved for the segment kinds libevent has beyond plain memory:
-// references with a cleanup callback (evbuffer_add_reference), file segments
-// (evbuffer_add_file) and multicast references (evbuffer_add_buffer_reference).
+// segExt describes memory a segment does not own alone: a reference with a
+// cleanup callback (evbuffer_add_reference), part of a file segment
+// (evbuffer_add_file_segment), or a block shared by several segments of
+// several buffers (evbuffer_add_buffer_reference). It is reference counted:
+// each segment pointing at it holds one reference, and the last one to go
+// frees the block, runs the cleanup callback or drops the file segment --
+// exactly once, wherever the segments moved in the meantime. Segments with
+// an ext are immutable (nothing is appended into the block).
 type segExt struct {
-	cleanup unsafe.Pointer // C cleanup callback
+	refs    atomic.Int32
+	owned   bool           // block from cmem: freed with the last reference
+	base    unsafe.Pointer // block (owned) or the referenced data
+	cap     int
+	cleanup unsafe.Pointer // evbuffer_ref_cleanup_cb, called with (base, cap, arg)
 	arg     unsafe.Pointer
-	fd      int
+	file    *FileSeg // file segment the bytes come from
+	foff    int64    // file offset of the segment's first byte (block offset 0)
+}
+
+func (e *segExt) release() {
+	if e.owned && e.base != nil {
+		cmem.Free(e.base, e.cap)
+	}
+	if e.cleanup != nil {
+		callRefCleanup(e.cleanup, e.base, e.cap, e.arg)
+	}
+	if e.file != nil {
+		e.file.unref()
+	}
 }
 
 type seg struct {
@@ -156,10 +180,17 @@ func newSeg(c int) *seg {
 }
 
 func (s *seg) releaseBlock() {
+	if e := s.ext; e != nil {
+		s.ext = nil
+		s.base = nil
+		if e.refs.Add(-1) == 0 {
+			e.release()
+		}
+		return
+	}
 	if s.flags&segOwned != 0 && s.base != nil {
 		cmem.Free(s.base, s.cap)
 	}
-	// Reference and file segments will run their cleanup here.
 	s.base = nil
 }
 
@@ -192,6 +223,12 @@ type cBuf struct {
 	idx      uint32
 	gen      uint64
 	totalLen uintptr
+	lock     unsafe.Pointer
+	lockFn   unsafe.Pointer
+	unlockFn unsafe.Pointer
+	freeFn   unsafe.Pointer
+	ownLock  uint32
+	pad      uint32
 }
 
 const (
@@ -210,10 +247,21 @@ type Buffer struct {
 	owned      bool // belongs to a bufferevent: evbuffer_free is refused
 	readHint   int  // adaptive read size, see ReadFrom
 
-	// Reserved for the rest of the evbuffer API: callbacks (evbuffer_add_cb),
-	// freezing of either end (evbuffer_freeze), and the last segment with data
-	// (reserve/commit and prepend work from it).
+	// freezing of either end (evbuffer_freeze)
 	freezeStart, freezeEnd bool
+
+	flags uint32 // evbuffer_set_flags (EVBUFFER_FLAG_DRAINS_TO_FD)
+	resv  bool   // space reserved and the buffer unchanged since: commit allowed
+
+	// evbuffer_add_cb callbacks, newest first (libevent's LIST_INSERT_HEAD
+	// order), and the changes not yet reported to them.
+	cbs        *cbEntry
+	nAdd, nDel int
+	// evbuffer_defer_callbacks: the callbacks run from the loop of deferBase
+	// through deferEv (C memory), scheduled at most once at a time.
+	deferred  bool
+	deferBase *reactor.Base
+	deferEv   *reactor.Event
 }
 
 var buffers = slots.Table[Buffer]{Max: maxObjects}
@@ -253,6 +301,7 @@ func (b *Buffer) Free() {
 	}
 	b.head, b.tail = nil, nil
 	b.hook = nil
+	b.freeCallbacks()
 	h := b.h
 	h.magic = bufDead
 	h.totalLen = 0
@@ -267,8 +316,14 @@ func (b *Buffer) Free() {
 var deadHandle = cBuf{magic: bufDead}
 
 func (b *Buffer) changed(added, drained int) {
+	b.resv = false
 	if b.hook != nil {
 		b.hook.bufChanged(b, added, drained)
+	}
+	if b.cbs != nil {
+		b.nAdd += added
+		b.nDel += drained
+		b.invokeCallbacks()
 	}
 }
 
@@ -277,6 +332,15 @@ func bytesAt(p unsafe.Pointer, n int) []byte { return unsafe.Slice((*byte)(p), n
 // Add appends n bytes at p. 0, or -1 when n would make the length overflow
 // EV_SSIZE_MAX or memory is refused (the buffer is then unchanged).
 func (b *Buffer) Add(p unsafe.Pointer, n int) int {
+	if r := b.addRaw(p, n); r != 0 || n == 0 {
+		return r
+	}
+	b.changed(n, 0)
+	return 0
+}
+
+// addRaw is Add without telling the hook and the callbacks.
+func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 	if n == 0 {
 		return 0
 	}
@@ -293,7 +357,6 @@ func (b *Buffer) Add(p unsafe.Pointer, n int) int {
 			copy(bytesAt(unsafe.Add(t.base, t.off+t.n), n), bytesAt(p, n))
 			t.n += n
 			b.h.totalLen += uintptr(n)
-			b.changed(n, 0)
 			return 0
 		}
 		if t.flags&(segImmutable|segPinned) == 0 && t.cap-t.n >= n && t.n <= 2048 && t.n < t.cap/2 {
@@ -304,7 +367,6 @@ func (b *Buffer) Add(p unsafe.Pointer, n int) int {
 			copy(bytesAt(unsafe.Add(t.base, t.n), n), bytesAt(p, n))
 			t.n += n
 			b.h.totalLen += uintptr(n)
-			b.changed(n, 0)
 			return 0
 		}
 		// Fill the tail, put the rest in a new segment (allocated first, so
@@ -330,7 +392,6 @@ func (b *Buffer) Add(p unsafe.Pointer, n int) int {
 		b.link(s)
 	}
 	b.h.totalLen += uintptr(n)
-	b.changed(n, 0)
 	return 0
 }
 

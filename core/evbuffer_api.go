@@ -144,6 +144,9 @@ func EvbufferCopyout(h, data unsafe.Pointer, n uint64) int64 {
 		return -1
 	}
 	k := lenAtMost(b, n)
+	if k > 0 && b.freezeStart {
+		return -1
+	}
 	if k > 0 && data == nil {
 		svc.Warnf("evbuffer_copyout: NULL destination")
 		return -1

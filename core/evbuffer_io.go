@@ -158,6 +158,17 @@ func (b *Buffer) WriteTo(fd int, max int, kind *fdKind) (int, unix.Errno) {
 	if max == 0 {
 		return 0, 0
 	}
+	if n, e, ok := b.sendfileHead(fd, max); ok {
+		if e != 0 {
+			return -1, e
+		}
+		if n > 0 {
+			b.consume(n)
+			b.h.totalLen -= uintptr(n)
+			b.changed(0, n)
+		}
+		return n, 0
+	}
 	var iov [maxWriteIov]unix.Iovec
 	niov := 0
 	total := 0

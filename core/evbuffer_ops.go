@@ -1,0 +1,638 @@
+package core
+
+import (
+	"bytes"
+	"unsafe"
+)
+
+// The rest of the evbuffer operations: prepend, moving chains between
+// buffers, references, reserve/commit, search and peek. Positions
+// (struct evbuffer_ptr) are absolute offsets from the front.
+
+// appendSegs links the chain first..last at the end of b. An empty tail of b
+// would end up in the middle, so its node takes first's data instead (O(1))
+// and first's node, now holding the empty block, is returned as a spare for
+// the caller to keep or free (nil when there was none).
+func (b *Buffer) appendSegs(first, last *seg) (spare *seg) {
+	if t := b.tail; t != nil && t.n == 0 {
+		t.segData, first.segData = first.segData, t.segData
+		t.next = first.next
+		if last == first {
+			b.tail = t
+		} else {
+			b.tail = last
+		}
+		first.next = nil
+		return first
+	}
+	if b.tail == nil {
+		b.head = first
+	} else {
+		b.tail.next = first
+	}
+	b.tail = last
+	return nil
+}
+
+// lastData returns the last segment holding data and the one before it
+// (nil when there is none).
+func (b *Buffer) lastData() (prev, last *seg) {
+	var p *seg
+	for s := b.head; s != nil; s = s.next {
+		if s.n > 0 {
+			prev, last = p, s
+		}
+		p = s
+	}
+	return
+}
+
+// Prepend puts n bytes at p in front of the buffer, filling the free room
+// before the first segment's data first (as libevent does). 0 or -1.
+func (b *Buffer) Prepend(p unsafe.Pointer, n int) int {
+	if b.freezeStart || n < 0 || n > maxLen-b.Len() {
+		return -1
+	}
+	if n == 0 {
+		return 0
+	}
+	done := 0
+	if h := b.head; h != nil && h.flags&(segImmutable|segPinned) == 0 {
+		if h.n == 0 {
+			h.off = h.cap
+		}
+		k := h.off
+		if k > n {
+			k = n
+		}
+		copy(bytesAt(unsafe.Add(h.base, h.off-k), k), bytesAt(unsafe.Add(p, n-k), k))
+		h.off -= k
+		h.n += k
+		done = k
+	}
+	if rest := n - done; rest > 0 {
+		s := newSeg(rest)
+		if s == nil {
+			if done > 0 {
+				b.h.totalLen += uintptr(done)
+				b.changed(done, 0)
+			}
+			return -1
+		}
+		s.off = s.cap - rest
+		s.n = rest
+		copy(bytesAt(s.data(), rest), bytesAt(p, rest))
+		if b.head != nil && b.head.n == 0 {
+			// The empty tail as head: replace its block.
+			h := b.head
+			h.releaseBlock()
+			h.segData = s.segData
+			s.segData = segData{}
+			putSeg(s)
+		} else {
+			s.next = b.head
+			b.head = s
+			if b.tail == nil {
+				b.tail = s
+			}
+		}
+	}
+	b.h.totalLen += uintptr(n)
+	b.changed(n, 0)
+	return 0
+}
+
+// PrependBuffer moves all of src's bytes in front of b's, by moving its
+// segments. 0, or -1 when frozen or on overflow.
+func (b *Buffer) PrependBuffer(src *Buffer) int {
+	n := src.Len()
+	if n == 0 || src == b {
+		return 0
+	}
+	if b.freezeStart || src.freezeStart {
+		return -1
+	}
+	if n > maxLen-b.Len() {
+		return -1
+	}
+	if b.Len() == 0 {
+		return b.AddBuffer(src)
+	}
+	// src's data segments go first; src keeps an empty tail it may have.
+	_, last := src.lastData()
+	first := src.head
+	rest := last.next
+	if b.head.n == 0 { // cannot happen with data in b, but keep the invariant
+		return b.AddBuffer(src)
+	}
+	last.next = b.head
+	b.head = first
+	src.head, src.tail = rest, rest
+	src.h.totalLen = 0
+	b.h.totalLen += uintptr(n)
+	src.changed(0, n)
+	b.changed(n, 0)
+	return 0
+}
+
+// RemoveBuffer moves up to n bytes from the front of b to the end of dst:
+// whole segments change hands, only a partial last one is copied. It
+// returns the count, or -1 when frozen.
+func (b *Buffer) RemoveBuffer(dst *Buffer, n int) int {
+	if n <= 0 || dst == b {
+		return 0
+	}
+	if dst.freezeEnd || b.freezeStart {
+		return -1
+	}
+	if n >= b.Len() {
+		n = b.Len()
+		if dst.AddBuffer(b) < 0 {
+			return -1
+		}
+		return n
+	}
+	if n > maxLen-dst.Len() {
+		return -1
+	}
+	moved := 0
+	var first, last *seg
+	for s := b.head; s != nil && s.n <= n-moved; s = s.next {
+		if first == nil {
+			first = s
+		}
+		last = s
+		moved += s.n
+	}
+	if first != nil {
+		rest := last.next
+		last.next = nil
+		b.head = rest // rest holds the remaining data (moved < Len)
+		if spare := dst.appendSegs(first, last); spare != nil {
+			putSeg(spare)
+		}
+		dst.h.totalLen += uintptr(moved)
+		b.h.totalLen -= uintptr(moved)
+	}
+	if k := n - moved; k > 0 {
+		h := b.head
+		if dst.addRaw(h.data(), k) < 0 {
+			n = moved
+		} else {
+			h.off += k
+			h.n -= k
+			b.h.totalLen -= uintptr(k)
+		}
+	}
+	if n > 0 {
+		dst.changed(n, 0)
+		b.changed(0, n)
+	}
+	return n
+}
+
+// newExtSeg returns a segment for n bytes at p owned by e (one reference).
+func newExtSeg(p unsafe.Pointer, n int, e *segExt) *seg {
+	s := getSeg()
+	s.segData = segData{base: p, cap: n, n: n, flags: segImmutable, ext: e}
+	return s
+}
+
+// AddReference is evbuffer_add_reference: the n bytes at p join the buffer
+// without a copy; cleanup(p, n, arg) runs once, when the last of them left
+// every buffer (drained, written, pulled up elsewhere or freed).
+func (b *Buffer) AddReference(p unsafe.Pointer, n int, cleanup, arg unsafe.Pointer) int {
+	if b.freezeEnd || n < 0 || n > maxLen-b.Len() {
+		return -1
+	}
+	e := &segExt{base: p, cap: n, cleanup: cleanup, arg: arg}
+	if n == 0 {
+		// Nothing to hold: the reference is released at once.
+		e.release()
+		return 0
+	}
+	e.refs.Store(1)
+	s := newExtSeg(p, n, e)
+	if spare := b.appendSegs(s, s); spare != nil {
+		putSeg(spare)
+	}
+	b.h.totalLen += uintptr(n)
+	b.changed(n, 0)
+	return 0
+}
+
+// share turns s's block into a shared one (if it is not yet) and returns it
+// with a reference taken for a new segment.
+func (s *seg) share() *segExt {
+	if s.ext == nil {
+		e := &segExt{owned: s.flags&segOwned != 0, base: s.base, cap: s.cap}
+		e.refs.Store(1)
+		s.ext = e
+		s.flags = (s.flags &^ segOwned) | segImmutable
+	}
+	s.ext.refs.Add(1)
+	return s.ext
+}
+
+// AddBufferReference is evbuffer_add_buffer_reference: b gets src's bytes
+// without a copy, src keeps them; the blocks are freed when neither holds
+// them. File segments cannot be shared (-1, as in libevent).
+func (b *Buffer) AddBufferReference(src *Buffer) int {
+	n := src.Len()
+	if n == 0 {
+		return 0
+	}
+	if b.freezeEnd || src == b || n > maxLen-b.Len() {
+		return -1
+	}
+	for s := src.head; s != nil; s = s.next {
+		if s.ext != nil && s.ext.file != nil {
+			return -1
+		}
+	}
+	var first, last *seg
+	for s := src.head; s != nil; s = s.next {
+		if s.n == 0 {
+			continue
+		}
+		e := s.share()
+		ns := getSeg()
+		ns.segData = segData{base: s.base, cap: s.cap, off: s.off, n: s.n, flags: segImmutable, ext: e}
+		if first == nil {
+			first = ns
+		} else {
+			last.next = ns
+		}
+		last = ns
+	}
+	if spare := b.appendSegs(first, last); spare != nil {
+		putSeg(spare)
+	}
+	b.h.totalLen += uintptr(n)
+	b.changed(n, 0)
+	return 0
+}
+
+// Expand is evbuffer_expand: makes room for n more bytes in one piece at the
+// end. 0, or -1 on overflow or refused memory.
+func (b *Buffer) Expand(n int) int {
+	if n < 0 || n > maxLen-b.Len() {
+		return -1
+	}
+	t := b.tail
+	if t != nil && t.flags&(segImmutable|segPinned) == 0 {
+		if t.n == 0 {
+			t.off = 0
+		}
+		if t.space() >= n {
+			return 0
+		}
+		if t.n == 0 {
+			s := newSeg(n)
+			if s == nil {
+				return -1
+			}
+			t.releaseBlock()
+			t.segData = s.segData
+			s.segData = segData{}
+			putSeg(s)
+			return 0
+		}
+	}
+	s := newSeg(nextSegSize(t, n))
+	if s == nil {
+		return -1
+	}
+	b.link(s)
+	return 0
+}
+
+// Iovec mirrors struct evbuffer_iovec.
+type Iovec struct {
+	Base unsafe.Pointer
+	Len  uintptr
+}
+
+func (s *seg) spacePtr() unsafe.Pointer { return unsafe.Add(s.base, s.off+s.n) }
+
+// Reserve is evbuffer_reserve_space: room for at least size bytes at the end,
+// in one vector (nvec == 1) or two. It returns the vectors used, or -1.
+func (b *Buffer) Reserve(size int, vec []Iovec) int {
+	if b.freezeEnd || len(vec) < 1 || size < 0 || size > maxLen-b.Len() {
+		return -1
+	}
+	want := size
+	if want == 0 {
+		want = 1
+	}
+	t := b.tail
+	if len(vec) == 1 || t == nil || t.n == 0 || t.space() == 0 {
+		if b.Expand(want) < 0 {
+			return -1
+		}
+		t = b.tail
+		vec[0] = Iovec{t.spacePtr(), uintptr(t.space())}
+		b.resv = true
+		return 1
+	}
+	sp := t.space()
+	if sp >= size {
+		vec[0] = Iovec{t.spacePtr(), uintptr(sp)}
+		b.resv = true
+		return 1
+	}
+	s := newSeg(nextSegSize(t, size-sp))
+	if s == nil {
+		return -1
+	}
+	b.link(s)
+	vec[0] = Iovec{t.spacePtr(), uintptr(sp)}
+	vec[1] = Iovec{s.spacePtr(), uintptr(s.space())}
+	b.resv = true
+	return 2
+}
+
+// Commit is evbuffer_commit_space: the vectors must be those of the last
+// Reserve, with no change of the buffer in between, and lengths at most
+// what was offered; otherwise -1 and nothing is committed.
+func (b *Buffer) Commit(vec []Iovec) (int, string) {
+	if b.freezeEnd {
+		return -1, ""
+	}
+	if len(vec) == 0 {
+		return 0, ""
+	}
+	if !b.resv || b.tail == nil {
+		return -1, "no space reserved (or the buffer changed since)"
+	}
+	var cands [2]*seg
+	nc := 0
+	t := b.tail
+	if len(vec) == 1 && vec[0].Base == t.spacePtr() {
+		cands[0], nc = t, 1
+	} else if t.n > 0 {
+		cands[0], nc = t, 1
+	} else {
+		// the segment before the empty tail, when it has room, comes first
+		var before *seg
+		for s := b.head; s != nil && s != t; s = s.next {
+			before = s
+		}
+		if before != nil && before.space() > 0 {
+			cands[nc] = before
+			nc++
+		}
+		cands[nc] = t
+		nc++
+	}
+	if len(vec) > nc {
+		return -1, "more vectors than were reserved"
+	}
+	for i := range vec {
+		s := cands[i]
+		if vec[i].Base != s.spacePtr() || vec[i].Len > uintptr(s.space()) {
+			return -1, "vector does not match the reserved space"
+		}
+	}
+	added := 0
+	for i := range vec {
+		cands[i].n += int(vec[i].Len)
+		added += int(vec[i].Len)
+	}
+	b.resv = false
+	if added > 0 {
+		b.h.totalLen += uintptr(added)
+		b.changed(added, 0)
+	}
+	return 0, ""
+}
+
+// locate returns the segment holding byte pos (0 <= pos < Len) and the
+// offset of that byte in its data.
+func (b *Buffer) locate(pos int) (*seg, int) {
+	for s := b.head; s != nil; s = s.next {
+		if pos < s.n {
+			return s, pos
+		}
+		pos -= s.n
+	}
+	return nil, 0
+}
+
+// matchAt reports whether what is at offset off of s (continuing into the
+// next segments).
+func matchAt(s *seg, off int, what []byte) bool {
+	for len(what) > 0 {
+		if s == nil {
+			return false
+		}
+		d := bytesAt(s.data(), s.n)[off:]
+		k := len(d)
+		if k > len(what) {
+			k = len(what)
+		}
+		if !bytes.Equal(d[:k], what[:k]) {
+			return false
+		}
+		what = what[k:]
+		s, off = s.next, 0
+	}
+	return true
+}
+
+// Search returns the position of the first occurrence of what at or after
+// start that ends at or before end (end < 0: no limit), or -1.
+func (b *Buffer) Search(what []byte, start, end int) int {
+	if start < 0 || start >= b.Len() || len(what) == 0 {
+		return -1
+	}
+	s, off := b.locate(start)
+	pos := start
+	for s != nil {
+		d := bytesAt(s.data(), s.n)[off:]
+		i := bytes.IndexByte(d, what[0])
+		if i < 0 {
+			pos += len(d)
+			s, off = s.next, 0
+			continue
+		}
+		pos += i
+		off += i
+		if matchAt(s, off, what) {
+			if end >= 0 && pos+len(what) > end {
+				return -1
+			}
+			return pos
+		}
+		pos++
+		off++
+		if off >= s.n {
+			s, off = s.next, 0
+		}
+	}
+	return -1
+}
+
+// findAny returns the position of the first byte at or after start that is
+// in set, or -1.
+func (b *Buffer) findAny(start int, set string) int {
+	if start < 0 || start >= b.Len() {
+		return -1
+	}
+	s, off := b.locate(start)
+	pos := start
+	for ; s != nil; s, off = s.next, 0 {
+		d := bytesAt(s.data(), s.n)[off:]
+		var i int
+		if len(set) == 1 {
+			i = bytes.IndexByte(d, set[0])
+		} else {
+			i = bytes.IndexAny(d, set)
+		}
+		if i >= 0 {
+			return pos + i
+		}
+		pos += len(d)
+	}
+	return -1
+}
+
+// byteAt returns the byte at pos (0 <= pos < Len).
+func (b *Buffer) byteAt(pos int) byte {
+	s, off := b.locate(pos)
+	return *(*byte)(unsafe.Add(s.data(), off))
+}
+
+// End-of-line styles (enum evbuffer_eol_style).
+const (
+	EolAny        = 0
+	EolCRLF       = 1
+	EolCRLFStrict = 2
+	EolLF         = 3
+	EolNUL        = 4
+)
+
+// SearchEOL is evbuffer_search_eol from start: the position of the end of
+// line and its length, or -1 (and 0).
+func (b *Buffer) SearchEOL(start int, style int) (int, int) {
+	switch style {
+	case EolAny:
+		p := b.findAny(start, "\r\n")
+		if p < 0 {
+			return -1, 0
+		}
+		k := 0
+		for q := p; q < b.Len(); q++ {
+			c := b.byteAt(q)
+			if c != '\r' && c != '\n' {
+				break
+			}
+			k++
+		}
+		return p, k
+	case EolCRLFStrict:
+		p := b.Search([]byte("\r\n"), start, -1)
+		if p < 0 {
+			return -1, 0
+		}
+		return p, 2
+	case EolCRLF:
+		p := b.findAny(start, "\n")
+		if p < 0 {
+			return -1, 0
+		}
+		if p > start && b.byteAt(p-1) == '\r' {
+			return p - 1, 2
+		}
+		return p, 1
+	case EolLF:
+		p := b.findAny(start, "\n")
+		if p < 0 {
+			return -1, 0
+		}
+		return p, 1
+	case EolNUL:
+		p := b.findAny(start, "\x00")
+		if p < 0 {
+			return -1, 0
+		}
+		return p, 1
+	}
+	return -1, 0
+}
+
+// Peek is evbuffer_peek: fills vec with the data segments from start
+// (start < 0: the front) covering n bytes (n < 0: as many as vec holds) and
+// returns how many vectors that takes (which may exceed len(vec)).
+func (b *Buffer) Peek(n int, start int, vec []Iovec) int {
+	idx, soFar := 0, 0
+	s := b.head
+	if start >= 0 {
+		var off int
+		s, off = b.locate(start)
+		if s == nil {
+			return 0
+		}
+		soFar = s.n - off
+		idx = 1
+		if len(vec) > 0 {
+			vec[0] = Iovec{unsafe.Add(s.data(), off), uintptr(s.n - off)}
+		}
+		s = s.next
+	}
+	if len(vec) == 0 && n < 0 {
+		n = b.Len()
+		if start >= 0 {
+			n -= start
+		}
+	}
+	for ; s != nil; s = s.next {
+		if s.n == 0 {
+			continue
+		}
+		if n >= 0 && soFar >= n {
+			break
+		}
+		if idx < len(vec) {
+			vec[idx] = Iovec{s.data(), uintptr(s.n)}
+		} else if n < 0 {
+			break
+		}
+		idx++
+		soFar += s.n
+	}
+	return idx
+}
+
+// CopyoutFrom copies up to n bytes from position start and returns the count.
+func (b *Buffer) CopyoutFrom(start int, p unsafe.Pointer, n int) int {
+	if start <= 0 {
+		return b.Copyout(p, n)
+	}
+	if start >= b.Len() {
+		return 0
+	}
+	if n > b.Len()-start {
+		n = b.Len() - start
+	}
+	s, off := b.locate(start)
+	done := 0
+	for ; done < n && s != nil; s, off = s.next, 0 {
+		k := s.n - off
+		if k > n-done {
+			k = n - done
+		}
+		copy(bytesAt(unsafe.Add(p, done), k), bytesAt(unsafe.Add(s.data(), off), k))
+		done += k
+	}
+	return done
+}
+
+// ContiguousSpace is evbuffer_get_contiguous_space: the bytes in the first
+// segment.
+func (b *Buffer) ContiguousSpace() int {
+	if b.head == nil {
+		return 0
+	}
+	return b.head.n
+}
