@@ -33,8 +33,28 @@ static int bev_check(const struct bufferevent *bev, const char *fn)
 	return 1;
 }
 
+/* Nonzero once evthread locking is set up (evthread_use_pthreads or
+ * evthread_set_lock_callbacks); defined by the threads module when it exists. */
+extern int gev_evthread_locking_enabled __attribute__((weak));
+
+int gev_bev_locking_ok(int options, const char *fn)
+{
+	if (!(options & BEV_OPT_THREADSAFE))
+		return 1;
+	if (&gev_evthread_locking_enabled && gev_evthread_locking_enabled)
+		return 1;
+	/* libevent cannot allocate the lock and fails the same way. */
+	gev_warnx("%s: BEV_OPT_THREADSAFE needs evthread_use_pthreads() first", fn);
+	return 0;
+}
+
 struct bufferevent *bufferevent_socket_new(struct event_base *base, evutil_socket_t fd, int options)
 {
+	extern struct event_base *event_global_current_base_;
+	if (!gev_bev_locking_ok(options, "bufferevent_socket_new"))
+		return NULL;
+	if (!base) /* libevent's events then fall back on the current base */
+		base = event_global_current_base_;
 	if (gev_base_adopt(base, "bufferevent_socket_new") < 0)
 		return NULL;
 	return gev_ops.bev_socket_new(base, fd, options);
@@ -274,13 +294,12 @@ struct bufferevent *bufferevent_new(evutil_socket_t fd, evbuffercb readcb, evbuf
 	/* libevent makes it with a NULL base whose events fall back on the
 	 * current base; ours belongs to the current base (event_init's). */
 	extern struct event_base *event_global_current_base_;
-	struct event_base *base = event_global_current_base_;
 	struct bufferevent *bev;
-	if (!base) {
+	if (!event_global_current_base_) {
 		gev_warnx("bufferevent_new: no current event_base (call event_init first)");
 		return NULL;
 	}
-	bev = bufferevent_socket_new(base, fd, 0);
+	bev = bufferevent_socket_new(NULL, fd, 0);
 	if (bev)
 		bufferevent_setcb(bev, readcb, writecb, errorcb, cbarg);
 	return bev;

@@ -53,6 +53,8 @@ void gev_errx(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 int gev_base_check(const struct event_base *base, const char *fn);
 /* Makes sure base has its Go side (loading the core). 0 or -1. */
 int gev_base_adopt(struct event_base *base, const char *fn);
+/* bufferevent.c: 0 (logged) when options ask for BEV_OPT_THREADSAFE without evthread locking. */
+int gev_bev_locking_ok(int options, const char *fn);
 
 /* Signals (signal.c). */
 extern volatile sig_atomic_t gev_sig_caught[GEV_NSIG];

@@ -54,12 +54,15 @@ type bevWriteHandler struct{}
 // NewSocketBufferevent is bufferevent_socket_new. fd may be -1 (no events are
 // registered until it has one).
 func NewSocketBufferevent(base *reactor.Base, fd int, options int) *Bufferevent {
-	bv := newBufferevent(base, nil, options, "bufferevent_socket_new")
+	bv := newBufferEventNamed(base, nil, options, "bufferevent_socket_new")
 	if bv == nil {
 		return nil
 	}
 	s := &bevSocket{bv: bv}
 	bv.be = s
+	// As libevent: the program cannot add to the input nor drain the output.
+	bv.in.freezeEnd = true
+	bv.out.freezeStart = true
 	bv.c.beOps = bevOpsSocket
 	base.AssignGo(&bv.c.evRead, fd, reactor.EV_READ|reactor.EV_PERSIST, bevReadID)
 	base.AssignGo(&bv.c.evWrite, fd, reactor.EV_WRITE|reactor.EV_PERSIST, bevWriteID)
@@ -196,13 +199,21 @@ func (s *bevSocket) disable(bv *Bufferevent, what int16) int {
 // adjTimeouts is bufferevent_generic_adj_existing_timeouts_.
 func (s *bevSocket) adjTimeouts(bv *Bufferevent) int {
 	r := 0
-	if s.readAdded {
-		if bv.base.Add(&bv.c.evRead, timeoutOf(&bv.c.timeoutRead)) != 0 {
-			r = -1
+	for _, d := range [2]struct {
+		added bool
+		ev    *reactor.Event
+		tv    *cTimeval
+	}{{s.readAdded, &bv.c.evRead, &bv.c.timeoutRead}, {s.writeAdded, &bv.c.evWrite, &bv.c.timeoutWrite}} {
+		if !d.added {
+			continue
 		}
-	}
-	if s.writeAdded {
-		if bv.base.Add(&bv.c.evWrite, timeoutOf(&bv.c.timeoutWrite)) != 0 {
+		tv := timeoutOf(d.tv)
+		if tv == nil && d.ev.Flags&reactor.EVLIST_TIMEOUT != 0 {
+			// event_remove_timer: re-add without the timeout.
+			bv.base.Del(d.ev)
+			d.ev.RelTimeout = -1
+		}
+		if bv.base.Add(d.ev, tv) != 0 {
 			r = -1
 		}
 	}
@@ -258,9 +269,14 @@ func (s *bevSocket) onRead(res int16) {
 		return
 	}
 	if howmuch <= 0 {
+		// The rate limiter allows nothing now: stop reading until it
+		// calls unsuspendRead(bevSuspendBW).
+		bv.suspendRead(bevSuspendBW)
 		return
 	}
+	bv.in.freezeEnd = false
 	n, e := bv.in.ReadFrom(s.fd(), howmuch)
+	bv.in.freezeEnd = true
 	if n < 0 {
 		if e == unix.EAGAIN || e == unix.EINTR {
 			return
@@ -348,10 +364,18 @@ func (s *bevSocket) onWrite(res int16) {
 	if bv.writeSuspended != 0 {
 		return
 	}
+	if atmost <= 0 && bv.out.Len() > 0 {
+		// The rate limiter allows nothing now: stop writing until it
+		// calls unsuspendWrite(bevSuspendBW).
+		bv.suspendWrite(bevSuspendBW)
+		return
+	}
 	n := 0
 	if bv.out.Len() > 0 && atmost > 0 {
 		var e unix.Errno
+		bv.out.freezeStart = false
 		n, e = bv.out.WriteTo(s.fd(), atmost, &s.kind)
+		bv.out.freezeStart = true
 		if n < 0 {
 			if e == unix.EAGAIN || e == unix.EINTR {
 				if !s.writeAdded {
@@ -373,12 +397,10 @@ func (s *bevSocket) onWrite(res int16) {
 		}
 	}
 	if bv.out.Len() > 0 {
-		if s.writeAdded {
-			// keep waiting for EPOLLOUT
-		} else if n > 0 && n < atmost {
-			s.addWrite() // the kernel took part: wait for EPOLLOUT
-		} else {
-			s.kick() // stopped at max_single_write: next pass
+		// The kernel took part, or max_single_write stopped us: wait for
+		// EPOLLOUT (libevent writes once per readiness).
+		if !s.writeAdded {
+			s.addWrite()
 		}
 	} else {
 		s.delWrite()
@@ -529,6 +551,7 @@ func (bv *Bufferevent) SetBase(nb *reactor.Base) int {
 		return -1
 	}
 	c := bv.c
+	c.evBase = nb.C() // libevent sets it before event_base_set can refuse
 	if c.evRead.Flags != reactor.EVLIST_INIT || c.evWrite.Flags != reactor.EVLIST_INIT ||
 		bv.blk.evDefer.Flags != reactor.EVLIST_INIT {
 		return -1

@@ -42,8 +42,9 @@ import (
 //
 //	newBufferevent(base, be, options) the common constructor (refcount 1,
 //	                                  EV_WRITE enabled, default max single
-//	                                  read/write); the caller then assigns
-//	                                  c.evRead/c.evWrite as it needs
+//	                                  read/write, generic timeout timers in
+//	                                  c.evRead/c.evWrite); the caller sets
+//	                                  be (if nil) and c.beOps
 //	bv.incref() / bv.decref()         references (decref may finalize)
 //	bv.runReadcb(opts) / runWritecb(opts) / runEventcb(what, opts, errno)
 //	bv.trigger(iotype, opts)          bufferevent_trigger_nolock_: read cb when
@@ -139,9 +140,12 @@ type (
 )
 
 // rateLimiter is consulted by the I/O paths (core/ratelim.go implements it).
-// readMax/writeMax return how many bytes may move now (0: none; the limiter
-// then suspends the direction with bevSuspendBW and unsuspends it itself);
-// readDone/writeDone report the bytes that moved.
+// readMax/writeMax return how many bytes may move now; readDone/writeDone
+// report the bytes that moved. When readMax (writeMax) returns 0 the socket
+// path suspends the direction with bevSuspendBW itself (so that a
+// level-triggered socket does not spin); the limiter must then call
+// bv.unsuspendRead(bevSuspendBW) (unsuspendWrite) when budget comes back,
+// as well as lift any reason it set itself (bevSuspendBWGroup).
 type rateLimiter interface {
 	readMax(bv *Bufferevent) int
 	writeMax(bv *Bufferevent) int
@@ -281,11 +285,17 @@ func registerHandlers() bool {
 
 // newBufferevent is bufferevent_init_common_: the C block, the buffers, the
 // table slot; enabled = EV_WRITE, refcount 1. be may be nil here and set
-// right after (backends usually need bv). The events c.evRead and c.evWrite
-// are assigned as timers with no handler-side effect until the backend
-// reassigns them (AssignGo) as it needs. fn names the public function for
-// messages. nil (logged) on failure.
-func newBufferevent(base *reactor.Base, be bevBackend, options int, fn string) *Bufferevent {
+// right after (backends usually need bv). c.evRead and c.evWrite start as
+// the generic timeout timers (initGenericTimeouts); the socket backend
+// reassigns them as I/O events. c.beOps is bevOpsNone: set it to the kind's
+// tag. nil (logged) on failure.
+func newBufferevent(base *reactor.Base, be bevBackend, options int) *Bufferevent {
+	return newBufferEventNamed(base, be, options, "bufferevent_new")
+}
+
+// newBufferEventNamed is newBufferevent with fn, the public function named
+// in messages.
+func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn string) *Bufferevent {
 	if base == nil {
 		svc.Warnf("%s: event_base is not usable", fn)
 		return nil
@@ -866,7 +876,7 @@ func FinalizeBase(cbase unsafe.Pointer) {
 		var victim *Bufferevent
 		finList.mu.Lock()
 		for bv := finList.head; bv != nil; bv = bv.finNext {
-			if bv.c != nil && bv.c.evBase == cbase {
+			if bv.c != nil && bv.base.C() == cbase {
 				victim = bv
 				break
 			}

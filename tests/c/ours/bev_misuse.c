@@ -1,0 +1,102 @@
+/*
+ * bev_misuse.c - goevent only: the bufferevent functions refuse NULL and
+ * freed bufferevents with libevent's failure value and a logged message
+ * (libevent crashes), a non-NULL evdns base is refused (no evdns in goevent),
+ * and BEV_OPT_THREADSAFE without evthread locking fails with a message.
+ * Exit 0 when every check holds.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_compat.h>
+#include <event2/event.h>
+
+static int nlogs, failures;
+
+static void on_log(int severity, const char *msg)
+{
+	(void)severity; (void)msg;
+	nlogs++;
+}
+
+static void expect(const char *what, int ok)
+{
+	printf("%s %s\n", ok ? "ok  " : "FAIL", what);
+	if (!ok)
+		failures++;
+}
+
+#define LOGGED(expr) (nlogs = 0, (expr), nlogs > 0)
+
+int main(void)
+{
+	struct event_base *base;
+	struct bufferevent *b, *dead;
+	int sv[2];
+	size_t lo, hi;
+	struct timeval tv = {1, 0};
+
+	event_set_log_callback(on_log);
+	base = event_base_new();
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		return 1;
+	dead = bufferevent_socket_new(base, -1, 0);
+	bufferevent_free(dead);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+
+	struct bufferevent *bad[2] = {NULL, dead};
+	for (int i = 0; i < 2; i++) {
+		const char *w = i ? "freed" : "NULL";
+		char m[128];
+		b = bad[i];
+#define CHECK(name, expr, cond) do { int r_; nlogs = 0; r_ = (int)(expr); snprintf(m, sizeof m, "%s on a %s bufferevent: %d, logged", name, w, r_); expect(m, (cond) && nlogs > 0); } while (0)
+		CHECK("bufferevent_decref", bufferevent_decref(b), r_ == -1);
+		CHECK("bufferevent_flush", bufferevent_flush(b, EV_WRITE, BEV_FLUSH), r_ == -1);
+		CHECK("bufferevent_get_max_single_read", bufferevent_get_max_single_read(b), r_ == -1);
+		CHECK("bufferevent_get_max_to_write", bufferevent_get_max_to_write(b), r_ == -1);
+		CHECK("bufferevent_set_max_single_write", bufferevent_set_max_single_write(b, 10), r_ == -1);
+		CHECK("bufferevent_priority_set", bufferevent_priority_set(b, 0), r_ == -1);
+		CHECK("bufferevent_get_priority", bufferevent_get_priority(b), r_ == -1);
+		CHECK("bufferevent_base_set", bufferevent_base_set(base, b), r_ == -1);
+		CHECK("bufferevent_getwatermark", bufferevent_getwatermark(b, EV_READ, &lo, &hi), r_ == -1);
+		CHECK("bufferevent_set_timeouts", bufferevent_set_timeouts(b, &tv, NULL), r_ == -1);
+		CHECK("bufferevent_setfd", bufferevent_setfd(b, sv[0]), r_ == -1);
+		CHECK("bufferevent_getfd", bufferevent_getfd(b), r_ == -1);
+		CHECK("bufferevent_socket_connect", bufferevent_socket_connect(b, NULL, 0), r_ == -1);
+		CHECK("bufferevent_socket_connect_hostname",
+		    bufferevent_socket_connect_hostname(b, NULL, AF_INET, "127.0.0.1", 80), r_ == -1);
+		CHECK("bufferevent_socket_get_dns_error", bufferevent_socket_get_dns_error(b), r_ == 0);
+		expect("bufferevent_setwatermark logged", LOGGED(bufferevent_setwatermark(b, EV_READ, 1, 2)));
+		expect("bufferevent_trigger logged", LOGGED(bufferevent_trigger(b, EV_READ, 0)));
+		expect("bufferevent_trigger_event logged", LOGGED(bufferevent_trigger_event(b, BEV_EVENT_EOF, 0)));
+		expect("bufferevent_incref logged", LOGGED(bufferevent_incref(b)));
+		expect("bufferevent_getcb logged", LOGGED(bufferevent_getcb(b, NULL, NULL, NULL, NULL)));
+		expect("bufferevent_settimeout logged", LOGGED(bufferevent_settimeout(b, 1, 1)));
+		expect("bufferevent_lock logged", LOGGED(bufferevent_lock(b)));
+	}
+
+	b = bufferevent_socket_new(base, sv[0], 0);
+	nlogs = 0;
+	expect("connect_hostname with an evdns base: -1",
+	    bufferevent_socket_connect_hostname(b, (struct evdns_base *)(uintptr_t)1, AF_INET, "127.0.0.1", 80) == -1);
+	expect("... and logged", nlogs > 0);
+	bufferevent_incref(b);
+	expect("decref with a reference left: 0", bufferevent_decref(b) == 0);
+	expect("decref of the last reference: 1", bufferevent_decref(b) == 1);
+	nlogs = 0;
+	expect("bufferevent_free after the last decref is refused and logged", LOGGED(bufferevent_free(b)));
+	nlogs = 0;
+	expect("BEV_OPT_THREADSAFE without evthread: NULL",
+	    bufferevent_socket_new(base, sv[1], BEV_OPT_THREADSAFE) == NULL && nlogs > 0);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	event_base_free(base);
+	close(sv[0]);
+	close(sv[1]);
+	printf("%d failures\n", failures);
+	return failures ? 1 : 0;
+}
