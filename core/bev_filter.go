@@ -69,7 +69,7 @@ func filterOf(bv *Bufferevent) *bevFilter {
 
 // NewFilterBufferevent is bufferevent_filter_new.
 func NewFilterBufferevent(under *Bufferevent, inFn, outFn unsafe.Pointer, options int, freeCtx, ctx unsafe.Pointer) *Bufferevent {
-	bv := newBufferevent(under.base, nil, options&^BevOptThreadsafe, "bufferevent_filter_new")
+	bv := newBufferEventNamed(under.base, nil, options&^BevOptThreadsafe, "bufferevent_filter_new")
 	if bv == nil {
 		return nil
 	}

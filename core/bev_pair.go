@@ -42,7 +42,7 @@ func pairOf(bv *Bufferevent) *bevPair {
 }
 
 func newPairElt(base *reactor.Base, options int) *Bufferevent {
-	bv := newBufferevent(base, nil, options, "bufferevent_pair_new")
+	bv := newBufferEventNamed(base, nil, options, "bufferevent_pair_new")
 	if bv == nil {
 		return nil
 	}

@@ -416,6 +416,20 @@ func (rl *bevRateLimit) leaveGroup(unsuspend bool) {
 	if unsuspend {
 		rl.m.rlUnsuspend(false, suspendBWGroup)
 		rl.m.rlUnsuspend(true, suspendBWGroup)
+		rl.liftBW(false)
+		rl.liftBW(true)
+	}
+}
+
+// liftBW lifts a BEV_SUSPEND_BW that the bufferevent's I/O path set itself
+// (it does when the limiter allows nothing, e.g. a group share of 0) while
+// the bufferevent's own bucket, if any, is not exhausted.
+func (rl *bevRateLimit) liftBW(write bool) {
+	if rl.m.rlSuspended(write)&suspendBW == 0 {
+		return
+	}
+	if rl.cfg == nil || *rl.limit.level(write) > 0 {
+		rl.m.rlUnsuspend(write, suspendBW)
 	}
 }
 
@@ -515,6 +529,7 @@ func (g *RateLimitGroup) unsuspendAll(write bool) {
 		m := ms[(first+i)%n]
 		if m.group == g {
 			m.m.rlUnsuspend(write, suspendBWGroup)
+			m.liftBW(write)
 		}
 	}
 }
