@@ -170,6 +170,25 @@ int main(void)
 	bufferevent_rate_limit_group_get_totals(g, &tr, &tw);
 	printf("after reset: %lu %lu\n", (unsigned long)tr, (unsigned long)tw);
 
+	/* The share of each member: level / members, at least min_share. */
+	printf("max_to_read with a big group budget: %s\n", lim(bufferevent_get_max_to_read(b1)));
+	bufferevent_rate_limit_group_decrement_read(g, bufferevent_rate_limit_group_get_read_limit(g) - 100);
+	printf("group read level %s: max_to_read %s\n", lim(bufferevent_rate_limit_group_get_read_limit(g)),
+	    lim(bufferevent_get_max_to_read(b1)));
+	r = bufferevent_rate_limit_group_set_min_share(g, 80);
+	printf("min_share 80 (%d): max_to_read %s\n", r, lim(bufferevent_get_max_to_read(b1)));
+	bufferevent_rate_limit_group_decrement_read(g, 105);
+	printf("group level %s: max_to_read %s\n", lim(bufferevent_rate_limit_group_get_read_limit(g)),
+	    lim(bufferevent_get_max_to_read(b1)));
+	bufferevent_rate_limit_group_decrement_read(g, -1000);
+	printf("group level %s: max_to_read %s, write side %s\n", lim(bufferevent_rate_limit_group_get_read_limit(g)),
+	    lim(bufferevent_get_max_to_read(b1)), lim(bufferevent_get_max_to_write(b1)));
+	ev_token_bucket_cfg_free(c2);
+	c2 = ev_token_bucket_cfg_new(30, 30, 30, 30, &hour);
+	bufferevent_set_rate_limit(b1, c2);
+	printf("own bucket 30 inside the group: max_to_read %s\n", lim(bufferevent_get_max_to_read(b1)));
+	bufferevent_set_rate_limit(b1, NULL);
+
 	r = bufferevent_remove_from_rate_limit_group(b1);
 	printf("remove b1: %d\n", r);
 	r = bufferevent_remove_from_rate_limit_group(b1);

@@ -2,8 +2,8 @@
 /* ratelim_transfer: rate limits on real transfers over socketpairs.
  * 1) a sender limited to 100 KiB/s (10 KiB per 100 ms tick) writes 300 KiB:
  *    about 2.9 s (the bucket starts with one tick's worth);
- * 2) four receivers in a group limited to 100 KiB/s together each receive
- *    50 KiB: about 1.9 s in all, and the budget is shared (every member is
+ * 2) ten receivers in a group limited to 100 KiB/s together each receive
+ *    20 KiB: about 1.9 s in all, and the budget is shared (every member is
  *    served along the way, none finishes far ahead of the others);
  * the group's totals count the bytes. Prints booleans, not timings. */
 #include <event2/buffer.h>
@@ -26,8 +26,8 @@ static void safety(int sig)
 	_exit(3);
 }
 
-#define NM 4
-#define EACH (50 * 1024)
+#define NM 10
+#define EACH (20 * 1024)
 
 static struct event_base *base;
 static size_t got[NM + 1];
@@ -138,18 +138,20 @@ int main(void)
 		for (int i = 0; i < NM; i++)
 			fprintf(stderr, "  member %d: done %.3f s, at 1 s %u\n", i, done_at[i], (unsigned)at_half[i]);
 	}
-	int all = 1, served = 1, close_finish = 1;
+	int all = 1, served = 1, close_finish = 1, fair = 1;
 	double first = 1e9, last = 0;
 	for (int i = 0; i < NM; i++) {
 		all &= got[i] == EACH;
 		served &= at_half[i] > 0 && at_half[i] < EACH;
+		fair &= at_half[i] >= EACH * 3 / 10 && at_half[i] <= EACH * 7 / 10;
 		if (done_at[i] < first) first = done_at[i];
 		if (done_at[i] > last) last = done_at[i];
 	}
 	close_finish = last - first < 0.8;
-	printf("group: every member got 50 KiB: %s\n", yesno(all));
+	printf("group: every member got 20 KiB: %s\n", yesno(all));
 	printf("group: took between 1.5 and 2.6 s: %s\n", yesno(took >= 1.5 && took <= 2.6));
 	printf("group: at 1 s every member had some but not all: %s\n", yesno(served));
+	printf("group: at 1 s every member had 30%% to 70%% of its data: %s\n", yesno(fair));
 	printf("group: members finished within 0.8 s of each other: %s\n", yesno(close_finish));
 	bufferevent_rate_limit_group_get_totals(g, &tr, &tw);
 	printf("group: totals read %lu written %lu\n", (unsigned long)tr, (unsigned long)tw);
