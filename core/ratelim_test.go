@@ -9,7 +9,7 @@ import (
 // fakeMember records suspensions the way a bufferevent keeps them.
 type fakeMember struct {
 	susp    [2]uint16 // read, write
-	resumes [2]int   // transitions to "not suspended"
+	resumes [2]int    // transitions to "not suspended"
 }
 
 func idx(write bool) int {
