@@ -73,22 +73,11 @@ func NewBuffereventPair(base *reactor.Base, options int) (*Bufferevent, *Buffere
 	return a, b
 }
 
-// moveBytes moves up to n bytes from the front of src to the end of dst.
+// moveBytes moves up to n bytes from the front of src to the end of dst
+// (evbuffer_remove_buffer; the callers unfreeze the ends involved).
 func moveBytes(dst, src *Buffer, n int) {
-	if n >= src.Len() {
-		dst.AddBuffer(src)
-		return
-	}
-	if n <= 0 {
-		return
-	}
-	tmp := make([]byte, n)
-	k := src.Copyout(unsafe.Pointer(&tmp[0]), n)
-	if k <= 0 {
-		return
-	}
-	if dst.AddBytes(tmp[:k]) == 0 {
-		src.Drain(k)
+	if n > 0 {
+		src.RemoveBuffer(dst, n)
 	}
 }
 
