@@ -105,9 +105,13 @@ test-go:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
+# Every case on both backends, then the transcripts re-checked against the
+# real libevent (when installed) on both.
 test-c: all
 	bash tests/c/run.sh --impl ours
+	bash tests/c/run.sh --impl ours --backend poll
 	bash tests/c/run.sh --check-stale
+	bash tests/c/run.sh --check-stale --backend poll
 
 bench: all
 	bash bench/run.sh

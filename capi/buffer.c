@@ -78,6 +78,63 @@ static void buf_unlock2(struct evbuffer *a, struct evbuffer *b)
 		buf_unlock(b);
 }
 
+/* ---- fast path: the windows the core published (gev_internal.h); the
+ * core's copy of this logic, for its tests, is in core/evbuffer_fast.go. */
+
+static inline int fast_add(struct evbuffer *buf, const void *data, size_t n)
+{
+	if (!buf->fast || n > buf->add_avail)
+		return 0;
+	memcpy(buf->add_ptr, data, n);
+	buf->add_ptr += n;
+	buf->add_avail -= n;
+	if (buf->single)
+		buf->drain_avail += n;
+	buf->total_len += n;
+	buf->dirty = 1;
+	return 1;
+}
+
+static inline int fast_drain(struct evbuffer *buf, size_t n)
+{
+	if (!buf->fast)
+		return 0;
+	if (n < buf->drain_avail) {
+		buf->drain_ptr += n;
+		buf->drain_avail -= n;
+		buf->total_len -= n;
+		buf->dirty = 1;
+		return 1;
+	}
+	if (buf->single == 2 && n >= buf->total_len) {
+		buf->drain_ptr = buf->add_ptr = buf->blk_base;
+		buf->add_avail = buf->blk_cap;
+		buf->drain_avail = 0;
+		buf->total_len = 0;
+		buf->dirty = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Copies up to n bytes from the front if the first segment has them (all
+ * of them when it is the only one): the count, or -1 to ask the core. */
+static inline ptrdiff_t fast_copyout(struct evbuffer *buf, void *out, size_t n)
+{
+	if (!buf->fast)
+		return -1;
+	if (n > buf->drain_avail) {
+		if (!buf->single)
+			return -1;
+		n = buf->drain_avail;
+	}
+	if (n > INT32_MAX)
+		return -1;
+	if (n)
+		memcpy(out, buf->drain_ptr, n);
+	return (ptrdiff_t)n;
+}
+
 #define LOCKED(buf, expr) ({ __typeof__(expr) r_; buf_lock(buf); r_ = (expr); buf_unlock(buf); r_; })
 #define LOCKED2(a, b, expr) ({ __typeof__(expr) r_; buf_lock2(a, b); r_ = (expr); buf_unlock2(a, b); r_; })
 
@@ -120,9 +177,16 @@ size_t evbuffer_get_length(const struct evbuffer *buf)
 
 int evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)
 {
+	int r;
 	if (!buf_ok(buf, "evbuffer_add"))
 		return -1;
-	return LOCKED(buf, gev_ops.evbuffer_add(buf, (void *)data, datlen));
+	buf_lock(buf);
+	if (data && fast_add(buf, data, datlen))
+		r = 0;
+	else
+		r = gev_ops.evbuffer_add(buf, (void *)data, datlen);
+	buf_unlock(buf);
+	return r;
 }
 
 int evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf)
@@ -134,30 +198,62 @@ int evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf)
 
 int evbuffer_drain(struct evbuffer *buf, size_t len)
 {
+	int r;
 	if (!buf_ok(buf, "evbuffer_drain"))
 		return -1;
-	return LOCKED(buf, gev_ops.evbuffer_drain(buf, len));
+	buf_lock(buf);
+	if (fast_drain(buf, len))
+		r = 0;
+	else
+		r = gev_ops.evbuffer_drain(buf, len);
+	buf_unlock(buf);
+	return r;
 }
 
 int evbuffer_remove(struct evbuffer *buf, void *data, size_t datlen)
 {
+	ptrdiff_t k = -1;
+	int r;
 	if (!buf_ok(buf, "evbuffer_remove"))
 		return -1;
-	return LOCKED(buf, gev_ops.evbuffer_remove(buf, data, datlen));
+	buf_lock(buf);
+	if (data)
+		k = fast_copyout(buf, data, datlen);
+	if (k >= 0 && fast_drain(buf, (size_t)k))
+		r = (int)k;
+	else
+		r = gev_ops.evbuffer_remove(buf, data, datlen);
+	buf_unlock(buf);
+	return r;
 }
 
 ev_ssize_t evbuffer_copyout(struct evbuffer *buf, void *data_out, size_t datlen)
 {
+	ptrdiff_t r = -1;
 	if (!buf_ok(buf, "evbuffer_copyout"))
 		return -1;
-	return LOCKED(buf, gev_ops.evbuffer_copyout(buf, data_out, datlen));
+	buf_lock(buf);
+	if (data_out)
+		r = fast_copyout(buf, data_out, datlen);
+	if (r < 0)
+		r = gev_ops.evbuffer_copyout(buf, data_out, datlen);
+	buf_unlock(buf);
+	return r;
 }
 
 unsigned char *evbuffer_pullup(struct evbuffer *buf, ev_ssize_t size)
 {
+	unsigned char *r;
 	if (!buf_ok(buf, "evbuffer_pullup"))
 		return NULL;
-	return LOCKED(buf, gev_ops.evbuffer_pullup(buf, size));
+	buf_lock(buf);
+	if (buf->fast && buf->drain_avail > 0 &&
+	    (size < 0 ? buf->drain_avail == buf->total_len : (size > 0 && (size_t)size <= buf->drain_avail)))
+		r = buf->drain_ptr; /* already contiguous */
+	else
+		r = gev_ops.evbuffer_pullup(buf, size);
+	buf_unlock(buf);
+	return r;
 }
 
 int evbuffer_prepend(struct evbuffer *buf, const void *data, size_t size)
@@ -237,9 +333,13 @@ ev_ssize_t evbuffer_copyout_from(struct evbuffer *buf, const struct evbuffer_ptr
 size_t evbuffer_get_contiguous_space(const struct evbuffer *cbuf)
 {
 	struct evbuffer *buf = (struct evbuffer *)cbuf;
+	size_t r;
 	if (!buf_ok(buf, "evbuffer_get_contiguous_space"))
 		return 0;
-	return LOCKED(buf, gev_ops.evbuffer_get_contiguous_space(buf));
+	buf_lock(buf);
+	r = buf->fast ? buf->drain_avail : gev_ops.evbuffer_get_contiguous_space(buf);
+	buf_unlock(buf);
+	return r;
 }
 
 static const struct evbuffer_ptr ptr_not_found = { -1, { NULL, 0 } };
@@ -475,7 +575,7 @@ int evbuffer_read(struct evbuffer *buffer, evutil_socket_t fd, int howmuch)
 	if (!buf_ok(buffer, "evbuffer_read"))
 		return -1;
 	r = LOCKED(buffer, gev_ops.evbuffer_read(buffer, fd, howmuch, &err));
-	if (r < 0)
+	if (r < 0 && err)
 		errno = err;
 	return r;
 }
@@ -486,7 +586,7 @@ int evbuffer_write_atmost(struct evbuffer *buffer, evutil_socket_t fd, ev_ssize_
 	if (!buf_ok(buffer, "evbuffer_write_atmost"))
 		return -1;
 	r = LOCKED(buffer, gev_ops.evbuffer_write_atmost(buffer, fd, howmuch, &err));
-	if (r < 0)
+	if (r < 0 && err)
 		errno = err;
 	return r;
 }

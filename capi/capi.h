@@ -43,6 +43,12 @@ static inline int gev_core_ready(const char *fn)
 void gev_log(int severity, const char *msg);
 void gev_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void gev_msgx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Debug-severity messages (event_enable_debug_logging): nothing, not even the
+ * formatting, unless the program turned debug logging on. */
+extern uint32_t gev_debug_mask;
+void gev_debugx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define gev_debugx(...) \
+	do { if (__builtin_expect(gev_debug_mask != 0, 0)) gev_debugx_(__VA_ARGS__); } while (0)
 /* A fatal error (libevent's event_errx): logs at EVENT_LOG_ERR, calls the
  * program's fatal callback, and ends the process. For misuse libevent
  * cannot survive, e.g. what debug mode detects. */
@@ -69,6 +75,9 @@ void *gev_malloc(size_t n);
 void *gev_calloc(size_t count, size_t size);
 void *gev_realloc(void *p, size_t n);
 void gev_free(void *p);
+
+/* Debug mode (event.c): a base was made, event_enable_debug_mode is too late now. */
+void gev_event_debug_base_made(void);
 
 /* CLOCK_MONOTONIC now, the clock of ev_timeout. */
 void gev_now_monotonic(struct timeval *tv);

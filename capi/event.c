@@ -9,8 +9,12 @@
  * list included. This is what lets a program create a base, add signal
  * events and fork before any Go code runs (tmux, daemons, prefork servers).
  */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "capi.h"
@@ -19,6 +23,216 @@
 
 /* The base of the old API (event_init), used by event_set and friends. */
 struct event_base *event_global_current_base_;
+
+/* event_self_cbarg(): an event_assign argument that stands for the event itself. */
+static void *self_cbarg_ptr;
+
+/* Common-timeout magic in tv_usec (event_base_init_common_timeout). */
+#define COMMON_TIMEOUT_MASK  0xf0000000
+#define COMMON_TIMEOUT_MAGIC 0x50000000
+#define MICROSECONDS_MASK    0x000fffff
+
+/* ---- debug mode (event_enable_debug_mode) ----
+ *
+ * As libevent: a table of the struct event pointers that were set up
+ * (event_assign/event_new) and not torn down (event_free,
+ * event_debug_unassign), so that an event never assigned, or freed, is
+ * caught by address instead of read as garbage. A caught misuse is fatal
+ * (gev_errx with EVENT_ERR_ABORT_, through the program's fatal callback).
+ * "Added" is what the program did (event_add/event_del) and what the loop
+ * did since: an event that fired and is in no list any more is not added.
+ * Everything here costs one predictable branch when debug mode is off. */
+static int debug_on;
+static int debug_too_late; /* an event or base was made: too late to turn it on */
+static pthread_mutex_t debug_lock = PTHREAD_MUTEX_INITIALIZER;
+struct debug_ent {
+	const struct event *ptr; /* NULL: empty; DEBUG_TOMB: removed */
+	int added;
+};
+#define DEBUG_TOMB ((const struct event *)(uintptr_t)1)
+static struct debug_ent *debug_tab;
+static size_t debug_cap, debug_used; /* used counts live entries and tombstones */
+
+static size_t debug_hash(const struct event *ev)
+{
+	uintptr_t u = (uintptr_t)ev >> 6;
+	u ^= u >> 17;
+	u *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(u >> 7);
+}
+
+/* Slot of ev, or of the empty slot where it would go. debug_lock held. */
+static struct debug_ent *debug_slot(const struct event *ev, int for_insert)
+{
+	if (!debug_tab)
+		return NULL;
+	size_t mask = debug_cap - 1, i = debug_hash(ev) & mask;
+	struct debug_ent *tomb = NULL;
+	for (size_t n = 0; n < debug_cap; n++, i = (i + 1) & mask) {
+		struct debug_ent *e = &debug_tab[i];
+		if (e->ptr == ev)
+			return e;
+		if (e->ptr == DEBUG_TOMB) {
+			if (!tomb)
+				tomb = e;
+			continue;
+		}
+		if (!e->ptr)
+			return for_insert ? (tomb ? tomb : e) : NULL;
+	}
+	return for_insert ? tomb : NULL;
+}
+
+static struct debug_ent *debug_find(const struct event *ev)
+{
+	struct debug_ent *e = debug_slot(ev, 0);
+	return e && e->ptr == ev ? e : NULL;
+}
+
+static void debug_grow(void)
+{
+	size_t ncap = debug_cap ? debug_cap * 2 : 1024;
+	size_t live = 0;
+	for (size_t i = 0; i < debug_cap; i++)
+		live += debug_tab[i].ptr && debug_tab[i].ptr != DEBUG_TOMB;
+	if (live * 4 < debug_cap)
+		ncap = debug_cap; /* mostly tombstones: rehash in place size */
+	struct debug_ent *old = debug_tab;
+	size_t ocap = debug_cap;
+	debug_tab = gev_calloc(ncap, sizeof *debug_tab);
+	if (!debug_tab)
+		gev_errx(1, "Out of memory in debugging code");
+	debug_cap = ncap;
+	debug_used = 0;
+	for (size_t i = 0; i < ocap; i++) {
+		if (old[i].ptr && old[i].ptr != DEBUG_TOMB) {
+			struct debug_ent *e = debug_slot(old[i].ptr, 1);
+			*e = old[i];
+			debug_used++;
+		}
+	}
+	gev_free(old);
+}
+
+static int ev_in_lists(const struct event *ev)
+{
+	return ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER);
+}
+
+#define DEBUG_FATAL(what, ev)                                                             \
+	gev_errx(GEV_ERR_ABORT, "%s %p (events: 0x%x, fd: %d, flags: 0x%x)", what,           \
+	    (const void *)(ev), (unsigned)(unsigned short)(ev)->ev_events, (int)(ev)->ev_fd, \
+	    (unsigned)(unsigned short)(ev)->ev_flags)
+
+static void debug_note_setup(const struct event *ev)
+{
+	debug_too_late = 1;
+	if (!debug_on)
+		return;
+	pthread_mutex_lock(&debug_lock);
+	struct debug_ent *e = debug_find(ev);
+	if (!e) {
+		if ((debug_used + 1) * 2 > debug_cap)
+			debug_grow();
+		e = debug_slot(ev, 1);
+		if (!e->ptr)
+			debug_used++;
+		e->ptr = ev;
+	}
+	e->added = 0;
+	pthread_mutex_unlock(&debug_lock);
+}
+
+static void debug_note_teardown(const struct event *ev)
+{
+	debug_too_late = 1;
+	if (!debug_on)
+		return;
+	pthread_mutex_lock(&debug_lock);
+	struct debug_ent *e = debug_find(ev);
+	if (e)
+		e->ptr = DEBUG_TOMB;
+	pthread_mutex_unlock(&debug_lock);
+}
+
+/* what: "add" or "del". */
+static void debug_note_added(const struct event *ev, int added)
+{
+	if (!debug_on)
+		return;
+	pthread_mutex_lock(&debug_lock);
+	struct debug_ent *e = debug_find(ev);
+	if (e)
+		e->added = added;
+	pthread_mutex_unlock(&debug_lock);
+	if (!e)
+		DEBUG_FATAL(added ? "event_add: noting an add on a non-setup event"
+		                  : "event_del: noting a del on a non-setup event", ev);
+}
+
+static void debug_assert_is_setup(const struct event *ev, const char *fn)
+{
+	if (__builtin_expect(!debug_on, 1))
+		return;
+	pthread_mutex_lock(&debug_lock);
+	struct debug_ent *e = debug_find(ev);
+	pthread_mutex_unlock(&debug_lock);
+	if (!e) {
+		char what[128];
+		snprintf(what, sizeof what, "%s called on a non-initialized event", fn);
+		DEBUG_FATAL(what, ev);
+	}
+}
+
+static void debug_assert_not_added(const struct event *ev, const char *fn)
+{
+	if (!debug_on)
+		return;
+	pthread_mutex_lock(&debug_lock);
+	struct debug_ent *e = debug_find(ev);
+	int added = e && e->added && ev_in_lists(ev);
+	pthread_mutex_unlock(&debug_lock);
+	if (added) {
+		char what[128];
+		snprintf(what, sizeof what, "%s called on an already added event", fn);
+		DEBUG_FATAL(what, ev);
+	}
+}
+
+static void debug_assert_nonblocking(evutil_socket_t fd)
+{
+	if (!debug_on || fd < 0)
+		return;
+	int fl = fcntl(fd, F_GETFL, NULL);
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		gev_errx(GEV_ERR_ABORT, "event_assign: fd %d is not non-blocking (debug mode)", (int)fd);
+}
+
+void event_enable_debug_mode(void)
+{
+	if (debug_on)
+		gev_errx(1, "event_enable_debug_mode was called twice!");
+	if (debug_too_late)
+		gev_errx(1, "event_enable_debug_mode must be called *before* creating any events or event_bases");
+	debug_on = 1;
+}
+
+void event_debug_unassign(struct event *ev)
+{
+	if (!ev) {
+		gev_warnx("event_debug_unassign: NULL event");
+		return;
+	}
+	debug_assert_not_added(ev, "event_debug_unassign");
+	debug_note_teardown(ev);
+	ev->ev_flags &= ~EVLIST_INIT;
+}
+
+/* A base was made (config.c): too late to turn debug mode on. */
+void gev_event_debug_base_made(void)
+{
+	debug_too_late = 1;
+}
 
 /* ev_timeout_pos / reserved union bytes, as gev_internal.h assigns them. */
 #define EV_HEAPIDX(ev) (*(int32_t *)((char *)(ev) + GEV_EV_OFF_HEAPIDX))
@@ -32,6 +246,32 @@ void gev_now_monotonic(struct timeval *tv)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	tv->tv_sec = ts.tv_sec;
 	tv->tv_usec = ts.tv_nsec / 1000;
+}
+
+/* Wall-clock minus monotonic time (libevent's tv_clock_diff), to report
+ * deadlines in wall-clock time. Reading the two clocks one after the other
+ * jitters by a microsecond or so; so that deadlines reported one after the
+ * other keep their order, the difference is measured at most once per
+ * monotonic second (a wall-clock step shows up within that second). */
+static pthread_mutex_t clock_diff_lock = PTHREAD_MUTEX_INITIALIZER;
+static void clock_diff(struct timeval *diff)
+{
+	static struct timeval cached, measured_at;
+	static int have;
+	struct timeval mono, real;
+	struct timespec ts;
+	gev_now_monotonic(&mono);
+	pthread_mutex_lock(&clock_diff_lock);
+	if (!have || mono.tv_sec != measured_at.tv_sec) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		real.tv_sec = ts.tv_sec;
+		real.tv_usec = ts.tv_nsec / 1000;
+		timersub(&real, &mono, &cached);
+		measured_at = mono;
+		have = 1;
+	}
+	*diff = cached;
+	pthread_mutex_unlock(&clock_diff_lock);
 }
 
 int gev_base_check(const struct event_base *base, const char *fn)
@@ -82,6 +322,7 @@ static void once_fire(evutil_socket_t fd, short what, void *arg)
 	o->cb(fd, what, o->arg);
 	/* As libevent: the record goes after the callback ran. */
 	once_unlink(base, o);
+	debug_note_teardown(&o->ev);
 	gev_free(o);
 }
 
@@ -90,6 +331,7 @@ static void once_free_all(struct event_base *base)
 	while (base->once_head) {
 		struct gev_once *o = base->once_head;
 		base->once_head = o->next;
+		debug_note_teardown(&o->ev);
 		gev_free(o);
 	}
 }
@@ -139,76 +381,36 @@ int event_once(evutil_socket_t fd, short events,
 
 /* ---- bases ---- */
 
-static struct event_base *base_new(int flags)
-{
-	int method = GEV_METHOD_EPOLL;
-	if (!(flags & EVENT_BASE_FLAG_IGNORE_ENV)) {
-		/* Programs set these with setenv() after load (tmux): C getenv sees them. */
-		if (getenv("EVENT_NOEPOLL"))
-			method = GEV_METHOD_POLL;
-		if (method == GEV_METHOD_POLL && getenv("EVENT_NOPOLL")) {
-			gev_warnx("event_base_new: no event method available "
-			    "(EVENT_NOEPOLL and EVENT_NOPOLL are both set; goevent has no select backend)");
-			return NULL;
-		}
-	}
-	struct event_base *base = gev_calloc(1, sizeof *base);
-	if (!base) {
-		gev_warnx("event_base_new: out of memory");
-		return NULL;
-	}
-	base->magic = GEV_BASE_MAGIC;
-	base->flags = flags;
-	base->method = method;
-	base->npriorities = 1;
-	base->max_dispatch_callbacks = INT32_MAX;
-	base->limit_callbacks_after_prio = 1;
-	base->max_dispatch_usec = -1;
-	base->sig_rfd = base->sig_wfd = -1;
-	if (!(flags & EVENT_BASE_FLAG_IGNORE_ENV) && getenv("EVENT_SHOW_METHOD"))
-		gev_msgx("libevent using: %s", event_base_get_method(base));
-	return base;
-}
-
-struct event_base *event_base_new(void)
-{
-	return base_new(0);
-}
-
-struct event_base *event_init(void)
-{
-	struct event_base *base = base_new(0);
-	if (base)
-		event_global_current_base_ = base;
-	return base;
-}
-
-const char *event_base_get_method(const struct event_base *base)
-{
-	if (!gev_base_check(base, "event_base_get_method"))
-		return NULL;
-	return base->method == GEV_METHOD_POLL ? "poll" : "epoll";
-}
-
-void event_base_free(struct event_base *base)
+static void base_free_(struct event_base *base, int run_finalizers, const char *fn)
 {
 	if (!base)
 		base = event_global_current_base_;
 	if (!base) {
-		gev_warnx("event_base_free: no base to free");
+		gev_warnx("%s: no base to free", fn);
 		return;
 	}
-	if (!gev_base_check(base, "event_base_free"))
+	if (!gev_base_check(base, fn))
 		return;
+	gev_debugx("%s: freeing base %p", fn, (void *)base);
 	/* In a poisoned child the Go side is frozen: leave it, free the C side. */
 	if (base->core_idx && gev_core_usable)
-		gev_ops.base_free(base);
+		gev_ops.base_free(base, run_finalizers);
 	gev_sig_base_free(base);
 	once_free_all(base);
 	if (base == event_global_current_base_)
 		event_global_current_base_ = NULL;
 	base->magic = GEV_BASE_DEAD;
 	gev_free(base);
+}
+
+void event_base_free(struct event_base *base)
+{
+	base_free_(base, 1, "event_base_free");
+}
+
+void event_base_free_nofinalize(struct event_base *base)
+{
+	base_free_(base, 0, "event_base_free_nofinalize");
 }
 
 int event_reinit(struct event_base *base)
@@ -228,6 +430,8 @@ int event_base_loop(struct event_base *base, int flags)
 {
 	if (gev_base_adopt(base, "event_base_loop") < 0)
 		return -1;
+	/* libevent's dispatch reports every wait at debug severity. */
+	gev_debugx("event_base_loop: base %p, flags 0x%x", (void *)base, flags);
 	return gev_ops.base_loop(base, flags);
 }
 
@@ -296,6 +500,13 @@ int event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 	}
 	if (!base)
 		base = event_global_current_base_;
+	if (arg == &self_cbarg_ptr)
+		arg = ev;
+	if (__builtin_expect(debug_on, 0)) {
+		if (!(events & EV_SIGNAL))
+			debug_assert_nonblocking(fd);
+		debug_assert_not_added(ev, "event_assign");
+	}
 	if (base && !gev_base_check(base, "event_assign"))
 		return -1;
 	if ((events & EV_SIGNAL) && (events & EV_IO_MASK)) {
@@ -319,7 +530,13 @@ int event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 	ev->ev_pri = base ? (ev_uint8_t)(base->npriorities / 2) : 0;
 	EV_HEAPIDX(ev) = -1;
 	EV_RELTIMEO(ev) = -1;
+	debug_note_setup(ev);
 	return 0;
+}
+
+void *event_self_cbarg(void)
+{
+	return &self_cbarg_ptr;
 }
 
 void event_set(struct event *ev, evutil_socket_t fd, short events,
@@ -335,6 +552,7 @@ int event_base_set(struct event_base *base, struct event *ev)
 	/* Only an event that is not pending or active may change base. */
 	if (ev->ev_flags != EVLIST_INIT)
 		return -1;
+	debug_assert_is_setup(ev, "event_base_set");
 	ev->ev_base = base;
 	ev->ev_pri = (ev_uint8_t)(base->npriorities / 2);
 	return 0;
@@ -415,6 +633,8 @@ static void preload_add(struct event_base *base, struct event *ev, const struct 
 		preload_link(base, ev);
 }
 
+/* NULL event, no base (warnings, as libevent); in debug mode an event that
+ * was never set up or was torn down (fatal); a dead base (warning). */
 static int event_check(const struct event *ev, const char *fn)
 {
 	if (!ev) {
@@ -425,6 +645,7 @@ static int event_check(const struct event *ev, const char *fn)
 		gev_warnx("%s: event has no event_base set.", fn);
 		return 0;
 	}
+	debug_assert_is_setup(ev, fn);
 	return gev_base_check(ev->ev_base, fn);
 }
 
@@ -433,6 +654,21 @@ int event_add(struct event *ev, const struct timeval *tv)
 	if (!event_check(ev, "event_add"))
 		return -1;
 	struct event_base *base = ev->ev_base;
+	gev_debugx("event_add: event: %p (fd %d), %s%s%s%scall %p", (void *)ev, (int)ev->ev_fd,
+	    ev->ev_events & EV_READ ? "EV_READ " : " ", ev->ev_events & EV_WRITE ? "EV_WRITE " : " ",
+	    ev->ev_events & EV_CLOSED ? "EV_CLOSED " : " ", tv ? "EV_TIMEOUT " : " ",
+	    (void *)ev->ev_callback);
+	if (tv && (tv->tv_usec & COMMON_TIMEOUT_MASK) == COMMON_TIMEOUT_MAGIC && tv->tv_sec >= 0 &&
+	    !(ev->ev_events & EV_SIGNAL)) {
+		/* A common timeout (event_base_init_common_timeout): only the
+		 * core knows its queues, so the base has one already. */
+		if (gev_base_adopt(base, "event_add") < 0)
+			return -1;
+		int r = gev_ops.event_add(ev, (struct timeval *)tv);
+		if (r == 0)
+			debug_note_added(ev, 1);
+		return r;
+	}
 	if (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)) {
 		gev_warnx("event_add: invalid timeout {%ld, %ld}", (long)tv->tv_sec, (long)tv->tv_usec);
 		return -1;
@@ -443,18 +679,37 @@ int event_add(struct event *ev, const struct timeval *tv)
 	if (newsig && gev_sig_install(base, ev->ev_fd) < 0)
 		return -1;
 	if (!base->core_idx) {
+		if (ev->ev_flags & EVLIST_FINALIZING)
+			return -1;
 		preload_add(base, ev, tv);
+		debug_note_added(ev, 1);
 		return 0;
 	}
 	int r = gev_core_ready("event_add") < 0 ? -1 : gev_ops.event_add(ev, (struct timeval *)tv);
 	if (r < 0 && newsig && !(ev->ev_flags & EVLIST_INSERTED))
 		gev_sig_release(base, ev->ev_fd);
+	if (r == 0)
+		debug_note_added(ev, 1);
 	return r;
 }
 
-int event_del(struct event *ev)
+static int event_del_(struct event *ev, const char *fn)
 {
-	if (!event_check(ev, "event_del"))
+	if (!ev) {
+		gev_warnx("%s: NULL event", fn);
+		return -1;
+	}
+	if (!ev->ev_base) {
+		gev_warnx("%s: event has no event_base set.", fn);
+		return -1;
+	}
+	gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);
+	/* A finalizing event is left alone (before debug mode looks at it). */
+	if (ev->ev_flags & EVLIST_FINALIZING)
+		return 0;
+	if (__builtin_expect(debug_on, 0))
+		debug_note_added(ev, 0);
+	if (!gev_base_check(ev->ev_base, fn))
 		return -1;
 	struct event_base *base = ev->ev_base;
 	/* Once the core has the base, it releases a signal event's handler
@@ -470,11 +725,28 @@ int event_del(struct event *ev)
 		 * caller-visible state changes, so the handler can be restored. */
 		ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER);
 	} else {
-		return gev_core_ready("event_del") < 0 ? -1 : gev_ops.event_del(ev);
+		return gev_core_ready(fn) < 0 ? -1 : gev_ops.event_del(ev);
 	}
 	if (wassig)
 		gev_sig_release(base, ev->ev_fd);
 	return 0;
+}
+
+int event_del(struct event *ev)
+{
+	return event_del_(ev, "event_del");
+}
+
+/* Without threads, blocking or not makes no difference: nothing else can be
+ * running the event's callback while this thread is here. */
+int event_del_block(struct event *ev)
+{
+	return event_del_(ev, "event_del_block");
+}
+
+int event_del_noblock(struct event *ev)
+{
+	return event_del_(ev, "event_del_noblock");
 }
 
 void event_free(struct event *ev)
@@ -483,8 +755,13 @@ void event_free(struct event *ev)
 		gev_warnx("event_free: NULL event");
 		return;
 	}
+	if (__builtin_expect(debug_on, 0) && ev->ev_base && !(ev->ev_flags & EVLIST_FINALIZING))
+		debug_note_added(ev, 0); /* libevent's event_del: fatal if not set up */
 	if (ev->ev_base && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
 		event_del(ev);
+	else /* libevent's event_free always goes through event_del */
+		gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);
+	debug_note_teardown(ev);
 	gev_free(ev);
 }
 
@@ -492,6 +769,8 @@ void event_active(struct event *ev, int res, short ncalls)
 {
 	if (!event_check(ev, "event_active") || gev_base_adopt(ev->ev_base, "event_active") < 0)
 		return;
+	gev_debugx("event_active: %p (fd %d), res %d, callback %p", (void *)ev, (int)ev->ev_fd, res,
+	    (void *)ev->ev_callback);
 	gev_ops.event_active(ev, res, ncalls);
 }
 
@@ -505,6 +784,7 @@ int event_pending(const struct event *ev, short events, struct timeval *tv)
 		gev_warnx("event_pending: event has no event_base set.");
 		return 0;
 	}
+	debug_assert_is_setup(ev, "event_pending");
 	int flags = 0;
 	if (ev->ev_flags & EVLIST_INSERTED)
 		flags |= ev->ev_events & (EV_IO_MASK | EV_SIGNAL);
@@ -515,13 +795,8 @@ int event_pending(const struct event *ev, short events, struct timeval *tv)
 	events &= EV_TIMEOUT | EV_IO_MASK | EV_SIGNAL;
 	if (tv && (flags & events & EV_TIMEOUT)) {
 		/* ev_timeout is on the monotonic clock; report wall-clock time. */
-		struct timeval mono, real, diff;
-		struct timespec ts;
-		gev_now_monotonic(&mono);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		real.tv_sec = ts.tv_sec;
-		real.tv_usec = ts.tv_nsec / 1000;
-		timersub(&real, &mono, &diff);
+		struct timeval diff;
+		clock_diff(&diff);
 		timeradd(&ev->ev_timeout, &diff, tv);
 	}
 	return flags & events;
@@ -531,37 +806,44 @@ int event_pending(const struct event *ev, short events, struct timeval *tv)
 
 evutil_socket_t event_get_fd(const struct event *ev)
 {
+	debug_assert_is_setup(ev, "event_get_fd");
 	return ev->ev_fd;
 }
 
 struct event_base *event_get_base(const struct event *ev)
 {
+	debug_assert_is_setup(ev, "event_get_base");
 	return ev->ev_base;
 }
 
 short event_get_events(const struct event *ev)
 {
+	debug_assert_is_setup(ev, "event_get_events");
 	return ev->ev_events;
 }
 
 event_callback_fn event_get_callback(const struct event *ev)
 {
+	debug_assert_is_setup(ev, "event_get_callback");
 	return ev->ev_callback;
 }
 
 void *event_get_callback_arg(const struct event *ev)
 {
+	debug_assert_is_setup(ev, "event_get_callback_arg");
 	return ev->ev_arg;
 }
 
 int event_get_priority(const struct event *ev)
 {
+	debug_assert_is_setup(ev, "event_get_priority");
 	return ev->ev_pri;
 }
 
 void event_get_assignment(const struct event *event, struct event_base **base_out,
     evutil_socket_t *fd_out, short *events_out, event_callback_fn *callback_out, void **arg_out)
 {
+	debug_assert_is_setup(event, "event_get_assignment");
 	if (base_out)
 		*base_out = event->ev_base;
 	if (fd_out)
@@ -594,4 +876,288 @@ const char *event_get_version(void)
 ev_uint32_t event_get_version_number(void)
 {
 	return 0x02010c00;
+}
+
+/* ---- priorities ---- */
+
+int event_base_priority_init(struct event_base *base, int npriorities)
+{
+	if (!gev_base_check(base, "event_base_priority_init"))
+		return -1;
+	if (base->core_idx && gev_core_usable)
+		return gev_ops.base_priority_init(base, npriorities);
+	/* No Go side: nothing can be active. */
+	if (npriorities < 1 || npriorities >= EVENT_MAX_PRIORITIES)
+		return -1;
+	base->npriorities = npriorities;
+	return 0;
+}
+
+int event_priority_init(int npriorities)
+{
+	return event_base_priority_init(event_global_current_base_, npriorities);
+}
+
+int event_base_get_npriorities(struct event_base *base)
+{
+	if (!base)
+		base = event_global_current_base_;
+	if (!gev_base_check(base, "event_base_get_npriorities"))
+		return 0;
+	return base->npriorities;
+}
+
+int event_priority_set(struct event *ev, int pri)
+{
+	if (!ev) {
+		gev_warnx("event_priority_set: NULL event");
+		return -1;
+	}
+	debug_assert_is_setup(ev, "event_priority_set");
+	if (ev->ev_flags & EVLIST_ACTIVE)
+		return -1;
+	if (!ev->ev_base) {
+		gev_warnx("event_priority_set: event has no event_base set.");
+		return -1;
+	}
+	if (!gev_base_check(ev->ev_base, "event_priority_set"))
+		return -1;
+	if (pri < 0 || pri >= ev->ev_base->npriorities)
+		return -1;
+	ev->ev_pri = (ev_uint8_t)pri;
+	return 0;
+}
+
+/* ---- the loop's state ---- */
+
+int event_base_loopcontinue(struct event_base *base)
+{
+	if (!base)
+		return -1;
+	if (!gev_base_check(base, "event_base_loopcontinue"))
+		return -1;
+	/* Only a running loop looks at it, and a loop runs with a Go side. */
+	if (base->core_idx && gev_core_usable)
+		return gev_ops.base_loopcontinue(base);
+	return 0;
+}
+
+struct event *event_base_get_running_event(struct event_base *base)
+{
+	if (!gev_base_check(base, "event_base_get_running_event"))
+		return NULL;
+	if (!base->core_idx || !gev_core_usable)
+		return NULL;
+	return gev_ops.base_running_event(base);
+}
+
+int event_base_get_num_events(struct event_base *base, unsigned int type)
+{
+	if (gev_base_adopt(base, "event_base_get_num_events") < 0)
+		return 0;
+	return gev_ops.base_num_events(base, type, 0, 0);
+}
+
+int event_base_get_max_events(struct event_base *base, unsigned int type, int clear)
+{
+	if (gev_base_adopt(base, "event_base_get_max_events") < 0)
+		return 0;
+	return gev_ops.base_num_events(base, type, 1, clear);
+}
+
+/* ---- time ---- */
+
+int event_gettime_monotonic(struct event_base *base, struct timeval *tv)
+{
+	if (!base || !tv)
+		return -1;
+	gev_now_monotonic(tv);
+	return 0;
+}
+
+int event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv)
+{
+	if (!base) {
+		base = event_global_current_base_;
+		if (!base)
+			return gettimeofday(tv, NULL);
+	}
+	if (!gev_base_check(base, "event_base_gettimeofday_cached"))
+		return -1;
+	struct timeval cache = base->tv_cache; /* written by the loop's thread */
+	if (cache.tv_sec == 0)
+		return gettimeofday(tv, NULL);
+	struct timeval diff;
+	clock_diff(&diff);
+	timeradd(&cache, &diff, tv);
+	return 0;
+}
+
+int event_base_update_cache_time(struct event_base *base)
+{
+	if (!base) {
+		base = event_global_current_base_;
+		if (!base)
+			return -1;
+	}
+	if (!gev_base_check(base, "event_base_update_cache_time"))
+		return -1;
+	if (base->running) {
+		base->tv_cache.tv_sec = 0;
+		if (!(base->flags & EVENT_BASE_FLAG_NO_CACHE_TIME))
+			gev_now_monotonic(&base->tv_cache);
+	}
+	return 0;
+}
+
+const struct timeval *event_base_init_common_timeout(struct event_base *base,
+    const struct timeval *duration)
+{
+	if (!duration) {
+		gev_warnx("event_base_init_common_timeout: NULL duration");
+		return NULL;
+	}
+	if (gev_base_adopt(base, "event_base_init_common_timeout") < 0)
+		return NULL;
+	return gev_ops.base_init_common_timeout(base, (struct timeval *)duration);
+}
+
+int event_remove_timer(struct event *ev)
+{
+	if (!ev) {
+		gev_warnx("event_remove_timer: NULL event");
+		return -1;
+	}
+	if (!ev->ev_base) {
+		gev_warnx("event_remove_timer: event has no event_base set.");
+		return -1;
+	}
+	debug_assert_is_setup(ev, "event_remove_timer");
+	struct event_base *base = ev->ev_base;
+	if (!gev_base_check(base, "event_remove_timer"))
+		return -1;
+	if (!(ev->ev_flags & EVLIST_TIMEOUT))
+		return 0;
+	if (!base->core_idx) {
+		ev->ev_flags &= ~EVLIST_TIMEOUT;
+		EV_RELTIMEO(ev) = -1;
+		if (!(ev->ev_flags & EVLIST_INSERTED))
+			preload_unlink(base, ev);
+		return 0;
+	}
+	if (gev_core_ready("event_remove_timer") < 0)
+		return -1;
+	return gev_ops.event_remove_timer(ev);
+}
+
+/* ---- iteration and activation ---- */
+
+int event_base_foreach_event(struct event_base *base, event_base_foreach_event_cb fn, void *arg)
+{
+	if (!fn || !base)
+		return -1;
+	if (gev_base_adopt(base, "event_base_foreach_event") < 0)
+		return -1;
+	return gev_ops.base_foreach(base, (void *)fn, arg);
+}
+
+static int dump_inserted(const struct event_base *base, const struct event *e, void *arg)
+{
+	FILE *out = arg;
+	(void)base;
+	if (!(e->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT)))
+		return 0;
+	fprintf(out, "  %p [%s %d]%s%s%s%s%s%s%s", (const void *)e,
+	    (e->ev_events & EV_SIGNAL) ? "sig" : "fd ", (int)e->ev_fd,
+	    (e->ev_events & EV_READ) ? " Read" : "",
+	    (e->ev_events & EV_WRITE) ? " Write" : "",
+	    (e->ev_events & EV_CLOSED) ? " EOF" : "",
+	    (e->ev_events & EV_SIGNAL) ? " Signal" : "",
+	    (e->ev_events & EV_PERSIST) ? " Persist" : "",
+	    (e->ev_events & EV_ET) ? " ET" : "",
+	    (e->ev_flags & EVLIST_INTERNAL) ? " Internal" : "");
+	if (e->ev_flags & EVLIST_TIMEOUT) {
+		struct timeval tv, diff;
+		clock_diff(&diff);
+		tv.tv_sec = e->ev_timeout.tv_sec;
+		tv.tv_usec = e->ev_timeout.tv_usec & MICROSECONDS_MASK;
+		timeradd(&tv, &diff, &tv);
+		fprintf(out, " Timeout=%ld.%06d", (long)tv.tv_sec, (int)(tv.tv_usec & MICROSECONDS_MASK));
+	}
+	fputc('\n', out);
+	return 0;
+}
+
+static int dump_active(const struct event_base *base, const struct event *e, void *arg)
+{
+	FILE *out = arg;
+	(void)base;
+	if (!(e->ev_flags & (EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
+		return 0;
+	fprintf(out, "  %p [%s %d, priority=%d]%s%s%s%s%s active%s%s\n", (const void *)e,
+	    (e->ev_events & EV_SIGNAL) ? "sig" : "fd ", (int)e->ev_fd, e->ev_pri,
+	    (e->ev_res & EV_READ) ? " Read" : "",
+	    (e->ev_res & EV_WRITE) ? " Write" : "",
+	    (e->ev_res & EV_CLOSED) ? " EOF" : "",
+	    (e->ev_res & EV_SIGNAL) ? " Signal" : "",
+	    (e->ev_res & EV_TIMEOUT) ? " Timeout" : "",
+	    (e->ev_flags & EVLIST_INTERNAL) ? " [Internal]" : "",
+	    (e->ev_flags & EVLIST_ACTIVE_LATER) ? " [NextTime]" : "");
+	return 0;
+}
+
+void event_base_dump_events(struct event_base *base, FILE *output)
+{
+	if (!output) {
+		gev_warnx("event_base_dump_events: NULL output");
+		return;
+	}
+	if (gev_base_adopt(base, "event_base_dump_events") < 0)
+		return;
+	fprintf(output, "Inserted events:\n");
+	gev_ops.base_foreach(base, (void *)dump_inserted, output);
+	fprintf(output, "Active events:\n");
+	gev_ops.base_foreach(base, (void *)dump_active, output);
+}
+
+void event_base_active_by_fd(struct event_base *base, evutil_socket_t fd, short events)
+{
+	if (gev_base_adopt(base, "event_base_active_by_fd") < 0)
+		return;
+	gev_ops.base_active_by_fd(base, fd, events);
+}
+
+void event_base_active_by_signal(struct event_base *base, int sig)
+{
+	if (gev_base_adopt(base, "event_base_active_by_signal") < 0)
+		return;
+	gev_ops.base_active_by_signal(base, sig);
+}
+
+/* ---- finalizers ---- */
+
+static int finalize_(unsigned flags, struct event *ev, event_finalize_callback_fn cb, int free_it, const char *fn)
+{
+	(void)flags;
+	if (!ev) {
+		gev_warnx("%s: NULL event", fn);
+		return -1;
+	}
+	if (!ev->ev_base) {
+		gev_warnx("%s: event has no event_base set.", fn);
+		return -1;
+	}
+	if (gev_base_adopt(ev->ev_base, fn) < 0)
+		return -1;
+	return gev_ops.event_finalize(ev, (void *)cb, free_it, (void *)gev_free);
+}
+
+int event_finalize(unsigned flags, struct event *ev, event_finalize_callback_fn cb)
+{
+	return finalize_(flags, ev, cb, 0, "event_finalize");
+}
+
+int event_free_finalize(unsigned flags, struct event *ev, event_finalize_callback_fn cb)
+{
+	return finalize_(flags, ev, cb, 1, "event_free_finalize");
 }

@@ -37,7 +37,8 @@ struct sockaddr;
  *  24  ev_callback                     C callback (void (*)(evutil_socket_t, short, void *)).
  *  32  ev_arg                          callback argument; for GEV_CLOSURE_GO the handler id.
  *  40  ev_timeout_pos.min_heap_idx     int32 index in the timer heap, -1 if none.
- *  44  (union padding)                 int32, reserved.
+ *  44  (union padding)                 int32: common-timeout queue index + 1
+ *                                      (event_base_init_common_timeout), 0 = heap.
  *  48  (union padding)                 int64 relative timeout in microseconds
  *                                      for EV_PERSIST re-arming; -1 when none.
  *  56  ev_fd                           fd, or signal number for EV_SIGNAL.
@@ -66,6 +67,9 @@ struct sockaddr;
 #define GEV_CLOSURE_EVENT_SIGNAL   1  /* C callback, called ev_ncalls times */
 #define GEV_CLOSURE_EVENT_PERSIST  2  /* C callback, timeout re-armed */
 #define GEV_CLOSURE_GO            16  /* Go handler; ev_arg holds its id */
+#define GEV_CLOSURE_EVENT_FINALIZE      5 /* event_finalize: ev_callback is an event_finalize_callback_fn */
+#define GEV_CLOSURE_EVENT_FINALIZE_FREE 6 /* event_free_finalize: the same, then the event is freed */
+#define GEV_EV_OFF_COMMON    44
 
 /* ---- struct event_base (C memory, allocated by the C layer) ---- */
 #define GEV_BASE_MAGIC  0x67657662u /* "gevb" */
@@ -97,11 +101,18 @@ struct event_base {
 	int32_t  max_dispatch_callbacks;     /* callbacks per pass before rechecking; INT32_MAX = no limit */
 	int32_t  limit_callbacks_after_prio; /* priorities >= this one are limited */
 	int64_t  max_dispatch_usec;          /* time per pass before rechecking; -1 = no limit */
-	uint64_t reserved[6];    /* room for the core to grow without ABI churn:
-	                            [0..1] threads (locking, notification), [2..3] events */
-	/* ---- C-only fields below: the Go mirror stops at `reserved` ---- */
+	uint64_t reserved[2];    /* room for the core to grow without ABI churn:
+	                            [0..1] threads (locking, notification) */
+	struct timeval tv_cache; /* events: the loop's time cache (CLOCK_MONOTONIC); tv_sec 0 =
+	                            none. Written by the core's loop, read by C
+	                            (event_base_gettimeofday_cached) without a crossing. */
+	uint64_t reserved_tail[2]; /* more room (was reserved[4..5]) */
+	/* ---- C-only fields below: the Go mirror stops at `reserved_tail` ---- */
 	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
 	struct gev_once *once_head; /* event_base_once records not yet run (freed with the base) */
+	const char *method_name;    /* event_base_get_method: "epoll", "poll", "select" (run by
+	                               the poll backend), "epoll (with changelist)" */
+	int32_t  features;          /* event_base_get_features: EV_FEATURE_* of method_name */
 };
 
 /* ---- struct evbuffer (opaque to programs; C memory owned by the core) ---- */
@@ -123,6 +134,21 @@ struct evbuffer {
 	void   (*free_fn)(void *lock, unsigned locktype); /* frees an own lock */
 	uint32_t own_lock;       /* lock was allocated by evbuffer_enable_locking(buf, NULL) */
 	uint32_t pad;
+	/* Fast path (buffer.c): small adds, drains, removes and copyouts done in
+	 * C on windows the core publishes, with no crossing. Valid while fast is
+	 * 1; the core folds them back (and clears fast) whenever it is entered.
+	 * Only for buffers without callbacks, hooks, freezing or a reservation. */
+	uint32_t fast;           /* 1: the windows below are valid */
+	uint32_t single;         /* 0: head != tail; 1: head == tail; 2: and the block
+	                            may be kept empty (drain everything in C) */
+	uint32_t dirty;          /* C changed something since the core published */
+	uint32_t pad2;
+	unsigned char *add_ptr;  /* free room after the last segment's data */
+	size_t   add_avail;
+	unsigned char *drain_ptr;/* first segment's data */
+	size_t   drain_avail;
+	unsigned char *blk_base; /* single == 2: the block, to reset when emptied */
+	size_t   blk_cap;
 };
 
 /* ---- struct bufferevent (392 public bytes) + our private trailer ---- */

@@ -1,6 +1,7 @@
 /*
  * log.c - libevent's logging: messages go to the program's log callback
  * (event_set_log_callback) or, by default, to stderr as "[severity] text".
+ * Debug-severity messages exist only while event_enable_debug_logging is on.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,8 +16,20 @@ void event_set_log_callback(event_log_cb cb)
 	log_cb = cb;
 }
 
+/* event_enable_debug_logging: 0 (libevent's default) keeps debug-severity
+ * messages from being produced at all. */
+uint32_t gev_debug_mask;
+
+void event_enable_debug_logging(ev_uint32_t which)
+{
+	gev_debug_mask = which;
+}
+
 void gev_log(int severity, const char *msg)
 {
+	/* The core's debug messages (svc.Logf) are dropped here too. */
+	if (severity == EVENT_LOG_DEBUG && !gev_debug_mask)
+		return;
 	if (log_cb) {
 		log_cb(severity, msg);
 		return;
@@ -44,6 +57,14 @@ void gev_warnx(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	gev_vlog(EVENT_LOG_WARN, fmt, ap);
+	va_end(ap);
+}
+
+void gev_debugx_(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	gev_vlog(EVENT_LOG_DEBUG, fmt, ap);
 	va_end(ap);
 }
 

@@ -4,12 +4,22 @@
 #define GEV_OPS_EVENT_H
 #define GEV_OPS_EVENT(X) \
 	X(int, base_adopt,    (struct event_base *base)) \
-	X(void, base_free,    (struct event_base *base)) \
+	X(void, base_free,    (struct event_base *base, int run_finalizers)) \
 	X(int, base_reinit,   (struct event_base *base)) \
 	X(int, base_loop,     (struct event_base *base, int flags)) \
 	X(int, base_loopexit, (struct event_base *base, struct timeval *tv)) \
 	X(int, event_add,     (struct event *ev, struct timeval *tv)) \
 	X(int, event_del,     (struct event *ev)) \
-	X(void, event_active, (struct event *ev, int res, short ncalls))
+	X(void, event_active, (struct event *ev, int res, short ncalls)) \
+	X(int, base_priority_init, (struct event_base *base, int npriorities)) \
+	X(int, base_loopcontinue, (struct event_base *base)) \
+	X(struct event *, base_running_event, (struct event_base *base)) \
+	X(int, base_num_events, (struct event_base *base, unsigned type, int max, int clear)) \
+	X(int, base_foreach, (struct event_base *base, void *fn, void *arg)) \
+	X(void, base_active_by_fd, (struct event_base *base, int fd, short events)) \
+	X(void, base_active_by_signal, (struct event_base *base, int sig)) \
+	X(struct timeval *, base_init_common_timeout, (struct event_base *base, struct timeval *duration)) \
+	X(int, event_remove_timer, (struct event *ev)) \
+	X(int, event_finalize, (struct event *ev, void *cb, int free_it, void *freefn))
 
 #endif

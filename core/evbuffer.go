@@ -79,9 +79,13 @@ type segExt struct {
 	arg     unsafe.Pointer
 	file    *FileSeg // file segment the bytes come from
 	foff    int64    // file offset of the segment's first byte (block offset 0)
+	onFree  func()   // tests: called on release
 }
 
 func (e *segExt) release() {
+	if e.onFree != nil {
+		e.onFree()
+	}
 	if e.owned && e.base != nil {
 		cmem.Free(e.base, e.cap)
 	}
@@ -229,6 +233,17 @@ type cBuf struct {
 	freeFn   unsafe.Pointer
 	ownLock  uint32
 	pad      uint32
+
+	fast       uint32
+	single     uint32
+	dirty      uint32
+	pad2       uint32
+	addPtr     unsafe.Pointer
+	addAvail   uintptr
+	drainPtr   unsafe.Pointer
+	drainAvail uintptr
+	blkBase    unsafe.Pointer
+	blkCap     uintptr
 }
 
 const (
@@ -260,6 +275,7 @@ type Buffer struct {
 	// evbuffer_defer_callbacks: the callbacks run from the loop of deferBase
 	// through deferEv (C memory), scheduled at most once at a time.
 	deferred  bool
+	dying     bool // freed while deferred callbacks were scheduled
 	deferBase *reactor.Base
 	deferEv   *reactor.Event
 }
@@ -273,6 +289,7 @@ func NewBuffer() *Buffer {
 	if hp == nil {
 		return nil
 	}
+	*(*cBuf)(hp) = cBuf{}
 	b := &Buffer{h: (*cBuf)(hp), gen: nextGen(), readHint: readMin}
 	idx, ok := buffers.Put(b)
 	if !ok {
@@ -294,6 +311,12 @@ func (b *Buffer) Len() int { return int(b.h.totalLen) }
 
 // Free releases the segments, the table slot and the handle (marked dead).
 func (b *Buffer) Free() {
+	if ev := b.deferEv; ev != nil && ev.Flags&reactor.EVLIST_ACTIVE != 0 && !b.dying {
+		// libevent's scheduled deferred callbacks hold a reference: they
+		// still run from the loop, and the buffer is freed after them.
+		b.dying = true
+		return
+	}
 	for s := b.head; s != nil; {
 		next := s.next
 		putSeg(s)
@@ -304,6 +327,7 @@ func (b *Buffer) Free() {
 	b.freeCallbacks()
 	h := b.h
 	h.magic = bufDead
+	h.fast = 0
 	h.totalLen = 0
 	buffers.Release(h.idx)
 	b.gen = 0
@@ -341,10 +365,14 @@ func (b *Buffer) Add(p unsafe.Pointer, n int) int {
 
 // addRaw is Add without telling the hook and the callbacks.
 func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
+	b.fold()
+	if b.freezeEnd {
+		return -1
+	}
 	if n == 0 {
 		return 0
 	}
-	if n < 0 || n > maxLen-b.Len() || b.freezeEnd {
+	if n < 0 || n > maxLen-b.Len() {
 		return -1
 	}
 	t := b.tail
@@ -450,6 +478,7 @@ func (b *Buffer) consume(n int) {
 
 // Drain removes up to n bytes from the front. 0, or -1 if frozen.
 func (b *Buffer) Drain(n int) int {
+	b.fold()
 	if b.freezeStart {
 		return -1
 	}
@@ -469,6 +498,7 @@ func (b *Buffer) Drain(n int) int {
 // Copyout copies up to n bytes from the front to p without removing them and
 // returns the count.
 func (b *Buffer) Copyout(p unsafe.Pointer, n int) int {
+	b.fold()
 	if n > b.Len() {
 		n = b.Len()
 	}
@@ -486,11 +516,12 @@ func (b *Buffer) Copyout(p unsafe.Pointer, n int) int {
 
 // Remove moves up to n bytes from the front to p; the count, or -1 if frozen.
 func (b *Buffer) Remove(p unsafe.Pointer, n int) int {
+	b.fold()
+	if n <= 0 || b.Len() == 0 {
+		return 0
+	}
 	if b.freezeStart {
 		return -1
-	}
-	if n <= 0 {
-		return 0
 	}
 	k := b.Copyout(p, n)
 	if k > 0 {
@@ -504,6 +535,8 @@ func (b *Buffer) Remove(p unsafe.Pointer, n int) int {
 // AddBuffer moves all of src's bytes to the end of b without copying them: the
 // segments change hands. 0, or -1 on overflow or frozen ends.
 func (b *Buffer) AddBuffer(src *Buffer) int {
+	b.fold()
+	src.fold()
 	if src == b {
 		return 0
 	}
@@ -548,6 +581,7 @@ func (b *Buffer) AddBuffer(src *Buffer) int {
 // returns their address, valid until the next change of the buffer; nil when
 // size is 0 or more than the length, or memory is refused.
 func (b *Buffer) Pullup(size int) unsafe.Pointer {
+	b.fold()
 	l := b.Len()
 	if size < 0 {
 		size = l

@@ -32,6 +32,7 @@ func bufFromC(h unsafe.Pointer, fn string) *Buffer {
 		svc.Warnf("%s: stale evbuffer handle %p", fn, h)
 		return nil
 	}
+	b.fold()
 	return b
 }
 
@@ -87,13 +88,18 @@ func EvbufferAdd(h, data unsafe.Pointer, n uint64) int {
 		return -1
 	}
 	if n == 0 {
+		if b.freezeEnd {
+			return -1
+		}
 		return 0
 	}
 	if data == nil {
 		svc.Warnf("evbuffer_add: NULL data with length %d", n)
 		return -1
 	}
-	return b.Add(data, clampSize(n))
+	r := b.Add(data, clampSize(n))
+	b.publish()
+	return r
 }
 
 // EvbufferAddBuffer is evbuffer_add_buffer(dst, src).
@@ -115,7 +121,9 @@ func EvbufferDrain(h unsafe.Pointer, n uint64) int {
 	if b == nil {
 		return -1
 	}
-	return b.Drain(lenAtMost(b, n))
+	r := b.Drain(lenAtMost(b, n))
+	b.publish()
+	return r
 }
 
 // EvbufferRemove is evbuffer_remove: the count moved or -1. The result is a
@@ -134,7 +142,9 @@ func EvbufferRemove(h, data unsafe.Pointer, n uint64) int {
 		svc.Warnf("evbuffer_remove: NULL destination")
 		return -1
 	}
-	return b.Remove(data, k)
+	r := b.Remove(data, k)
+	b.publish()
+	return r
 }
 
 // EvbufferCopyout is evbuffer_copyout: the count copied or -1.
@@ -151,7 +161,9 @@ func EvbufferCopyout(h, data unsafe.Pointer, n uint64) int64 {
 		svc.Warnf("evbuffer_copyout: NULL destination")
 		return -1
 	}
-	return int64(b.Copyout(data, k))
+	r := int64(b.Copyout(data, k))
+	b.publish()
+	return r
 }
 
 // EvbufferPullup is evbuffer_pullup.
@@ -160,5 +172,7 @@ func EvbufferPullup(h unsafe.Pointer, size int64) unsafe.Pointer {
 	if b == nil {
 		return nil
 	}
-	return b.Pullup(int(size))
+	p := b.Pullup(int(size))
+	b.publish()
+	return p
 }

@@ -546,9 +546,9 @@ func EvbufferFlags(h unsafe.Pointer, flags uint64, set bool) int {
 		return -1
 	}
 	if set {
-		b.flags |= uint32(flags)
+		b.SetFlags(uint32(flags))
 	} else {
-		b.flags &^= uint32(flags)
+		b.ClearFlags(uint32(flags))
 	}
 	return 0
 }
@@ -595,7 +595,7 @@ func EvbufferWrite(h unsafe.Pointer, fd int, howmuch int64, errp *int32) int {
 		howmuch = int64(b.Len())
 	}
 	if howmuch == 0 {
-		return 0
+		return -1 // libevent: nothing to write is -1, errno untouched
 	}
 	kind := fdUnknown
 	n, e := b.WriteTo(fd, int(howmuch), &kind)

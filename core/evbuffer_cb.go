@@ -92,6 +92,7 @@ func callFsCleanup(fn, seg unsafe.Pointer, flags int, arg unsafe.Pointer) {
 // AddCb is evbuffer_add_cb: the new entry runs first (libevent inserts at the
 // head of its list). nil if memory is refused.
 func (b *Buffer) AddCb(fn, arg unsafe.Pointer) *cbEntry {
+	b.fold()
 	h := allocHandle(cbHandleSize)
 	if h == nil {
 		return nil
@@ -139,6 +140,7 @@ func (b *Buffer) RemoveCb(fn, arg unsafe.Pointer) int {
 // SetObsoleteCb is evbuffer_setcb: replaces every callback by fn (none when
 // fn is nil), called as (buf, old length, new length, arg).
 func (b *Buffer) SetObsoleteCb(fn, arg unsafe.Pointer) {
+	b.fold()
 	for b.cbs != nil {
 		b.unlinkCb(b.cbs)
 	}
@@ -242,16 +244,21 @@ func (bufDeferHandler) HandleEvent(ev *reactor.Event, res int16) {
 	if b == nil || b.gen != tr.gen || b.deferEv != ev {
 		return
 	}
-	h := uintptr(unsafe.Pointer(b.h))
+	hp := b.h
+	h := uintptr(unsafe.Pointer(hp))
 	C.gev_evbuf_lock(C.uintptr_t(h))
 	b.runCallbacks(true)
 	C.gev_evbuf_unlock(C.uintptr_t(h))
+	if b.dying && b.h == hp {
+		b.Free()
+	}
 }
 
 // DeferCallbacks is evbuffer_defer_callbacks: from now on the callbacks run
 // from base's loop (at its middle priority, as libevent's deferred
 // callbacks), except those flagged EVBUFFER_CB_NODEFER.
 func (b *Buffer) DeferCallbacks(base *reactor.Base) int {
+	b.fold()
 	bufDefer.once.Do(func() { bufDefer.id = reactor.RegisterHandler(bufDeferHandler{}) })
 	if bufDefer.id == 0 {
 		svc.Warnf("evbuffer_defer_callbacks: no handler slot")

@@ -195,6 +195,7 @@ func fileSegFromC(h unsafe.Pointer, fn string) *FileSeg {
 // AddFileSegment is evbuffer_add_file_segment: length bytes (-1: to the end
 // of the segment) from offset within fs. 0 or -1.
 func (b *Buffer) AddFileSegment(fs *FileSeg, offset, length int64) int {
+	b.fold()
 	if offset < 0 || offset > fs.length {
 		return -1
 	}

@@ -36,6 +36,7 @@ const (
 // (max <= 0: the adaptive hint). It returns the count (0 at end of file) and
 // the errno of a failed read (EAGAIN included), the buffer unchanged then.
 func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
+	b.fold()
 	if b.freezeEnd {
 		return -1, unix.EPERM
 	}
@@ -149,6 +150,7 @@ func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
 // with MSG_NOSIGNAL, so a peer that went away gives EPIPE instead of SIGPIPE;
 // kind caches whether fd is a socket (it is updated on ENOTSOCK).
 func (b *Buffer) WriteTo(fd int, max int, kind *fdKind) (int, unix.Errno) {
+	b.fold()
 	if b.freezeStart {
 		return -1, unix.EPERM
 	}

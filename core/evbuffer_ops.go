@@ -50,6 +50,7 @@ func (b *Buffer) lastData() (prev, last *seg) {
 // Prepend puts n bytes at p in front of the buffer, filling the free room
 // before the first segment's data first (as libevent does). 0 or -1.
 func (b *Buffer) Prepend(p unsafe.Pointer, n int) int {
+	b.fold()
 	if b.freezeStart || n < 0 || n > maxLen-b.Len() {
 		return -1
 	}
@@ -65,10 +66,12 @@ func (b *Buffer) Prepend(p unsafe.Pointer, n int) int {
 		if k > n {
 			k = n
 		}
-		copy(bytesAt(unsafe.Add(h.base, h.off-k), k), bytesAt(unsafe.Add(p, n-k), k))
-		h.off -= k
-		h.n += k
-		done = k
+		if k > 0 {
+			copy(bytesAt(unsafe.Add(h.base, h.off-k), k), bytesAt(unsafe.Add(p, n-k), k))
+			h.off -= k
+			h.n += k
+			done = k
+		}
 	}
 	if rest := n - done; rest > 0 {
 		s := newSeg(rest)
@@ -105,6 +108,8 @@ func (b *Buffer) Prepend(p unsafe.Pointer, n int) int {
 // PrependBuffer moves all of src's bytes in front of b's, by moving its
 // segments. 0, or -1 when frozen or on overflow.
 func (b *Buffer) PrependBuffer(src *Buffer) int {
+	b.fold()
+	src.fold()
 	n := src.Len()
 	if n == 0 || src == b {
 		return 0
@@ -139,6 +144,8 @@ func (b *Buffer) PrependBuffer(src *Buffer) int {
 // whole segments change hands, only a partial last one is copied. It
 // returns the count, or -1 when frozen.
 func (b *Buffer) RemoveBuffer(dst *Buffer, n int) int {
+	b.fold()
+	dst.fold()
 	if n <= 0 || dst == b {
 		return 0
 	}
@@ -202,6 +209,7 @@ func newExtSeg(p unsafe.Pointer, n int, e *segExt) *seg {
 // without a copy; cleanup(p, n, arg) runs once, when the last of them left
 // every buffer (drained, written, pulled up elsewhere or freed).
 func (b *Buffer) AddReference(p unsafe.Pointer, n int, cleanup, arg unsafe.Pointer) int {
+	b.fold()
 	if b.freezeEnd || n < 0 || n > maxLen-b.Len() {
 		return -1
 	}
@@ -238,6 +246,8 @@ func (s *seg) share() *segExt {
 // without a copy, src keeps them; the blocks are freed when neither holds
 // them. File segments cannot be shared (-1, as in libevent).
 func (b *Buffer) AddBufferReference(src *Buffer) int {
+	b.fold()
+	src.fold()
 	n := src.Len()
 	if n == 0 {
 		return 0
@@ -276,6 +286,7 @@ func (b *Buffer) AddBufferReference(src *Buffer) int {
 // Expand is evbuffer_expand: makes room for n more bytes in one piece at the
 // end. 0, or -1 on overflow or refused memory.
 func (b *Buffer) Expand(n int) int {
+	b.fold()
 	if n < 0 || n > maxLen-b.Len() {
 		return -1
 	}
@@ -318,6 +329,7 @@ func (s *seg) spacePtr() unsafe.Pointer { return unsafe.Add(s.base, s.off+s.n) }
 // Reserve is evbuffer_reserve_space: room for at least size bytes at the end,
 // in one vector (nvec == 1) or two. It returns the vectors used, or -1.
 func (b *Buffer) Reserve(size int, vec []Iovec) int {
+	b.fold()
 	if b.freezeEnd || len(vec) < 1 || size < 0 || size > maxLen-b.Len() {
 		return -1
 	}
@@ -356,6 +368,7 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 // Reserve, with no change of the buffer in between, and lengths at most
 // what was offered; otherwise -1 and nothing is committed.
 func (b *Buffer) Commit(vec []Iovec) (int, string) {
+	b.fold()
 	if b.freezeEnd {
 		return -1, ""
 	}
@@ -410,6 +423,7 @@ func (b *Buffer) Commit(vec []Iovec) (int, string) {
 // locate returns the segment holding byte pos (0 <= pos < Len) and the
 // offset of that byte in its data.
 func (b *Buffer) locate(pos int) (*seg, int) {
+	b.fold()
 	for s := b.head; s != nil; s = s.next {
 		if pos < s.n {
 			return s, pos
@@ -443,6 +457,7 @@ func matchAt(s *seg, off int, what []byte) bool {
 // Search returns the position of the first occurrence of what at or after
 // start that ends at or before end (end < 0: no limit), or -1.
 func (b *Buffer) Search(what []byte, start, end int) int {
+	b.fold()
 	if start < 0 || start >= b.Len() || len(what) == 0 {
 		return -1
 	}
@@ -476,6 +491,7 @@ func (b *Buffer) Search(what []byte, start, end int) int {
 // findAny returns the position of the first byte at or after start that is
 // in set, or -1.
 func (b *Buffer) findAny(start int, set string) int {
+	b.fold()
 	if start < 0 || start >= b.Len() {
 		return -1
 	}
@@ -515,6 +531,7 @@ const (
 // SearchEOL is evbuffer_search_eol from start: the position of the end of
 // line and its length, or -1 (and 0).
 func (b *Buffer) SearchEOL(start int, style int) (int, int) {
+	b.fold()
 	switch style {
 	case EolAny:
 		p := b.findAny(start, "\r\n")
@@ -565,6 +582,7 @@ func (b *Buffer) SearchEOL(start int, style int) (int, int) {
 // (start < 0: the front) covering n bytes (n < 0: as many as vec holds) and
 // returns how many vectors that takes (which may exceed len(vec)).
 func (b *Buffer) Peek(n int, start int, vec []Iovec) int {
+	b.fold()
 	idx, soFar := 0, 0
 	s := b.head
 	if start >= 0 {
@@ -606,6 +624,7 @@ func (b *Buffer) Peek(n int, start int, vec []Iovec) int {
 
 // CopyoutFrom copies up to n bytes from position start and returns the count.
 func (b *Buffer) CopyoutFrom(start int, p unsafe.Pointer, n int) int {
+	b.fold()
 	if start <= 0 {
 		return b.Copyout(p, n)
 	}
@@ -631,8 +650,15 @@ func (b *Buffer) CopyoutFrom(start int, p unsafe.Pointer, n int) int {
 // ContiguousSpace is evbuffer_get_contiguous_space: the bytes in the first
 // segment.
 func (b *Buffer) ContiguousSpace() int {
+	b.fold()
 	if b.head == nil {
 		return 0
 	}
 	return b.head.n
 }
+
+// SetFlags and ClearFlags are evbuffer_set_flags and evbuffer_clear_flags
+// (EVBUFFER_FLAG_DRAINS_TO_FD: a socket bufferevent's output has it in
+// libevent, which lets file segments go out with sendfile).
+func (b *Buffer) SetFlags(f uint32)   { b.flags |= f }
+func (b *Buffer) ClearFlags(f uint32) { b.flags &^= f }

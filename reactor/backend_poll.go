@@ -20,8 +20,8 @@ type pollFd struct {
 
 // pollBackend watches fds with poll(2): a pollfd array in C memory (handed to
 // poll without copying) and, per fd, its index in that array. Like
-// libevent's poll backend it supports neither EV_CLOSED nor EV_ET: an fd
-// whose interest has no EV_READ/EV_WRITE bit is not in the array at all.
+// Debian's libevent 2.1.12 poll backend (tests/c/cases/event_closed.c) it
+// reports EV_CLOSED through POLLRDHUP, and ignores EV_ET.
 type pollBackend struct {
 	sink ioSink
 	fds  unsafe.Pointer // C memory: cap pollFd
@@ -65,6 +65,9 @@ func pollMask(mask int16) int16 {
 	}
 	if mask&EV_WRITE != 0 {
 		m |= unix.POLLOUT
+	}
+	if mask&EV_CLOSED != 0 {
+		m |= unix.POLLRDHUP
 	}
 	return m
 }
@@ -143,6 +146,9 @@ func (p *pollBackend) wait(timeoutUsec int64) error {
 		}
 		if what&unix.POLLOUT != 0 {
 			res |= EV_WRITE
+		}
+		if what&unix.POLLRDHUP != 0 {
+			res |= EV_CLOSED
 		}
 		if res != 0 {
 			p.sink.ioReady(int(pf.Fd), res)

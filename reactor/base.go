@@ -28,9 +28,13 @@ type Base struct {
 	nActive int // events on the active queues, internal ones included
 	nEvents int // list memberships (inserted, timeout, active) of non-internal events, as libevent's event_count
 
-	tvCache    Timeval // time cache; zero when empty
-	runningPri int     // priority being processed, -1 outside
-	cont       bool    // a higher-priority event was activated: rescan the queues
+	runningPri int    // priority being processed, -1 outside
+	cont       bool   // a higher-priority event was activated, or loopcontinue: rescan the queues
+	current    *Event // event whose callback is running (event_base_get_running_event)
+
+	maxEvents, maxActive int // high-water marks of nEvents and nActive (event_base_get_max_events)
+
+	commons []*commonTimeout // event_base_init_common_timeout queues, by index
 
 	// Signal closure in progress: the callback loop of sigCur stops when
 	// sigAbort is set (event_del of it); libevent's ev_pncalls.
@@ -182,7 +186,12 @@ func (b *Base) Method() string { return b.be.name() }
 // deleted (as event_base_free does), the core's own events are freed, the
 // backend is closed and the table slot released. The C layer frees the
 // struct itself afterwards.
-func (b *Base) Free() {
+func (b *Base) Free() { b.FreeFinalize(true) }
+
+// FreeFinalize is Free; with run, the finalizers of events still waiting on
+// the active queues (event_finalize) run first, as event_base_free does;
+// without, they are dropped (event_base_free_nofinalize).
+func (b *Base) FreeFinalize(run bool) {
 	if b.dead {
 		return
 	}
@@ -198,13 +207,33 @@ func (b *Base) Free() {
 		}
 	}
 	for ev := b.heap.top(); ev != nil; ev = b.heap.top() {
+		if ev.Flags&EVLIST_FINALIZING != 0 { // cannot happen: finalizing events are deleted first
+			b.removeTimeout(ev)
+			continue
+		}
 		b.del(ev)
 	}
-	for i := range b.active {
-		for ev := b.active[i].head; ev != nil; ev = b.active[i].head {
+	for _, ct := range b.commons {
+		for ev := ct.first(); ev != nil; ev = ct.first() {
 			b.del(ev)
 		}
 	}
+	// Active queues, finalizers included; a finalizer may finalize more.
+	for {
+		ev := b.firstActive()
+		if ev == nil {
+			break
+		}
+		if ev.Flags&EVLIST_FINALIZING == 0 {
+			b.del(ev)
+			continue
+		}
+		b.removeActive(ev)
+		if run {
+			b.runFinalizer(ev)
+		}
+	}
+	b.freeCommons()
 	for _, ev := range b.onces {
 		cmem.Free(unsafe.Pointer(ev), EventSize)
 	}

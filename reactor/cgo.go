@@ -38,6 +38,21 @@ static int gev_poll(void *fds, unsigned long n, int ms) {
 	return r < 0 ? -errno : r;
 }
 
+// event_finalize callbacks: void (*)(struct event *, void *).
+static void gev_call_finalize_cb(uintptr_t fn, void *ev, uintptr_t arg) {
+	((void (*)(void *, void *))fn)(ev, (void *)arg);
+}
+
+// The C layer's free (gev_free), for event_free_finalize.
+static void gev_call_free(uintptr_t fn, void *p) {
+	((void (*)(void *))fn)(p);
+}
+
+// event_base_foreach_event callbacks: int (*)(const struct event_base *, const struct event *, void *).
+static int gev_call_foreach_cb(uintptr_t fn, void *base, void *ev, uintptr_t arg) {
+	return ((int (*)(void *, void *, void *))fn)(base, ev, (void *)arg);
+}
+
 static int gev_epoll_event_size(void) { return (int)sizeof(struct epoll_event); }
 static int gev_pollfd_size(void) { return (int)sizeof(struct pollfd); }
 */
@@ -48,6 +63,21 @@ import "unsafe"
 // callC runs a C event callback on the current (C) thread.
 func callC(fn unsafe.Pointer, fd int32, what int16, arg uintptr) {
 	C.gev_call_event_cb_u(C.uintptr_t(uintptr(fn)), C.int(fd), C.short(what), C.uintptr_t(arg))
+}
+
+// callFinalize runs an event_finalize callback.
+func callFinalize(fn unsafe.Pointer, ev *Event, arg uintptr) {
+	C.gev_call_finalize_cb(C.uintptr_t(uintptr(fn)), unsafe.Pointer(ev), C.uintptr_t(arg))
+}
+
+// callFree frees C memory through the C layer's free function fn.
+func callFree(fn unsafe.Pointer, p unsafe.Pointer) {
+	C.gev_call_free(C.uintptr_t(uintptr(fn)), p)
+}
+
+// callForeach runs an event_base_foreach_event callback.
+func callForeach(fn unsafe.Pointer, base unsafe.Pointer, ev *Event, arg uintptr) int {
+	return int(C.gev_call_foreach_cb(C.uintptr_t(uintptr(fn)), base, unsafe.Pointer(ev), C.uintptr_t(arg)))
 }
 
 // cEpollWait blocks in epoll_wait inside C. It returns the number of ready

@@ -265,17 +265,31 @@ func (b *Base) insertMapped(ev *Event) int {
 func (b *Base) countEvent(ev *Event, d int) {
 	if ev.Flags&EVLIST_INTERNAL == 0 {
 		b.nEvents += d
+		if b.nEvents > b.maxEvents {
+			b.maxEvents = b.nEvents
+		}
 	}
 }
 
+// insertTimeout queues ev by its deadline: in its common-timeout queue when
+// ev.CommonIdx says so, else in the heap.
 func (b *Base) insertTimeout(ev *Event) {
 	ev.Flags |= EVLIST_TIMEOUT
 	b.countEvent(ev, 1)
+	if ev.CommonIdx > 0 && int(ev.CommonIdx) <= len(b.commons) {
+		b.commons[ev.CommonIdx-1].insert(ev)
+		return
+	}
+	ev.CommonIdx = 0
 	b.heap.push(ev)
 }
 
 func (b *Base) removeTimeout(ev *Event) {
-	b.heap.remove(ev)
+	if ev.CommonIdx > 0 && int(ev.CommonIdx) <= len(b.commons) {
+		b.commons[ev.CommonIdx-1].remove(ev)
+	} else {
+		b.heap.remove(ev)
+	}
 	ev.Flags &^= EVLIST_TIMEOUT
 	b.countEvent(ev, -1)
 }
@@ -292,6 +306,9 @@ func (b *Base) insertActive(ev *Event) {
 	ev.Flags |= EVLIST_ACTIVE
 	b.countEvent(ev, 1)
 	b.nActive++
+	if b.nActive > b.maxActive {
+		b.maxActive = b.nActive
+	}
 	q := &b.active[pri]
 	ev.ActiveNext = nil
 	ev.ActivePrev = q.tail
@@ -336,12 +353,22 @@ func (b *Base) removeActive(ev *Event) {
 	b.nActive--
 }
 
-// gettime returns the loop's cached time, or reads the clock.
+// gettime returns the loop's cached time (kept in the C struct, where
+// event_base_gettimeofday_cached reads it), or reads the clock.
 func (b *Base) gettime() Timeval {
-	if b.tvCache.Sec != 0 || b.tvCache.Usec != 0 {
-		return b.tvCache
+	if b.c.TvCache.Sec != 0 {
+		return b.c.TvCache
 	}
 	return NowMonotonic()
+}
+
+// updateCache is libevent's update_time_cache: the cache holds now, or
+// nothing with EVENT_BASE_FLAG_NO_CACHE_TIME.
+func (b *Base) updateCache() {
+	b.c.TvCache = Timeval{}
+	if b.c.Flags&EVENT_BASE_FLAG_NO_CACHE_TIME == 0 {
+		b.c.TvCache = NowMonotonic()
+	}
 }
 
 // checkEvent reports whether ev belongs to b, logging why not (fn names the
@@ -394,6 +421,25 @@ func (b *Base) add(ev *Event, tv *Timeval, abs bool) int {
 		svc.Warnf("event_add: EV_SIGNAL is not compatible with EV_READ, EV_WRITE or EV_CLOSED (events %#x)", uint16(ev.Events))
 		return -1
 	}
+	// The timeout's queue: the heap, or a common-timeout queue when tv is
+	// a value event_base_init_common_timeout returned (checked before any
+	// change, so that a bad one changes nothing).
+	var d Timeval
+	cidx := int32(0)
+	if tv != nil {
+		d = *tv
+		if abs {
+			cidx = ev.CommonIdx
+		} else if tv.Usec&commonMask == commonMagic {
+			ct := b.commonOf(tv)
+			if ct == nil {
+				svc.Warnf("event_add: timeout {%d, %#x} looks like a common timeout but is not one of this event_base's", tv.Sec, tv.Usec)
+				return -1
+			}
+			d = ct.dur
+			cidx = int32(ct.idx + 1)
+		}
+	}
 	res := 0
 	if ev.Events&(EV_READ|EV_WRITE|EV_CLOSED|EV_SIGNAL) != 0 &&
 		ev.Flags&(EVLIST_INSERTED|EVLIST_ACTIVE|EVLIST_ACTIVE_LATER) == 0 {
@@ -403,11 +449,12 @@ func (b *Base) add(ev *Event, tv *Timeval, abs bool) int {
 		return res
 	}
 	if !abs && persistClosure(ev) {
-		ev.RelTimeout = tv.usec()
+		ev.RelTimeout = d.usec()
 	}
 	if ev.Flags&EVLIST_TIMEOUT != 0 {
 		b.removeTimeout(ev)
 	}
+	ev.CommonIdx = cidx
 	// A pending activation by the old timeout is cancelled by the new one.
 	if ev.Flags&EVLIST_ACTIVE != 0 && ev.Res&EV_TIMEOUT != 0 {
 		if ev.Events&EV_SIGNAL != 0 && b.sigCur == ev {
@@ -416,9 +463,9 @@ func (b *Base) add(ev *Event, tv *Timeval, abs bool) int {
 		b.removeActive(ev)
 	}
 	if abs {
-		ev.Timeout = *tv
+		ev.Timeout = d
 	} else {
-		ev.Timeout = b.gettime().addUsec(tv.usec())
+		ev.Timeout = b.gettime().addUsec(d.usec())
 	}
 	b.insertTimeout(ev)
 	return 0

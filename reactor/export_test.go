@@ -59,6 +59,41 @@ func (b *Base) CheckInvariants() error {
 		}
 		count(ev)
 	}
+	for ci, ct := range b.commons {
+		live := 0
+		var last *Event
+		if ct.head > len(ct.q) || (ct.head < len(ct.q) && ct.q[ct.head] == nil) {
+			return fmt.Errorf("common queue %d: head %d not at a live event", ci, ct.head)
+		}
+		for i, ev := range ct.q {
+			if ev == nil {
+				continue
+			}
+			if i < ct.head {
+				return fmt.Errorf("common queue %d: event before head", ci)
+			}
+			if int(ev.HeapIdx) != i || int(ev.CommonIdx) != ci+1 || ev.Flags&EVLIST_TIMEOUT == 0 {
+				return fmt.Errorf("common queue %d: event at %d has HeapIdx %d CommonIdx %d flags %#x", ci, i, ev.HeapIdx, ev.CommonIdx, ev.Flags)
+			}
+			if last != nil && ev.Timeout.less(last.Timeout) {
+				return fmt.Errorf("common queue %d: deadlines out of order at %d", ci, i)
+			}
+			last = ev
+			live++
+			count(ev)
+		}
+		if live != ct.n {
+			return fmt.Errorf("common queue %d: %d live, counted %d", ci, ct.n, live)
+		}
+		if f := ct.first(); f != nil && ct.timer.Flags&(EVLIST_TIMEOUT|EVLIST_ACTIVE) == 0 {
+			return fmt.Errorf("common queue %d: events queued but its timer is idle", ci)
+		}
+	}
+	for _, ev := range b.heap.a {
+		if ev.CommonIdx != 0 {
+			return fmt.Errorf("heap event with CommonIdx %d", ev.CommonIdx)
+		}
+	}
 	nActive := 0
 	for pri := range b.active {
 		q := &b.active[pri]
@@ -123,3 +158,20 @@ func (b *Base) EpollFd() int {
 	}
 	return -1
 }
+
+// HeapAt returns the event at position i of the heap's array.
+func (t *TimerHeap) HeapAt(i int) *Event { return t.h.a[i] }
+
+// CommonQueue returns the live events of common-timeout queue i in order.
+func (b *Base) CommonQueue(i int) []*Event {
+	var out []*Event
+	for _, ev := range b.commons[i].q {
+		if ev != nil {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// RunCommon fires common-timeout queue i's timer callback now.
+func (b *Base) RunCommon(i int) { b.commons[i].fire() }

@@ -69,7 +69,10 @@ func (h *timerHeap) down(i int, ev *Event) {
 		if c >= n {
 			break
 		}
-		if c+1 < n && h.a[c+1].Timeout.less(h.a[c].Timeout) {
+		// As libevent's min_heap shift_down_: the right child unless it
+		// is strictly later than the left (ties go right), so that events
+		// with equal deadlines fire in libevent's order.
+		if c+1 < n && !h.a[c].Timeout.less(h.a[c+1].Timeout) {
 			c++
 		}
 		ce := h.a[c]

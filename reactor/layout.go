@@ -53,12 +53,25 @@ const (
 	EVENT_BASE_FLAG_NO_CACHE_TIME = 0x08
 )
 
+// EVENT_BASE_COUNT_* of event_base_get_num_events.
+const (
+	EVENT_BASE_COUNT_ACTIVE  = 1
+	EVENT_BASE_COUNT_VIRTUAL = 2
+	EVENT_BASE_COUNT_ADDED   = 4
+)
+
+// EVENT_MAX_PRIORITIES bounds event_base_priority_init.
+const EVENT_MAX_PRIORITIES = 256
+
 // ev_closure values (GEV_CLOSURE_* in gev_internal.h).
 const (
 	ClosureEvent   = 0  // C callback, called once
 	ClosureSignal  = 1  // C callback, called ev_ncalls times
 	ClosurePersist = 2  // C callback, persistent timeout re-armed first
 	ClosureGo      = 16 // Go handler; ev_arg holds its id
+
+	ClosureFinalize     = 5 // finalizer (event_finalize): void (*)(struct event *, void *) in ev_callback
+	ClosureFinalizeFree = 6 // finalizer, then the event's memory is freed (event_free_finalize)
 )
 
 // struct event_base constants (gev_internal.h).
@@ -129,7 +142,7 @@ type Event struct {
 	Callback   unsafe.Pointer //  24 ev_evcallback.evcb_cb_union.evcb_callback (C function)
 	Arg        uintptr        //  32 ev_evcallback.evcb_arg (Go handler id for ClosureGo)
 	HeapIdx    int32          //  40 ev_timeout_pos.min_heap_idx, -1 when not in the heap
-	_          int32          //  44 ev_timeout_pos padding, reserved
+	CommonIdx  int32          //  44 ev_timeout_pos padding: common-timeout queue index + 1, 0 = heap
 	RelTimeout int64          //  48 ev_timeout_pos padding: persist relative timeout, usec, -1 none
 	Fd         int32          //  56 ev_fd (fd, or signal number)
 	_          [4]byte        //  60 padding
@@ -179,7 +192,9 @@ type CBase struct {
 	MaxDispatchCallbacks    int32     //  72 callbacks per pass; MaxInt32 = no limit
 	LimitCallbacksAfterPrio int32     //  76 priorities >= this one are limited
 	MaxDispatchUsec         int64     //  80 time per pass; -1 = no limit
-	Reserved                [6]uint64 //  88 room for the core: [0..1] threads, [2..3] events
+	Reserved                [2]uint64 //  88 room for the core: [0..1] threads
+	TvCache                 Timeval   // 104 the loop's time cache (CLOCK_MONOTONIC), Sec 0 = none
+	ReservedTail            [2]uint64 // 120 more room
 }
 
 // CBaseSize is the size of the mirrored prefix of struct event_base

@@ -80,7 +80,7 @@ func TestLayoutBase(t *testing.T) {
 		{"preload_tail", unsafe.Offsetof(c.PreloadTail)},
 		{"npreload", unsafe.Offsetof(c.NPreload)},
 		{"reserved", unsafe.Offsetof(c.Reserved)},
-		{"end of reserved", unsafe.Sizeof(c)},
+		{"end of the mirror (reserved_tail)", unsafe.Sizeof(c)},
 	}
 	for i, f := range fields {
 		if got := ctest.BaseOffset(i); got != int(f.off) {
@@ -94,6 +94,8 @@ func TestLayoutBase(t *testing.T) {
 		{"max_dispatch_callbacks", unsafe.Offsetof(c.MaxDispatchCallbacks)},
 		{"limit_callbacks_after_prio", unsafe.Offsetof(c.LimitCallbacksAfterPrio)},
 		{"max_dispatch_usec", unsafe.Offsetof(c.MaxDispatchUsec)},
+		{"tv_cache", unsafe.Offsetof(c.TvCache)},
+		{"reserved_tail", unsafe.Offsetof(c.ReservedTail)},
 	} {
 		if got := ctest.BaseOffset(18 + i); got != int(f.off) {
 			t.Errorf("struct event_base.%s: Go offset %d, C %d", f.name, f.off, got)

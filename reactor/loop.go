@@ -29,7 +29,7 @@ func (b *Base) Loop(flags int) int {
 	}
 	storeInt32(&c.Running, 1)
 	defer b.loopDone()
-	b.tvCache = Timeval{}
+	c.TvCache = Timeval{}
 	storeInt32(&c.EventGotterm, 0)
 	storeInt32(&c.EventBreak, 0)
 	for {
@@ -47,14 +47,12 @@ func (b *Base) Loop(flags int) int {
 		if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && b.nEvents == 0 && b.nActive == 0 {
 			return 1
 		}
-		b.tvCache = Timeval{}
+		c.TvCache = Timeval{}
 		if err := b.be.wait(timeout); err != nil {
 			svc.Warnf("event_base_loop: %v", err)
 			return -1
 		}
-		if c.Flags&EVENT_BASE_FLAG_NO_CACHE_TIME == 0 {
-			b.tvCache = NowMonotonic()
-		}
+		b.updateCache()
 		b.timeoutProcess()
 		if b.nActive > 0 {
 			n := b.processActive()
@@ -68,9 +66,10 @@ func (b *Base) Loop(flags int) int {
 }
 
 func (b *Base) loopDone() {
-	b.tvCache = Timeval{}
 	b.runningPri = -1
+	b.current = nil
 	if !b.dead {
+		b.c.TvCache = Timeval{}
 		storeInt32(&b.c.Running, 0)
 	}
 }
@@ -110,14 +109,31 @@ func (b *Base) timeoutProcess() {
 // priority. Queues that held only internal events do not count, and the next
 // priority is tried. It returns the number of non-internal events run, or -1
 // after a loopbreak.
+//
+// event_config_set_max_dispatch_interval: in priorities from
+// limit_callbacks_after_prio on, a pass stops after max_dispatch_callbacks
+// callbacks or max_dispatch_usec, so that the loop checks for new events.
 func (b *Base) processActive() int {
 	c := 0
+	maxcb := int(b.c.MaxDispatchCallbacks)
+	limitAfter := int(b.c.LimitCallbacksAfterPrio)
+	var end Timeval
+	hasEnd := false
+	if b.c.MaxDispatchUsec >= 0 {
+		b.updateCache()
+		end = b.gettime().addUsec(b.c.MaxDispatchUsec)
+		hasEnd = true
+	}
 	for pri := 0; pri < len(b.active); pri++ {
 		if b.active[pri].head == nil {
 			continue
 		}
 		b.runningPri = pri
-		c = b.processQueue(pri)
+		if pri < limitAfter {
+			c = b.processQueue(pri, int(^uint(0)>>1), end, false)
+		} else {
+			c = b.processQueue(pri, maxcb, end, hasEnd)
+		}
 		if c != 0 {
 			break
 		}
@@ -126,14 +142,17 @@ func (b *Base) processActive() int {
 	return c
 }
 
-func (b *Base) processQueue(pri int) int {
+func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 	count := 0
 	for {
+		if pri >= len(b.active) { // event_base_priority_init from a callback
+			break
+		}
 		ev := b.active[pri].head
 		if ev == nil {
 			break
 		}
-		if ev.Events&EV_PERSIST != 0 {
+		if ev.Events&EV_PERSIST != 0 || ev.Flags&EVLIST_FINALIZING != 0 {
 			b.removeActive(ev)
 		} else {
 			b.del(ev)
@@ -141,10 +160,24 @@ func (b *Base) processQueue(pri int) int {
 		if ev.Flags&EVLIST_INTERNAL == 0 {
 			count++
 		}
+		b.current = ev
 		b.run(ev)
 		// ev may be freed by now, and the base too.
-		if b.dead || loadInt32(&b.c.EventBreak) != 0 {
+		if b.dead {
 			return -1
+		}
+		b.current = nil
+		if loadInt32(&b.c.EventBreak) != 0 {
+			return -1
+		}
+		if count >= max {
+			return count
+		}
+		if count != 0 && hasEnd {
+			b.updateCache()
+			if !b.gettime().less(end) {
+				return count
+			}
 		}
 		if b.cont {
 			break
@@ -156,6 +189,9 @@ func (b *Base) processQueue(pri int) int {
 // run invokes ev's callback according to its closure.
 func (b *Base) run(ev *Event) {
 	switch ev.Closure {
+	case ClosureFinalize, ClosureFinalizeFree:
+		b.current = nil
+		b.runFinalizer(ev)
 	case ClosureSignal:
 		b.runSignal(ev, nil)
 	case ClosurePersist:

@@ -460,8 +460,8 @@ func TestIO(t *testing.T) {
 		if !reflect.DeepEqual(got, []rec{{"rw", evRead | evTimeout}}) {
 			t.Fatalf("got %v", got)
 		}
-		// EV_CLOSED: only epoll supports it.
-		if m == reactor.MethodEpoll {
+		// EV_CLOSED: epoll (EPOLLRDHUP) and poll (POLLRDHUP), as Debian's libevent.
+		{
 			got = nil
 			cl := mk("closed", a, evClosed)
 			b.Add(cl, nil)

@@ -213,6 +213,7 @@ func TestWaitEINTR(t *testing.T) {
 		sev := goEvent(t, b, sigusr1, evSignal|evPersist, func(*reactor.Event, int16) { n++ })
 		b.Add(sev, nil) // installs the counting handler
 		timer := goEvent(t, b, -1, 0, func(*reactor.Event, int16) {})
+		start := time.Now() // before the deadline is set: starting the killer thread may take a while
 		b.Add(timer, tv(60_000))
 		ctest.SetSignalPipe(-1) // the handler only counts: the wait sees EINTR
 		defer ctest.SetSignalPipe(int(cbaseOf(b).SigWfd))
@@ -220,7 +221,6 @@ func TestWaitEINTR(t *testing.T) {
 		if ctest.KillMeAfter(10, sigusr1) != 0 {
 			t.Fatal("cannot start the killer thread")
 		}
-		start := time.Now()
 		if r := b.Loop(reactor.EVLOOP_ONCE); r != 0 {
 			t.Fatalf("Loop returned %d", r)
 		}

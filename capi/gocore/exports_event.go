@@ -49,13 +49,13 @@ func goevent_base_adopt(base *C.struct_event_base) (rc C.int) {
 }
 
 //export goevent_base_free
-func goevent_base_free(base *C.struct_event_base) {
+func goevent_base_free(base *C.struct_event_base, runFinalizers C.int) {
 	defer guard("event_base_free")
 	if b := reactor.FromC(unsafe.Pointer(base)); b != nil {
 		// Bufferevents freed but not yet finalized by the loop close their
 		// fds now, as libevent's event_base_free does.
 		core.FinalizeBase(unsafe.Pointer(base))
-		b.Free()
+		b.FreeFinalize(runFinalizers != 0)
 	}
 }
 
@@ -107,4 +107,108 @@ func goevent_event_del(ev *C.struct_event) (rc C.int) {
 func goevent_event_active(ev *C.struct_event, res C.int, ncalls C.short) {
 	defer guard("event_active")
 	reactor.EventActive(evOf(ev), int16(res), int16(ncalls))
+}
+
+//export goevent_base_priority_init
+func goevent_base_priority_init(base *C.struct_event_base, n C.int) (rc C.int) {
+	rc = -1
+	defer guard("event_base_priority_init")
+	if b := baseOf("event_base_priority_init", base); b != nil {
+		rc = C.int(b.PriorityInit(int(n)))
+	}
+	return rc
+}
+
+//export goevent_base_loopcontinue
+func goevent_base_loopcontinue(base *C.struct_event_base) (rc C.int) {
+	rc = -1
+	defer guard("event_base_loopcontinue")
+	if b := baseOf("event_base_loopcontinue", base); b != nil {
+		rc = C.int(b.LoopContinue())
+	}
+	return rc
+}
+
+//export goevent_base_running_event
+func goevent_base_running_event(base *C.struct_event_base) (ev *C.struct_event) {
+	defer guard("event_base_get_running_event")
+	if b := baseOf("event_base_get_running_event", base); b != nil {
+		if e := b.RunningEvent(); e != nil {
+			return (*C.struct_event)(e.Ptr())
+		}
+	}
+	return nil
+}
+
+//export goevent_base_num_events
+func goevent_base_num_events(base *C.struct_event_base, typ C.unsigned, max, clear C.int) (rc C.int) {
+	rc = 0
+	defer guard("event_base_get_num_events")
+	if b := baseOf("event_base_get_num_events", base); b != nil {
+		rc = C.int(b.NumEvents(uint(typ), max != 0, clear != 0))
+	}
+	return rc
+}
+
+//export goevent_base_foreach
+func goevent_base_foreach(base *C.struct_event_base, fn, arg unsafe.Pointer) (rc C.int) {
+	rc = -1
+	defer guard("event_base_foreach_event")
+	if b := baseOf("event_base_foreach_event", base); b != nil {
+		rc = C.int(b.Foreach(fn, uintptr(arg)))
+	}
+	return rc
+}
+
+//export goevent_base_active_by_fd
+func goevent_base_active_by_fd(base *C.struct_event_base, fd C.int, events C.short) {
+	defer guard("event_base_active_by_fd")
+	if b := baseOf("event_base_active_by_fd", base); b != nil {
+		b.ActiveByFd(int(fd), int16(events))
+	}
+}
+
+//export goevent_base_active_by_signal
+func goevent_base_active_by_signal(base *C.struct_event_base, sig C.int) {
+	defer guard("event_base_active_by_signal")
+	if b := baseOf("event_base_active_by_signal", base); b != nil {
+		b.ActiveBySignal(int(sig))
+	}
+}
+
+//export goevent_base_init_common_timeout
+func goevent_base_init_common_timeout(base *C.struct_event_base, d *C.struct_timeval) (tv *C.struct_timeval) {
+	defer guard("event_base_init_common_timeout")
+	if b := baseOf("event_base_init_common_timeout", base); b != nil {
+		if r := b.InitCommonTimeout(tvOf(d)); r != nil {
+			return (*C.struct_timeval)(unsafe.Pointer(r))
+		}
+	}
+	return nil
+}
+
+//export goevent_event_remove_timer
+func goevent_event_remove_timer(ev *C.struct_event) (rc C.int) {
+	rc = -1
+	defer guard("event_remove_timer")
+	e := evOf(ev)
+	if b := reactor.FromC(e.Base); b != nil {
+		rc = C.int(b.RemoveTimer(e))
+	} else {
+		svc.Warnf("event_remove_timer: the event's event_base is not live")
+	}
+	return rc
+}
+
+//export goevent_event_finalize
+func goevent_event_finalize(ev *C.struct_event, cb unsafe.Pointer, freeIt C.int, freefn unsafe.Pointer) (rc C.int) {
+	rc = -1
+	defer guard("event_finalize")
+	e := evOf(ev)
+	if b := reactor.FromC(e.Base); b != nil {
+		rc = C.int(b.Finalize(e, cb, freeIt != 0, freefn))
+	} else {
+		svc.Warnf("event_finalize: the event's event_base is not live")
+	}
+	return rc
 }

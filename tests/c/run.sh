@@ -4,7 +4,13 @@
 # (transcripts recorded from the real libevent 2.1.12). Also runs the scenario
 # scripts tests/c/scripts/*.sh (except lib.sh).
 #
-# usage: tests/c/run.sh [--impl ours|real] [--record] [--check-stale] [NAME...]
+# usage: tests/c/run.sh [--impl ours|real] [--backend epoll|poll] [--record] [--check-stale] [NAME...]
+#
+# --backend poll runs the cases with EVENT_NOEPOLL=1 (scripts are not run then).
+# Their transcript is expected/NAME.out, or expected/NAME.poll.out where the
+# real libevent prints something else on poll (the method name, EV_ET, ...):
+# `--backend poll --record` writes NAME.poll.out only when it differs. A case
+# meant for one backend says so with /* backends: epoll */.
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -16,17 +22,20 @@ DEFAULT_TIMEOUT=20
 SCRIPT_TIMEOUT=120
 
 usage() {
-	echo "usage: $0 [--impl ours|real] [--record] [--check-stale] [NAME...]" >&2
+	echo "usage: $0 [--impl ours|real] [--backend epoll|poll] [--record] [--check-stale] [NAME...]" >&2
 	exit 2
 }
 
 impl=ours
+backend=epoll
 mode=test          # test | record | stale
 names=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--impl) [ $# -ge 2 ] || usage; impl=$2; shift 2 ;;
 	--impl=*) impl=${1#--impl=}; shift ;;
+	--backend) [ $# -ge 2 ] || usage; backend=$2; shift 2 ;;
+	--backend=*) backend=${1#--backend=}; shift ;;
 	--record) mode=record; shift ;;
 	--check-stale) mode=stale; shift ;;
 	-h|--help) usage ;;
@@ -36,6 +45,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$impl" in ours|real) ;; *) echo "--impl must be ours or real" >&2; usage ;; esac
+case "$backend" in epoll|poll) ;; *) echo "--backend must be epoll or poll" >&2; usage ;; esac
 # Recording and the staleness check always use the real libevent.
 [ "$mode" != test ] && impl=real
 
@@ -145,6 +155,12 @@ case_timeout() {
 	echo "${t:-$DEFAULT_TIMEOUT}"
 }
 
+case_backends() {
+	local b
+	b=$(sed -n 's|^[[:space:]]*/\*[[:space:]]*backends:[[:space:]]*\(.*[^[:space:]]\)[[:space:]]*\*/.*|\1|p' "$1" | head -n 1)
+	echo "${b:-epoll poll}"
+}
+
 case_libs() {
 	local l
 	l=$(sed -n 's|^[[:space:]]*/\*[[:space:]]*libs:[[:space:]]*\(.*[^[:space:]]\)[[:space:]]*\*/.*|\1|p' "$1" | head -n 1)
@@ -167,6 +183,10 @@ build_case() {
 
 run_case() {
 	local n=$1 src="$CASES/$1.c" exp="$EXPECTED/$1.out" out="$BUILD/$1.stdout" err="$BUILD/$1.stderr"
+	local pollexp="$EXPECTED/$1.poll.out"
+	if [ "$backend" = poll ] && { [ -f "$pollexp" ] || [ "$mode" = record ]; }; then
+		exp=$pollexp
+	fi
 	local t rc
 
 	if [ -n "$impl_problem" ]; then
@@ -179,6 +199,14 @@ run_case() {
 		fi
 		return
 	fi
+	case " $(case_backends "$src") " in
+	*" $backend "*) ;;
+	*)
+		echo "SKIP $n (not run on the $backend backend: /* backends: */)"
+		skipped=$((skipped + 1))
+		return
+		;;
+	esac
 	if [ "$mode" != record ] && [ ! -f "$exp" ]; then
 		echo "FAIL $n: no expected/$n.out (record it with: $0 --record $n)"
 		case_fail "$n"
@@ -198,6 +226,7 @@ run_case() {
 		if [ "$impl" = ours ]; then
 			export LD_LIBRARY_PATH="$ROOT/build/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 		fi
+		[ "$backend" = poll ] && export EVENT_NOEPOLL=1
 		exec timeout -k 5 "$t" "./$n" </dev/null >"$out" 2>"$err"
 	)
 	rc=$?
@@ -226,7 +255,10 @@ run_case() {
 	case "$mode" in
 	record)
 		mkdir -p "$EXPECTED"
-		if [ -f "$exp" ] && cmp -s "$exp" "$out"; then
+		if [ "$backend" = poll ] && cmp -s "$EXPECTED/$n.out" "$out"; then
+			rm -f "$exp"
+			echo "ok   $n (poll prints the same as expected/$n.out, ${secs}s)"
+		elif [ -f "$exp" ] && cmp -s "$exp" "$out"; then
 			echo "ok   $n (unchanged, ${secs}s)"
 		else
 			cp "$out" "$exp"
@@ -263,7 +295,9 @@ run_ours() {
 		note_fail "$n"
 		return
 	fi
-	LD_LIBRARY_PATH="$ROOT/build/lib" timeout -k 5 "$(case_timeout "$src")" "$BUILD/ours-$n" </dev/null >"$out" 2>"$err"
+	local envs=(LD_LIBRARY_PATH="$ROOT/build/lib")
+	[ "$backend" = poll ] && envs+=(EVENT_NOEPOLL=1)
+	env "${envs[@]}" timeout -k 5 "$(case_timeout "$src")" "$BUILD/ours-$n" </dev/null >"$out" 2>"$err"
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		echo "ok   $n (goevent-only)"
@@ -306,7 +340,7 @@ run_script() {
 	esac
 }
 
-echo "# impl=$impl mode=$mode build=$BUILD"
+echo "# impl=$impl backend=$backend mode=$mode build=$BUILD"
 [ -n "$impl_problem" ] && echo "# note: $impl_problem"
 if [ "$impl" = ours ] && [ -z "$impl_problem" ]; then
 	# make sure we compile against our headers and link our libraries

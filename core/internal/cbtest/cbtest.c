@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <event2/event.h>
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_struct.h>
 #include "gev_internal.h"
@@ -57,6 +58,17 @@ long cbtest_layout(int i)
 	case 23: return (long)offsetof(struct bufferevent, be_ops);
 	case 24: return (long)sizeof(struct event);
 	case 25: return (long)offsetof(struct event, ev_fd);
+	/* struct evbuffer beyond the handle (core/evbuffer_more_test.go) */
+	case 100: return (long)offsetof(struct evbuffer, lock);
+	case 101: return (long)offsetof(struct evbuffer, own_lock);
+	case 102: return (long)offsetof(struct evbuffer, fast);
+	case 103: return (long)offsetof(struct evbuffer, add_ptr);
+	case 104: return (long)offsetof(struct evbuffer, drain_avail);
+	case 105: return (long)offsetof(struct evbuffer, blk_cap);
+	case 106: return (long)sizeof(struct evbuffer_ptr);
+	case 107: return (long)offsetof(struct evbuffer_ptr, internal_.chain);
+	case 108: return (long)sizeof(struct evbuffer_iovec);
+	case 109: return (long)offsetof(struct evbuffer_iovec, iov_len);
 	}
 	return -1;
 }

@@ -67,11 +67,13 @@ static long gev_base_off(int i) {
 	case 13: return OFF(struct event_base, preload_tail);
 	case 14: return OFF(struct event_base, npreload);
 	case 15: return OFF(struct event_base, reserved);
-	case 16: return OFF(struct event_base, reserved) + (long)sizeof(((struct event_base *)0)->reserved);
+	case 16: return OFF(struct event_base, reserved_tail) + (long)sizeof(((struct event_base *)0)->reserved_tail);
 	case 17: return (long)sizeof(struct event_base);
 	case 18: return OFF(struct event_base, max_dispatch_callbacks);
 	case 19: return OFF(struct event_base, limit_callbacks_after_prio);
 	case 20: return OFF(struct event_base, max_dispatch_usec);
+	case 21: return OFF(struct event_base, tv_cache);
+	case 22: return OFF(struct event_base, reserved_tail);
 	}
 	return -1;
 }

@@ -14,6 +14,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <event2/event_compat.h>
 #include <event2/event_struct.h>
 #include <event2/listener.h>
 #include <event2/util.h>
@@ -117,8 +118,60 @@ int main(void)
 	EXPECT("bufferevent_write after free", bufferevent_write(bev, "x", 1), -1);
 	close(sv[1]);
 
+	/* The reactor's entry points of event.h (libevent crashes on most). */
+	EXPECT("event_base_priority_init(NULL)", event_base_priority_init(NULL, 2), -1);
+	EXPECT("event_priority_init with no current base", event_priority_init(2), -1);
+	EXPECT("event_base_get_npriorities(NULL) with no current base", event_base_get_npriorities(NULL), 0);
+	EXPECT("event_priority_set on a zeroed event", event_priority_set(&loose, 0), -1);
+	EXPECT("event_priority_set(NULL)", event_priority_set(NULL, 0), -1);
+	EXPECT("event_base_get_num_events(NULL)", event_base_get_num_events(NULL, EVENT_BASE_COUNT_ADDED), 0);
+	EXPECT("event_base_get_max_events(NULL)", event_base_get_max_events(NULL, EVENT_BASE_COUNT_ADDED, 0), 0);
+	EXPECT("event_base_get_running_event(NULL)", event_base_get_running_event(NULL) != NULL, 0);
+	EXPECT("event_base_init_common_timeout(base, NULL)", event_base_init_common_timeout(base, NULL) != NULL, 0);
+	EXPECT("event_base_init_common_timeout(NULL base)", event_base_init_common_timeout(NULL, &(struct timeval){ 1, 0 }) != NULL, 0);
+	EXPECT("event_finalize(NULL)", event_finalize(0, NULL, NULL), -1);
+	EXPECT("event_free_finalize on a zeroed event", event_free_finalize(0, &loose, NULL), -1);
+	EXPECT("event_remove_timer(NULL)", event_remove_timer(NULL), -1);
+	EXPECT("event_remove_timer on a zeroed event", event_remove_timer(&loose), -1);
+	EXPECT("event_del_block(NULL)", event_del_block(NULL), -1);
+	EXPECT("event_del_noblock on a zeroed event", event_del_noblock(&loose), -1);
+	EXPECT_LOGGED("event_debug_unassign(NULL)", event_debug_unassign(NULL));
+	EXPECT_LOGGED("event_base_dump_events(base, NULL)", event_base_dump_events(base, NULL));
+	EXPECT_LOGGED("event_base_dump_events(NULL)", event_base_dump_events(NULL, stdout));
+	EXPECT_LOGGED("event_base_active_by_fd(NULL)", event_base_active_by_fd(NULL, 0, EV_READ));
+	EXPECT_LOGGED("event_base_active_by_signal(NULL)", event_base_active_by_signal(NULL, SIGUSR1));
+	{
+		/* A made-up common-timeout value (index 7 of a base with none). */
+		struct event *t = event_new(base, -1, 0, noop_cb, NULL);
+		struct timeval fake = { 0, 0x50700000 | 1000 };
+		EXPECT("event_add with a made-up common timeout", event_add(t, &fake), -1);
+		struct timeval d = { 0, 0 };
+		const struct timeval *last = NULL;
+		for (int i = 0; i < 256; i++) {
+			d.tv_usec = i + 1;
+			last = event_base_init_common_timeout(base, &d);
+		}
+		if (!last) {
+			printf("FAIL 256 common timeouts\n");
+			failures++;
+		}
+		d.tv_usec = 999;
+		EXPECT("257th common timeout", event_base_init_common_timeout(base, &d) != NULL, 0);
+		event_free(t);
+	}
+	/* Outside a callback there is no running event (libevent dereferences NULL). */
+	if (event_base_get_running_event(base) != NULL) {
+		printf("FAIL event_base_get_running_event outside a callback\n");
+		failures++;
+	} else {
+		printf("ok   event_base_get_running_event outside a callback is NULL\n");
+	}
+
 	struct event *ev = event_new(base, -1, 0, noop_cb, NULL);
 	event_base_free(base);
+	EXPECT("event_base_gettimeofday_cached on a freed base", event_base_gettimeofday_cached(base, &(struct timeval){ 0, 0 }), -1);
+	EXPECT("event_base_loopcontinue on a freed base", event_base_loopcontinue(base), -1);
+	EXPECT("event_base_priority_init on a freed base", event_base_priority_init(base, 2), -1);
 	EXPECT("event_add to a freed base", event_add(ev, NULL), -1);
 	EXPECT("event_base_dispatch on a freed base", event_base_dispatch(base), -1);
 	free(ev); /* event_free would consult the freed base */
