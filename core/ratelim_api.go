@@ -244,7 +244,11 @@ func RLGroupSetMinShare(p unsafe.Pointer, share uint64) int {
 
 // RLGroupGetLimit is bufferevent_rate_limit_group_get_{read,write}_limit.
 func RLGroupGetLimit(p unsafe.Pointer, write bool) int64 {
-	g := groupFromC(p, "bufferevent_rate_limit_group_get_limit")
+	fn := "bufferevent_rate_limit_group_get_read_limit"
+	if write {
+		fn = "bufferevent_rate_limit_group_get_write_limit"
+	}
+	g := groupFromC(p, fn)
 	if g == nil {
 		return -1
 	}
@@ -253,7 +257,11 @@ func RLGroupGetLimit(p unsafe.Pointer, write bool) int64 {
 
 // RLGroupDecrement is bufferevent_rate_limit_group_decrement_{read,write}.
 func RLGroupDecrement(p unsafe.Pointer, write bool, decr int64) int {
-	g := groupFromC(p, "bufferevent_rate_limit_group_decrement")
+	fn := "bufferevent_rate_limit_group_decrement_read"
+	if write {
+		fn = "bufferevent_rate_limit_group_decrement_write"
+	}
+	g := groupFromC(p, fn)
 	if g == nil {
 		return -1
 	}
@@ -263,7 +271,11 @@ func RLGroupDecrement(p unsafe.Pointer, write bool, decr int64) int {
 
 // RLGroupTotals is bufferevent_rate_limit_group_get_totals (reset: _reset_totals).
 func RLGroupTotals(p unsafe.Pointer, rd, wr *uint64, reset bool) int {
-	g := groupFromC(p, "bufferevent_rate_limit_group_get_totals")
+	fn := "bufferevent_rate_limit_group_get_totals"
+	if reset {
+		fn = "bufferevent_rate_limit_group_reset_totals"
+	}
+	g := groupFromC(p, fn)
 	if g == nil {
 		return -1
 	}
