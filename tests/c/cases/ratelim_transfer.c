@@ -5,6 +5,7 @@
  * 2) ten receivers in a group limited to 100 KiB/s together each receive
  *    20 KiB: about 1.9 s in all, and the budget is shared (every member is
  *    served along the way, none finishes far ahead of the others);
+ * 3) a receiver limited to 100 KiB/s reads 100 KiB: about 0.9 s;
  * the group's totals count the bytes. Prints booleans, not timings. */
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -161,6 +162,31 @@ int main(void)
 		bufferevent_free(snd[i]);
 	}
 	bufferevent_rate_limit_group_free(g);
+
+	/* 3) a read-limited receiver */
+	socketpair(AF_UNIX, SOCK_STREAM, 0, s);
+	evutil_make_socket_nonblocking(s[0]);
+	evutil_make_socket_nonblocking(s[1]);
+	snd[0] = bufferevent_socket_new(base, s[0], BEV_OPT_CLOSE_ON_FREE);
+	rcv[0] = bufferevent_socket_new(base, s[1], BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_set_rate_limit(rcv[0], cfg);
+	bufferevent_setcb(rcv[0], readcb, NULL, NULL, (void *)(long)NM);
+	bufferevent_enable(rcv[0], EV_READ);
+	got[NM] = 0;
+	done_at[NM] = 0;
+	want[NM] = 100 * 1024;
+	remaining = 1;
+	t0 = now();
+	bufferevent_write(snd[0], data, 100 * 1024);
+	event_base_dispatch(base);
+	took = now() - t0;
+	if (verbose)
+		fprintf(stderr, "read-limited: %.3f s\n", took);
+	printf("reader: all 100 KiB arrived: %s\n", yesno(got[NM] == 100 * 1024));
+	printf("reader: took between 0.6 and 1.4 s: %s\n", yesno(took >= 0.6 && took <= 1.4));
+	printf("reader: read limit now <= 10240: %s\n", yesno(bufferevent_get_read_limit(rcv[0]) <= 10240));
+	bufferevent_free(snd[0]);
+	bufferevent_free(rcv[0]);
 	event_free(snap);
 	ev_token_bucket_cfg_free(cfg);
 	free(data);
