@@ -396,7 +396,7 @@ func (s *bevSocket) onWrite(res int16) {
 			bv.limiter.writeDone(bv, n)
 		}
 	}
-	if bv.out.Len() > 0 {
+	if bv.out.Len() > 0 && bv.writeSuspended == 0 { // bevx: writeDone may have suspended writing (rate limit): do not re-arm
 		// The kernel took part, or max_single_write stopped us: wait for
 		// EPOLLOUT (libevent writes once per readiness).
 		if !s.writeAdded {

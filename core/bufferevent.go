@@ -408,6 +408,7 @@ func (bv *Bufferevent) release() {
 	bv.base.Del(&c.evRead)
 	bv.base.Del(&c.evWrite)
 	c.evRead.RelTimeout, c.evWrite.RelTimeout = -1, -1
+	bv.releaseLimiter() // bevx hook (ratelim_api.go): leave the rate-limit group, drop the refill timer
 	if u, ok := bv.be.(bevUnlinker); ok {
 		u.unlink(bv)
 	}

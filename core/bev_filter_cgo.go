@@ -1,0 +1,29 @@
+package core
+
+/*
+#include <stdint.h>
+
+// Calls of the program's filter functions and free_context (C values,
+// passed as integers like ccall.go's trampolines).
+typedef int (*gev_filter_fn)(void *src, void *dst, long lim, int mode, void *ctx);
+
+static inline int gev_call_filter(uintptr_t fn, uintptr_t src, uintptr_t dst, int64_t lim, int mode, uintptr_t ctx) {
+	return ((gev_filter_fn)fn)((void *)src, (void *)dst, (long)lim, mode, (void *)ctx);
+}
+
+static inline void gev_call_free_ctx(uintptr_t fn, uintptr_t ctx) {
+	((void (*)(void *))fn)((void *)ctx);
+}
+*/
+import "C"
+
+import "unsafe"
+
+func callFilter(fn, src, dst unsafe.Pointer, lim int64, mode int, ctx unsafe.Pointer) int {
+	return int(C.gev_call_filter(C.uintptr_t(uintptr(fn)), C.uintptr_t(uintptr(src)), C.uintptr_t(uintptr(dst)),
+		C.int64_t(lim), C.int(mode), C.uintptr_t(uintptr(ctx))))
+}
+
+func callFreeContext(fn, ctx unsafe.Pointer) {
+	C.gev_call_free_ctx(C.uintptr_t(uintptr(fn)), C.uintptr_t(uintptr(ctx)))
+}
