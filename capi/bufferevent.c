@@ -2,6 +2,16 @@
  * bufferevent.c - bufferevent entry points. The state machine lives in the
  * Go core; fields a program may read itself (struct bufferevent is public)
  * are kept current there, so the accessors below read them with no crossing.
+ *
+ * Thread support: every call into the core holds the lock of the
+ * bufferevent's base when the base has one (gev_base_lock: one load and a
+ * not-taken branch otherwise), as the loop does, so a bufferevent used from
+ * another thread never races with its loop inside the core. The lock is
+ * recursive: a callback (run by the loop, lock held) may call back in. With
+ * BEV_OPT_THREADSAFE the input and output buffers take the same lock
+ * (thread.c), so that evbuffer calls on them are serialized with the loop
+ * too, and bufferevent_lock/unlock take it: the bufferevent's lock is its
+ * base's (libevent gives it one of its own; docs/DIFFERENCES.md).
  */
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_compat.h>
@@ -33,6 +43,52 @@ static int bev_check(const struct bufferevent *bev, const char *fn)
 	return 1;
 }
 
+/* The base lock of bev (bev_check passed): NULL when its base has none. */
+static inline struct gev_thread *bev_lock(const struct bufferevent *bev)
+{
+	return bev->ev_base ? gev_base_lock(bev->ev_base) : NULL;
+}
+
+struct gev_thread *gev_bev_lock(struct bufferevent *bev)
+{
+	if (!bev)
+		return NULL;
+	const struct gev_bev_private *priv =
+	    (const struct gev_bev_private *)((const char *)bev + GEV_BEV_PRIV_OFF);
+	if (priv->magic != GEV_BEV_LIVE)
+		return NULL; /* the core reports the bad handle */
+	return bev_lock(bev);
+}
+
+void gev_bev_setup_locking(struct bufferevent *bev, int options)
+{
+	if (!bev || !(options & BEV_OPT_THREADSAFE) || !gev_base_lock_object(bev->ev_base))
+		return;
+	if (!bev->input->lock)
+		gev_buf_use_base_lock(bev->input, bev->ev_base);
+	if (!bev->output->lock)
+		gev_buf_use_base_lock(bev->output, bev->ev_base);
+}
+
+/* The lock bufferevent_lock takes: the base's, for a thread-safe one. */
+static struct gev_thread *bev_own_lock(const struct bufferevent *bev)
+{
+	struct gev_thread *th = bev->ev_base ? bev->ev_base->thread : NULL;
+	return th && bev->input && bev->input->lock == (void *)th ? th : NULL;
+}
+
+/* r = expr with bev's base lock held. */
+#define BEV_LOCKED(bev, expr) ({ \
+	struct gev_thread *th_ = bev_lock(bev); \
+	__typeof__(expr) r_ = (expr); \
+	gev_base_unlock(th_); \
+	r_; })
+#define BEV_LOCKED_VOID(bev, stmt) do { \
+	struct gev_thread *th_ = bev_lock(bev); \
+	stmt; \
+	gev_base_unlock(th_); \
+} while (0)
+
 int gev_bev_locking_ok(int options, const char *fn)
 {
 	if (!(options & BEV_OPT_THREADSAFE))
@@ -53,13 +109,17 @@ struct bufferevent *bufferevent_socket_new(struct event_base *base, evutil_socke
 		base = event_global_current_base_;
 	if (gev_base_adopt(base, "bufferevent_socket_new") < 0)
 		return NULL;
-	return gev_ops.bev_socket_new(base, fd, options);
+	struct gev_thread *th = gev_base_lock(base);
+	struct bufferevent *bev = gev_ops.bev_socket_new(base, fd, options);
+	gev_bev_setup_locking(bev, options);
+	gev_base_unlock(th);
+	return bev;
 }
 
 void bufferevent_free(struct bufferevent *bev)
 {
 	if (bev_check(bev, "bufferevent_free") && gev_core_ready("bufferevent_free") == 0)
-		gev_ops.bev_free(bev);
+		BEV_LOCKED_VOID(bev, gev_ops.bev_free(bev)); /* th_ outlives bev */
 }
 
 void bufferevent_setcb(struct bufferevent *bev, bufferevent_data_cb readcb,
@@ -68,24 +128,26 @@ void bufferevent_setcb(struct bufferevent *bev, bufferevent_data_cb readcb,
 	if (!bev_check(bev, "bufferevent_setcb"))
 		return;
 	/* The core reads these fields each time it calls back. */
+	struct gev_thread *th = bev_lock(bev);
 	bev->readcb = readcb;
 	bev->writecb = writecb;
 	bev->errorcb = eventcb;
 	bev->cbarg = cbarg;
+	gev_base_unlock(th);
 }
 
 int bufferevent_enable(struct bufferevent *bev, short event)
 {
 	if (!bev_check(bev, "bufferevent_enable") || gev_core_ready("bufferevent_enable") < 0)
 		return -1;
-	return gev_ops.bev_enable(bev, event);
+	return BEV_LOCKED(bev, gev_ops.bev_enable(bev, event));
 }
 
 int bufferevent_disable(struct bufferevent *bev, short event)
 {
 	if (!bev_check(bev, "bufferevent_disable") || gev_core_ready("bufferevent_disable") < 0)
 		return -1;
-	return gev_ops.bev_disable(bev, event);
+	return BEV_LOCKED(bev, gev_ops.bev_disable(bev, event));
 }
 
 short bufferevent_get_enabled(struct bufferevent *bev)
@@ -120,35 +182,35 @@ evutil_socket_t bufferevent_getfd(struct bufferevent *bev)
 		return bev->ev_read.ev_fd;
 	if (gev_core_ready("bufferevent_getfd") < 0)
 		return -1;
-	return gev_ops.bev_getfd(bev);
+	return BEV_LOCKED(bev, gev_ops.bev_getfd(bev));
 }
 
 int bufferevent_write(struct bufferevent *bufev, const void *data, size_t size)
 {
 	if (!bev_check(bufev, "bufferevent_write") || gev_core_ready("bufferevent_write") < 0)
 		return -1;
-	return gev_ops.bev_write(bufev, (void *)data, size);
+	return BEV_LOCKED(bufev, gev_ops.bev_write(bufev, (void *)data, size));
 }
 
 int bufferevent_write_buffer(struct bufferevent *bufev, struct evbuffer *buf)
 {
 	if (!bev_check(bufev, "bufferevent_write_buffer") || gev_core_ready("bufferevent_write_buffer") < 0)
 		return -1;
-	return gev_ops.bev_write_buffer(bufev, buf);
+	return BEV_LOCKED(bufev, gev_ops.bev_write_buffer(bufev, buf));
 }
 
 size_t bufferevent_read(struct bufferevent *bufev, void *data, size_t size)
 {
 	if (!bev_check(bufev, "bufferevent_read") || gev_core_ready("bufferevent_read") < 0)
 		return 0;
-	return gev_ops.bev_read(bufev, data, size);
+	return BEV_LOCKED(bufev, gev_ops.bev_read(bufev, data, size));
 }
 
 int bufferevent_read_buffer(struct bufferevent *bufev, struct evbuffer *buf)
 {
 	if (!bev_check(bufev, "bufferevent_read_buffer") || gev_core_ready("bufferevent_read_buffer") < 0)
 		return -1;
-	return gev_ops.bev_read_buffer(bufev, buf);
+	return BEV_LOCKED(bufev, gev_ops.bev_read_buffer(bufev, buf));
 }
 
 void bufferevent_getcb(struct bufferevent *bufev, bufferevent_data_cb *readcb_ptr,
@@ -156,6 +218,7 @@ void bufferevent_getcb(struct bufferevent *bufev, bufferevent_data_cb *readcb_pt
 {
 	if (!bev_check(bufev, "bufferevent_getcb"))
 		return;
+	struct gev_thread *th = bev_lock(bufev);
 	if (readcb_ptr)
 		*readcb_ptr = bufev->readcb;
 	if (writecb_ptr)
@@ -164,6 +227,7 @@ void bufferevent_getcb(struct bufferevent *bufev, bufferevent_data_cb *readcb_pt
 		*eventcb_ptr = bufev->errorcb;
 	if (cbarg_ptr)
 		*cbarg_ptr = bufev->cbarg;
+	gev_base_release(th);
 }
 
 int bufferevent_getwatermark(struct bufferevent *bufev, short events, size_t *lowmark, size_t *highmark)
@@ -177,17 +241,19 @@ int bufferevent_getwatermark(struct bufferevent *bufev, short events, size_t *lo
 		wm = &bufev->wm_read;
 	else
 		return -1;
+	struct gev_thread *th = bev_lock(bufev);
 	if (lowmark)
 		*lowmark = wm->low;
 	if (highmark)
 		*highmark = wm->high;
+	gev_base_release(th);
 	return 0;
 }
 
 void bufferevent_setwatermark(struct bufferevent *bufev, short events, size_t lowmark, size_t highmark)
 {
 	if (bev_check(bufev, "bufferevent_setwatermark") && gev_core_ready("bufferevent_setwatermark") == 0)
-		gev_ops.bev_setwatermark(bufev, events, lowmark, highmark);
+		BEV_LOCKED_VOID(bufev, gev_ops.bev_setwatermark(bufev, events, lowmark, highmark));
 }
 
 int bufferevent_get_priority(const struct bufferevent *bufev)
@@ -199,41 +265,56 @@ int bufferevent_priority_set(struct bufferevent *bufev, int pri)
 {
 	if (!bev_check(bufev, "bufferevent_priority_set") || gev_core_ready("bufferevent_priority_set") < 0)
 		return -1;
-	return gev_ops.bev_priority_set(bufev, pri);
+	return BEV_LOCKED(bufev, gev_ops.bev_priority_set(bufev, pri));
 }
 
 int bufferevent_base_set(struct event_base *base, struct bufferevent *bufev)
 {
 	if (!bev_check(bufev, "bufferevent_base_set") || gev_base_adopt(base, "bufferevent_base_set") < 0)
 		return -1;
-	return gev_ops.bev_base_set(base, bufev);
+	/* Both bases' locks, in address order; a thread-safe bufferevent's
+	 * buffers move to the new base's lock. */
+	struct event_base *old = bufev->ev_base;
+	struct event_base *first = old && (uintptr_t)old < (uintptr_t)base ? old : base;
+	struct event_base *second = first == base ? old : base;
+	struct gev_thread *th1 = gev_base_lock(first);
+	struct gev_thread *th2 = second && second != first ? gev_base_lock(second) : NULL;
+	int threadsafe = bev_own_lock(bufev) != NULL;
+	int r = gev_ops.bev_base_set(base, bufev);
+	if (r == 0 && threadsafe && bufev->ev_base == base && gev_base_lock_object(base)) {
+		gev_buf_use_base_lock(bufev->input, base);
+		gev_buf_use_base_lock(bufev->output, base);
+	}
+	gev_base_unlock(th2);
+	gev_base_unlock(th1);
+	return r;
 }
 
 void bufferevent_incref(struct bufferevent *bufev)
 {
 	if (bev_check(bufev, "bufferevent_incref") && gev_core_ready("bufferevent_incref") == 0)
-		gev_ops.bev_incref(bufev);
+		BEV_LOCKED_VOID(bufev, gev_ops.bev_incref(bufev));
 }
 
 int bufferevent_decref(struct bufferevent *bufev)
 {
 	if (!bev_check(bufev, "bufferevent_decref") || gev_core_ready("bufferevent_decref") < 0)
 		return -1;
-	return gev_ops.bev_decref(bufev);
+	return BEV_LOCKED(bufev, gev_ops.bev_decref(bufev));
 }
 
 int bufferevent_flush(struct bufferevent *bufev, short iotype, enum bufferevent_flush_mode mode)
 {
 	if (!bev_check(bufev, "bufferevent_flush") || gev_core_ready("bufferevent_flush") < 0)
 		return -1;
-	return gev_ops.bev_flush(bufev, iotype, (int)mode);
+	return BEV_LOCKED(bufev, gev_ops.bev_flush(bufev, iotype, (int)mode));
 }
 
 static ev_ssize_t bev_get_max(struct bufferevent *bev, int which, const char *fn)
 {
 	if (!bev_check(bev, fn) || gev_core_ready(fn) < 0)
 		return -1;
-	return (ev_ssize_t)gev_ops.bev_get_max(bev, which);
+	return (ev_ssize_t)BEV_LOCKED(bev, gev_ops.bev_get_max(bev, which));
 }
 
 ev_ssize_t bufferevent_get_max_single_read(struct bufferevent *bev)
@@ -260,14 +341,14 @@ int bufferevent_set_max_single_read(struct bufferevent *bev, size_t size)
 {
 	if (!bev_check(bev, "bufferevent_set_max_single_read") || gev_core_ready("bufferevent_set_max_single_read") < 0)
 		return -1;
-	return gev_ops.bev_set_max_single(bev, 0, size);
+	return BEV_LOCKED(bev, gev_ops.bev_set_max_single(bev, 0, size));
 }
 
 int bufferevent_set_max_single_write(struct bufferevent *bev, size_t size)
 {
 	if (!bev_check(bev, "bufferevent_set_max_single_write") || gev_core_ready("bufferevent_set_max_single_write") < 0)
 		return -1;
-	return gev_ops.bev_set_max_single(bev, 1, size);
+	return BEV_LOCKED(bev, gev_ops.bev_set_max_single(bev, 1, size));
 }
 
 int bufferevent_set_timeouts(struct bufferevent *bufev, const struct timeval *timeout_read,
@@ -275,7 +356,7 @@ int bufferevent_set_timeouts(struct bufferevent *bufev, const struct timeval *ti
 {
 	if (!bev_check(bufev, "bufferevent_set_timeouts") || gev_core_ready("bufferevent_set_timeouts") < 0)
 		return -1;
-	return gev_ops.bev_set_timeouts(bufev, (struct timeval *)timeout_read, (struct timeval *)timeout_write);
+	return BEV_LOCKED(bufev, gev_ops.bev_set_timeouts(bufev, (struct timeval *)timeout_read, (struct timeval *)timeout_write));
 }
 
 void bufferevent_settimeout(struct bufferevent *bufev, int timeout_read, int timeout_write)
@@ -305,14 +386,14 @@ int bufferevent_setfd(struct bufferevent *bufev, evutil_socket_t fd)
 {
 	if (!bev_check(bufev, "bufferevent_setfd") || gev_core_ready("bufferevent_setfd") < 0)
 		return -1;
-	return gev_ops.bev_setfd(bufev, fd);
+	return BEV_LOCKED(bufev, gev_ops.bev_setfd(bufev, fd));
 }
 
 int bufferevent_socket_connect(struct bufferevent *bev, const struct sockaddr *sa, int socklen)
 {
 	if (!bev_check(bev, "bufferevent_socket_connect") || gev_core_ready("bufferevent_socket_connect") < 0)
 		return -1;
-	return gev_ops.bev_connect(bev, (struct sockaddr *)sa, socklen);
+	return BEV_LOCKED(bev, gev_ops.bev_connect(bev, (struct sockaddr *)sa, socklen));
 }
 
 /* With a NULL evdns_base libevent resolves with a blocking getaddrinfo and
@@ -345,7 +426,7 @@ int bufferevent_socket_connect_hostname(struct bufferevent *bev, struct evdns_ba
 	err = getaddrinfo(hostname, portbuf, &hint, &ai);
 	if (err == 0 && !ai)
 		err = EAI_FAIL;
-	r = gev_ops.bev_connect_resolved(bev, err, err ? NULL : ai->ai_addr, err ? 0 : (int)ai->ai_addrlen);
+	r = BEV_LOCKED(bev, gev_ops.bev_connect_resolved(bev, err, err ? NULL : ai->ai_addr, err ? 0 : (int)ai->ai_addrlen));
 	if (ai)
 		freeaddrinfo(ai);
 	return r;
@@ -355,31 +436,39 @@ int bufferevent_socket_get_dns_error(struct bufferevent *bev)
 {
 	if (!bev_check(bev, "bufferevent_socket_get_dns_error") || gev_core_ready("bufferevent_socket_get_dns_error") < 0)
 		return 0;
-	return gev_ops.bev_get_dns_error(bev);
+	return BEV_LOCKED(bev, gev_ops.bev_get_dns_error(bev));
 }
 
 void bufferevent_trigger(struct bufferevent *bufev, short iotype, int options)
 {
 	if (bev_check(bufev, "bufferevent_trigger") && gev_core_ready("bufferevent_trigger") == 0)
-		gev_ops.bev_trigger(bufev, iotype, options);
+		BEV_LOCKED_VOID(bufev, gev_ops.bev_trigger(bufev, iotype, options));
 }
 
 void bufferevent_trigger_event(struct bufferevent *bufev, short what, int options)
 {
 	if (bev_check(bufev, "bufferevent_trigger_event") && gev_core_ready("bufferevent_trigger_event") == 0)
-		gev_ops.bev_trigger_event(bufev, what, options);
+		BEV_LOCKED_VOID(bufev, gev_ops.bev_trigger_event(bufev, what, options));
 }
 
-/* All of a base's work runs on the thread that runs its loop (see
- * docs/ARCHITECTURE.md, "Threads"): with no second thread inside a
- * bufferevent there is nothing to exclude, as in libevent without
- * evthread_use_pthreads or without BEV_OPT_THREADSAFE. */
+/* A thread-safe bufferevent's lock is its base's (its buffers use it too);
+ * without BEV_OPT_THREADSAFE, or on a base without a lock, there is none
+ * and these do nothing, as libevent's do without a lock. The loop holds the
+ * lock whenever it runs the core: while a thread holds it the loop waits. */
 void bufferevent_lock(struct bufferevent *bufev)
 {
-	(void)bev_check(bufev, "bufferevent_lock");
+	if (bev_check(bufev, "bufferevent_lock")) {
+		struct gev_thread *th = bev_own_lock(bufev);
+		if (th)
+			gev_th_lock_slow(th);
+	}
 }
 
 void bufferevent_unlock(struct bufferevent *bufev)
 {
-	(void)bev_check(bufev, "bufferevent_unlock");
+	if (bev_check(bufev, "bufferevent_unlock")) {
+		struct gev_thread *th = bev_own_lock(bufev);
+		if (th)
+			gev_th_unlock_slow(th);
+	}
 }

@@ -135,4 +135,20 @@ int gev_th_base_init(struct event_base *base);    /* base creation: 0 or -1 */
 void gev_th_base_free(struct event_base *base);   /* after the core freed its side */
 int gev_th_base_reinit(struct event_base *base);  /* event_reinit: 0 or -1 */
 
+/* BEV_OPT_THREADSAFE (thread.c): a bufferevent's lock is its base's. The
+ * base's lock object as an evbuffer lock (the struct gev_thread; NULL when
+ * base has no lock), and gev_buf_use_base_lock makes buf use it (lock
+ * functions that also wake the loop, as gev_base_unlock does): 0, or -1
+ * when base has no lock. */
+void *gev_base_lock_object(struct event_base *base);
+int gev_buf_use_base_lock(struct evbuffer *buf, struct event_base *base);
+/* bufferevent.c: takes the base lock of a live bufferevent (NULL: none taken,
+ * also for a bad handle); release with gev_base_unlock. For the entry points
+ * of bufferevent_pair.c, bufferevent_filter.c, ratelim.c. */
+struct bufferevent;
+struct gev_thread *gev_bev_lock(struct bufferevent *bev);
+/* bufferevent.c: a new bufferevent made with options: with
+ * BEV_OPT_THREADSAFE its buffers take its base's lock. Base lock held. */
+void gev_bev_setup_locking(struct bufferevent *bev, int options);
+
 #endif /* GEV_CAPI_H */

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capi.h"
@@ -25,8 +26,54 @@ static struct {
 	struct sigaction old;
 } slots[GEV_NSIG];
 
-static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER; /* guards slots, sig_wfd changes */
+/* sig_lock guards slots, the bases' sigrefs/nsignals/pipes and sig_wfd
+ * changes: libevent's global signal lock, so that threads adding and
+ * deleting signal events on different bases never race on them. Uncontended
+ * it costs a few atomic operations per signal add/del (not hot paths). It is
+ * never taken by the handler, which reads only sig_wfd (a plain int) and
+ * updates gev_sig_caught atomically. Lock order: a base lock, then sig_lock;
+ * nothing else is taken while it is held. */
+static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile int sig_wfd = -1; /* write end of the receiving base's pipe */
+
+/* Fork: the prepare handler takes sig_lock so that the child's copy of what
+ * it guards is consistent, and the child re-initializes it (the thread that
+ * held it in the parent is gone). Registered at load time, before
+ * libevent_pthreads' handlers (evthread_use_pthreads), so that its prepare
+ * runs after theirs (prepare handlers run in reverse order): the base locks
+ * first, then sig_lock, the normal lock order. */
+static int sig_fork_held;
+
+/* trylock with retries for about a second: a fork from a signal handler
+ * that interrupted this thread inside sig_lock must not deadlock. */
+static void sig_fork_prepare(void)
+{
+	sig_fork_held = 0;
+	for (int i = 0; i < 2000; i++) {
+		if (pthread_mutex_trylock(&sig_lock) == 0) {
+			sig_fork_held = 1;
+			return;
+		}
+		struct timespec ts = {0, 500000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void sig_fork_parent(void)
+{
+	if (sig_fork_held)
+		pthread_mutex_unlock(&sig_lock);
+}
+
+static void sig_fork_child(void)
+{
+	pthread_mutex_init(&sig_lock, NULL);
+}
+
+__attribute__((constructor)) static void gev_sig_init(void)
+{
+	pthread_atfork(sig_fork_prepare, sig_fork_parent, sig_fork_child);
+}
 
 static void gev_sig_handler(int sig)
 {

@@ -466,3 +466,45 @@ int evthread_make_base_notifiable(struct event_base *base)
 	gev_base_release(th);
 	return r;
 }
+
+/* ---- BEV_OPT_THREADSAFE: a bufferevent's buffers share its base's lock ----
+ *
+ * libevent gives a thread-safe bufferevent a lock of its own and locks its
+ * buffers with it; ours is the base's (docs/DIFFERENCES.md). The buffers'
+ * lock object is the base's struct gev_thread and their lock functions go
+ * through th_lock/th_unlock, so that releasing it from another thread wakes
+ * the loop (an evbuffer_add to a bufferevent's output from another thread
+ * enables the write event, which a sleeping poll would not see). */
+
+static int th_buf_lock(unsigned mode, void *th)
+{
+	(void)mode;
+	th_lock(th);
+	return 0;
+}
+
+static int th_buf_unlock(unsigned mode, void *th)
+{
+	(void)mode;
+	th_unlock(th);
+	return 0;
+}
+
+void *gev_base_lock_object(struct event_base *base)
+{
+	struct gev_thread *th = base ? base->thread : NULL;
+	return th && PRIV(th)->lock ? (void *)th : NULL;
+}
+
+int gev_buf_use_base_lock(struct evbuffer *buf, struct event_base *base)
+{
+	void *lock = gev_base_lock_object(base);
+	if (!lock || !buf)
+		return -1;
+	buf->lock_fn = th_buf_lock;
+	buf->unlock_fn = th_buf_unlock;
+	buf->free_fn = NULL;
+	buf->own_lock = 0;
+	buf->lock = lock;
+	return 0;
+}

@@ -304,6 +304,10 @@ func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn stri
 		svc.Warnf("%s: cannot register the core's event handlers", fn)
 		return nil
 	}
+	if options&(BevOptDeferCallbacks|BevOptUnlockCallback) == BevOptUnlockCallback {
+		svc.Warnf("UNLOCK_CALLBACKS requires DEFER_CALLBACKS") // libevent's words
+		return nil
+	}
 	p := cmem.Alloc(sizeofCBev)
 	if p == nil {
 		svc.Warnf("%s: out of memory", fn)
@@ -666,30 +670,63 @@ func (bv *Bufferevent) TriggerEvent(what int16, options int) {
 }
 
 // runDeferred is bufferevent_run_deferred_callbacks_{locked,unlocked}.
+// With BEV_OPT_UNLOCK_CALLBACKS (which requires BEV_OPT_DEFER_CALLBACKS)
+// the base lock is released around each callback, as libevent releases the
+// bufferevent's lock (a no-op for a base without thread support). The
+// callback and its argument are read before, and the state re-read after:
+// another thread may change or free the bufferevent meanwhile (the
+// reference the queued callbacks hold keeps it alive).
 func (bv *Bufferevent) runDeferred() {
 	c := bv.c
+	unlocked := bv.options&BevOptUnlockCallback != 0
 	bv.deferQueued = false
 	bv.inDeferred = true
 	defer func() { bv.inDeferred = false }()
 	if bv.eventPending&BevEventConnected != 0 && c.errorcb != nil {
 		bv.eventPending &^= BevEventConnected
-		callBevEvent(c.errorcb, unsafe.Pointer(c), BevEventConnected, c.cbarg, 0)
+		fn, arg := c.errorcb, c.cbarg
+		bv.cbUnlock(unlocked)
+		callBevEvent(fn, unsafe.Pointer(c), BevEventConnected, arg, 0)
+		bv.cbRelock(unlocked)
 	}
 	if bv.readPending && c.readcb != nil {
 		bv.readPending = false
-		callBevData(c.readcb, unsafe.Pointer(c), c.cbarg)
+		fn, arg := c.readcb, c.cbarg
+		bv.cbUnlock(unlocked)
+		callBevData(fn, unsafe.Pointer(c), arg)
+		bv.cbRelock(unlocked)
 		bv.inbufWmCheck()
 	}
 	if bv.writePending && c.writecb != nil {
 		bv.writePending = false
-		callBevData(c.writecb, unsafe.Pointer(c), c.cbarg)
+		fn, arg := c.writecb, c.cbarg
+		bv.cbUnlock(unlocked)
+		callBevData(fn, unsafe.Pointer(c), arg)
+		bv.cbRelock(unlocked)
 	}
 	if bv.eventPending != 0 && c.errorcb != nil {
 		what, err := bv.eventPending, bv.errnoPending
 		bv.eventPending, bv.errnoPending = 0, 0
-		callBevEvent(c.errorcb, unsafe.Pointer(c), what, c.cbarg, err)
+		fn, arg := c.errorcb, c.cbarg
+		bv.cbUnlock(unlocked)
+		callBevEvent(fn, unsafe.Pointer(c), what, arg, err)
+		bv.cbRelock(unlocked)
 	}
 	bv.decref()
+}
+
+// cbUnlock and cbRelock release and retake the base lock around a
+// callback of a BEV_OPT_UNLOCK_CALLBACKS bufferevent (unlocked true).
+func (bv *Bufferevent) cbUnlock(unlocked bool) {
+	if unlocked {
+		bv.base.Unlock()
+	}
+}
+
+func (bv *Bufferevent) cbRelock(unlocked bool) {
+	if unlocked {
+		bv.base.Lock()
+	}
 }
 
 func (bevDeferHandler) HandleEvent(ev *reactor.Event, res int16) {

@@ -326,7 +326,13 @@ func (l *Listener) onReadable() {
 			unix.Close(nfd)
 			return
 		}
-		callAccept(cb, unsafe.Pointer(l.c), nfd, l.sa, int(socklen), l.arg)
+		// As libevent, the callback runs without the base lock (a no-op
+		// without thread support): another thread may free or disable the
+		// listener meanwhile; running keeps it, and its sa, alive.
+		arg := l.arg
+		l.base.Unlock()
+		callAccept(cb, unsafe.Pointer(l.c), nfd, l.sa, int(socklen), arg)
+		l.base.Lock()
 		if l.freed || !l.enabled {
 			return
 		}
@@ -339,7 +345,10 @@ func (l *Listener) acceptError(e unix.Errno) {
 		return
 	}
 	if l.errcb != nil {
-		callListenerError(l.errcb, unsafe.Pointer(l.c), l.arg, int(e))
+		fn, arg := l.errcb, l.arg
+		l.base.Unlock()
+		callListenerError(fn, unsafe.Pointer(l.c), arg, int(e))
+		l.base.Lock()
 	} else {
 		svc.Warnf("Error from accept() call: %v", e)
 	}
