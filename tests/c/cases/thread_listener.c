@@ -1,0 +1,152 @@
+/* thread_listener: a LEV_OPT_THREADSAFE evconnlistener driven from another
+ * thread while the main thread dispatches: evconnlistener_disable (no
+ * connection is accepted meanwhile), evconnlistener_enable (the waiting
+ * connection is accepted), evconnlistener_set_cb, evconnlistener_get_base /
+ * get_fd, and event_base_loopbreak at the end. Before evthread_use_pthreads
+ * LEV_OPT_THREADSAFE is accepted (libevent then has no lock to allocate and
+ * goes on without one). The loop runs with EVLOOP_NO_EXIT_ON_EMPTY. */
+/* libs: libevent libevent_pthreads */
+/* timeout: 40 */
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ROUNDS 20
+
+static void safety(int sig)
+{
+	static const char m[] = "thread_listener: safety alarm fired\n";
+	(void)sig;
+	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
+	_exit(3);
+}
+
+static struct event_base *base;
+static struct evconnlistener *lev;
+static struct sockaddr_in addr;
+static pthread_t main_thread;
+static volatile int accepted, accepted2, off_main;
+static int endis_fail, accepted_while_off, waits_failed, base_ok, fd_ok, brk_ret;
+static int clients[ROUNDS];
+
+static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len, void *arg)
+{
+	(void)l; (void)sa; (void)len;
+	if (!pthread_equal(pthread_self(), main_thread))
+		off_main = 1;
+	close(fd);
+	__atomic_add_fetch((int *)arg, 1, __ATOMIC_SEQ_CST);
+}
+
+static int total(void)
+{
+	return __atomic_load_n(&accepted, __ATOMIC_SEQ_CST) + __atomic_load_n(&accepted2, __ATOMIC_SEQ_CST);
+}
+
+/* Waits up to 3 s for n accepted connections. */
+static int wait_total(int n)
+{
+	for (int i = 0; i < 3000; i++) {
+		if (total() >= n)
+			return 1;
+		usleep(1000);
+	}
+	return 0;
+}
+
+static void *driver(void *arg)
+{
+	(void)arg;
+	base_ok = evconnlistener_get_base(lev) == base;
+	fd_ok = evconnlistener_get_fd(lev) >= 0;
+	for (int i = 0; i < ROUNDS; i++) {
+		if (!wait_total(i))
+			waits_failed++;
+		if (evconnlistener_disable(lev) != 0)
+			endis_fail++;
+		int c = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(c, (struct sockaddr *)&addr, sizeof addr) < 0)
+			endis_fail++;
+		clients[i] = c;
+		usleep(20000);
+		if (total() != i)
+			accepted_while_off++;
+		if (i == ROUNDS / 2)
+			evconnlistener_set_cb(lev, accept_cb, (void *)&accepted2);
+		if (evconnlistener_enable(lev) != 0)
+			endis_fail++;
+	}
+	if (!wait_total(ROUNDS))
+		waits_failed++;
+	brk_ret = event_base_loopbreak(base);
+	return NULL;
+}
+
+int main(void)
+{
+	pthread_t td;
+	socklen_t alen = sizeof addr;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGALRM, safety);
+	signal(SIGPIPE, SIG_IGN);
+	alarm(30);
+	main_thread = pthread_self();
+
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_addr.s_addr = htonl(0x7f000001);
+
+	/* Without lock callbacks. */
+	base = event_base_new();
+	lev = evconnlistener_new_bind(base, accept_cb, (void *)&accepted, LEV_OPT_THREADSAFE | LEV_OPT_CLOSE_ON_FREE,
+	    -1, (struct sockaddr *)&addr, sizeof addr);
+	printf("LEV_OPT_THREADSAFE without evthread: %s\n", lev ? "made" : "NULL");
+	if (lev)
+		evconnlistener_free(lev);
+	event_base_free(base);
+
+	if (evthread_use_pthreads() != 0) {
+		printf("evthread_use_pthreads failed\n");
+		return 1;
+	}
+	base = event_base_new();
+	lev = evconnlistener_new_bind(base, accept_cb, (void *)&accepted,
+	    LEV_OPT_THREADSAFE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, -1,
+	    (struct sockaddr *)&addr, sizeof addr);
+	printf("threadsafe listener: %s\n", lev ? "ok" : "NULL");
+	if (!lev)
+		return 1;
+	getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&addr, &alen);
+
+	pthread_create(&td, NULL, driver, NULL);
+	int r = event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY); /* the base is empty while the listener is disabled */
+	pthread_join(td, NULL);
+
+	printf("dispatch: %d\n", r);
+	printf("loopbreak from the thread: %d\n", brk_ret);
+	printf("get_base/get_fd from the thread: %s %s\n", base_ok ? "yes" : "no", fd_ok ? "yes" : "no");
+	printf("accepted: %d\n", total());
+	printf("accepted by the second callback: %s\n", accepted2 > 0 && accepted2 < ROUNDS ? "some" : "none or all");
+	printf("none accepted while disabled: %s\n", accepted_while_off ? "no" : "yes");
+	printf("enable/disable/connect ok: %s\n", endis_fail ? "no" : "yes");
+	printf("waits ok: %s\n", waits_failed ? "no" : "yes");
+	printf("callbacks on the loop thread: %s\n", off_main ? "no" : "yes");
+
+	for (int i = 0; i < ROUNDS; i++)
+		close(clients[i]);
+	evconnlistener_free(lev);
+	event_base_free(base);
+	printf("done\n");
+	return 0;
+}
