@@ -2,7 +2,13 @@
  * thread while the main thread dispatches: evconnlistener_disable (no
  * connection is accepted meanwhile), evconnlistener_enable (the waiting
  * connection is accepted), evconnlistener_set_cb, evconnlistener_get_base /
- * get_fd, and event_base_loopbreak at the end. Before evthread_use_pthreads
+ * get_fd, and event_base_loopbreak at the end. Then the thread switches the
+ * callback (evconnlistener_set_cb) as fast as it can while a third one
+ * connects, and finally switches it while the accept callback runs (libevent
+ * runs it without the listener's or the base's lock, so that call completes
+ * meanwhile). (Not evconnlistener_disable during a callback: libevent's
+ * takes the listener's lock, then event_del waits for the running callback,
+ * which waits for that lock: a deadlock.) Before evthread_use_pthreads
  * LEV_OPT_THREADSAFE is accepted (libevent then has no lock to allocate and
  * goes on without one). The loop runs with EVLOOP_NO_EXIT_ON_EMPTY. */
 /* libs: libevent libevent_pthreads */
@@ -22,6 +28,8 @@
 #include <unistd.h>
 
 #define ROUNDS 20
+#define FLOOD 50
+#define TOGGLES 2000
 
 static void safety(int sig)
 {
@@ -37,7 +45,22 @@ static struct sockaddr_in addr;
 static pthread_t main_thread;
 static volatile int accepted, accepted2, off_main;
 static int endis_fail, accepted_while_off, waits_failed, base_ok, fd_ok, brk_ret;
-static int clients[ROUNDS];
+static int clients[ROUNDS], flood[FLOOD], last_client = -1;
+static int phase1_second;
+static int hold_mode, in_cb, b_done, done_during_cb;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+
+static void deadline(struct timespec *ts, int ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
 
 static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len, void *arg)
 {
@@ -46,6 +69,30 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		off_main = 1;
 	close(fd);
 	__atomic_add_fetch((int *)arg, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&mu);
+	if (hold_mode && !in_cb) {
+		struct timespec ts;
+		in_cb = 1;
+		pthread_cond_broadcast(&cv);
+		deadline(&ts, 3000);
+		while (!b_done)
+			if (pthread_cond_timedwait(&cv, &mu, &ts) == ETIMEDOUT)
+				break;
+		done_during_cb = b_done;
+	}
+	pthread_mutex_unlock(&mu);
+}
+
+static void *connector(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < FLOOD; i++) {
+		flood[i] = socket(AF_INET, SOCK_STREAM, 0);
+		if (connect(flood[i], (struct sockaddr *)&addr, sizeof addr) < 0)
+			__atomic_add_fetch(&endis_fail, 1, __ATOMIC_SEQ_CST);
+		usleep(300);
+	}
+	return NULL;
 }
 
 static int total(void)
@@ -87,6 +134,42 @@ static void *driver(void *arg)
 			endis_fail++;
 	}
 	if (!wait_total(ROUNDS))
+		waits_failed++;
+	phase1_second = accepted2;
+
+	/* Switching callbacks while connections arrive. */
+	pthread_t tc;
+	pthread_create(&tc, NULL, connector, NULL);
+	for (int i = 0; i < TOGGLES; i++) {
+		evconnlistener_set_cb(lev, accept_cb, (void *)&accepted);
+		evconnlistener_set_cb(lev, accept_cb, (void *)&accepted2);
+		if (i % 100 == 0)
+			usleep(100);
+	}
+	pthread_join(tc, NULL);
+	if (!wait_total(ROUNDS + FLOOD))
+		waits_failed++;
+
+	/* Disabling while the accept callback runs. */
+	struct timespec ts;
+	pthread_mutex_lock(&mu);
+	hold_mode = 1;
+	pthread_mutex_unlock(&mu);
+	last_client = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(last_client, (struct sockaddr *)&addr, sizeof addr) < 0)
+		endis_fail++;
+	pthread_mutex_lock(&mu);
+	deadline(&ts, 5000);
+	while (!in_cb)
+		if (pthread_cond_timedwait(&cv, &mu, &ts) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&mu);
+	evconnlistener_set_cb(lev, accept_cb, (void *)&accepted);
+	pthread_mutex_lock(&mu);
+	b_done = 1;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mu);
+	if (!wait_total(ROUNDS + FLOOD + 1))
 		waits_failed++;
 	brk_ret = event_base_loopbreak(base);
 	return NULL;
@@ -137,14 +220,19 @@ int main(void)
 	printf("loopbreak from the thread: %d\n", brk_ret);
 	printf("get_base/get_fd from the thread: %s %s\n", base_ok ? "yes" : "no", fd_ok ? "yes" : "no");
 	printf("accepted: %d\n", total());
-	printf("accepted by the second callback: %s\n", accepted2 > 0 && accepted2 < ROUNDS ? "some" : "none or all");
+	printf("accepted by the second callback: %s\n", phase1_second > 0 && phase1_second < ROUNDS ? "some" : "none or all");
 	printf("none accepted while disabled: %s\n", accepted_while_off ? "no" : "yes");
 	printf("enable/disable/connect ok: %s\n", endis_fail ? "no" : "yes");
 	printf("waits ok: %s\n", waits_failed ? "no" : "yes");
 	printf("callbacks on the loop thread: %s\n", off_main ? "no" : "yes");
+	printf("set_cb from the thread during the accept callback completed meanwhile: %s\n",
+	    done_during_cb ? "yes" : "no");
 
 	for (int i = 0; i < ROUNDS; i++)
 		close(clients[i]);
+	for (int i = 0; i < FLOOD; i++)
+		close(flood[i]);
+	close(last_client);
 	evconnlistener_free(lev);
 	event_base_free(base);
 	printf("done\n");
