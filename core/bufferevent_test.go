@@ -524,3 +524,28 @@ func BenchmarkBevEcho64(b *testing.B) {
 		}
 	}
 }
+
+// BEV_OPT_UNLOCK_CALLBACKS needs BEV_OPT_DEFER_CALLBACKS (libevent's
+// bufferevent_init_common_ refuses it alone).
+func TestBufferEventUnlockCallbacksNeedsDefer(t *testing.T) {
+	cases := []struct {
+		opts int
+		ok   bool
+	}{
+		{0, true},
+		{BevOptUnlockCallback, false},
+		{BevOptUnlockCallback | BevOptCloseOnFree, false},
+		{BevOptUnlockCallback | BevOptDeferCallbacks, true},
+		{BevOptDeferCallbacks, true},
+	}
+	b := newBase(t, reactor.MethodEpoll)
+	for _, c := range cases {
+		bv := NewSocketBufferevent(b, -1, c.opts)
+		if (bv != nil) != c.ok {
+			t.Errorf("options %#x: made %v, want %v", c.opts, bv != nil, c.ok)
+		}
+		if bv != nil {
+			bv.Free()
+		}
+	}
+}
