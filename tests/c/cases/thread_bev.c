@@ -6,7 +6,9 @@
  * the output. The peer (THREADSAFE|DEFER_CALLBACKS|UNLOCK_CALLBACKS) checks
  * that every record arrives, complete and in order; its first read callback
  * runs without the lock, so a third thread can write to it meanwhile.
- * BEV_OPT_UNLOCK_CALLBACKS without DEFER_CALLBACKS is refused. */
+ * BEV_OPT_UNLOCK_CALLBACKS without DEFER_CALLBACKS is refused. Then a
+ * BEV_OPT_THREADSAFE bufferevent pair written from another thread (both ends
+ * share one lock) while the loop delivers to the other end. */
 /* libs: libevent libevent_pthreads */
 /* timeout: 40 */
 #include <event2/buffer.h>
@@ -150,6 +152,48 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+#define NPAIR 2000
+static struct bufferevent *pair[2];
+static int pair_sent, pair_recv, pair_bad, pair_fail;
+
+static void pair_readcb(struct bufferevent *b, void *arg)
+{
+	struct evbuffer *in = bufferevent_get_input(b);
+	char rec[REC + 1];
+	(void)arg;
+	while (evbuffer_get_length(in) >= REC) {
+		evbuffer_remove(in, rec, REC);
+		rec[REC] = 0;
+		if (atoi(rec) != pair_recv || rec[REC - 1] != '\n')
+			pair_bad++;
+		pair_recv++;
+	}
+	if (pair_recv >= NPAIR)
+		event_base_loopbreak(base);
+}
+
+static void *pair_writer(void *arg)
+{
+	char rec[REC + 1];
+	(void)arg;
+	for (int i = 0; i < NPAIR; i++) {
+		int locked = i % 100 == 0;
+		if (locked)
+			bufferevent_lock(pair[0]);
+		snprintf(rec, sizeof rec, "%07d\n", pair_sent);
+		int r = i % 2 ? bufferevent_write(pair[0], rec, REC)
+		              : evbuffer_add(bufferevent_get_output(pair[0]), rec, REC);
+		if (r != 0)
+			pair_fail++;
+		pair_sent++;
+		if (locked)
+			bufferevent_unlock(pair[0]);
+		if (i % 16 == 0)
+			usleep(100);
+	}
+	return NULL;
+}
+
 static void *acker(void *arg)
 {
 	struct timespec ts;
@@ -235,6 +279,21 @@ int main(void)
 
 	bufferevent_free(bev);
 	bufferevent_free(peer);
+
+	int pr = bufferevent_pair_new(base, BEV_OPT_THREADSAFE, pair);
+	printf("threadsafe pair: %d\n", pr);
+	if (pr != 0)
+		return 1;
+	bufferevent_setcb(pair[1], pair_readcb, NULL, NULL, NULL);
+	bufferevent_enable(pair[1], EV_READ);
+	pthread_create(&tw, NULL, pair_writer, NULL);
+	r = event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY);
+	pthread_join(tw, NULL);
+	printf("pair loop: %d\n", r);
+	printf("pair records sent %d, received %d, in order: %s, writes ok: %s\n", pair_sent, pair_recv,
+	    pair_bad ? "no" : "yes", pair_fail ? "no" : "yes");
+	bufferevent_free(pair[0]);
+	bufferevent_free(pair[1]);
 	event_base_free(base);
 	printf("done\n");
 	return 0;
