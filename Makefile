@@ -101,9 +101,13 @@ test-headers:
 	@if [ -f /usr/include/event2/event.h ]; then bash tools/check-headers.sh; \
 	else echo "test-headers: skipped (Debian's libevent-dev is not installed)"; fi
 
+# The model and fuzz-corpus tests at full length, then everything again under
+# the race detector with -short (the randomized model tests shrink: under -race
+# they cost minutes and find nothing the full-length run does not).
 test-go:
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 ./...
+	$(GO) test -race -short -count=1 ./...
 
 # Every case on both backends, then the transcripts re-checked against the
 # real libevent (when installed) on both.
