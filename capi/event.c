@@ -124,14 +124,24 @@ static int ev_in_lists(const struct event *ev)
 	    (const void *)(ev), (unsigned)(unsigned short)(ev)->ev_events, (int)(ev)->ev_fd, \
 	    (unsigned)(unsigned short)(ev)->ev_flags)
 
-static void debug_note_setup(const struct event *ev)
+/* What debug_apply does to ev's entry. */
+enum debug_op {
+	DEBUG_LOOKUP,   /* nothing */
+	DEBUG_SETUP,    /* create it if missing; not added */
+	DEBUG_TEARDOWN, /* remove it */
+	DEBUG_ADD,      /* mark it added */
+	DEBUG_DEL,      /* mark it not added */
+};
+
+/* Applies op to ev's entry under debug_lock. Returns whether ev was set up
+ * (DEBUG_SETUP: 1); *was_added, if asked, gets its added mark before op. */
+static int debug_apply(const struct event *ev, enum debug_op op, int *was_added)
 {
-	debug_too_late = 1;
-	if (!debug_on)
-		return;
 	pthread_mutex_lock(&debug_lock);
 	struct debug_ent *e = debug_find(ev);
-	if (!e) {
+	if (was_added)
+		*was_added = e && e->added;
+	if (!e && op == DEBUG_SETUP) {
 		if ((debug_used + 1) * 2 > debug_cap)
 			debug_grow();
 		e = debug_slot(ev, 1);
@@ -139,64 +149,56 @@ static void debug_note_setup(const struct event *ev)
 			debug_used++;
 		e->ptr = ev;
 	}
-	e->added = 0;
+	if (e) {
+		if (op == DEBUG_TEARDOWN)
+			e->ptr = DEBUG_TOMB;
+		else if (op != DEBUG_LOOKUP)
+			e->added = op == DEBUG_ADD;
+	}
 	pthread_mutex_unlock(&debug_lock);
+	return e != NULL;
+}
+
+static void debug_note_setup(const struct event *ev)
+{
+	debug_too_late = 1;
+	if (debug_on)
+		debug_apply(ev, DEBUG_SETUP, NULL);
 }
 
 static void debug_note_teardown(const struct event *ev)
 {
 	debug_too_late = 1;
-	if (!debug_on)
-		return;
-	pthread_mutex_lock(&debug_lock);
-	struct debug_ent *e = debug_find(ev);
-	if (e)
-		e->ptr = DEBUG_TOMB;
-	pthread_mutex_unlock(&debug_lock);
+	if (debug_on)
+		debug_apply(ev, DEBUG_TEARDOWN, NULL);
 }
 
-/* what: "add" or "del". */
 static void debug_note_added(const struct event *ev, int added)
 {
-	if (!debug_on)
-		return;
-	pthread_mutex_lock(&debug_lock);
-	struct debug_ent *e = debug_find(ev);
-	if (e)
-		e->added = added;
-	pthread_mutex_unlock(&debug_lock);
-	if (!e)
+	if (debug_on && !debug_apply(ev, added ? DEBUG_ADD : DEBUG_DEL, NULL))
 		DEBUG_FATAL(added ? "event_add: noting an add on a non-setup event"
 		                  : "event_del: noting a del on a non-setup event", ev);
 }
 
+/* Fatal: "<fn> called on <what>". */
+static void debug_fatal_call(const char *fn, const char *what, const struct event *ev)
+{
+	char msg[128];
+	snprintf(msg, sizeof msg, "%s called on %s", fn, what);
+	DEBUG_FATAL(msg, ev);
+}
+
 static void debug_assert_is_setup(const struct event *ev, const char *fn)
 {
-	if (__builtin_expect(!debug_on, 1))
-		return;
-	pthread_mutex_lock(&debug_lock);
-	struct debug_ent *e = debug_find(ev);
-	pthread_mutex_unlock(&debug_lock);
-	if (!e) {
-		char what[128];
-		snprintf(what, sizeof what, "%s called on a non-initialized event", fn);
-		DEBUG_FATAL(what, ev);
-	}
+	if (__builtin_expect(debug_on, 0) && !debug_apply(ev, DEBUG_LOOKUP, NULL))
+		debug_fatal_call(fn, "a non-initialized event", ev);
 }
 
 static void debug_assert_not_added(const struct event *ev, const char *fn)
 {
-	if (!debug_on)
-		return;
-	pthread_mutex_lock(&debug_lock);
-	struct debug_ent *e = debug_find(ev);
-	int added = e && e->added && ev_in_lists(ev);
-	pthread_mutex_unlock(&debug_lock);
-	if (added) {
-		char what[128];
-		snprintf(what, sizeof what, "%s called on an already added event", fn);
-		DEBUG_FATAL(what, ev);
-	}
+	int added;
+	if (debug_on && debug_apply(ev, DEBUG_LOOKUP, &added) && added && ev_in_lists(ev))
+		debug_fatal_call(fn, "an already added event", ev);
 }
 
 static void debug_assert_nonblocking(evutil_socket_t fd)
