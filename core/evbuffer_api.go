@@ -13,23 +13,13 @@ import (
 
 // bufFromC returns the Buffer behind a C handle, or nil after logging why.
 func bufFromC(h unsafe.Pointer, fn string) *Buffer {
-	if h == nil {
-		svc.Warnf("%s: NULL evbuffer", fn)
+	if !bufKind.isLive(h, fn) {
 		return nil
 	}
 	c := (*cBuf)(h)
-	switch c.magic {
-	case bufLive:
-	case bufDead:
-		svc.Warnf("%s: evbuffer %p used after evbuffer_free", fn, h)
-		return nil
-	default:
-		svc.Warnf("%s: %p is not an evbuffer (bad magic 0x%x)", fn, h, c.magic)
-		return nil
-	}
 	b := buffers.Get(c.idx)
 	if b == nil || b.gen != c.gen || b.h != c {
-		svc.Warnf("%s: stale evbuffer handle %p", fn, h)
+		bufKind.stale(h, fn)
 		return nil
 	}
 	b.fold()
@@ -66,8 +56,7 @@ func EvbufferNew() unsafe.Pointer {
 
 // EvbufferFree is evbuffer_free.
 func EvbufferFree(h unsafe.Pointer) {
-	if h != nil && (*cBuf)(h).magic == bufDead {
-		svc.Warnf("evbuffer_free: double free of evbuffer %p", h)
+	if bufKind.doubleFree(h) {
 		return
 	}
 	b := bufFromC(h, "evbuffer_free")

@@ -149,23 +149,13 @@ func BevDecrementLimit(p unsafe.Pointer, write bool, decr int64) int {
 // ---- groups ----
 
 func groupFromC(p unsafe.Pointer, fn string) *RateLimitGroup {
-	if p == nil {
-		svc.Warnf("%s: NULL rate limit group", fn)
+	if !rlgKind.isLive(p, fn) {
 		return nil
 	}
 	c := (*cRLGroup)(p)
-	switch c.magic {
-	case rlgLive:
-	case rlgDead:
-		svc.Warnf("%s: rate limit group %p used after bufferevent_rate_limit_group_free", fn, p)
-		return nil
-	default:
-		svc.Warnf("%s: %p is not a rate limit group made by goevent", fn, p)
-		return nil
-	}
 	g := rlGroups.Get(c.idx)
 	if g == nil || g.c != c || g.gen != c.gen {
-		svc.Warnf("%s: stale rate limit group handle %p", fn, p)
+		rlgKind.stale(p, fn)
 		return nil
 	}
 	return g
