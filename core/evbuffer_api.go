@@ -35,6 +35,15 @@ func clampSize(n uint64) int {
 	return int(n)
 }
 
+// choose is yes when cond holds, else no: the public name of an entry point
+// that serves two functions (evbuffer_freeze/unfreeze, ..._read/_write_limit).
+func choose(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
 // lenAtMost converts a C size_t count for drain, remove or copyout into a Go
 // length: never more than the buffer holds, which is all they can move.
 func lenAtMost(b *Buffer, n uint64) int {
@@ -93,12 +102,8 @@ func EvbufferAdd(h, data unsafe.Pointer, n uint64) int {
 
 // EvbufferAddBuffer is evbuffer_add_buffer(dst, src).
 func EvbufferAddBuffer(dst, src unsafe.Pointer) int {
-	d := bufFromC(dst, "evbuffer_add_buffer")
+	d, s := bufPair(dst, src, "evbuffer_add_buffer")
 	if d == nil {
-		return -1
-	}
-	s := bufFromC(src, "evbuffer_add_buffer")
-	if s == nil {
 		return -1
 	}
 	return d.AddBuffer(s)
