@@ -656,7 +656,8 @@ static void preload_add(struct event_base *base, struct event *ev, const struct 
 
 /* NULL event, no base (warnings, as libevent); in debug mode an event that
  * was never set up or was torn down (fatal); a dead base (warning). */
-static int event_check(const struct event *ev, const char *fn)
+/* ev is non-NULL and has a base (else logged for fn). */
+static int event_has_base(const struct event *ev, const char *fn)
 {
 	if (!ev) {
 		gev_warnx("%s: NULL event", fn);
@@ -666,6 +667,14 @@ static int event_check(const struct event *ev, const char *fn)
 		gev_warnx("%s: event has no event_base set.", fn);
 		return 0;
 	}
+	return 1;
+}
+
+/* event_has_base, set up (debug mode), and a usable base. */
+static int event_check(const struct event *ev, const char *fn)
+{
+	if (!event_has_base(ev, fn))
+		return 0;
 	debug_assert_is_setup(ev, fn);
 	return gev_base_check(ev->ev_base, fn);
 }
@@ -724,14 +733,8 @@ int event_add(struct event *ev, const struct timeval *tv)
 
 static int event_del_nolock(struct event *ev, const char *fn)
 {
-	if (!ev) {
-		gev_warnx("%s: NULL event", fn);
+	if (!event_has_base(ev, fn))
 		return -1;
-	}
-	if (!ev->ev_base) {
-		gev_warnx("%s: event has no event_base set.", fn);
-		return -1;
-	}
 	gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);
 	/* A finalizing event is left alone (before debug mode looks at it). */
 	if (ev->ev_flags & EVLIST_FINALIZING)
@@ -826,14 +829,8 @@ void event_active(struct event *ev, int res, short ncalls)
 
 int event_pending(const struct event *ev, short events, struct timeval *tv)
 {
-	if (!ev) {
-		gev_warnx("event_pending: NULL event");
+	if (!event_has_base(ev, "event_pending"))
 		return 0;
-	}
-	if (!ev->ev_base) {
-		gev_warnx("event_pending: event has no event_base set.");
-		return 0;
-	}
 	debug_assert_is_setup(ev, "event_pending");
 	int flags = 0;
 	if (ev->ev_flags & EVLIST_INSERTED)
@@ -1096,18 +1093,9 @@ const struct timeval *event_base_init_common_timeout(struct event_base *base,
 
 int event_remove_timer(struct event *ev)
 {
-	if (!ev) {
-		gev_warnx("event_remove_timer: NULL event");
+	if (!event_check(ev, "event_remove_timer"))
 		return -1;
-	}
-	if (!ev->ev_base) {
-		gev_warnx("event_remove_timer: event has no event_base set.");
-		return -1;
-	}
-	debug_assert_is_setup(ev, "event_remove_timer");
 	struct event_base *base = ev->ev_base;
-	if (!gev_base_check(base, "event_remove_timer"))
-		return -1;
 	if (!(ev->ev_flags & EVLIST_TIMEOUT))
 		return 0;
 	if (!base->core_idx) {
@@ -1223,14 +1211,8 @@ void event_base_active_by_signal(struct event_base *base, int sig)
 static int finalize_(unsigned flags, struct event *ev, event_finalize_callback_fn cb, int free_it, const char *fn)
 {
 	(void)flags;
-	if (!ev) {
-		gev_warnx("%s: NULL event", fn);
+	if (!event_has_base(ev, fn))
 		return -1;
-	}
-	if (!ev->ev_base) {
-		gev_warnx("%s: event has no event_base set.", fn);
-		return -1;
-	}
 	if (gev_base_adopt(ev->ev_base, fn) < 0)
 		return -1;
 	struct gev_thread *th = gev_base_lock(ev->ev_base);
