@@ -124,14 +124,24 @@ static int ev_in_lists(const struct event *ev)
 	    (const void *)(ev), (unsigned)(unsigned short)(ev)->ev_events, (int)(ev)->ev_fd, \
 	    (unsigned)(unsigned short)(ev)->ev_flags)
 
-static void debug_note_setup(const struct event *ev)
+/* What debug_apply does to ev's entry. */
+enum debug_op {
+	DEBUG_LOOKUP,   /* nothing */
+	DEBUG_SETUP,    /* create it if missing; not added */
+	DEBUG_TEARDOWN, /* remove it */
+	DEBUG_ADD,      /* mark it added */
+	DEBUG_DEL,      /* mark it not added */
+};
+
+/* Applies op to ev's entry under debug_lock. Returns whether ev was set up
+ * (DEBUG_SETUP: 1); *was_added, if asked, gets its added mark before op. */
+static int debug_apply(const struct event *ev, enum debug_op op, int *was_added)
 {
-	debug_too_late = 1;
-	if (!debug_on)
-		return;
 	pthread_mutex_lock(&debug_lock);
 	struct debug_ent *e = debug_find(ev);
-	if (!e) {
+	if (was_added)
+		*was_added = e && e->added;
+	if (!e && op == DEBUG_SETUP) {
 		if ((debug_used + 1) * 2 > debug_cap)
 			debug_grow();
 		e = debug_slot(ev, 1);
@@ -139,64 +149,56 @@ static void debug_note_setup(const struct event *ev)
 			debug_used++;
 		e->ptr = ev;
 	}
-	e->added = 0;
+	if (e) {
+		if (op == DEBUG_TEARDOWN)
+			e->ptr = DEBUG_TOMB;
+		else if (op != DEBUG_LOOKUP)
+			e->added = op == DEBUG_ADD;
+	}
 	pthread_mutex_unlock(&debug_lock);
+	return e != NULL;
+}
+
+static void debug_note_setup(const struct event *ev)
+{
+	debug_too_late = 1;
+	if (debug_on)
+		debug_apply(ev, DEBUG_SETUP, NULL);
 }
 
 static void debug_note_teardown(const struct event *ev)
 {
 	debug_too_late = 1;
-	if (!debug_on)
-		return;
-	pthread_mutex_lock(&debug_lock);
-	struct debug_ent *e = debug_find(ev);
-	if (e)
-		e->ptr = DEBUG_TOMB;
-	pthread_mutex_unlock(&debug_lock);
+	if (debug_on)
+		debug_apply(ev, DEBUG_TEARDOWN, NULL);
 }
 
-/* what: "add" or "del". */
 static void debug_note_added(const struct event *ev, int added)
 {
-	if (!debug_on)
-		return;
-	pthread_mutex_lock(&debug_lock);
-	struct debug_ent *e = debug_find(ev);
-	if (e)
-		e->added = added;
-	pthread_mutex_unlock(&debug_lock);
-	if (!e)
+	if (debug_on && !debug_apply(ev, added ? DEBUG_ADD : DEBUG_DEL, NULL))
 		DEBUG_FATAL(added ? "event_add: noting an add on a non-setup event"
 		                  : "event_del: noting a del on a non-setup event", ev);
 }
 
+/* Fatal: "<fn> called on <what>". */
+static void debug_fatal_call(const char *fn, const char *what, const struct event *ev)
+{
+	char msg[128];
+	snprintf(msg, sizeof msg, "%s called on %s", fn, what);
+	DEBUG_FATAL(msg, ev);
+}
+
 static void debug_assert_is_setup(const struct event *ev, const char *fn)
 {
-	if (__builtin_expect(!debug_on, 1))
-		return;
-	pthread_mutex_lock(&debug_lock);
-	struct debug_ent *e = debug_find(ev);
-	pthread_mutex_unlock(&debug_lock);
-	if (!e) {
-		char what[128];
-		snprintf(what, sizeof what, "%s called on a non-initialized event", fn);
-		DEBUG_FATAL(what, ev);
-	}
+	if (__builtin_expect(debug_on, 0) && !debug_apply(ev, DEBUG_LOOKUP, NULL))
+		debug_fatal_call(fn, "a non-initialized event", ev);
 }
 
 static void debug_assert_not_added(const struct event *ev, const char *fn)
 {
-	if (!debug_on)
-		return;
-	pthread_mutex_lock(&debug_lock);
-	struct debug_ent *e = debug_find(ev);
-	int added = e && e->added && ev_in_lists(ev);
-	pthread_mutex_unlock(&debug_lock);
-	if (added) {
-		char what[128];
-		snprintf(what, sizeof what, "%s called on an already added event", fn);
-		DEBUG_FATAL(what, ev);
-	}
+	int added;
+	if (debug_on && debug_apply(ev, DEBUG_LOOKUP, &added) && added && ev_in_lists(ev))
+		debug_fatal_call(fn, "an already added event", ev);
 }
 
 static void debug_assert_nonblocking(evutil_socket_t fd)
@@ -654,7 +656,8 @@ static void preload_add(struct event_base *base, struct event *ev, const struct 
 
 /* NULL event, no base (warnings, as libevent); in debug mode an event that
  * was never set up or was torn down (fatal); a dead base (warning). */
-static int event_check(const struct event *ev, const char *fn)
+/* ev is non-NULL and has a base (else logged for fn). */
+static int event_has_base(const struct event *ev, const char *fn)
 {
 	if (!ev) {
 		gev_warnx("%s: NULL event", fn);
@@ -664,6 +667,14 @@ static int event_check(const struct event *ev, const char *fn)
 		gev_warnx("%s: event has no event_base set.", fn);
 		return 0;
 	}
+	return 1;
+}
+
+/* event_has_base, set up (debug mode), and a usable base. */
+static int event_check(const struct event *ev, const char *fn)
+{
+	if (!event_has_base(ev, fn))
+		return 0;
 	debug_assert_is_setup(ev, fn);
 	return gev_base_check(ev->ev_base, fn);
 }
@@ -722,14 +733,8 @@ int event_add(struct event *ev, const struct timeval *tv)
 
 static int event_del_nolock(struct event *ev, const char *fn)
 {
-	if (!ev) {
-		gev_warnx("%s: NULL event", fn);
+	if (!event_has_base(ev, fn))
 		return -1;
-	}
-	if (!ev->ev_base) {
-		gev_warnx("%s: event has no event_base set.", fn);
-		return -1;
-	}
 	gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);
 	/* A finalizing event is left alone (before debug mode looks at it). */
 	if (ev->ev_flags & EVLIST_FINALIZING)
@@ -824,14 +829,8 @@ void event_active(struct event *ev, int res, short ncalls)
 
 int event_pending(const struct event *ev, short events, struct timeval *tv)
 {
-	if (!ev) {
-		gev_warnx("event_pending: NULL event");
+	if (!event_has_base(ev, "event_pending"))
 		return 0;
-	}
-	if (!ev->ev_base) {
-		gev_warnx("event_pending: event has no event_base set.");
-		return 0;
-	}
 	debug_assert_is_setup(ev, "event_pending");
 	int flags = 0;
 	if (ev->ev_flags & EVLIST_INSERTED)
@@ -1094,18 +1093,9 @@ const struct timeval *event_base_init_common_timeout(struct event_base *base,
 
 int event_remove_timer(struct event *ev)
 {
-	if (!ev) {
-		gev_warnx("event_remove_timer: NULL event");
+	if (!event_check(ev, "event_remove_timer"))
 		return -1;
-	}
-	if (!ev->ev_base) {
-		gev_warnx("event_remove_timer: event has no event_base set.");
-		return -1;
-	}
-	debug_assert_is_setup(ev, "event_remove_timer");
 	struct event_base *base = ev->ev_base;
-	if (!gev_base_check(base, "event_remove_timer"))
-		return -1;
 	if (!(ev->ev_flags & EVLIST_TIMEOUT))
 		return 0;
 	if (!base->core_idx) {
@@ -1221,14 +1211,8 @@ void event_base_active_by_signal(struct event_base *base, int sig)
 static int finalize_(unsigned flags, struct event *ev, event_finalize_callback_fn cb, int free_it, const char *fn)
 {
 	(void)flags;
-	if (!ev) {
-		gev_warnx("%s: NULL event", fn);
+	if (!event_has_base(ev, fn))
 		return -1;
-	}
-	if (!ev->ev_base) {
-		gev_warnx("%s: event has no event_base set.", fn);
-		return -1;
-	}
 	if (gev_base_adopt(ev->ev_base, fn) < 0)
 		return -1;
 	struct gev_thread *th = gev_base_lock(ev->ev_base);

@@ -1,4 +1,4 @@
-/* ops_bev.h - the core's entry points for socket bufferevents and listeners: one X(ret, name, params) line each.
+/* ops_bev.h - the core's entry points for bufferevents (generic and socket) and listeners: one X(ret, name, params) line each.
  * Part of GEV_CORE_OPS (gev_internal.h); Go exports each as goevent_<name>. */
 #ifndef GEV_OPS_BEV_H
 #define GEV_OPS_BEV_H

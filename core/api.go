@@ -23,23 +23,12 @@ func baseFromC(cbase unsafe.Pointer, fn string) *reactor.Base {
 }
 
 func bevFromC(p unsafe.Pointer, fn string) *Bufferevent {
-	if p == nil {
-		svc.Warnf("%s: NULL bufferevent", fn)
-		return nil
-	}
-	c := (*cBev)(p)
-	switch c.priv.magic {
-	case bevLive:
-	case bevDead:
-		svc.Warnf("%s: bufferevent %p used after bufferevent_free", fn, p)
-		return nil
-	default:
-		svc.Warnf("%s: %p is not a bufferevent made by goevent (bad magic 0x%x)", fn, p, c.priv.magic)
+	if !bevKind.isLive(p, fn) {
 		return nil
 	}
 	bv := bevAt(p)
 	if bv == nil || bv.dead {
-		svc.Warnf("%s: stale bufferevent handle %p", fn, p)
+		bevKind.stale(p, fn)
 		return nil
 	}
 	return bv
@@ -60,8 +49,7 @@ func BevSocketNew(cbase unsafe.Pointer, fd int, options int) unsafe.Pointer {
 
 // BevFree is bufferevent_free.
 func BevFree(p unsafe.Pointer) {
-	if p != nil && (*cBev)(p).priv.magic == bevDead {
-		svc.Warnf("bufferevent_free: double free of bufferevent %p", p)
+	if bevKind.doubleFree(p) {
 		return
 	}
 	if bv := bevFromC(p, "bufferevent_free"); bv != nil {
@@ -156,23 +144,12 @@ func BevReadBuffer(p, buf unsafe.Pointer) int {
 }
 
 func levFromC(p unsafe.Pointer, fn string) *Listener {
-	if p == nil {
-		svc.Warnf("%s: NULL evconnlistener", fn)
-		return nil
-	}
-	c := (*cLev)(p)
-	switch c.magic {
-	case levLive:
-	case levDead:
-		svc.Warnf("%s: evconnlistener %p used after evconnlistener_free", fn, p)
-		return nil
-	default:
-		svc.Warnf("%s: %p is not an evconnlistener (bad magic 0x%x)", fn, p, c.magic)
+	if !levKind.isLive(p, fn) {
 		return nil
 	}
 	l := levAt(p)
 	if l == nil || l.freed {
-		svc.Warnf("%s: stale evconnlistener handle %p", fn, p)
+		levKind.stale(p, fn)
 		return nil
 	}
 	return l
@@ -206,8 +183,7 @@ func ListenerNewBind(cbase, cb, arg unsafe.Pointer, flags uint32, backlog int, s
 
 // ListenerFree is evconnlistener_free.
 func ListenerFree(p unsafe.Pointer) {
-	if p != nil && (*cLev)(p).magic == levDead {
-		svc.Warnf("evconnlistener_free: double free of evconnlistener %p", p)
+	if levKind.doubleFree(p) {
 		return
 	}
 	if l := levFromC(p, "evconnlistener_free"); l != nil {

@@ -570,11 +570,19 @@ func (b *Buffer) AddBuffer(src *Buffer) int {
 		b.tail = src.tail
 	}
 	src.head, src.tail = spare, spare
+	b.tookAll(src, n)
+	return 0
+}
+
+// tookAll accounts for all n bytes of src having moved into b (AddBuffer,
+// PrependBuffer; the chains are already relinked) and runs the callbacks,
+// src's first as libevent's evbuffer_add_buffer does. RemoveBuffer runs them
+// the other way round (dst first), as evbuffer_remove_buffer does.
+func (b *Buffer) tookAll(src *Buffer, n int) {
 	src.h.totalLen = 0
 	b.h.totalLen += uintptr(n)
 	src.changed(0, n)
 	b.changed(n, 0)
-	return 0
 }
 
 // Pullup makes the first size bytes contiguous (all of them for size < 0) and

@@ -13,23 +13,13 @@ import (
 
 // bufFromC returns the Buffer behind a C handle, or nil after logging why.
 func bufFromC(h unsafe.Pointer, fn string) *Buffer {
-	if h == nil {
-		svc.Warnf("%s: NULL evbuffer", fn)
+	if !bufKind.isLive(h, fn) {
 		return nil
 	}
 	c := (*cBuf)(h)
-	switch c.magic {
-	case bufLive:
-	case bufDead:
-		svc.Warnf("%s: evbuffer %p used after evbuffer_free", fn, h)
-		return nil
-	default:
-		svc.Warnf("%s: %p is not an evbuffer (bad magic 0x%x)", fn, h, c.magic)
-		return nil
-	}
 	b := buffers.Get(c.idx)
 	if b == nil || b.gen != c.gen || b.h != c {
-		svc.Warnf("%s: stale evbuffer handle %p", fn, h)
+		bufKind.stale(h, fn)
 		return nil
 	}
 	b.fold()
@@ -43,6 +33,15 @@ func clampSize(n uint64) int {
 		return -1
 	}
 	return int(n)
+}
+
+// choose is yes when cond holds, else no: the public name of an entry point
+// that serves two functions (evbuffer_freeze/unfreeze, ..._read/_write_limit).
+func choose(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
 }
 
 // lenAtMost converts a C size_t count for drain, remove or copyout into a Go
@@ -66,8 +65,7 @@ func EvbufferNew() unsafe.Pointer {
 
 // EvbufferFree is evbuffer_free.
 func EvbufferFree(h unsafe.Pointer) {
-	if h != nil && (*cBuf)(h).magic == bufDead {
-		svc.Warnf("evbuffer_free: double free of evbuffer %p", h)
+	if bufKind.doubleFree(h) {
 		return
 	}
 	b := bufFromC(h, "evbuffer_free")
@@ -104,12 +102,8 @@ func EvbufferAdd(h, data unsafe.Pointer, n uint64) int {
 
 // EvbufferAddBuffer is evbuffer_add_buffer(dst, src).
 func EvbufferAddBuffer(dst, src unsafe.Pointer) int {
-	d := bufFromC(dst, "evbuffer_add_buffer")
+	d, s := bufPair(dst, src, "evbuffer_add_buffer")
 	if d == nil {
-		return -1
-	}
-	s := bufFromC(src, "evbuffer_add_buffer")
-	if s == nil {
 		return -1
 	}
 	return d.AddBuffer(s)

@@ -476,10 +476,7 @@ func EvbufferRemoveCb(h, fn, arg unsafe.Pointer) int {
 
 // EvbufferCbFlags is evbuffer_cb_set_flags (set) and evbuffer_cb_clear_flags.
 func EvbufferCbFlags(h, ent unsafe.Pointer, flags uint32, set bool) int {
-	fn := "evbuffer_cb_clear_flags"
-	if set {
-		fn = "evbuffer_cb_set_flags"
-	}
+	fn := choose(set, "evbuffer_cb_set_flags", "evbuffer_cb_clear_flags")
 	b := bufFromC(h, fn)
 	if b == nil {
 		return -1
@@ -519,10 +516,7 @@ func EvbufferDeferCallbacks(h, cbase unsafe.Pointer) int {
 
 // EvbufferFreeze is evbuffer_freeze (freeze) and evbuffer_unfreeze.
 func EvbufferFreeze(h unsafe.Pointer, atFront int, freeze bool) int {
-	fn := "evbuffer_unfreeze"
-	if freeze {
-		fn = "evbuffer_freeze"
-	}
+	fn := choose(freeze, "evbuffer_freeze", "evbuffer_unfreeze")
 	b := bufFromC(h, fn)
 	if b == nil {
 		return -1
@@ -537,10 +531,7 @@ func EvbufferFreeze(h unsafe.Pointer, atFront int, freeze bool) int {
 
 // EvbufferFlags is evbuffer_set_flags (set) and evbuffer_clear_flags.
 func EvbufferFlags(h unsafe.Pointer, flags uint64, set bool) int {
-	fn := "evbuffer_clear_flags"
-	if set {
-		fn = "evbuffer_set_flags"
-	}
+	fn := choose(set, "evbuffer_set_flags", "evbuffer_clear_flags")
 	b := bufFromC(h, fn)
 	if b == nil {
 		return -1

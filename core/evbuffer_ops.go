@@ -133,10 +133,7 @@ func (b *Buffer) PrependBuffer(src *Buffer) int {
 	last.next = b.head
 	b.head = first
 	src.head, src.tail = rest, rest
-	src.h.totalLen = 0
-	b.h.totalLen += uintptr(n)
-	src.changed(0, n)
-	b.changed(n, 0)
+	b.tookAll(src, n)
 	return 0
 }
 
@@ -562,14 +559,12 @@ func (b *Buffer) SearchEOL(start int, style int) (int, int) {
 			return p - 1, 2
 		}
 		return p, 1
-	case EolLF:
-		p := b.findAny(start, "\n")
-		if p < 0 {
-			return -1, 0
+	case EolLF, EolNUL:
+		eol := "\n"
+		if style == EolNUL {
+			eol = "\x00"
 		}
-		return p, 1
-	case EolNUL:
-		p := b.findAny(start, "\x00")
+		p := b.findAny(start, eol)
 		if p < 0 {
 			return -1, 0
 		}

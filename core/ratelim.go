@@ -10,12 +10,15 @@ import (
 )
 
 // Rate limiting (bufferevent_ratelim.c of libevent 2.1.12): token buckets per
-// bufferevent and per group, with libevent's arithmetic.
+// bufferevent and per group, with libevent's arithmetic. This file holds the
+// buckets, the refill timers, the per-bufferevent limiter (bevRateLimit) and
+// the groups; the C-facing entry points and the glue to the generic
+// bufferevent (its limiter hook) are in ratelim_api.go.
 //
 //   - A configuration (struct ev_token_bucket_cfg, C memory owned by the C
 //     layer, capi/ratelim.c) gives per-direction rate (tokens added per tick)
 //     and burst (the bucket's maximum), and the tick length. Ticks are
-//     numbered from the epoch: tick = msec / msec_per_tick.
+//     numbered from the clock's zero: tick = msec / msec_per_tick.
 //   - A bucket starts at one tick's rate (not at the burst). Each time it is
 //     looked at in a later tick it gains n_ticks*rate, capped at the burst.
 //     Reading or writing n bytes takes n tokens; the bucket may go negative.
@@ -107,15 +110,20 @@ func (b *tokenBucket) level(write bool) *int64 {
 // reconfigured one is only clipped to the new maximum.
 func (b *tokenBucket) init(cfg *TokenBucketCfg, tick uint32, reinit bool) {
 	if reinit {
-		if b.read > cfg.ReadMax {
-			b.read = cfg.ReadMax
-		}
-		if b.write > cfg.WriteMax {
-			b.write = cfg.WriteMax
-		}
+		b.clip(cfg)
 		return
 	}
 	b.read, b.write, b.last = cfg.ReadRate, cfg.WriteRate, tick
+}
+
+// clip lowers each level to cfg's maximum (burst).
+func (b *tokenBucket) clip(cfg *TokenBucketCfg) {
+	if b.read > cfg.ReadMax {
+		b.read = cfg.ReadMax
+	}
+	if b.write > cfg.WriteMax {
+		b.write = cfg.WriteMax
+	}
 }
 
 func refillLevel(level *int64, max, rate int64, n uint64) {
@@ -554,12 +562,7 @@ func (g *RateLimitGroup) onRefill(now reactor.Timeval) {
 func (g *RateLimitGroup) setCfg(cfg *TokenBucketCfg) {
 	sameTick := g.cfg.Tick == cfg.Tick
 	g.cfg = *cfg
-	if g.limit.read > cfg.ReadMax {
-		g.limit.read = cfg.ReadMax
-	}
-	if g.limit.write > cfg.WriteMax {
-		g.limit.write = cfg.WriteMax
-	}
+	g.limit.clip(cfg)
 	if !sameTick {
 		g.refill.add(g.cfg.Tick)
 	}

@@ -116,10 +116,7 @@ func BevGetTokenBucketCfg(p unsafe.Pointer) unsafe.Pointer {
 
 // BevGetLimit is bufferevent_get_read_limit / bufferevent_get_write_limit.
 func BevGetLimit(p unsafe.Pointer, write bool) int64 {
-	fn := "bufferevent_get_read_limit"
-	if write {
-		fn = "bufferevent_get_write_limit"
-	}
+	fn := choose(write, "bufferevent_get_write_limit", "bufferevent_get_read_limit")
 	bv := bevFromC(p, fn)
 	if bv == nil {
 		return -1
@@ -130,10 +127,7 @@ func BevGetLimit(p unsafe.Pointer, write bool) int64 {
 // BevDecrementLimit is bufferevent_decrement_read_limit /
 // bufferevent_decrement_write_limit. libevent asserts that a limit is set.
 func BevDecrementLimit(p unsafe.Pointer, write bool, decr int64) int {
-	fn := "bufferevent_decrement_read_limit"
-	if write {
-		fn = "bufferevent_decrement_write_limit"
-	}
+	fn := choose(write, "bufferevent_decrement_write_limit", "bufferevent_decrement_read_limit")
 	bv := bevFromC(p, fn)
 	if bv == nil {
 		return -1
@@ -149,23 +143,13 @@ func BevDecrementLimit(p unsafe.Pointer, write bool, decr int64) int {
 // ---- groups ----
 
 func groupFromC(p unsafe.Pointer, fn string) *RateLimitGroup {
-	if p == nil {
-		svc.Warnf("%s: NULL rate limit group", fn)
+	if !rlgKind.isLive(p, fn) {
 		return nil
 	}
 	c := (*cRLGroup)(p)
-	switch c.magic {
-	case rlgLive:
-	case rlgDead:
-		svc.Warnf("%s: rate limit group %p used after bufferevent_rate_limit_group_free", fn, p)
-		return nil
-	default:
-		svc.Warnf("%s: %p is not a rate limit group made by goevent", fn, p)
-		return nil
-	}
 	g := rlGroups.Get(c.idx)
 	if g == nil || g.c != c || g.gen != c.gen {
-		svc.Warnf("%s: stale rate limit group handle %p", fn, p)
+		rlgKind.stale(p, fn)
 		return nil
 	}
 	return g
@@ -244,10 +228,7 @@ func RLGroupSetMinShare(p unsafe.Pointer, share uint64) int {
 
 // RLGroupGetLimit is bufferevent_rate_limit_group_get_{read,write}_limit.
 func RLGroupGetLimit(p unsafe.Pointer, write bool) int64 {
-	fn := "bufferevent_rate_limit_group_get_read_limit"
-	if write {
-		fn = "bufferevent_rate_limit_group_get_write_limit"
-	}
+	fn := choose(write, "bufferevent_rate_limit_group_get_write_limit", "bufferevent_rate_limit_group_get_read_limit")
 	g := groupFromC(p, fn)
 	if g == nil {
 		return -1
@@ -257,10 +238,7 @@ func RLGroupGetLimit(p unsafe.Pointer, write bool) int64 {
 
 // RLGroupDecrement is bufferevent_rate_limit_group_decrement_{read,write}.
 func RLGroupDecrement(p unsafe.Pointer, write bool, decr int64) int {
-	fn := "bufferevent_rate_limit_group_decrement_read"
-	if write {
-		fn = "bufferevent_rate_limit_group_decrement_write"
-	}
+	fn := choose(write, "bufferevent_rate_limit_group_decrement_write", "bufferevent_rate_limit_group_decrement_read")
 	g := groupFromC(p, fn)
 	if g == nil {
 		return -1
@@ -271,10 +249,7 @@ func RLGroupDecrement(p unsafe.Pointer, write bool, decr int64) int {
 
 // RLGroupTotals is bufferevent_rate_limit_group_get_totals (reset: _reset_totals).
 func RLGroupTotals(p unsafe.Pointer, rd, wr *uint64, reset bool) int {
-	fn := "bufferevent_rate_limit_group_get_totals"
-	if reset {
-		fn = "bufferevent_rate_limit_group_reset_totals"
-	}
+	fn := choose(reset, "bufferevent_rate_limit_group_reset_totals", "bufferevent_rate_limit_group_get_totals")
 	g := groupFromC(p, fn)
 	if g == nil {
 		return -1

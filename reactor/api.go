@@ -38,25 +38,24 @@ func (b *Base) RunningEvent() *Event { return b.current }
 func (b *Base) NumEvents(typ uint, max, clear bool) int {
 	r := 0
 	if typ&EVENT_BASE_COUNT_ACTIVE != 0 {
-		if max {
-			r += b.maxActive
-			if clear {
-				b.maxActive = 0
-			}
-		} else {
-			r += b.nActive
-		}
+		r += countOrPeak(b.nActive, &b.maxActive, max, clear)
 	}
 	// EVENT_BASE_COUNT_VIRTUAL: goevent has no virtual events.
 	if typ&EVENT_BASE_COUNT_ADDED != 0 {
-		if max {
-			r += b.maxEvents
-			if clear {
-				b.maxEvents = 0
-			}
-		} else {
-			r += b.nEvents
-		}
+		r += countOrPeak(b.nEvents, &b.maxEvents, max, clear)
+	}
+	return r
+}
+
+// countOrPeak is one counter of NumEvents: the current count, or with max the
+// high-water mark (reset to 0 with clear).
+func countOrPeak(cur int, peak *int, max, clear bool) int {
+	if !max {
+		return cur
+	}
+	r := *peak
+	if clear {
+		*peak = 0
 	}
 	return r
 }

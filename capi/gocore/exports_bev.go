@@ -1,7 +1,9 @@
 package main
 
-// Exports of GEV_OPS_BEV (capi/ops_bev.h): socket bufferevents (bev_*) and
-// listeners (listener_*). Same conventions as exports_buffer.go.
+// Exports of GEV_OPS_BEV (capi/ops_bev.h): bufferevents (bev_*: the generic
+// calls, for every backend, and the socket backend's) and listeners
+// (listener_*). Pairs, filters and rate limiting are in exports_bevx.go. Same
+// conventions as exports_buffer.go.
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/.. -I${SRCDIR}/../../include

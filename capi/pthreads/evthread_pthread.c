@@ -40,6 +40,31 @@ static int held_all;
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 static int setup_ok;
 
+/* Linking e at the front of list head, and out of it, under registry; the
+ * same for both lists (gev_pmutex and gev_pcond: next and prev fields). */
+#define REGISTRY_INSERT(head, e)                        \
+	do {                                            \
+		(e)->prev = NULL;                       \
+		pthread_mutex_lock(&registry);          \
+		(e)->next = (head);                     \
+		if (head)                               \
+			(head)->prev = (e);             \
+		(head) = (e);                           \
+		pthread_mutex_unlock(&registry);        \
+	} while (0)
+
+#define REGISTRY_REMOVE(head, e)                        \
+	do {                                            \
+		pthread_mutex_lock(&registry);          \
+		if ((e)->prev)                          \
+			(e)->prev->next = (e)->next;    \
+		else                                    \
+			(head) = (e)->next;             \
+		if ((e)->next)                          \
+			(e)->next->prev = (e)->prev;    \
+		pthread_mutex_unlock(&registry);        \
+	} while (0)
+
 static int init_mutex(pthread_mutex_t *m, unsigned locktype)
 {
 	pthread_mutexattr_t attr;
@@ -109,13 +134,7 @@ static void *lock_alloc(unsigned locktype)
 		return NULL;
 	}
 	l->locktype = locktype;
-	l->prev = NULL;
-	pthread_mutex_lock(&registry);
-	l->next = all_locks;
-	if (all_locks)
-		all_locks->prev = l;
-	all_locks = l;
-	pthread_mutex_unlock(&registry);
+	REGISTRY_INSERT(all_locks, l);
 	return l;
 }
 
@@ -123,14 +142,7 @@ static void lock_free(void *lock, unsigned locktype)
 {
 	struct gev_pmutex *l = lock;
 	(void)locktype;
-	pthread_mutex_lock(&registry);
-	if (l->prev)
-		l->prev->next = l->next;
-	else
-		all_locks = l->next;
-	if (l->next)
-		l->next->prev = l->prev;
-	pthread_mutex_unlock(&registry);
+	REGISTRY_REMOVE(all_locks, l);
 	pthread_mutex_destroy(&l->m);
 	free(l);
 }
@@ -164,27 +176,14 @@ static void *cond_alloc(unsigned condflags)
 		free(c);
 		return NULL;
 	}
-	c->prev = NULL;
-	pthread_mutex_lock(&registry);
-	c->next = all_conds;
-	if (all_conds)
-		all_conds->prev = c;
-	all_conds = c;
-	pthread_mutex_unlock(&registry);
+	REGISTRY_INSERT(all_conds, c);
 	return c;
 }
 
 static void cond_free(void *cond)
 {
 	struct gev_pcond *c = cond;
-	pthread_mutex_lock(&registry);
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		all_conds = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	pthread_mutex_unlock(&registry);
+	REGISTRY_REMOVE(all_conds, c);
 	pthread_cond_destroy(&c->c);
 	free(c);
 }
