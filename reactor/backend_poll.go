@@ -27,7 +27,7 @@ type pollBackend struct {
 	fds  unsafe.Pointer // C memory: cap pollFd
 	n    int            // used entries
 	cap  int
-	idx  []int32 // per fd: index in fds + 1, 0 when absent
+	idx  []int32  // per fd: index in fds + 1, 0 when absent
 	snap pollSnap // copy of fds polled without the lock of a thread-safe base (lock.go)
 }
 
