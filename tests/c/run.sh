@@ -6,7 +6,7 @@
 #
 # usage: tests/c/run.sh [--impl ours|real] [--backend epoll|poll] [--record] [--check-stale] [NAME...]
 #
-# --backend poll runs the cases with EVENT_NOEPOLL=1 (scripts are not run then).
+# --backend poll runs the cases and scripts with EVENT_NOEPOLL=1.
 # Their transcript is expected/NAME.out, or expected/NAME.poll.out where the
 # real libevent prints something else on poll (the method name, EV_ET, ...):
 # `--backend poll --record` writes NAME.poll.out only when it differs. A case
@@ -317,7 +317,9 @@ run_script() {
 		note_fail "$n"
 		return
 	fi
-	IMPL=$impl ROOT=$ROOT BUILD=$BUILD timeout -k 5 "$SCRIPT_TIMEOUT" bash "$SCRIPTS/$n.sh" </dev/null >"$log" 2>&1
+	local envs=(IMPL="$impl" ROOT="$ROOT" BUILD="$BUILD")
+	[ "$backend" = poll ] && envs+=(EVENT_NOEPOLL=1)
+	env "${envs[@]}" timeout -k 5 "$SCRIPT_TIMEOUT" bash "$SCRIPTS/$n.sh" </dev/null >"$log" 2>&1
 	rc=$?
 	case $rc in
 	0)
