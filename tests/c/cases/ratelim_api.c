@@ -119,7 +119,12 @@ int main(void)
 
 	/* Groups. */
 	gc = ev_token_bucket_cfg_new(1000, 5000, 2000, 5000, &hour);
-	g = bufferevent_rate_limit_group_new(base, gc);
+	{
+		int added0 = event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED);
+		g = bufferevent_rate_limit_group_new(base, gc);
+		printf("group_new adds a refill event: %s\n",
+		    event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED) == added0 + 1 ? "yes" : "no");
+	}
 	printf("group: %s read=%s write=%s\n", g ? "made" : "NULL",
 	    lim(bufferevent_rate_limit_group_get_read_limit(g)), lim(bufferevent_rate_limit_group_get_write_limit(g)));
 	ev_token_bucket_cfg_free(gc); /* the group keeps a copy */
@@ -197,7 +202,10 @@ int main(void)
 	printf("remove b2: %d\n", r);
 	bufferevent_free(b2);
 	bufferevent_free(b1);
+	r = event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED);
 	bufferevent_rate_limit_group_free(g);
+	printf("group_free removes its refill event: %s\n",
+	    event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED) == r - 1 ? "yes" : "no");
 	ev_token_bucket_cfg_free(c);
 	ev_token_bucket_cfg_free(c2);
 	event_base_free(base);
