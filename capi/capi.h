@@ -78,6 +78,8 @@ void gev_free(void *p);
 
 /* Debug mode (event.c): a base was made, event_enable_debug_mode is too late now. */
 void gev_event_debug_base_made(void);
+/* libevent_global_shutdown: debug mode off, its table freed. */
+void gev_event_debug_disable(void);
 
 /* CLOCK_MONOTONIC now, the clock of ev_timeout. */
 void gev_now_monotonic(struct timeval *tv);

@@ -288,6 +288,7 @@ const char **event_get_supported_methods(void)
  * free functions. */
 void libevent_global_shutdown(void)
 {
+	gev_event_debug_disable();
 	gev_free(supported_methods);
 	supported_methods = NULL;
 }

@@ -236,6 +236,18 @@ void gev_event_debug_base_made(void)
 	debug_too_late = 1;
 }
 
+/* libevent_global_shutdown (config.c), as libevent's event_disable_debug_mode:
+ * forget every event, free the table, debug mode off. "Too late" stays. */
+void gev_event_debug_disable(void)
+{
+	pthread_mutex_lock(&debug_lock);
+	gev_free(debug_tab);
+	debug_tab = NULL;
+	debug_cap = debug_used = 0;
+	debug_on = 0;
+	pthread_mutex_unlock(&debug_lock);
+}
+
 /* ev_timeout_pos / reserved union bytes, as gev_internal.h assigns them. */
 #define EV_HEAPIDX(ev) (*(int32_t *)((char *)(ev) + GEV_EV_OFF_HEAPIDX))
 #define EV_RELTIMEO(ev) (*(int64_t *)((char *)(ev) + GEV_EV_OFF_RELTIMEO))
