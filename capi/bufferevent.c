@@ -453,21 +453,28 @@ void bufferevent_trigger_event(struct bufferevent *bufev, short what, int option
 
 /* A thread-safe bufferevent's lock is its base's (its buffers use it too);
  * without BEV_OPT_THREADSAFE, or on a base without a lock, there is none
- * and these do nothing, as libevent's do without a lock. The loop holds the
- * lock whenever it runs the core: while a thread holds it the loop waits. */
+ * and only the reference below is taken, as libevent's do without a lock.
+ * The loop holds the lock whenever it runs the core: while a thread holds
+ * it the loop waits. As libevent (incref_and_lock / decref_and_unlock), the
+ * lock holds a reference: a bufferevent_free between lock and unlock leaves
+ * the bufferevent alive until the unlock, which may free it. */
 void bufferevent_lock(struct bufferevent *bufev)
 {
 	if (bev_check(bufev, "bufferevent_lock")) {
 		struct gev_thread *th = bev_own_lock(bufev);
 		if (th)
 			gev_th_lock_slow(th);
+		if (gev_core_ready("bufferevent_lock") == 0)
+			BEV_LOCKED_VOID(bufev, gev_ops.bev_incref(bufev));
 	}
 }
 
 void bufferevent_unlock(struct bufferevent *bufev)
 {
 	if (bev_check(bufev, "bufferevent_unlock")) {
-		struct gev_thread *th = bev_own_lock(bufev);
+		struct gev_thread *th = bev_own_lock(bufev); /* the base's: outlives bufev */
+		if (gev_core_ready("bufferevent_unlock") == 0)
+			BEV_LOCKED_VOID(bufev, gev_ops.bev_decref(bufev)); /* may free bufev */
 		if (th)
 			gev_th_unlock_slow(th);
 	}
