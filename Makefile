@@ -25,6 +25,7 @@ LIBCORE := $(LIBDIR)/libevent_core-$(SOVER)
 LIBEV   := $(LIBDIR)/libevent-$(SOVER)
 LIBPTH  := $(LIBDIR)/libevent_pthreads-$(SOVER)
 ABI     := tools/abi/libevent-2.1.12-abi.tsv
+ABI_INT := tools/abi/internal-exports.txt
 MAP     := $(BUILD)/libevent.map
 
 CAPI_SRC := $(wildcard capi/*.c)
@@ -53,9 +54,9 @@ $(CORE): $(GO_SRC)
 	@rm -f $(LIBDIR)/libgoevent_core-2.1.so.h
 
 # Only libevent's public names leave the C libraries.
-$(MAP): $(ABI)
+$(MAP): $(ABI) $(ABI_INT)
 	@mkdir -p $(BUILD)
-	@{ echo '{'; echo '  global:'; cut -f1 $(ABI) | sed 's/.*/    &;/'; echo '  local: *;'; echo '};'; } > $@
+	@{ echo '{'; echo '  global:'; { cut -f1 $(ABI); grep -v '^#' $(ABI_INT); } | sed 's/.*/    &;/'; echo '  local: *;'; echo '};'; } > $@
 
 $(OBJDIR)/%.o: capi/%.c $(HEADERS) $(wildcard capi/*.h)
 	@mkdir -p $(dir $@)

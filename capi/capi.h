@@ -75,6 +75,12 @@ void *gev_malloc(size_t n);
 void *gev_calloc(size_t count, size_t size);
 void *gev_realloc(void *p, size_t n);
 void gev_free(void *p);
+/* The same under libevent's exported names (mem.c), for libevent_pthreads. */
+void *event_mm_malloc_(size_t sz);
+void *event_mm_calloc_(size_t count, size_t size);
+void *event_mm_realloc_(void *p, size_t sz);
+void event_mm_free_(void *p);
+char *event_mm_strdup_(const char *str);
 
 /* Debug mode (event.c): a base was made, event_enable_debug_mode is too late now. */
 void gev_event_debug_base_made(void);

@@ -58,3 +58,23 @@ void gev_free(void *p)
 	else
 		free(p);
 }
+
+/* libevent's own names for the same functions (tools/abi/internal-exports.txt):
+ * libevent_pthreads allocates its locks through them. */
+void *event_mm_malloc_(size_t sz) { return gev_malloc(sz); }
+void *event_mm_calloc_(size_t count, size_t size) { return gev_calloc(count, size); }
+void *event_mm_realloc_(void *p, size_t sz) { return gev_realloc(p, sz); }
+void event_mm_free_(void *p) { gev_free(p); }
+
+char *event_mm_strdup_(const char *str)
+{
+	if (!str) {
+		errno = EINVAL;
+		return NULL;
+	}
+	size_t n = strlen(str) + 1;
+	char *p = gev_malloc(n);
+	if (p)
+		memcpy(p, str, n);
+	return p;
+}

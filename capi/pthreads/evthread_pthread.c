@@ -22,6 +22,11 @@
 
 #include <event2/thread.h>
 
+/* libevent_core's allocator (capi/mem.c): locks and conditions are allocated
+ * through the program's event_set_mem_functions, as libevent's are. */
+void *event_mm_malloc_(size_t sz);
+void event_mm_free_(void *p);
+
 struct gev_pmutex {
 	pthread_mutex_t m;            /* first: the lock callbacks get its address */
 	unsigned locktype;
@@ -126,11 +131,11 @@ static void setup(void)
 
 static void *lock_alloc(unsigned locktype)
 {
-	struct gev_pmutex *l = malloc(sizeof *l);
+	struct gev_pmutex *l = event_mm_malloc_(sizeof *l);
 	if (!l)
 		return NULL;
 	if (init_mutex(&l->m, locktype) < 0) {
-		free(l);
+		event_mm_free_(l);
 		return NULL;
 	}
 	l->locktype = locktype;
@@ -144,7 +149,7 @@ static void lock_free(void *lock, unsigned locktype)
 	(void)locktype;
 	REGISTRY_REMOVE(all_locks, l);
 	pthread_mutex_destroy(&l->m);
-	free(l);
+	event_mm_free_(l);
 }
 
 static int lock_lock(unsigned mode, void *lock)
@@ -169,11 +174,11 @@ static unsigned long get_id(void)
 static void *cond_alloc(unsigned condflags)
 {
 	(void)condflags;
-	struct gev_pcond *c = malloc(sizeof *c);
+	struct gev_pcond *c = event_mm_malloc_(sizeof *c);
 	if (!c)
 		return NULL;
 	if (pthread_cond_init(&c->c, NULL)) {
-		free(c);
+		event_mm_free_(c);
 		return NULL;
 	}
 	REGISTRY_INSERT(all_conds, c);
@@ -185,7 +190,7 @@ static void cond_free(void *cond)
 	struct gev_pcond *c = cond;
 	REGISTRY_REMOVE(all_conds, c);
 	pthread_cond_destroy(&c->c);
-	free(c);
+	event_mm_free_(c);
 }
 
 static int cond_signal(void *cond, int broadcast)
