@@ -110,24 +110,30 @@ int event_config_avoid_method(struct event_config *cfg, const char *method)
 
 int event_config_require_features(struct event_config *cfg, int features)
 {
-	if (!cfg)
+	if (!cfg) {
+		gev_warnx("%s: NULL event_config", __func__);
 		return -1;
+	}
 	cfg->require_features = features;
 	return 0;
 }
 
 int event_config_set_flag(struct event_config *cfg, int flag)
 {
-	if (!cfg)
+	if (!cfg) {
+		gev_warnx("%s: NULL event_config", __func__);
 		return -1;
+	}
 	cfg->flags |= flag;
 	return 0;
 }
 
 int event_config_set_num_cpus_hint(struct event_config *cfg, int cpus)
 {
-	if (!cfg)
+	if (!cfg) {
+		gev_warnx("%s: NULL event_config", __func__);
 		return -1;
+	}
 	cfg->n_cpus_hint = cpus;
 	return 0;
 }

@@ -362,8 +362,10 @@ int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 	if (!gev_base_check(base, "event_base_once"))
 		return -1;
 	/* A one-shot event cannot be a signal or persist. */
-	if (events & (EV_SIGNAL | EV_PERSIST))
+	if (events & (EV_SIGNAL | EV_PERSIST)) {
+		gev_warnx("event_base_once: EV_SIGNAL and EV_PERSIST are not allowed in a one-shot event");
 		return -1;
+	}
 	struct gev_once *o = gev_calloc(1, sizeof *o);
 	if (!o) {
 		gev_warnx("event_base_once: out of memory");
@@ -583,8 +585,10 @@ int event_base_set(struct event_base *base, struct event *ev)
 	if (!ev || !gev_base_check(base, "event_base_set"))
 		return -1;
 	/* Only an event that is not pending or active may change base. */
-	if (ev->ev_flags != EVLIST_INIT)
+	if (ev->ev_flags != EVLIST_INIT) {
+		gev_warnx("event_base_set: the event is pending or active (event_del it first)");
 		return -1;
+	}
 	debug_assert_is_setup(ev, "event_base_set");
 	ev->ev_base = base;
 	ev->ev_pri = (ev_uint8_t)(base->npriorities / 2);
@@ -1047,8 +1051,10 @@ int event_base_get_max_events(struct event_base *base, unsigned int type, int cl
 
 int event_gettime_monotonic(struct event_base *base, struct timeval *tv)
 {
-	if (!base || !tv)
+	if (!base || !tv) {
+		gev_warnx("event_gettime_monotonic: NULL %s", !base ? "base" : "timeval");
 		return -1;
+	}
 	gev_now_monotonic(tv);
 	return 0;
 }

@@ -63,6 +63,9 @@ int main(void)
 	EXPECT("event_config_avoid_method(NULL, \"epoll\")", event_config_avoid_method(NULL, "epoll"), -1);
 	EXPECT("event_config_set_max_dispatch_interval(NULL)",
 	    event_config_set_max_dispatch_interval(NULL, &tv, 1, 0), -1);
+	EXPECT("event_config_set_flag(NULL)", event_config_set_flag(NULL, EVENT_BASE_FLAG_NOLOCK), -1);
+	EXPECT("event_config_require_features(NULL)", event_config_require_features(NULL, EV_FEATURE_O1), -1);
+	EXPECT("event_config_set_num_cpus_hint(NULL)", event_config_set_num_cpus_hint(NULL, 2), -1);
 	EXPECT("event_base_get_features(NULL)", event_base_get_features(NULL), 0);
 	EXPECT("event_base_get_method(NULL)", event_base_get_method(NULL) != NULL, 0);
 

@@ -101,6 +101,17 @@ int main(void)
 	struct event_base *base = event_base_new();
 	struct event both;
 	EXPECT("event_assign(EV_SIGNAL|EV_READ)", event_assign(&both, base, SIGUSR1, EV_SIGNAL | EV_READ, noop_cb, NULL), -1);
+	EXPECT("event_base_once(EV_PERSIST)", event_base_once(base, -1, EV_TIMEOUT | EV_PERSIST, noop_cb, NULL, NULL), -1);
+	EXPECT("event_base_once(EV_SIGNAL)", event_base_once(base, SIGUSR1, EV_SIGNAL, noop_cb, NULL, NULL), -1);
+	EXPECT("event_gettime_monotonic(base, NULL)", event_gettime_monotonic(base, NULL), -1);
+	EXPECT("event_gettime_monotonic(NULL, tv)", event_gettime_monotonic(NULL, &(struct timeval){0, 0}), -1);
+	{
+		struct timeval ten = {10, 0};
+		struct event *pend = evtimer_new(base, noop_cb, NULL);
+		evtimer_add(pend, &ten);
+		EXPECT("event_base_set on a pending event", event_base_set(base, pend), -1);
+		event_free(pend);
+	}
 	EXPECT("evsignal on signal 1000", ({ struct event *e = evsignal_new(base, 1000, noop_cb, NULL); int r = event_add(e, NULL); event_free(e); r; }), -1);
 
 	/* Double frees and use after free (caught while the memory is not reused). */
