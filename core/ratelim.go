@@ -22,9 +22,9 @@ import (
 //   - A bucket starts at one tick's rate (not at the burst). Each time it is
 //     looked at in a later tick it gains n_ticks*rate, capped at the burst.
 //     Reading or writing n bytes takes n tokens; the bucket may go negative.
-//   - At most the bucket's tokens are read or written at once (with a
-//     bucket, max_single_read/write no longer bound the amount: libevent
-//     takes the bucket's level as is). Reaching 0 or less suspends the
+//   - At most the bucket's tokens, and at most max_single_read/write, are
+//     read or written at once (libevent lets one read or write take the
+//     whole bucket level: docs/DIFFERENCES.md). Reaching 0 or less suspends the
 //     direction (BEV_SUSPEND_BW) and arms a one-shot refill timer of one
 //     tick, re-armed until the level is positive again.
 //   - A group has one bucket shared by its members, refilled by a persistent

@@ -3,9 +3,14 @@
  * and one-shot events, and every block it handed out comes back through its
  * free once the objects are freed. event_assign on caller memory allocates
  * nothing. Restoring the defaults (all NULL) stops the calls. Only booleans
- * are printed: how many blocks a library uses is its own business. */
+ * are printed: how many blocks a library uses is its own business. With
+ * thread support, the locks of a base and of an evbuffer come from the
+ * allocator too. */
+/* libs: libevent libevent_pthreads */
+#include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/event_struct.h>
+#include <event2/thread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +195,36 @@ int main(void)
 		l2 = live;
 		m = event_get_supported_methods();
 		printf("second call keeps one array: %s\n", yesno(live == l2));
+	}
+
+	/* Thread support: the locks and conditions it allocates (a base's, an
+	 * evbuffer's) go through the program's allocator too, and come back. */
+	{
+		struct evbuffer *buf;
+		long nplain, nlocked;
+		int r;
+		a0 = nalloc;
+		base = event_base_new();
+		nplain = nalloc - a0;
+		event_base_free(base);
+		printf("evthread_use_pthreads: %d\n", evthread_use_pthreads());
+		a0 = nalloc;
+		base = event_base_new();
+		nlocked = nalloc - a0;
+		printf("base with a lock: non-NULL %s, more allocations than a plain base: %s\n",
+		    yesno(base != NULL), yesno(nlocked > nplain));
+		buf = evbuffer_new();
+		a0 = nalloc;
+		r = evbuffer_enable_locking(buf, NULL);
+		printf("evbuffer_enable_locking(NULL): %d, its lock came from the allocator: %s\n",
+		    r, yesno(nalloc > a0));
+		evbuffer_lock(buf);
+		evbuffer_add(buf, "abc", 3);
+		evbuffer_unlock(buf);
+		a0 = nfree;
+		evbuffer_free(buf);
+		printf("evbuffer_free gives blocks back: %s\n", yesno(nfree > a0));
+		event_base_free(base);
 	}
 
 	/* Back to the defaults. */
