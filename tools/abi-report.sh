@@ -26,7 +26,7 @@ for src in "$root"/tests/c/cases/*.c; do
 	[ -e "$src" ] || continue
 	name=$(basename "$src" .c)
 	[ -f "$root/tests/c/expected/$name.out" ] || continue
-	if cc -c -w -I"$root/include" -o "$tmp/$name.o" "$src" 2>/dev/null; then
+	if cc -c -w -I"$root/include" -I"$root/tests/c/support" -o "$tmp/$name.o" "$src" 2>/dev/null; then
 		nm -u "$tmp/$name.o" | awk '{print $NF}' >> "$tmp/called"
 	else
 		echo "abi-report: warning: $src does not compile against include/" >&2

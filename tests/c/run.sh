@@ -178,7 +178,7 @@ build_case() {
 	fi
 	rm -f "$BUILD/$n"
 	# shellcheck disable=SC2086
-	cc -Wall -Werror -g -o "$BUILD/$n" "$src" $flags -lpthread >"$BUILD/$n.build.log" 2>&1
+	cc -Wall -Werror -g -I"$HERE/support" -o "$BUILD/$n" "$src" $flags -lpthread >"$BUILD/$n.build.log" 2>&1
 }
 
 run_case() {
@@ -289,7 +289,7 @@ run_case() {
 run_ours() {
 	local n=$1 src="$HERE/ours/$1.c" out="$BUILD/ours-$1.stdout" err="$BUILD/ours-$1.stderr" flags rc
 	if ! flags=$(pc --cflags --libs libevent 2>&1) ||
-	    ! cc -Wall -Werror -g -o "$BUILD/ours-$n" "$src" $flags -lpthread >"$BUILD/ours-$n.build.log" 2>&1; then
+	    ! cc -Wall -Werror -g -I"$HERE/support" -o "$BUILD/ours-$n" "$src" $flags -lpthread >"$BUILD/ours-$n.build.log" 2>&1; then
 		echo "FAIL $n: build failed"
 		head -n 30 "$BUILD/ours-$n.build.log" | sed 's/^/    /'
 		note_fail "$n"
