@@ -616,17 +616,25 @@ int event_initialized(const struct event *ev)
 }
 
 /* Preload list: events added before the base has a Go side, in order,
- * singly linked through evcb_active_next.tqe_next (it is short: whatever a
- * program adds before its first dispatch). */
+ * doubly linked through evcb_active_next (tqe_next to the next event,
+ * tqe_prev holding a plain pointer to the previous one, as the Go side's
+ * ActivePrev does), so that event_del is O(1) however many events a program
+ * adds before its first dispatch. The core clears both links on adoption. */
 #define EV_PRELOAD_NEXT(ev) ((struct event *)(void *)(ev)->ev_evcallback.evcb_active_next.tqe_next)
+#define EV_PRELOAD_PREV(ev) ((struct event *)(void *)(ev)->ev_evcallback.evcb_active_next.tqe_prev)
 static inline void preload_set_next(struct event *ev, struct event *next)
 {
 	ev->ev_evcallback.evcb_active_next.tqe_next = next ? &next->ev_evcallback : NULL;
+}
+static inline void preload_set_prev(struct event *ev, struct event *prev)
+{
+	ev->ev_evcallback.evcb_active_next.tqe_prev = (struct event_callback **)(void *)prev;
 }
 
 static void preload_link(struct event_base *base, struct event *ev)
 {
 	preload_set_next(ev, NULL);
+	preload_set_prev(ev, base->preload_tail);
 	if (base->preload_tail)
 		preload_set_next(base->preload_tail, ev);
 	else
@@ -635,22 +643,22 @@ static void preload_link(struct event_base *base, struct event *ev)
 	base->npreload++;
 }
 
+/* ev must be on base's preload list (EVLIST_INSERTED or EVLIST_TIMEOUT set
+ * while the base has no Go side). */
 static void preload_unlink(struct event_base *base, struct event *ev)
 {
-	struct event *prev = NULL;
-	for (struct event *it = base->preload_head; it; prev = it, it = EV_PRELOAD_NEXT(it)) {
-		if (it != ev)
-			continue;
-		if (prev)
-			preload_set_next(prev, EV_PRELOAD_NEXT(ev));
-		else
-			base->preload_head = EV_PRELOAD_NEXT(ev);
-		if (base->preload_tail == ev)
-			base->preload_tail = prev;
-		preload_set_next(ev, NULL);
-		base->npreload--;
-		return;
-	}
+	struct event *prev = EV_PRELOAD_PREV(ev), *next = EV_PRELOAD_NEXT(ev);
+	if (prev)
+		preload_set_next(prev, next);
+	else
+		base->preload_head = next;
+	if (next)
+		preload_set_prev(next, prev);
+	else
+		base->preload_tail = prev;
+	preload_set_next(ev, NULL);
+	preload_set_prev(ev, NULL);
+	base->npreload--;
 }
 
 static void preload_add(struct event_base *base, struct event *ev, const struct timeval *tv)
