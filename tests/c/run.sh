@@ -91,11 +91,19 @@ for f in "$SCRIPTS"/*.sh; do
 	all_scripts+=("$n")
 done
 
+# ours/ programs are goevent-only: they run in test mode against ours.
+all_ours=()
+for f in "$HERE"/ours/*.c; do
+	[ -e "$f" ] && all_ours+=("$(basename "$f" .c)")
+done
+
 sel_cases=()
 sel_scripts=()
+sel_ours=()
 if [ ${#names[@]} -eq 0 ]; then
 	sel_cases=("${all_cases[@]}")
 	[ "$mode" = test ] && sel_scripts=("${all_scripts[@]}")
+	[ "$mode" = test ] && [ "$impl" = ours ] && sel_ours=("${all_ours[@]}")
 else
 	for n in "${names[@]}"; do
 		n=$(basename "$n"); n=${n%.c}; n=${n%.sh}; n=${n%.out}
@@ -103,6 +111,14 @@ else
 		if [ -f "$CASES/$n.c" ]; then sel_cases+=("$n"); found=1; fi
 		if [ "$mode" = test ] && [ "$n" != lib ] && [ -f "$SCRIPTS/$n.sh" ]; then
 			sel_scripts+=("$n"); found=1
+		fi
+		if [ -f "$HERE/ours/$n.c" ]; then
+			found=1
+			if [ "$mode" = test ] && [ "$impl" = ours ]; then
+				sel_ours+=("$n")
+			else
+				echo "# note: ours/$n runs only against ours, in test mode" >&2
+			fi
 		fi
 		if [ $found -eq 0 ]; then
 			echo "no such case or script: $n" >&2
@@ -358,10 +374,9 @@ done
 for n in "${sel_scripts[@]}"; do
 	run_script "$n"
 done
-if [ "$impl" = ours ] && [ "$mode" = test ] && [ -z "$impl_problem" ] && [ ${#names[@]} -eq 0 ]; then
-	for f in "$HERE"/ours/*.c; do
-		[ -e "$f" ] || continue
-		run_ours "$(basename "$f" .c)"
+if [ -z "$impl_problem" ]; then
+	for n in "${sel_ours[@]}"; do
+		run_ours "$n"
 	done
 fi
 
