@@ -9,13 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "evbuffer_basic: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 /* deterministic pattern: byte i of stream s */
 static unsigned char pat(int s, size_t i)
@@ -57,8 +51,7 @@ int main(void)
 	ev_ssize_t n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("evbuffer_basic", 15);
 	big = malloc(BIG);
 	out = malloc(BIG + 16);
 	fill(big, 1, 0, BIG);
@@ -122,26 +115,26 @@ int main(void)
 		printf("adds=%d length=%u\n", adds, (unsigned)evbuffer_get_length(a));
 	}
 	n = evbuffer_copyout(a, out, BIG);
-	printf("copyout all: %d match=%s\n", (int)n, check(out, 1, 0, BIG) ? "yes" : "no");
+	printf("copyout all: %d match=%s\n", (int)n, tc_yesno(check(out, 1, 0, BIG)));
 	n = evbuffer_copyout(a, out, 3000);
-	printf("copyout 3000: %d match=%s length=%u\n", (int)n, check(out, 1, 0, 3000) ? "yes" : "no",
+	printf("copyout 3000: %d match=%s length=%u\n", (int)n, tc_yesno(check(out, 1, 0, 3000)),
 	    (unsigned)evbuffer_get_length(a));
 	r = evbuffer_remove(a, out, 4097);
-	printf("remove 4097: %d match=%s length=%u\n", r, check(out, 1, 0, 4097) ? "yes" : "no",
+	printf("remove 4097: %d match=%s length=%u\n", r, tc_yesno(check(out, 1, 0, 4097)),
 	    (unsigned)evbuffer_get_length(a));
 	r = evbuffer_drain(a, 10000);
 	printf("drain 10000: %d length=%u\n", r, (unsigned)evbuffer_get_length(a));
 	p = evbuffer_pullup(a, 20000);
 	printf("pullup 20000: %s match=%s length=%u\n", p ? "non-NULL" : "NULL",
-	    p && check(p, 1, 14097, 20000) ? "yes" : "no", (unsigned)evbuffer_get_length(a));
+	    tc_yesno(p && check(p, 1, 14097, 20000)), (unsigned)evbuffer_get_length(a));
 	p = evbuffer_pullup(a, -1);
 	printf("pullup -1: %s match=%s sum=%08lx\n", p ? "non-NULL" : "NULL",
-	    p && check(p, 1, 14097, BIG - 14097) ? "yes" : "no", p ? sum(p, BIG - 14097) : 0UL);
+	    tc_yesno(p && check(p, 1, 14097, BIG - 14097)), p ? sum(p, BIG - 14097) : 0UL);
 	p = evbuffer_pullup(a, -1);
 	printf("pullup -1 again: %s match=%s\n", p ? "non-NULL" : "NULL",
-	    p && check(p, 1, 14097, BIG - 14097) ? "yes" : "no");
+	    tc_yesno(p && check(p, 1, 14097, BIG - 14097)));
 	r = evbuffer_remove(a, out, BIG);
-	printf("remove rest: %d match=%s length=%u\n", r, check(out, 1, 14097, (size_t)r) ? "yes" : "no",
+	printf("remove rest: %d match=%s length=%u\n", r, tc_yesno(check(out, 1, 14097, (size_t)r)),
 	    (unsigned)evbuffer_get_length(a));
 
 	printf("== add_buffer\n");

@@ -12,11 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	(void)sig;
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct evbuffer_cb_entry *self_ent;
 
@@ -55,8 +51,7 @@ int main(void)
 	char *line;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("evbuffer_cb", 10);
 
 	e1 = evbuffer_add_cb(a, cb, "one");
 	e2 = evbuffer_add_cb(a, cb, "two");

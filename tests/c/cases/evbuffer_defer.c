@@ -7,11 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	(void)sig;
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct evbuffer *b;
 
@@ -71,8 +67,7 @@ static void run(int npri)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("evbuffer_defer", 10);
 	run(1);
 	run(3);
 	printf("done\n");

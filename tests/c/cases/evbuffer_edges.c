@@ -11,11 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	(void)sig;
-	_exit(3);
-}
+#include "testcase.h"
 
 static int ncb;
 static void cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
@@ -36,8 +32,7 @@ int main(void)
 	size_t len;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("evbuffer_edges", 10);
 
 	evbuffer_add(a, "abcabcabc", 9);
 	/* not-found pointers */

@@ -17,11 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	(void)sig;
-	_exit(3);
-}
+#include "testcase.h"
 
 static unsigned long sum(const unsigned char *p, size_t n)
 {
@@ -43,9 +39,8 @@ int main(void)
 	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("evbuffer_io", 20);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(20);
 	for (i = 0; i < sizeof(big); i++)
 		big[i] = (unsigned char)(i * 7 + (i >> 9));
 

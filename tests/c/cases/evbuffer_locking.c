@@ -14,13 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define N 200000
+#include "testcase.h"
 
-static void safety(int sig)
-{
-	(void)sig;
-	_exit(3);
-}
+#define N 200000
 
 static struct evbuffer *buf;
 
@@ -46,8 +42,7 @@ int main(void)
 	int next = 0, bad = 0, r1, r2;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(30);
+	tc_alarm("evbuffer_locking", 30);
 
 	printf("evthread_use_pthreads: %d\n", evthread_use_pthreads());
 	buf = evbuffer_new();

@@ -13,11 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	(void)sig;
-	_exit(3);
-}
+#include "testcase.h"
 
 static void dump(const char *tag, struct evbuffer *b)
 {
@@ -49,8 +45,7 @@ int main(void)
 	unsigned char *d;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("evbuffer_move", 10);
 
 	/* prepend on empty and non-empty, large and small */
 	r = evbuffer_prepend(a, "world", 5);

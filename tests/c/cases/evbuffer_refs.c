@@ -13,11 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	(void)sig;
-	_exit(3);
-}
+#include "testcase.h"
 
 static void cleanup(const void *data, size_t len, void *arg)
 {
@@ -38,11 +34,6 @@ static void dump(const char *tag, struct evbuffer *b)
 	if (k < 0) k = 0;
 	tmp[k] = 0;
 	printf("%s: len=%zu \"%s\"\n", tag, n, tmp);
-}
-
-static int fd_open(int fd)
-{
-	return fcntl(fd, F_GETFD) != -1;
 }
 
 static int tmpfile_with(const char *s)
@@ -67,8 +58,7 @@ int main(void)
 	unsigned char *d;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("evbuffer_refs", 10);
 
 	printf("add_reference: %d\n", evbuffer_add_reference(a, "REF-ONE", 7, cleanup, "one"));
 	evbuffer_add(a, "+plain", 6);
@@ -142,7 +132,7 @@ int main(void)
 	evbuffer_drain(a, 4);
 	printf("drain rest\n");
 	evbuffer_drain(a, 4);
-	printf("fd open (no CLOSE_ON_FREE): %d\n", fd_open(fd));
+	printf("fd open (no CLOSE_ON_FREE): %d\n", tc_fd_open(fd));
 
 	seg = evbuffer_file_segment_new(fd, 0, -1, EVBUF_FS_DISABLE_MMAP | EVBUF_FS_CLOSE_ON_FREE);
 	evbuffer_file_segment_add_cleanup_cb(seg, fs_cleanup, "nommap");
@@ -154,7 +144,7 @@ int main(void)
 	printf("free b\n");
 	evbuffer_free(b);
 	b = evbuffer_new();
-	printf("fd open (CLOSE_ON_FREE): %d\n", fd_open(fd));
+	printf("fd open (CLOSE_ON_FREE): %d\n", tc_fd_open(fd));
 	printf("segment on bad fd: %s\n", evbuffer_file_segment_new(-1, 0, 10, 0) ? "ok" : "NULL");
 
 	fd2 = tmpfile_with("file contents\n");
@@ -167,7 +157,7 @@ int main(void)
 	dump("b", b);
 	n = evbuffer_remove(b, out, sizeof(out));
 	printf("remove: %d %.*s\n", n, n, out);
-	printf("add_file fd closed: %d\n", !fd_open(fd2));
+	printf("add_file fd closed: %d\n", !tc_fd_open(fd2));
 
 	/* reserve / commit */
 	evbuffer_free(a);

@@ -10,11 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	(void)sig;
-	_exit(3);
-}
+#include "testcase.h"
 
 /* Builds a buffer from pieces, each its own chain (references). */
 static struct evbuffer *pieces(const char **v)
@@ -72,8 +68,7 @@ int main(void)
 	int r, i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("evbuffer_search", 10);
 
 	readall("any", t1, EVBUFFER_EOL_ANY);
 	readall("crlf", t1, EVBUFFER_EOL_CRLF);

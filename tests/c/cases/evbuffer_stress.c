@@ -11,13 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CAP (1 << 20)
+#include "testcase.h"
 
-static void safety(int sig)
-{
-	(void)sig;
-	_exit(3);
-}
+#define CAP (1 << 20)
 
 static unsigned long long rng = 88172645463325252ULL;
 static unsigned rnd(unsigned n)
@@ -60,8 +56,7 @@ int main(void)
 	char *line;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(60);
+	tc_alarm("evbuffer_stress", 60);
 	for (i = 0; i < (int)sizeof(src); i++)
 		src[i] = (unsigned char)(rnd(5) == 0 ? '\n' : 'a' + rnd(26));
 	for (i = 0; i < 2; i++) {

@@ -14,23 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "testcase.h"
+
 /* timeout: 60 */
-
-static void safety(int sig)
-{
-	static const char m[] = "evutil_addr_fuzz: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static int nlog;
-static void logcb(int severity, const char *msg)
-{
-	(void)severity;
-	(void)msg;
-	nlog++;
-}
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 static uint32_t rnd(void)
@@ -94,9 +80,8 @@ int main(void)
 
 	verbose = getenv("EVUTIL_FUZZ_VERBOSE") != NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(50);
-	event_set_log_callback(logcb);
+	tc_alarm("evutil_addr_fuzz", 50);
+	tc_log_capture();
 
 	for (i = 0; i < 60000; i++) {
 		unsigned char b[16];
@@ -202,7 +187,7 @@ int main(void)
 	printf("ntop:           %u ok %u NULL hash %016llx\n", hn.ok, hn.bad, (unsigned long long)hn.h);
 	printf("sockaddr_cmp:   %u greater %u equal %u less hash %016llx\n", hc.ok, hc.bad, hc.err,
 	    (unsigned long long)hc.h);
-	printf("log calls: %d\n", nlog);
+	printf("log calls: %d\n", tc_log_.n);
 	printf("done\n");
 	return 0;
 }

@@ -10,20 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "evutil_basic: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static int nlog;
-static void logcb(int severity, const char *msg)
-{
-	(void)severity; (void)msg;
-	nlog++;
-}
+#include "testcase.h"
 
 static const char *errname(int e)
 {
@@ -40,7 +27,6 @@ static const char *errname(int e)
 }
 
 static int nonblocking(int fd) { int f = fcntl(fd, F_GETFL); return f != -1 && (f & O_NONBLOCK); }
-static int is_open(int fd) { return fcntl(fd, F_GETFD) != -1; }
 
 int main(void)
 {
@@ -51,17 +37,16 @@ int main(void)
 	ssize_t n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
-	event_set_log_callback(logcb);
+	tc_alarm("evutil_basic", 15);
+	tc_log_capture();
 
 	printf("== evutil_socketpair\n");
 	r = evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	printf("AF_UNIX/SOCK_STREAM: %d fds valid: %s distinct: %s\n", r,
-	    (is_open(sv[0]) && is_open(sv[1])) ? "yes" : "no", sv[0] != sv[1] ? "yes" : "no");
+	    tc_yesno(tc_fd_open(sv[0]) && tc_fd_open(sv[1])), tc_yesno(sv[0] != sv[1]));
 	getsockopt(sv[0], SOL_SOCKET, SO_TYPE, &type, &tl);
-	printf("type is SOCK_STREAM: %s blocking by default: %s\n", type == SOCK_STREAM ? "yes" : "no",
-	    (!nonblocking(sv[0]) && !nonblocking(sv[1])) ? "yes" : "no");
+	printf("type is SOCK_STREAM: %s blocking by default: %s\n", tc_yesno(type == SOCK_STREAM),
+	    tc_yesno(!nonblocking(sv[0]) && !nonblocking(sv[1])));
 	n = send(sv[0], "ping", 4, 0);
 	memset(buf, 0, sizeof(buf));
 	n = recv(sv[1], buf, sizeof(buf), 0);
@@ -73,25 +58,25 @@ int main(void)
 
 	printf("== evutil_make_socket_nonblocking\n");
 	r = evutil_make_socket_nonblocking(sv[0]);
-	printf("on socket: %d nonblocking: %s other end untouched: %s\n", r, nonblocking(sv[0]) ? "yes" : "no",
-	    nonblocking(sv[1]) ? "no" : "yes");
+	printf("on socket: %d nonblocking: %s other end untouched: %s\n", r, tc_yesno(nonblocking(sv[0])),
+	    tc_yesno(!nonblocking(sv[1])));
 	r = evutil_make_socket_nonblocking(sv[0]);
-	printf("again: %d nonblocking: %s\n", r, nonblocking(sv[0]) ? "yes" : "no");
+	printf("again: %d nonblocking: %s\n", r, tc_yesno(nonblocking(sv[0])));
 	errno = 0;
 	n = recv(sv[0], buf, sizeof(buf), 0);
 	printf("recv on empty nonblocking socket: %d EAGAIN: %s\n", (int)n,
-	    (errno == EAGAIN || errno == EWOULDBLOCK) ? "yes" : "no");
+	    tc_yesno(errno == EAGAIN || errno == EWOULDBLOCK));
 	if (pipe(p) != 0)
 		return 1;
 	r = evutil_make_socket_nonblocking(p[0]);
-	printf("on a pipe: %d nonblocking: %s\n", r, nonblocking(p[0]) ? "yes" : "no");
-	printf("log calls so far: %d\n", nlog);
+	printf("on a pipe: %d nonblocking: %s\n", r, tc_yesno(nonblocking(p[0])));
+	printf("log calls so far: %d\n", tc_log_.n);
 
 	printf("== evutil_closesocket\n");
 	r = evutil_closesocket(sv[0]);
-	printf("close: %d still open: %s\n", r, is_open(sv[0]) ? "yes" : "no");
+	printf("close: %d still open: %s\n", r, tc_yesno(tc_fd_open(sv[0])));
 	n = recv(sv[1], buf, sizeof(buf), 0);
-	printf("peer sees EOF: %s\n", n == 0 ? "yes" : "no");
+	printf("peer sees EOF: %s\n", tc_yesno(n == 0));
 	errno = 0;
 	r = evutil_closesocket(sv[0]);
 	printf("close again: %d error: %s EVUTIL_SOCKET_ERROR: %s\n", r, errname(errno),
@@ -104,7 +89,7 @@ int main(void)
 	printf("== other socketpair types\n");
 	r = evutil_socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
 	getsockopt(sv[0], SOL_SOCKET, SO_TYPE, &type, &tl);
-	printf("AF_UNIX/SOCK_DGRAM: %d type ok: %s\n", r, type == SOCK_DGRAM ? "yes" : "no");
+	printf("AF_UNIX/SOCK_DGRAM: %d type ok: %s\n", r, tc_yesno(type == SOCK_DGRAM));
 	send(sv[0], "a", 1, 0);
 	send(sv[0], "bc", 2, 0);
 	n = recv(sv[1], buf, sizeof(buf), 0);
@@ -121,7 +106,7 @@ int main(void)
 		evutil_closesocket(sv[0]);
 		evutil_closesocket(sv[1]);
 	}
-	printf("log calls: %d\n", nlog);
+	printf("log calls: %d\n", tc_log_.n);
 	printf("done\n");
 	return 0;
 }

@@ -13,13 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "evutil_inet: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog;
 static void logcb(int severity, const char *msg)
@@ -114,8 +108,7 @@ int main(void)
 
 	event_set_mem_functions(my_malloc, my_realloc, my_free);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("evutil_inet", 15);
 	event_set_log_callback(logcb);
 
 	printf("== evutil_inet_pton AF_INET\n");
@@ -224,13 +217,13 @@ int main(void)
 
 	printf("== evutil_inet_pton_scope\n");
 	lo = if_nametoindex("lo");
-	printf("lo has an index: %s\n", lo > 0 ? "yes" : "no");
+	printf("lo has an index: %s\n", tc_yesno(lo > 0));
 	scope(AF_INET6, "fe80::1");
 	{
 		unsigned char b[16];
 		unsigned idx = 9;
 		int r = evutil_inet_pton_scope(AF_INET6, "fe80::1%lo", b, &idx);
-		printf("scope inet6 \"fe80::1%%lo\" = %d index is lo's: %s\n", r, idx == lo ? "yes" : "no");
+		printf("scope inet6 \"fe80::1%%lo\" = %d index is lo's: %s\n", r, tc_yesno(idx == lo));
 	}
 	scope(AF_INET6, "fe80::1%3");
 	scope(AF_INET6, "fe80::1%0");

@@ -12,13 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "evutil_monotonic: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog;
 static void logcb(int severity, const char *msg)
@@ -51,7 +45,7 @@ static void check(const char *name, int flags, int configure)
 	t = evutil_monotonic_timer_new();
 	printf("-- %s\n", name);
 	printf("new: %s allocated through mem functions: %s\n", t ? "timer" : "NULL",
-	    nmalloc > m0 ? "yes" : "no");
+	    tc_yesno(nmalloc > m0));
 	if (!t)
 		return;
 	if (configure) {
@@ -62,10 +56,10 @@ static void check(const char *name, int flags, int configure)
 	real = clk(CLOCK_REALTIME);
 	r = evutil_gettime_monotonic(t, &a);
 	v = tv_d(&a);
-	printf("gettime: %d usec in range: %s\n", r, (a.tv_usec >= 0 && a.tv_usec < 1000000) ? "yes" : "no");
+	printf("gettime: %d usec in range: %s\n", r, tc_yesno(a.tv_usec >= 0 && a.tv_usec < 1000000));
 	printf("follows CLOCK_MONOTONIC: %s follows the wall clock: %s\n",
-	    (v > mono - 0.05 && v < mono + 1) ? "yes" : "no",
-	    (v > real - 0.05 && v < real + 1) ? "yes" : "no");
+	    tc_yesno(v > mono - 0.05 && v < mono + 1),
+	    tc_yesno(v > real - 0.05 && v < real + 1));
 	b = a;
 	for (i = 0; i < 20000; i++) {
 		if (evutil_gettime_monotonic(t, &c) != 0)
@@ -76,23 +70,22 @@ static void check(const char *name, int flags, int configure)
 			nondecr = 0;
 		b = c;
 	}
-	printf("20000 reads: all ok: %s non-decreasing: %s\n", valid ? "yes" : "no", nondecr ? "yes" : "no");
+	printf("20000 reads: all ok: %s non-decreasing: %s\n", tc_yesno(valid), tc_yesno(nondecr));
 	usleep(60000);
 	r = evutil_gettime_monotonic(t, &c);
 	v = tv_d(&c) - tv_d(&b);
-	printf("after a 60 ms sleep: %d advanced >= 40 ms: %s < 5 s: %s\n", r, v >= 0.04 ? "yes" : "no",
-	    v < 5 ? "yes" : "no");
+	printf("after a 60 ms sleep: %d advanced >= 40 ms: %s < 5 s: %s\n", r, tc_yesno(v >= 0.04),
+	    tc_yesno(v < 5));
 	i = nfree;
 	evutil_monotonic_timer_free(t);
-	printf("free released memory through mem functions: %s\n", nfree > i ? "yes" : "no");
+	printf("free released memory through mem functions: %s\n", tc_yesno(nfree > i));
 }
 
 int main(void)
 {
 	event_set_mem_functions(my_malloc, my_realloc, my_free);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("evutil_monotonic", 15);
 	event_set_log_callback(logcb);
 
 	check("flags 0", 0, 1);
@@ -111,7 +104,7 @@ int main(void)
 		mono = clk(CLOCK_MONOTONIC);
 		evutil_gettime_monotonic(t, &tv);
 		printf("-- reconfigured: %d %d follows CLOCK_MONOTONIC: %s\n", r1, r2,
-		    (tv_d(&tv) > mono - 0.05 && tv_d(&tv) < mono + 1) ? "yes" : "no");
+		    tc_yesno(tv_d(&tv) > mono - 0.05 && tv_d(&tv) < mono + 1));
 		evutil_monotonic_timer_free(t);
 	}
 	evutil_monotonic_timer_free(NULL);

@@ -9,13 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "evutil_rng: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog;
 static void logcb(int severity, const char *msg)
@@ -43,8 +37,7 @@ int main(void)
 	int p[2];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("evutil_rng", 15);
 	event_set_log_callback(logcb);
 
 	r = evutil_secure_rng_set_urandom_device_file("/nonexistent/urandom-for-evutil-test");
@@ -64,14 +57,14 @@ int main(void)
 	evutil_secure_rng_get_bytes(b, sizeof(b));
 	bits = popcount(a, sizeof(a));
 	printf("4096 bytes: differ between calls: %s bit balance ok: %s\n",
-	    memcmp(a, b, sizeof(a)) ? "yes" : "no", (bits > 16384 - 1200 && bits < 16384 + 1200) ? "yes" : "no");
+	    tc_yesno(memcmp(a, b, sizeof(a))), tc_yesno(bits > 16384 - 1200 && bits < 16384 + 1200));
 	{
 		int seen[256] = { 0 };
 		for (i = 0; i < (int)sizeof(a); i++)
 			seen[a[i]] = 1;
 		for (distinct = 0, i = 0; i < 256; i++)
 			distinct += seen[i];
-		printf("distinct byte values >= 240: %s\n", distinct >= 240 ? "yes" : "no");
+		printf("distinct byte values >= 240: %s\n", tc_yesno(distinct >= 240));
 	}
 
 	/* exact length: the bytes around the target stay untouched */
@@ -80,21 +73,21 @@ int main(void)
 	for (r = 1, i = 0; i < 8; i++)
 		if (guard[i] != 0x5a || guard[11 + i] != 0x5a)
 			r = 0;
-	printf("3 bytes: neighbours untouched: %s\n", r ? "yes" : "no");
+	printf("3 bytes: neighbours untouched: %s\n", tc_yesno(r));
 	memset(guard, 0x5a, sizeof(guard));
 	evutil_secure_rng_get_bytes(guard + 1, 0);
-	printf("0 bytes: nothing written: %s\n", (guard[0] == 0x5a && guard[1] == 0x5a && guard[2] == 0x5a) ? "yes" : "no");
+	printf("0 bytes: nothing written: %s\n", tc_yesno(guard[0] == 0x5a && guard[1] == 0x5a && guard[2] == 0x5a));
 	memset(guard, 0, sizeof(guard));
 	evutil_secure_rng_get_bytes(guard + 3, 29); /* unaligned */
 	printf("29 unaligned bytes: not all zero: %s tail untouched: %s\n",
-	    popcount(guard + 3, 29) > 0 ? "yes" : "no", (guard[32] == 0 && guard[2] == 0) ? "yes" : "no");
+	    tc_yesno(popcount(guard + 3, 29) > 0), tc_yesno(guard[32] == 0 && guard[2] == 0));
 
 	evutil_secure_rng_add_bytes("some extra entropy", 18);
 	evutil_secure_rng_add_bytes("", 0);
 	evutil_secure_rng_add_bytes((const char *)a, sizeof(a));
 	memset(small, 0, sizeof(small));
 	evutil_secure_rng_get_bytes(small, sizeof(small));
-	printf("after add_bytes: get_bytes still works: %s\n", popcount(small, sizeof(small)) > 0 ? "yes" : "no");
+	printf("after add_bytes: get_bytes still works: %s\n", tc_yesno(popcount(small, sizeof(small)) > 0));
 
 	/* a child gets different bytes from its parent */
 	if (pipe(p) != 0)
@@ -115,7 +108,7 @@ int main(void)
 		n = read(p[0], c, sizeof(c));
 		waitpid(pid, &st, 0);
 		printf("forked child: read %d bytes, differ from parent's: %s\n", (int)n,
-		    (n == 32 && memcmp(c, d, 32)) ? "yes" : "no");
+		    tc_yesno(n == 32 && memcmp(c, d, 32)));
 	}
 	printf("log calls: %d\n", nlog);
 	printf("done\n");

@@ -13,13 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "evutil_sockaddr: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog;
 static void logcb(int severity, const char *msg)
@@ -123,8 +117,7 @@ int main(void)
 	char longv6[300], longv4[200];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("evutil_sockaddr", 15);
 	event_set_log_callback(logcb);
 
 	printf("== evutil_parse_sockaddr_port: IPv4\n");

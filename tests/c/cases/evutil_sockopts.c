@@ -15,13 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "evutil_sockopts: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog;
 static void logcb(int severity, const char *msg)
@@ -71,8 +65,7 @@ int main(void)
 	int t4, t6, u, sp[2], p[2], f, bad;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("evutil_sockopts", 15);
 	event_set_log_callback(logcb);
 
 	t4 = socket(AF_INET, SOCK_STREAM, 0);
@@ -80,7 +73,7 @@ int main(void)
 	u = socket(AF_INET, SOCK_DGRAM, 0);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sp) != 0 || pipe(p) != 0 || t4 < 0 || u < 0)
 		return 1;
-	printf("have IPv6 sockets: %s\n", t6 >= 0 ? "yes" : "no");
+	printf("have IPv6 sockets: %s\n", tc_yesno(t6 >= 0));
 	bad = 1000;
 	close(bad);
 
@@ -116,7 +109,7 @@ int main(void)
 		if (bind(a, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
 		    getsockname(a, (struct sockaddr *)&sin, &sl) == 0 && listen(a, 4) == 0) {
 			rb = bind(b, (struct sockaddr *)&sin, sizeof(sin));
-			printf("second socket binds the same port: %s\n", rb == 0 ? "yes" : "no");
+			printf("second socket binds the same port: %s\n", tc_yesno(rb == 0));
 		} else {
 			printf("first bind failed\n");
 		}
@@ -138,10 +131,10 @@ int main(void)
 	printf("== evutil_make_tcp_listen_socket_deferred\n");
 	printf("before: TCP_DEFER_ACCEPT %d\n", opt(t4, IPPROTO_TCP, TCP_DEFER_ACCEPT));
 	CALL(evutil_make_tcp_listen_socket_deferred(t4));
-	printf("after: TCP_DEFER_ACCEPT set: %s\n", opt(t4, IPPROTO_TCP, TCP_DEFER_ACCEPT) > 0 ? "yes" : "no");
+	printf("after: TCP_DEFER_ACCEPT set: %s\n", tc_yesno(opt(t4, IPPROTO_TCP, TCP_DEFER_ACCEPT) > 0));
 	if (t6 >= 0) {
 		CALL(evutil_make_tcp_listen_socket_deferred(t6));
-		printf("inet6 after: TCP_DEFER_ACCEPT set: %s\n", opt(t6, IPPROTO_TCP, TCP_DEFER_ACCEPT) > 0 ? "yes" : "no");
+		printf("inet6 after: TCP_DEFER_ACCEPT set: %s\n", tc_yesno(opt(t6, IPPROTO_TCP, TCP_DEFER_ACCEPT) > 0));
 	}
 	CALL(evutil_make_tcp_listen_socket_deferred(sp[0]));
 	CALL(evutil_make_tcp_listen_socket_deferred(p[0]));
@@ -158,7 +151,7 @@ int main(void)
 	printf("pipe: %d other end: %d\n", cloexec(p[0]), cloexec(p[1]));
 	f = fcntl(sp[0], F_GETFL);
 	CALL(evutil_make_socket_closeonexec(sp[0]));
-	printf("status flags untouched: %s\n", fcntl(sp[0], F_GETFL) == f ? "yes" : "no");
+	printf("status flags untouched: %s\n", tc_yesno(fcntl(sp[0], F_GETFL) == f));
 	CALL(evutil_make_socket_closeonexec(-1));
 	printf("log calls after bad fd: %d\n", nlog);
 	CALL(evutil_make_socket_closeonexec(bad));

@@ -12,13 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "evutil_strings: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog;
 static void logcb(int severity, const char *msg)
@@ -124,8 +118,7 @@ static void date(long long t, size_t len)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("evutil_strings", 15);
 	event_set_log_callback(logcb);
 
 	printf("== evutil_ascii_strcasecmp\n");
@@ -262,7 +255,7 @@ int main(void)
 		gmtime_r(&t1, &tm);
 		strftime(want2, sizeof(want2), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 		printf("NULL tm: %d length %zu matches now: %s\n", r, strlen(buf),
-		    (!strcmp(buf, want1) || !strcmp(buf, want2)) ? "yes" : "no");
+		    tc_yesno(!strcmp(buf, want1) || !strcmp(buf, want2)));
 	}
 	printf("log calls: %d\n", nlog);
 	printf("done\n");

@@ -13,28 +13,7 @@
 #include <event2/event.h>
 #include <event2/util.h>
 
-static int nlogs, last_severity = -1, failures;
-
-static void on_log(int severity, const char *msg)
-{
-	nlogs++;
-	last_severity = severity;
-	(void)msg;
-}
-
-#define EXPECT(what, expr, want)                                                     \
-	do {                                                                         \
-		int before_ = nlogs;                                                 \
-		long got_ = (long)(expr);                                            \
-		int logged_ = nlogs - before_;                                       \
-		if (got_ != (long)(want) || logged_ < 1 || last_severity != EVENT_LOG_WARN) { \
-			printf("FAIL %s: got %ld want %ld, %d warnings logged\n",    \
-			    what, got_, (long)(want), logged_);                      \
-			failures++;                                                  \
-		} else {                                                             \
-			printf("ok   %s\n", what);                                   \
-		}                                                                    \
-	} while (0)
+#include "testcase.h"
 
 int main(void)
 {
@@ -48,40 +27,40 @@ int main(void)
 	struct timeval tv;
 	struct tm tm;
 
-	event_set_log_callback(on_log);
+	tc_log_capture();
 
-	EXPECT("evutil_inet_pton(NULL text)", evutil_inet_pton(AF_INET, NULL, b), -1);
-	EXPECT("evutil_inet_pton(NULL dst)", evutil_inet_pton(AF_INET6, "::1", NULL), -1);
-	EXPECT("evutil_inet_ntop(NULL src)", evutil_inet_ntop(AF_INET, NULL, text, sizeof(text)) != NULL, 0);
-	EXPECT("evutil_inet_ntop(NULL dst)", evutil_inet_ntop(AF_INET6, b, NULL, 64) != NULL, 0);
-	EXPECT("evutil_inet_pton_scope(NULL index)", evutil_inet_pton_scope(AF_INET6, "::1", b, NULL), -1);
-	EXPECT("evutil_inet_pton_scope(NULL text)", evutil_inet_pton_scope(AF_INET6, NULL, b, &idx), -1);
-	EXPECT("evutil_parse_sockaddr_port(NULL text)",
+	TC_EXPECT_WARN("evutil_inet_pton(NULL text)", evutil_inet_pton(AF_INET, NULL, b), -1);
+	TC_EXPECT_WARN("evutil_inet_pton(NULL dst)", evutil_inet_pton(AF_INET6, "::1", NULL), -1);
+	TC_EXPECT_WARN("evutil_inet_ntop(NULL src)", evutil_inet_ntop(AF_INET, NULL, text, sizeof(text)) != NULL, 0);
+	TC_EXPECT_WARN("evutil_inet_ntop(NULL dst)", evutil_inet_ntop(AF_INET6, b, NULL, 64) != NULL, 0);
+	TC_EXPECT_WARN("evutil_inet_pton_scope(NULL index)", evutil_inet_pton_scope(AF_INET6, "::1", b, NULL), -1);
+	TC_EXPECT_WARN("evutil_inet_pton_scope(NULL text)", evutil_inet_pton_scope(AF_INET6, NULL, b, &idx), -1);
+	TC_EXPECT_WARN("evutil_parse_sockaddr_port(NULL text)",
 	    evutil_parse_sockaddr_port(NULL, (struct sockaddr *)&ss, &len), -1);
-	EXPECT("evutil_parse_sockaddr_port(NULL out)", evutil_parse_sockaddr_port("1.2.3.4", NULL, &len), -1);
-	EXPECT("evutil_parse_sockaddr_port(NULL outlen)",
+	TC_EXPECT_WARN("evutil_parse_sockaddr_port(NULL out)", evutil_parse_sockaddr_port("1.2.3.4", NULL, &len), -1);
+	TC_EXPECT_WARN("evutil_parse_sockaddr_port(NULL outlen)",
 	    evutil_parse_sockaddr_port("1.2.3.4", (struct sockaddr *)&ss, NULL), -1);
-	EXPECT("evutil_getaddrinfo(NULL res)", evutil_getaddrinfo("1.2.3.4", "80", NULL, NULL), EVUTIL_EAI_FAIL);
+	TC_EXPECT_WARN("evutil_getaddrinfo(NULL res)", evutil_getaddrinfo("1.2.3.4", "80", NULL, NULL), EVUTIL_EAI_FAIL);
 	memset(&ss, 0, sizeof(ss));
 	ss.ss_family = AF_INET;
-	EXPECT("evutil_sockaddr_cmp(NULL, sa)", evutil_sockaddr_cmp(NULL, (struct sockaddr *)&ss, 1) < 0, 1);
-	EXPECT("evutil_configure_monotonic_time(NULL)", evutil_configure_monotonic_time(NULL, 0), -1);
-	EXPECT("evutil_gettime_monotonic(NULL timer)", evutil_gettime_monotonic(NULL, &tv), -1);
+	TC_EXPECT_WARN("evutil_sockaddr_cmp(NULL, sa)", evutil_sockaddr_cmp(NULL, (struct sockaddr *)&ss, 1) < 0, 1);
+	TC_EXPECT_WARN("evutil_configure_monotonic_time(NULL)", evutil_configure_monotonic_time(NULL, 0), -1);
+	TC_EXPECT_WARN("evutil_gettime_monotonic(NULL timer)", evutil_gettime_monotonic(NULL, &tv), -1);
 	t = evutil_monotonic_timer_new();
 	evutil_configure_monotonic_time(t, EV_MONOT_PRECISE);
-	EXPECT("evutil_gettime_monotonic(NULL tv)", evutil_gettime_monotonic(t, NULL), -1);
+	TC_EXPECT_WARN("evutil_gettime_monotonic(NULL tv)", evutil_gettime_monotonic(t, NULL), -1);
 	evutil_monotonic_timer_free(t);
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_wday = 7;
 	strcpy(text, "junk");
-	EXPECT("evutil_date_rfc1123(tm_wday 7)", evutil_date_rfc1123(text, sizeof(text), &tm), -1);
+	TC_EXPECT_WARN("evutil_date_rfc1123(tm_wday 7)", evutil_date_rfc1123(text, sizeof(text), &tm), -1);
 	if (text[0] != 0) {
 		printf("FAIL evutil_date_rfc1123(tm_wday 7) left \"%s\"\n", text);
-		failures++;
+		tc_failures++;
 	}
 	tm.tm_wday = 0;
 	tm.tm_mon = -1;
-	EXPECT("evutil_date_rfc1123(tm_mon -1)", evutil_date_rfc1123(text, sizeof(text), &tm), -1);
+	TC_EXPECT_WARN("evutil_date_rfc1123(tm_mon -1)", evutil_date_rfc1123(text, sizeof(text), &tm), -1);
 
 	/* no failure value: these must only survive */
 	evutil_freeaddrinfo(NULL);
@@ -92,5 +71,5 @@ int main(void)
 
 	if (evutil_getaddrinfo("1.2.3.4", "80", NULL, &ai) == 0)
 		evutil_freeaddrinfo(ai);
-	return failures ? 1 : 0;
+	return tc_exit_status();
 }
