@@ -13,13 +13,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "fork.h"
 
 static void my_handler(int sig) { (void)sig; }
 
@@ -38,13 +39,6 @@ static int same_disposition(int i)
 	return now.sa_handler == saved[i].sa.sa_handler &&
 	    (now.sa_flags & (SA_RESTART | SA_SIGINFO | SA_NODEFER | SA_RESETHAND)) ==
 	    (saved[i].sa.sa_flags & (SA_RESTART | SA_SIGINFO | SA_NODEFER | SA_RESETHAND));
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
 }
 
 static struct event_base *base;
@@ -74,73 +68,38 @@ static void guard_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
-static void child_write(int fd, const char *s)
-{
-	if (write(fd, s, strlen(s)) < 0) { /* nothing */ }
-}
-
-/* Fork a child that cleans up and execs. Returns the report, prints status. */
+/* Fork a child that cleans up and execs; prints its report and how it ended. */
 static void run_child(const char *name, int do_free, const char *const argv[], int expect_status)
 {
-	int rp[2], status = 0, exited = 0, i;
+	int rp[2], status = 0, exited, i;
 	pid_t pid;
 	char buf[1024];
-	size_t len = 0;
-	double deadline;
 
 	if (pipe(rp) != 0)
 		exit(1);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		char line[256];
 		close(rp[0]);
+		tc_report_to(rp[1]);
 		alarm(10);   /* default action: a hung child dies */
 		for (i = 0; i < 3; i++) {
 			int r = event_del(sigev[i]);
-			snprintf(line, sizeof(line), "  child %s: event_del(%s) -> %d, disposition restored: %s\n",
-			    name, i == 0 ? "USR1" : i == 1 ? "USR2" : "HUP", r, same_disposition(i) ? "yes" : "no");
-			child_write(rp[1], line);
+			tc_report("  child %s: event_del(%s) -> %d, disposition restored: %s", name,
+			    i == 0 ? "USR1" : i == 1 ? "USR2" : "HUP", r, tc_yesno(same_disposition(i)));
 		}
 		if (do_free) {
 			event_base_free(base);
-			snprintf(line, sizeof(line), "  child %s: event_base_free returned\n", name);
-			child_write(rp[1], line);
+			tc_report("  child %s: event_base_free returned", name);
 		}
-		snprintf(line, sizeof(line), "  child %s: exec %s\n", name, argv[0]);
-		child_write(rp[1], line);
+		tc_report("  child %s: exec %s", name, argv[0]);
 		close(rp[1]);
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	close(rp[1]);
-	deadline = now() + 15;
-	while (now() < deadline) {
-		struct pollfd pfd = {rp[0], POLLIN, 0};
-		if (poll(&pfd, 1, 50) > 0) {
-			ssize_t n = read(rp[0], buf + len, sizeof(buf) - 1 - len);
-			if (n > 0) {
-				len += (size_t)n;
-				continue;
-			}
-		}
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			exited = 1;
-			break;
-		}
-	}
-	if (!exited) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-	}
-	for (;;) {
-		ssize_t n = read(rp[0], buf + len, sizeof(buf) - 1 - len);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
+	exited = tc_collect_child(pid, rp[0], buf, sizeof(buf), 15, &status);
 	close(rp[0]);
-	buf[len] = 0;
 	fputs(buf, stdout);
 	if (!exited)
 		printf("child %s: HUNG (killed after 15 s)\n", name);

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,30 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int report_fd = -1;
-
-static void report(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (n > (int)sizeof(buf) - 2)
-		n = (int)sizeof(buf) - 2;
-	buf[n++] = '\n';
-	if (write(report_fd, buf, (size_t)n) < 0) { /* parent gone */ }
-}
-
-static void child_safety(int sig)
-{
-	(void)sig;
-	report("grandchild: safety alarm fired (hung)");
-	_exit(3);
-}
+#include "fork.h"
 
 /* ---- work done in the grandchild ---- */
 static struct event_base *base;
@@ -61,7 +37,7 @@ static void sig_cb(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	sig_calls++;
 	if (fd != SIGUSR1 || what != EV_SIGNAL)
-		report("grandchild: bad signal callback args");
+		tc_report("grandchild: bad signal callback args");
 }
 
 static void io_cb(evutil_socket_t fd, short what, void *arg)
@@ -113,11 +89,10 @@ static int grandchild_work(void)
 	struct sigaction sa;
 	int sv[2], bp[2], r;
 
-	signal(SIGALRM, child_safety);
-	alarm(15);
+	tc_child_alarm("grandchild", 15);
 
 	base = event_base_new();
-	report("grandchild: event_base_new %s, method %s", base ? "ok" : "FAILED",
+	tc_report("grandchild: event_base_new %s, method %s", base ? "ok" : "FAILED",
 	    base ? event_base_get_method(base) : "-");
 	if (!base)
 		return 1;
@@ -129,7 +104,7 @@ static int grandchild_work(void)
 	evtimer_add(t2, &tv30);
 	evtimer_add(t3, &tv60);
 	r = event_base_dispatch(base);
-	report("grandchild: timers dispatch=%d order=%s", r, order);
+	tc_report("grandchild: timers dispatch=%d order=%s", r, order);
 
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
@@ -139,7 +114,7 @@ static int grandchild_work(void)
 	if (send(sv[1], "12345", 5, 0) != 5)
 		return 1;
 	event_base_loop(base, EVLOOP_ONCE);
-	report("grandchild: socketpair read %d bytes", io_bytes);
+	tc_report("grandchild: socketpair read %d bytes", io_bytes);
 	event_free(io);
 
 	sig = evsignal_new(base, SIGUSR1, sig_cb, NULL);
@@ -148,10 +123,10 @@ static int grandchild_work(void)
 	kill(getpid(), SIGUSR1);
 	while (sig_calls < 2 && event_base_loop(base, EVLOOP_ONCE) == 0)
 		;
-	report("grandchild: signal add=%d calls=%d", r, sig_calls);
+	tc_report("grandchild: signal add=%d calls=%d", r, sig_calls);
 	event_free(sig);
 	sigaction(SIGUSR1, NULL, &sa);
-	report("grandchild: SIGUSR1 default again after event_free: %s", sa.sa_handler == SIG_DFL ? "yes" : "no");
+	tc_report("grandchild: SIGUSR1 default again after event_free: %s", sa.sa_handler == SIG_DFL ? "yes" : "no");
 
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, bp) != 0)
 		return 1;
@@ -165,7 +140,7 @@ static int grandchild_work(void)
 	bufferevent_enable(bev_b, EV_READ);
 	bufferevent_write(bev_a, "ping", 4);
 	r = event_base_dispatch(base);
-	report("grandchild: bufferevents dispatch=%d b got '%s', a got '%s', b saw EOF: %s", r, got_b, got_a,
+	tc_report("grandchild: bufferevents dispatch=%d b got '%s', a got '%s', b saw EOF: %s", r, got_b, got_a,
 	    b_eof ? "yes" : "no");
 	bufferevent_free(bev_b);
 
@@ -175,18 +150,11 @@ static int grandchild_work(void)
 	event_base_free(base);
 	evutil_closesocket(sv[0]);
 	evutil_closesocket(sv[1]);
-	report("grandchild: finished");
+	tc_report("grandchild: finished");
 	return 0;
 }
 
 /* ---- parent side ---- */
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
-
 static void run_round(int round)
 {
 	int p[2], status;
@@ -204,14 +172,14 @@ static void run_round(int round)
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		report_fd = p[1];
+		tc_report_to(p[1]);
 		/* like memcached -d: daemonize, keep cwd, stdio to /dev/null */
 		if (daemon(1, 0) != 0) {
-			report("child: daemon() failed");
+			tc_report("child: daemon() failed");
 			_exit(1);
 		}
 		/* now in the grandchild: a new session, parent exited */
-		report("grandchild: new session leader: %s", getsid(0) == getpid() ? "yes" : "no");
+		tc_report("grandchild: new session leader: %s", getsid(0) == getpid() ? "yes" : "no");
 		_exit(grandchild_work());
 	}
 	close(p[1]);
@@ -219,8 +187,8 @@ static void run_round(int round)
 		printf("round %d: intermediate child exited: %s status %d\n", round,
 		    WIFEXITED(status) ? "yes" : "no", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	/* read the grandchild's report until EOF (it exits) or 20 s */
-	deadline = now() + 20;
-	while (!eof && now() < deadline && len < sizeof(buf) - 1) {
+	deadline = tc_now() + 20;
+	while (!eof && tc_now() < deadline && len < sizeof(buf) - 1) {
 		struct pollfd pfd = {p[0], POLLIN, 0};
 		int pr = poll(&pfd, 1, 200);
 		if (pr > 0) {

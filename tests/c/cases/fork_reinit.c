@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,40 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int report_fd = -1;
-static void report(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (n > (int)sizeof(buf) - 2)
-		n = (int)sizeof(buf) - 2;
-	buf[n++] = '\n';
-	if (report_fd >= 0) {
-		if (write(report_fd, buf, (size_t)n) < 0) { /* parent gone */ }
-	} else {
-		fwrite(buf, 1, (size_t)n, stdout);
-	}
-}
-
-static void child_safety(int sig)
-{
-	(void)sig;
-	report("child: safety alarm fired (hung)");
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "fork.h"
 
 static void my_handler(int sig) { (void)sig; }
 
@@ -95,11 +61,9 @@ int main(void)
 {
 	struct event *u1, *u2, *rd, *tm;
 	struct timeval tv150 = {0, 150000};
-	int sv[2], rp[2], r, status, exited = 0;
+	int sv[2], rp[2], r, status, exited;
 	pid_t pid;
 	char buf[8192];
-	size_t len = 0;
-	double deadline;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGUSR2, my_handler);
@@ -125,34 +89,33 @@ int main(void)
 	pid = fork();
 	if (pid == 0) {
 		close(rp[0]);
-		report_fd = rp[1];
-		signal(SIGALRM, child_safety);
-		alarm(15);
+		tc_report_to(rp[1]);
+		tc_child_alarm("child", 15);
 		r = event_reinit(base);
-		report("child: event_reinit -> %d", r);
-		report("child: pending after reinit: usr1=0x%02x usr2=0x%02x read=0x%02x USR1=%s USR2=%s",
+		tc_report("child: event_reinit -> %d", r);
+		tc_report("child: pending after reinit: usr1=0x%02x usr2=0x%02x read=0x%02x USR1=%s USR2=%s",
 		    event_pending(u1, EV_SIGNAL, NULL), event_pending(u2, EV_SIGNAL, NULL),
 		    event_pending(rd, EV_READ, NULL), disp(SIGUSR1), disp(SIGUSR2));
 		raise(SIGUSR1);
 		raise(SIGUSR1);
 		raise(SIGUSR2);
 		if (send(sv[1], "child", 5, 0) != 5)
-			report("child: send failed");
+			tc_report("child: send failed");
 		tm = evtimer_new(base, timer_cb, NULL);
 		evtimer_add(tm, &tv150);
 		r = event_base_dispatch(base);
-		report("child: dispatch -> %d usr1=%d usr2=%d read=%d timer=%d", r, n_usr1, n_usr2, n_read,
+		tc_report("child: dispatch -> %d usr1=%d usr2=%d read=%d timer=%d", r, n_usr1, n_usr2, n_read,
 		    timer_fired);
 		r = event_del(u1);
-		report("child: del usr1 -> %d USR1=%s", r, disp(SIGUSR1));
+		tc_report("child: del usr1 -> %d USR1=%s", r, disp(SIGUSR1));
 		r = event_del(u2);
-		report("child: del usr2 -> %d USR2=%s", r, disp(SIGUSR2));
+		tc_report("child: del usr2 -> %d USR2=%s", r, disp(SIGUSR2));
 		event_free(u1);
 		event_free(u2);
 		event_free(rd);
 		event_free(tm);
 		event_base_free(base);
-		report("child: finished");
+		tc_report("child: finished");
 		_exit(0);
 	}
 	close(rp[1]);
@@ -171,32 +134,7 @@ int main(void)
 	    timer_fired);
 
 	/* wait for the child (bounded) and collect its report */
-	deadline = now() + 20;
-	while (now() < deadline) {
-		struct pollfd pfd = {rp[0], POLLIN, 0};
-		if (poll(&pfd, 1, 100) > 0) {
-			ssize_t n = read(rp[0], buf + len, sizeof(buf) - 1 - len);
-			if (n > 0) {
-				len += (size_t)n;
-				continue;
-			}
-		}
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			exited = 1;
-			break;
-		}
-	}
-	if (!exited) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-	}
-	while (len < sizeof(buf) - 1) {
-		ssize_t n = read(rp[0], buf + len, sizeof(buf) - 1 - len);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = 0;
+	exited = tc_collect_child(pid, rp[0], buf, sizeof(buf), 20, &status);
 	fputs(buf, stdout);
 	printf("parent: child exited by itself: %s, status %d\n", exited ? "yes" : "no",
 	    exited && WIFEXITED(status) ? WEXITSTATUS(status) : -1);

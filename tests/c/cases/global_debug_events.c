@@ -11,28 +11,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "global_debug_events: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
-static int ndebug, nother;
-static void logcb(int severity, const char *msg)
-{
-	(void)msg;
-	if (severity == EVENT_LOG_DEBUG)
-		ndebug++;
-	else
-		nother++;
-}
-
+/* prints and resets what the log capture saw */
 static void step(const char *what)
 {
-	printf("%s: debug messages: %s, other messages: %d\n", what, ndebug ? "yes" : "no", nother);
-	ndebug = nother = 0;
+	int ndebug = tc_log_.by_severity[EVENT_LOG_DEBUG];
+	printf("%s: debug messages: %s, other messages: %d\n", what, tc_yesno(ndebug), tc_log_.n - ndebug);
+	tc_log_reset();
 }
 
 static void cb(evutil_socket_t fd, short what, void *arg)
@@ -53,7 +39,7 @@ static void run(const char *label)
 	int sv[2];
 
 	printf("-- %s\n", label);
-	ndebug = nother = 0;
+	tc_log_reset();
 	b = event_base_new();
 	step("event_base_new");
 	t = evtimer_new(b, cb, NULL);
@@ -92,13 +78,12 @@ static void run(const char *label)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("global_debug_events", 15);
 	unsetenv("EVENT_NOEPOLL");
 	unsetenv("EVENT_NOPOLL");
 	unsetenv("EVENT_NOSELECT");
 	unsetenv("EVENT_SHOW_METHOD");
-	event_set_log_callback(logcb);
+	tc_log_capture();
 
 	run("debug logging off (default)");
 	event_enable_debug_logging(EVENT_DBG_ALL);

@@ -10,13 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "global_debug_log: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog, ndebug, sev[16];
 static void logcb(int severity, const char *msg)
@@ -95,8 +89,7 @@ int main(void)
 	int n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("global_debug_log", 15);
 	event_set_log_callback(logcb);
 	unsetenv("EVENT_NOEPOLL");
 	unsetenv("EVENT_NOPOLL");

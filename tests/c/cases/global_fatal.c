@@ -12,13 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "global_fatal: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int pipefd = -1;
 static void say(const char *s)
@@ -96,8 +90,7 @@ int main(void)
 	int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("global_fatal", 15);
 
 	for (i = 0; i < 6; i++) {
 		int p[2], status;

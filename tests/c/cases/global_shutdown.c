@@ -11,20 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "global_shutdown: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static int nlog;
-static void logcb(int severity, const char *msg)
-{
-	(void)severity; (void)msg;
-	nlog++;
-}
+#include "testcase.h"
 
 static long live;
 static void *my_malloc(size_t n) { live++; return malloc(n); }
@@ -49,8 +36,7 @@ int main(void)
 	int status;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("global_shutdown", 15);
 	unsetenv("EVENT_NOEPOLL");
 	unsetenv("EVENT_NOPOLL");
 	unsetenv("EVENT_NOSELECT");
@@ -66,7 +52,7 @@ int main(void)
 	printf("shutdown with nothing created: exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 
 	event_set_mem_functions(my_malloc, my_realloc, my_free);
-	event_set_log_callback(logcb);
+	tc_log_capture();
 	event_enable_debug_logging(EVENT_DBG_ALL);
 	event_enable_debug_logging(EVENT_DBG_NONE);
 	m = event_get_supported_methods();
@@ -95,7 +81,7 @@ int main(void)
 	libevent_global_shutdown();
 	printf("second shutdown: returned\n");
 	printf("blocks still out are at most the methods array: %s\n", live <= 1 ? "yes" : "no");
-	printf("log calls: %d\n", nlog);
+	printf("log calls: %d\n", tc_log_.n);
 	printf("done\n");
 	return 0;
 }

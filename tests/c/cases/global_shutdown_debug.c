@@ -12,13 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "global_shutdown_debug: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static long live;
 static void *my_malloc(size_t n) { live++; return malloc(n); }
@@ -108,8 +102,7 @@ static void no_shutdown(void)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("global_shutdown_debug", 15);
 	run("debug mode with events, then shutdown", with_events);
 	run("debug mode, nothing made, shutdown", nothing_made);
 	run("debug mode twice", no_shutdown);

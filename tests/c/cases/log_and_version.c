@@ -10,13 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "log_and_version: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog;
 static int sev[32];
@@ -82,8 +76,7 @@ int main(void)
 	int r, sv[2];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("log_and_version", 15);
 
 	printf("== version\n");
 	printf("event_get_version: %s\n", event_get_version());

@@ -18,13 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "mem_count: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 /* Each block carries a 16-byte header with a magic, so that a block freed
  * through us that we did not allocate is noticed. */
@@ -90,8 +84,6 @@ static void cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static const char *yesno(int b) { return b ? "yes" : "no"; }
-
 int main(void)
 {
 	struct event_config *cfg;
@@ -101,8 +93,7 @@ int main(void)
 	int sv[2];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("mem_count", 15);
 	unsetenv("EVENT_NOEPOLL");
 	unsetenv("EVENT_NOPOLL");
 	unsetenv("EVENT_NOSELECT");
@@ -112,37 +103,37 @@ int main(void)
 	l0 = live;
 	a0 = nalloc;
 	cfg = event_config_new();
-	printf("event_config_new uses the allocator: %s\n", yesno(nalloc > a0));
+	printf("event_config_new uses the allocator: %s\n", tc_yesno(nalloc > a0));
 	a0 = nalloc;
 	event_config_avoid_method(cfg, "poll");
 	event_config_avoid_method(cfg, "select");
-	printf("event_config_avoid_method uses the allocator: %s\n", yesno(nalloc > a0));
+	printf("event_config_avoid_method uses the allocator: %s\n", tc_yesno(nalloc > a0));
 	a0 = nalloc;
 	event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK);
 	event_config_require_features(cfg, EV_FEATURE_O1);
-	printf("set_flag/require_features allocate: %s\n", yesno(nalloc > a0));
+	printf("set_flag/require_features allocate: %s\n", tc_yesno(nalloc > a0));
 	a0 = nalloc;
 	base = event_base_new_with_config(cfg);
 	printf("event_base_new_with_config: %s, uses the allocator: %s\n",
-	    base ? event_base_get_method(base) : "NULL", yesno(nalloc > a0));
+	    base ? event_base_get_method(base) : "NULL", tc_yesno(nalloc > a0));
 	l1 = live;
 	event_config_free(cfg);
-	printf("event_config_free returns blocks: %s\n", yesno(live < l1));
+	printf("event_config_free returns blocks: %s\n", tc_yesno(live < l1));
 	event_base_free(base);
-	printf("after event_base_free, all blocks back: %s\n", yesno(live == l0));
+	printf("after event_base_free, all blocks back: %s\n", tc_yesno(live == l0));
 
 	a0 = nalloc;
 	base = event_base_new();
-	printf("event_base_new uses the allocator: %s\n", yesno(nalloc > a0));
+	printf("event_base_new uses the allocator: %s\n", tc_yesno(nalloc > a0));
 	l1 = live;
 	a0 = nalloc;
 	ev = event_new(base, -1, 0, cb, NULL);
-	printf("event_new uses the allocator: %s\n", yesno(nalloc > a0));
+	printf("event_new uses the allocator: %s\n", tc_yesno(nalloc > a0));
 	event_free(ev);
-	printf("event_free returns its block: %s\n", yesno(live == l1));
+	printf("event_free returns its block: %s\n", tc_yesno(live == l1));
 	a0 = nalloc;
 	event_assign(&stackev, base, -1, 0, cb, NULL);
-	printf("event_assign allocates: %s\n", yesno(nalloc > a0));
+	printf("event_assign allocates: %s\n", tc_yesno(nalloc > a0));
 
 	/* A run with a timer, I/O and a one-shot event. */
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
@@ -158,21 +149,21 @@ int main(void)
 		before_once = live;
 		a0 = nalloc;
 		event_base_once(base, -1, EV_TIMEOUT, cb, NULL, &tv);
-		printf("event_base_once uses the allocator: %s\n", yesno(nalloc > a0));
+		printf("event_base_once uses the allocator: %s\n", tc_yesno(nalloc > a0));
 		if (send(sv[1], "x", 1, 0) != 1)
 			printf("send failed\n");
 		ncb = 0;
 		while (ncb < 3)
 			event_base_loop(base, EVLOOP_ONCE);
 		printf("callbacks ran: %d\n", ncb);
-		printf("one-shot record freed after it ran: %s\n", yesno(live <= before_once));
+		printf("one-shot record freed after it ran: %s\n", tc_yesno(live <= before_once));
 		event_free(io);
 		event_free(t);
 	}
 	event_base_free(base);
 	close(sv[0]);
 	close(sv[1]);
-	printf("after the run, all blocks back: %s\n", yesno(live == l0));
+	printf("after the run, all blocks back: %s\n", tc_yesno(live == l0));
 
 	/* A pending one-shot event is freed with its base. */
 	base = event_base_new();
@@ -181,7 +172,7 @@ int main(void)
 		event_base_once(base, -1, EV_TIMEOUT, cb, NULL, &tv);
 	}
 	event_base_free(base);
-	printf("pending event_base_once freed with the base: %s\n", yesno(live == l0));
+	printf("pending event_base_once freed with the base: %s\n", tc_yesno(live == l0));
 
 	/* event_get_supported_methods allocates its array; a second call
 	 * replaces it. */
@@ -191,10 +182,10 @@ int main(void)
 		a0 = nalloc;
 		m = event_get_supported_methods();
 		printf("event_get_supported_methods uses the allocator: %s, first %s\n",
-		    yesno(nalloc > a0), m && m[0] ? m[0] : "(none)");
+		    tc_yesno(nalloc > a0), m && m[0] ? m[0] : "(none)");
 		l2 = live;
 		m = event_get_supported_methods();
-		printf("second call keeps one array: %s\n", yesno(live == l2));
+		printf("second call keeps one array: %s\n", tc_yesno(live == l2));
 	}
 
 	/* Thread support: the locks and conditions it allocates (a base's, an
@@ -212,18 +203,18 @@ int main(void)
 		base = event_base_new();
 		nlocked = nalloc - a0;
 		printf("base with a lock: non-NULL %s, more allocations than a plain base: %s\n",
-		    yesno(base != NULL), yesno(nlocked > nplain));
+		    tc_yesno(base != NULL), tc_yesno(nlocked > nplain));
 		buf = evbuffer_new();
 		a0 = nalloc;
 		r = evbuffer_enable_locking(buf, NULL);
 		printf("evbuffer_enable_locking(NULL): %d, its lock came from the allocator: %s\n",
-		    r, yesno(nalloc > a0));
+		    r, tc_yesno(nalloc > a0));
 		evbuffer_lock(buf);
 		evbuffer_add(buf, "abc", 3);
 		evbuffer_unlock(buf);
 		a0 = nfree;
 		evbuffer_free(buf);
-		printf("evbuffer_free gives blocks back: %s\n", yesno(nfree > a0));
+		printf("evbuffer_free gives blocks back: %s\n", tc_yesno(nfree > a0));
 		event_base_free(base);
 	}
 
@@ -235,7 +226,7 @@ int main(void)
 	ev = event_new(base, -1, 0, cb, NULL);
 	event_free(ev);
 	event_base_free(base);
-	printf("after restoring defaults, allocator called: %s\n", yesno(nalloc != a0 || live != l1));
+	printf("after restoring defaults, allocator called: %s\n", tc_yesno(nalloc != a0 || live != l1));
 	printf("foreign blocks freed through us: %ld\n", foreign);
 	printf("done\n");
 	return 0;

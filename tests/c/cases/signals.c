@@ -11,13 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "signals: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static volatile sig_atomic_t my_handler_calls;
 static void my_handler(int sig)
@@ -99,8 +93,7 @@ int main(void)
 	pid_t pid;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("signals", 15);
 
 	/* Dispositions before libevent touches anything. */
 	memset(&sa, 0, sizeof(sa));

@@ -26,16 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testcase.h"
+
 #define NREC 3000
 #define REC 8 /* "%07d\n" */
-
-static void safety(int sig)
-{
-	static const char m[] = "thread_bev: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
 
 static struct event_base *base;
 static struct bufferevent *bev, *peer;
@@ -222,9 +216,8 @@ int main(void)
 	pthread_t tw, ta;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(30);
+	tc_alarm("thread_bev", 30);
 	if (evthread_use_pthreads() != 0) {
 		printf("evthread_use_pthreads failed\n");
 		return 1;

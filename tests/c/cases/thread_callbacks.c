@@ -15,24 +15,11 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "thread_callbacks: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static void log_cb(int sev, const char *msg)
 {
 	printf("  log[%d]: %s\n", sev, msg);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
 }
 
 /* ---- counting pthread callbacks ---- */
@@ -113,12 +100,12 @@ static double run_with(struct event_base *b, void *(*fn)(void *), int timer_ms, 
 	pthread_t th;
 	double t0;
 	evtimer_add(t, &tv);
-	t0 = now();
+	t0 = tc_now();
 	pthread_create(&th, NULL, fn, NULL);
 	*ret = event_base_loop(b, EVLOOP_ONCE);
 	pthread_join(th, NULL);
 	event_free(t);
-	return now() - t0;
+	return tc_now() - t0;
 }
 
 int main(void)
@@ -141,8 +128,7 @@ int main(void)
 	int r, before;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(20);
+	tc_alarm("thread_callbacks", 20);
 	event_set_log_callback(log_cb);
 
 	printf("== lock callbacks\n");

@@ -14,24 +14,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "thread_debug: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static void log_cb(int sev, const char *msg) { printf("  log[%d]: %s\n", sev, msg); }
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
-
-static const char *yesno(int b) { return b ? "yes" : "no"; }
 
 static struct event_base *base;
 static int timer_calls, act_calls, slow_calls;
@@ -58,7 +43,7 @@ static void slow_cb(evutil_socket_t fd, short what, void *arg)
 	slow_running = 1;
 	usleep(150000);
 	slow_calls++;
-	slow_end = now();
+	slow_end = tc_now();
 }
 
 static struct event *ev_act, *ev_slow;
@@ -87,14 +72,13 @@ int main(void)
 	int r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("thread_debug", 15);
 	event_set_log_callback(log_cb);
 
 	printf("== debugging first, no lock callbacks yet\n");
 	evthread_enable_lock_debuging();
 	base = event_base_new();
-	printf("base: %s, evthread_make_base_notifiable: %d\n", yesno(base != NULL),
+	printf("base: %s, evthread_make_base_notifiable: %d\n", tc_yesno(base != NULL),
 	    evthread_make_base_notifiable(base));
 	t = evtimer_new(base, timer_cb, NULL);
 	evtimer_add(t, &tv);
@@ -108,7 +92,7 @@ int main(void)
 	evthread_enable_lock_debugging();
 	printf("evthread_use_pthreads again: %d\n", evthread_use_pthreads());
 	base = event_base_new();
-	printf("base: %s, evthread_make_base_notifiable: %d\n", yesno(base != NULL),
+	printf("base: %s, evthread_make_base_notifiable: %d\n", tc_yesno(base != NULL),
 	    evthread_make_base_notifiable(base));
 	t = evtimer_new(base, timer_cb, NULL);
 	evtimer_add(t, &tv);
@@ -117,24 +101,24 @@ int main(void)
 
 	printf("== event_active from another thread wakes it\n");
 	ev_act = event_new(base, -1, 0, act_cb, NULL);
-	t0 = now();
+	t0 = tc_now();
 	pthread_create(&th, NULL, t_activate, NULL);
 	r = event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY);
 	pthread_join(th, NULL);
-	el = now() - t0;
-	printf("loop: %d, act calls: %d, within [0.04, 1) s: %s\n", r, act_calls, yesno(el >= 0.04 && el < 1));
+	el = tc_now() - t0;
+	printf("loop: %d, act calls: %d, within [0.04, 1) s: %s\n", r, act_calls, tc_yesno(el >= 0.04 && el < 1));
 
 	printf("== event_del from another thread waits for the running callback\n");
 	ev_slow = evtimer_new(base, slow_cb, NULL);
 	pthread_create(&th, NULL, looper, NULL);
 	evtimer_add(ev_slow, &tv);
-	t0 = now();
-	while (!slow_running && now() - t0 < 2)
+	t0 = tc_now();
+	while (!slow_running && tc_now() - t0 < 2)
 		usleep(1000);
 	usleep(20000);
 	r = event_del(ev_slow);
-	el = now();
-	printf("event_del: %d, callback finished first: %s\n", r, yesno(slow_calls == 1 && el >= slow_end));
+	el = tc_now();
+	printf("event_del: %d, callback finished first: %s\n", r, tc_yesno(slow_calls == 1 && el >= slow_end));
 	printf("loopbreak: %d\n", event_base_loopbreak(base));
 	pthread_join(th, NULL);
 	printf("got_break: %d\n", event_base_got_break(base));

@@ -14,13 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "thread_debug_misuse: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static void log_cb(int sev, const char *msg)
 {
@@ -87,8 +81,7 @@ static void run(const char *name, int debugging, int misuse)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("thread_debug_misuse", 15);
 	run("no debugging, balanced", 0, 0);
 	run("debugging, balanced", 1, 0);
 	run("debugging, evbuffer_unlock without lock", 1, 1);

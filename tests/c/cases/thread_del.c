@@ -9,25 +9,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/time.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "thread_del: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
-
-static const char *yesno(int b) { return b ? "yes" : "no"; }
+#include "testcase.h"
 
 static struct event_base *base;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -43,7 +27,7 @@ static void slow_cb(evutil_socket_t fd, short what, void *arg)
 	usleep(150000);
 	pthread_mutex_lock(&mu);
 	finished++;
-	t_finished = now();
+	t_finished = tc_now();
 	pthread_mutex_unlock(&mu);
 }
 
@@ -77,16 +61,16 @@ static void try_del(const char *name, struct event *ev, int (*del)(struct event 
 	int before = get(&finished), r, after;
 	double t;
 	event_active(ev, EV_READ, 0);
-	t = now();
-	while (get(&started) <= before && now() - t < 2)
+	t = tc_now();
+	while (get(&started) <= before && tc_now() - t < 2)
 		usleep(1000);
 	usleep(20000);
 	r = del(ev);
-	t = now();
+	t = tc_now();
 	after = get(&finished);
-	printf("%s: %d, returned after the callback: %s\n", name, r, yesno(after > before && t >= t_finished));
-	t = now();
-	while (get(&finished) <= before && now() - t < 2) /* let it end before the next try */
+	printf("%s: %d, returned after the callback: %s\n", name, r, tc_yesno(after > before && t >= t_finished));
+	t = tc_now();
+	while (get(&finished) <= before && tc_now() - t < 2) /* let it end before the next try */
 		usleep(1000);
 }
 
@@ -102,8 +86,7 @@ int main(void)
 	pthread_t th;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(20);
+	tc_alarm("thread_del", 20);
 	printf("evthread_use_pthreads: %d\n", evthread_use_pthreads());
 	base = event_base_new();
 	ev = event_new(base, -1, 0, slow_cb, NULL);

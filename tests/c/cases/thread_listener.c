@@ -27,17 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testcase.h"
+
 #define ROUNDS 20
 #define FLOOD 50
 #define TOGGLES 2000
-
-static void safety(int sig)
-{
-	static const char m[] = "thread_listener: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
 
 static struct event_base *base;
 static struct evconnlistener *lev;
@@ -181,9 +175,8 @@ int main(void)
 	socklen_t alen = sizeof addr;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(30);
+	tc_alarm("thread_listener", 30);
 	main_thread = pthread_self();
 
 	memset(&addr, 0, sizeof addr);

@@ -21,22 +21,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "thread_many: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
-
-static const char *yesno(int b) { return b ? "yes" : "no"; }
+#include "testcase.h"
 
 /* ---- part 1: 8 bases on 8 threads ---- */
 #define NWORK 8
@@ -136,7 +121,7 @@ static void mark_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd; (void)what; (void)arg;
 	pthread_mutex_lock(&mu);
 	fired++;
-	t_fired = now();
+	t_fired = tc_now();
 	pthread_mutex_unlock(&mu);
 }
 
@@ -150,8 +135,8 @@ static void *sleeper_main(void *arg)
 /* waits up to 2 s for fired to reach n; returns the latency from t0 */
 static double wait_fired(int n, double t0)
 {
-	double end = now() + 2, lat = 99;
-	while (now() < end) {
+	double end = tc_now() + 2, lat = 99;
+	while (tc_now() < end) {
 		pthread_mutex_lock(&mu);
 		if (fired >= n) {
 			lat = t_fired - t0;
@@ -187,12 +172,12 @@ static void slow_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what; (void)arg;
 	pthread_mutex_lock(&mu);
-	cb_start = now();
+	cb_start = tc_now();
 	pthread_mutex_unlock(&mu);
 	usleep(200000);
 	pthread_mutex_lock(&mu);
 	slow_calls++;
-	cb_end = now();
+	cb_end = tc_now();
 	pthread_mutex_unlock(&mu);
 }
 
@@ -222,13 +207,12 @@ int main(void)
 	int i, allok = 1, r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(25);
+	tc_alarm("thread_many", 25);
 	printf("evthread_use_pthreads: %d\n", evthread_use_pthreads());
 
 	printf("== %d threads, one base each, at once\n", NWORK);
 	memset(w, 0, sizeof w);
-	t0 = now();
+	t0 = tc_now();
 	for (i = 0; i < NWORK; i++) {
 		w[i].id = i;
 		pthread_create(&th[i], NULL, worker_main, &w[i]);
@@ -236,11 +220,11 @@ int main(void)
 	for (i = 0; i < NWORK; i++)
 		pthread_join(th[i], NULL);
 	for (i = 0; i < NWORK; i++) {
-		printf("thread %d: done=%s pings=%d pongs=%d timers=%d failures=%d\n", i, yesno(w[i].ok),
+		printf("thread %d: done=%s pings=%d pongs=%d timers=%d failures=%d\n", i, tc_yesno(w[i].ok),
 		    w[i].pings, w[i].pongs, w[i].timers, w[i].fails);
 		allok &= w[i].ok && w[i].pongs == ROUNDS;
 	}
-	printf("all done within 10 s: %s\n", yesno(allok && now() - t0 < 10));
+	printf("all done within 10 s: %s\n", tc_yesno(allok && tc_now() - t0 < 10));
 
 	printf("== a base asleep in dispatch without timeout, woken from another thread\n");
 	sb = event_base_new();
@@ -251,21 +235,21 @@ int main(void)
 	mark = evtimer_new(sb, mark_cb, NULL);
 	pthread_create(&sleeper, NULL, sleeper_main, NULL);
 	usleep(100000);
-	t0 = now();
+	t0 = tc_now();
 	r = evtimer_add(mark, &tv10);
 	lat = wait_fired(1, t0);
-	printf("evtimer_add(10 ms): %d, fired: %s, within [0.009, 0.5) s: %s\n", r, yesno(fired == 1),
-	    yesno(lat >= 0.009 && lat < 0.5));
+	printf("evtimer_add(10 ms): %d, fired: %s, within [0.009, 0.5) s: %s\n", r, tc_yesno(fired == 1),
+	    tc_yesno(lat >= 0.009 && lat < 0.5));
 	usleep(50000);
-	t0 = now();
+	t0 = tc_now();
 	event_active(mark, EV_WRITE, 0);
 	lat = wait_fired(2, t0);
-	printf("event_active: fired: %s, within 0.5 s: %s\n", yesno(fired == 2), yesno(lat < 0.5));
+	printf("event_active: fired: %s, within 0.5 s: %s\n", tc_yesno(fired == 2), tc_yesno(lat < 0.5));
 	usleep(50000);
-	t0 = now();
+	t0 = tc_now();
 	r = evtimer_add(mark, &tv0);
 	lat = wait_fired(3, t0);
-	printf("evtimer_add(0): %d, fired: %s, within 0.5 s: %s\n", r, yesno(fired == 3), yesno(lat < 0.5));
+	printf("evtimer_add(0): %d, fired: %s, within 0.5 s: %s\n", r, tc_yesno(fired == 3), tc_yesno(lat < 0.5));
 
 	printf("== activation storm from two threads while it sleeps\n");
 	storm_ev = event_new(sb, -1, 0, storm_cb, NULL);
@@ -274,28 +258,28 @@ int main(void)
 	pthread_create(&storm[1], NULL, storm_main, NULL);
 	pthread_join(storm[0], NULL);
 	pthread_join(storm[1], NULL);
-	t0 = now();
-	while (now() - t0 < 2 && event_pending(storm_ev, EV_READ, NULL))
+	t0 = tc_now();
+	while (tc_now() - t0 < 2 && event_pending(storm_ev, EV_READ, NULL))
 		usleep(1000);
 	usleep(20000);
-	printf("storm: calls>=1: %s, calls<=10000: %s, none left pending: %s\n", yesno(storm_calls >= 1),
-	    yesno(storm_calls <= 10000), yesno(!event_pending(storm_ev, EV_READ, NULL)));
+	printf("storm: calls>=1: %s, calls<=10000: %s, none left pending: %s\n", tc_yesno(storm_calls >= 1),
+	    tc_yesno(storm_calls <= 10000), tc_yesno(!event_pending(storm_ev, EV_READ, NULL)));
 
 	printf("== callbacks run without the base lock\n");
 	slow = event_new(sb, -1, 0, slow_cb, NULL);
 	other = evtimer_new(sb, idle_cb, NULL);
 	event_active(slow, EV_READ, 0);
-	t0 = now();
-	while (get_cb_start() == 0 && now() - t0 < 2)
+	t0 = tc_now();
+	while (get_cb_start() == 0 && tc_now() - t0 < 2)
 		usleep(1000);
 	usleep(20000); /* inside the 200 ms callback now */
-	t0 = now();
+	t0 = tc_now();
 	r = evtimer_add(other, &tv10);
-	t_add = now() - t0;
-	printf("evtimer_add during a callback: %d, did not wait for it: %s\n", r, yesno(t_add < 0.1));
+	t_add = tc_now() - t0;
+	printf("evtimer_add during a callback: %d, did not wait for it: %s\n", r, tc_yesno(t_add < 0.1));
 	event_del(other);
-	t0 = now();
-	while (slow_calls < 1 && now() - t0 < 2)
+	t0 = tc_now();
+	while (slow_calls < 1 && tc_now() - t0 < 2)
 		usleep(1000);
 
 	printf("== event_del from another thread waits for the running callback\n");
@@ -304,14 +288,14 @@ int main(void)
 	cb_start = 0;
 	pthread_mutex_unlock(&mu);
 	evtimer_add(slow_timer, &tv0);
-	t0 = now();
-	while (get_cb_start() == 0 && now() - t0 < 2)
+	t0 = tc_now();
+	while (get_cb_start() == 0 && tc_now() - t0 < 2)
 		usleep(1000);
 	usleep(20000);
 	r = event_del(slow_timer);
 	pthread_mutex_lock(&mu);
-	el = now();
-	printf("event_del: %d, returned after the callback: %s\n", r, yesno(slow_calls == 2 && el >= cb_end));
+	el = tc_now();
+	printf("event_del: %d, returned after the callback: %s\n", r, tc_yesno(slow_calls == 2 && el >= cb_end));
 	pthread_mutex_unlock(&mu);
 
 	printf("== event_free of a pending event from another thread\n");
@@ -322,25 +306,25 @@ int main(void)
 	if (write(idle_pipe[1], "x", 1) != 1)
 		return 1;
 	usleep(100000);
-	printf("freed event's callback ran: %s\n", yesno(freed_calls > 0));
+	printf("freed event's callback ran: %s\n", tc_yesno(freed_calls > 0));
 
 	printf("== event_base_loopexit from another thread\n");
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_loopexit(sb, &tv10);
 	pthread_join(sleeper, NULL);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("loopexit(10 ms): %d, dispatch returned %d, got_exit=%d, within [0.009, 0.5) s: %s\n", r,
-	    loop_ret, event_base_got_exit(sb), yesno(el >= 0.009 && el < 0.5));
+	    loop_ret, event_base_got_exit(sb), tc_yesno(el >= 0.009 && el < 0.5));
 
 	printf("== event_base_loopbreak from another thread\n");
 	pthread_create(&sleeper, NULL, sleeper_main, NULL);
 	usleep(100000);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_loopbreak(sb);
 	pthread_join(sleeper, NULL);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("loopbreak: %d, dispatch returned %d, got_break=%d, within 0.5 s: %s\n", r, loop_ret,
-	    event_base_got_break(sb), yesno(el < 0.5));
+	    event_base_got_break(sb), tc_yesno(el < 0.5));
 
 	event_free(idle);
 	event_free(mark);

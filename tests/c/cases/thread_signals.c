@@ -16,15 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ITERS 5000
+#include "testcase.h"
 
-static void safety(int sig)
-{
-	static const char m[] = "thread_signals: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#define ITERS 5000
 
 static volatile sig_atomic_t own_caught[NSIG];
 
@@ -95,8 +89,7 @@ int main(void)
 	struct sigaction sa;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(30);
+	tc_alarm("thread_signals", 30);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = own_handler;
 	sigaction(SIGUSR1, &sa, NULL);

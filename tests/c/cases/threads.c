@@ -12,20 +12,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "threads: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static struct event *ev_act, *ev_timer;
@@ -90,11 +77,11 @@ static void *t_exit(void *arg)
 static double run_with(void *(*fn)(void *), int flags, int *ret)
 {
 	pthread_t th;
-	double t0 = now();
+	double t0 = tc_now();
 	pthread_create(&th, NULL, fn, NULL);
 	*ret = event_base_loop(base, flags);
 	pthread_join(th, NULL);
-	return now() - t0;
+	return tc_now() - t0;
 }
 
 int main(void)
@@ -105,8 +92,7 @@ int main(void)
 	int r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("threads", 15);
 	main_thread = pthread_self();
 
 	r = evthread_use_pthreads();

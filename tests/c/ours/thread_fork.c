@@ -28,12 +28,13 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "testcase.h"
+
 #define NFORK 15
 
 static volatile int stop;
 static struct event_base *base;
 static struct event *hammer_ev, *act_ev, *sig_ev;
-static int failures;
 
 static void noop_cb(evutil_socket_t fd, short what, void *arg) { (void)fd; (void)what; (void)arg; }
 
@@ -81,13 +82,6 @@ static int reap(pid_t pid)
 	return -1;
 }
 
-static void check(const char *what, int ok)
-{
-	printf("%s %s\n", ok ? "ok  " : "FAIL", what);
-	if (!ok)
-		failures++;
-}
-
 int main(void)
 {
 	void *h = dlopen("libevent_pthreads-2.1.so.7", RTLD_NOW);
@@ -101,7 +95,7 @@ int main(void)
 		printf("FAIL cannot load evthread_use_pthreads: %s\n", dlerror());
 		return 1;
 	}
-	check("evthread_use_pthreads", use_pthreads() == 0);
+	TC_CHECK("evthread_use_pthreads", use_pthreads() == 0);
 
 	/* A: fork while a thread uses the base through the C layer's lock. */
 	base = event_base_new();
@@ -133,7 +127,7 @@ int main(void)
 	}
 	stop = 1;
 	pthread_join(t1, NULL);
-	check("A: children forked during preload-path use re-init the base and run a timer", bad == 0);
+	TC_CHECK("A: children forked during preload-path use re-init the base and run a timer", bad == 0);
 	if (bad)
 		printf("     %d of %d children failed\n", bad, NFORK);
 
@@ -162,14 +156,14 @@ int main(void)
 	}
 	stop = 1;
 	pthread_join(t2, NULL);
-	check("B: poisoned children forked while two threads use the base free it and exit", bad == 0);
+	TC_CHECK("B: poisoned children forked while two threads use the base free it and exit", bad == 0);
 	if (bad)
 		printf("     %d of %d children failed\n", bad, NFORK);
-	check("loopbreak", event_base_loopbreak(base) == 0);
+	TC_CHECK("loopbreak", event_base_loopbreak(base) == 0);
 	pthread_join(t1, NULL);
 	event_free(act_ev);
 	event_free(sig_ev);
 	event_free(hammer_ev);
 	event_base_free(base);
-	return failures ? 1 : 0;
+	return tc_exit_status();
 }
