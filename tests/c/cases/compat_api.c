@@ -7,14 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "compat_api: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static char order[128];
 static void note(const char *s)
@@ -66,8 +59,7 @@ int main(void)
 	int r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("compat_api", 15);
 
 	base = event_init();
 	printf("event_init: %s method=%s\n", base ? "non-NULL" : "NULL", event_base_get_method(base));

@@ -11,14 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "config_env: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog, sev[8];
 static void logcb(int severity, const char *msg)
@@ -110,8 +103,7 @@ int main(void)
 	struct event_base *b;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("config_env", 15);
 	event_set_log_callback(logcb);
 	clearenv_event();
 

@@ -10,14 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "config_flags: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog;
 static void logcb(int severity, const char *msg)
@@ -107,8 +100,7 @@ static void try(const char *what, int flags1, int flags2, const char *avoid)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("config_flags", 15);
 	event_set_log_callback(logcb);
 	unsetenv("EVENT_NOEPOLL");
 	unsetenv("EVENT_NOPOLL");

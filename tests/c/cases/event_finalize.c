@@ -12,14 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "event_finalize: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 /* Allocation tracking: which of our events were freed. */
 static void *watch[8];
@@ -67,8 +60,7 @@ static void fin_cb_any(struct event *ev, void *arg)
 int main(void)
 {
 	int r;
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("event_finalize", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	event_set_mem_functions(my_malloc, my_realloc, my_free);
 

@@ -7,14 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "io_et: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog, lastsev = -1;
 static void logcb(int severity, const char *msg)
@@ -44,8 +37,7 @@ int main(void)
 	char buf[16];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("io_et", 15);
 	event_set_log_callback(logcb);
 	base = event_base_new();
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)

@@ -11,14 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "io_events: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static char order[256];
@@ -129,8 +122,7 @@ int main(void)
 	int r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("io_events", 15);
 	base = event_base_new();
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;

@@ -8,21 +8,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "loop_control: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static char order[64];
@@ -77,8 +63,7 @@ int main(void)
 	int r, sv[2];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("loop_control", 15);
 
 	base = event_base_new();
 
@@ -93,11 +78,11 @@ int main(void)
 	printf("== loopexit(NULL) before dispatch\n");
 	t1 = evtimer_new(base, named_cb, "T");
 	evtimer_add(t1, &tv1s);
-	t0 = now();
+	t0 = tc_now();
 	printf("loopexit: %d\n", event_base_loopexit(base, NULL));
 	printf("got_exit before loop: %d\n", event_base_got_exit(base));
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("dispatch: %d, quick (<0.5s): %s, timer ran: %s\n", r, el < 0.5 ? "yes" : "no",
 	    order[0] ? "yes" : "no");
 	printf("got_exit=%d got_break=%d\n", event_base_got_exit(base), event_base_got_break(base));
@@ -119,10 +104,10 @@ int main(void)
 	evtimer_assign(t1, base, named_cb, "A");
 	evtimer_add(t1, &tv100);
 	evtimer_add(t2, &tv600);
-	t0 = now();
+	t0 = tc_now();
 	printf("loopexit: %d\n", event_base_loopexit(base, &tv250));
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("dispatch: %d, order=%s, elapsed in [0.2,0.55): %s\n", r, order,
 	    (el >= 0.2 && el < 0.55) ? "yes" : "no");
 	printf("got_exit=%d got_break=%d\n", event_base_got_exit(base), event_base_got_break(base));
@@ -180,13 +165,13 @@ int main(void)
 	evtimer_assign(t2, base, named_cb, "2");
 	evtimer_add(t1, &tv50);
 	evtimer_add(t2, &tv200);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_loop(base, EVLOOP_ONCE);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("loop(ONCE): %d order=%s elapsed in [0.04,0.19): %s\n", r, order,
 	    (el >= 0.04 && el < 0.19) ? "yes" : "no");
 	r = event_base_loop(base, EVLOOP_ONCE);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("loop(ONCE): %d order=%s elapsed>=0.19: %s\n", r, order, el >= 0.19 ? "yes" : "no");
 	r = event_base_loop(base, EVLOOP_ONCE);
 	printf("loop(ONCE) now empty: %d\n", r);
@@ -197,9 +182,9 @@ int main(void)
 		return 1;
 	io = event_new(base, sv[0], EV_READ, named_cb, "R");
 	event_add(io, NULL);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("loop(NONBLOCK) nothing ready: %d order=%s quick: %s\n", r, order, el < 0.1 ? "yes" : "no");
 	if (send(sv[1], "x", 1, 0) != 1)
 		return 1;
@@ -216,10 +201,10 @@ int main(void)
 	order[0] = 0;
 	evtimer_assign(t1, base, named_cb, "x");
 	evtimer_add(t1, &tv600);
-	t0 = now();
+	t0 = tc_now();
 	event_base_loopexit(base, &tv100);
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("dispatch: %d order=%s elapsed in [0.09,0.5): %s got_exit=%d\n", r, order,
 	    (el >= 0.09 && el < 0.5) ? "yes" : "no", event_base_got_exit(base));
 	event_del(t1);
@@ -229,13 +214,13 @@ int main(void)
 	event_base_loopexit(base, &tv200);
 	event_base_loopexit(base, &tv50);
 	evtimer_add(t1, &tv1s);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("two loopexits: dispatch %d, ended by the earlier one: %s\n", r,
 	    (el >= 0.04 && el < 0.19) ? "yes" : "no");
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("next dispatch: %d, ended by the later one: %s, order=%s\n", r,
 	    (el >= 0.19 && el < 0.9) ? "yes" : "no", order);
 	event_del(t1);

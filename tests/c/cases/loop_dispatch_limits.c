@@ -11,21 +11,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "loop_dispatch_limits: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static char order[256];
@@ -52,7 +38,7 @@ static void a_cb(evutil_socket_t fd, short what, void *arg)
 	if (!strcmp(name, "a2") && check_cache) {
 		struct timeval c;
 		event_base_gettimeofday_cached(base, &c);
-		double lag = now() - (c.tv_sec + c.tv_usec / 1e6);
+		double lag = tc_now() - (c.tv_sec + c.tv_usec / 1e6);
 		note(lag >= 0.04 ? "(stale)" : lag < 0.01 ? "(fresh)" : "(?)");
 	}
 }
@@ -105,8 +91,7 @@ static void run(const char *label, int set, const struct timeval *interval, int 
 
 int main(void)
 {
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("loop_dispatch_limits", 15);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	struct timeval zero = { 0, 0 }, ten = { 10, 0 };
 	run("no limits", 0, NULL, 0, 0, 0);

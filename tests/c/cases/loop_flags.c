@@ -9,21 +9,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "loop_flags: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static char order[256];
@@ -63,8 +49,7 @@ int main(void)
 {
 	int r;
 	double t0;
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("loop_flags", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 
 	base = event_base_new();
@@ -83,10 +68,10 @@ int main(void)
 	 * timer (itself an event) ends it. */
 	struct timeval tv = { 0, 100 * 1000 };
 	event_base_loopexit(base, &tv);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY);
 	printf("loopexit(100ms), loop(NO_EXIT_ON_EMPTY): %d, got_exit %d, elapsed>=0.09: %s\n",
-	    r, event_base_got_exit(base), now() - t0 >= 0.09 ? "yes" : "no");
+	    r, event_base_got_exit(base), tc_now() - t0 >= 0.09 ? "yes" : "no");
 
 	/* A pending timer that is not due. */
 	struct event *later = event_new(base, -1, 0, named_cb, "later");
@@ -110,10 +95,10 @@ int main(void)
 	order[0] = 0;
 	struct timeval short_tv = { 0, 30 * 1000 };
 	event_add(a, &short_tv);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_loop(base, EVLOOP_ONCE);
 	printf("timer 30ms, loop(ONCE): %d, order: %s, elapsed>=0.025: %s\n", r, order,
-	    now() - t0 >= 0.025 ? "yes" : "no");
+	    tc_now() - t0 >= 0.025 ? "yes" : "no");
 	event_del(later);
 	r = event_base_loop(base, 0);
 	printf("nothing left, loop(0): %d\n", r);

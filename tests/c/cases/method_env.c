@@ -10,14 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "method_env: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int nlog, sev[8];
 static void logcb(int severity, const char *msg)
@@ -78,8 +71,7 @@ int main(void)
 	int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("method_env", 15);
 	event_set_log_callback(logcb);
 	unsetenv("EVENT_NOEPOLL");
 	unsetenv("EVENT_NOPOLL");

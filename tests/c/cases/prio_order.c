@@ -12,14 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "prio_order: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static char order[256];
 static struct event *evs[8];
@@ -59,8 +52,7 @@ static void late_cb(evutil_socket_t fd, short what, void *arg)
 int main(void)
 {
 	int r;
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("prio_order", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 
 	base = event_base_new();

@@ -11,21 +11,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "timer_common: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
 
 #define N 2000
 static struct event_base *base;
@@ -71,8 +57,7 @@ static void persist_cb(evutil_socket_t fd, short what, void *arg)
 
 int main(void)
 {
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("timer_common", 15);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	base = event_base_new();
 
@@ -106,14 +91,14 @@ int main(void)
 	    event_pending(evs[0], EV_TIMEOUT, NULL));
 	struct timeval when;
 	event_pending(evs[1], EV_TIMEOUT, &when);
-	double w = when.tv_sec + when.tv_usec / 1e6, n0 = now();
+	double w = when.tv_sec + when.tv_usec / 1e6, n0 = tc_now();
 	printf("evs[1] deadline in (now, now+0.06]: %s\n", (w > n0 && w <= n0 + 0.06) ? "yes" : "no");
 	printf("num events added: %d\n", event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED));
 	event_remove_timer(evs[8]);
 	printf("evs[8] after event_remove_timer: pending 0x%x\n", event_pending(evs[8], EV_TIMEOUT, NULL));
-	double t0 = now();
+	double t0 = tc_now();
 	int r = event_base_dispatch(base);
-	double el = now() - t0;
+	double el = tc_now() - t0;
 	int ok = 1;
 	for (int i = 0; i < N; i++)
 		if (fired[i] != (i == 0 || i == 7 || i == 8 || i == N - 1 ? 0 : 1))
@@ -141,9 +126,9 @@ int main(void)
 	const struct timeval *c20 = event_base_init_common_timeout(base, &d20);
 	persist_ev = event_new(base, -1, EV_PERSIST, persist_cb, NULL);
 	event_add(persist_ev, c20);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("dispatch: %d, persist runs %d, elapsed in [0.055,1): %s\n", r, persist_runs,
 	    (el >= 0.055 && el < 1) ? "yes" : "no");
 
