@@ -12,13 +12,6 @@
 #include <unistd.h>
 #include "testcase.h"
 
-static int nlog;
-static void logcb(int severity, const char *msg)
-{
-	(void)msg; (void)severity;
-	nlog++;
-}
-
 static char order[32];
 static int nticks;
 static struct event *tick;
@@ -83,16 +76,16 @@ static void try(const char *what, int flags1, int flags2, const char *avoid)
 	r2 = event_config_set_flag(cfg, flags2);
 	if (avoid)
 		event_config_avoid_method(cfg, avoid);
-	nlog = 0;
+	tc_log_reset();
 	b = event_base_new_with_config(cfg);
 	event_config_free(cfg);
 	printf("%s: set_flag %d %d, ", what, r1, r2);
 	if (!b) {
-		printf("NULL, log calls %d\n", nlog);
+		printf("NULL, log calls %d\n", tc_log_.n);
 		return;
 	}
 	printf("%s features 0x%x, log calls %d\n", event_base_get_method(b),
-	    event_base_get_features(b), nlog);
+	    event_base_get_features(b), tc_log_.n);
 	exercise(b);
 	event_base_free(b);
 }
@@ -101,7 +94,7 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tc_alarm("config_flags", 15);
-	event_set_log_callback(logcb);
+	tc_log_capture();
 	unsetenv("EVENT_NOEPOLL");
 	unsetenv("EVENT_NOPOLL");
 	unsetenv("EVENT_NOSELECT");

@@ -9,14 +9,6 @@
 #include <unistd.h>
 #include "testcase.h"
 
-static int nlog, lastsev = -1;
-static void logcb(int severity, const char *msg)
-{
-	(void)msg;
-	nlog++;
-	lastsev = severity;
-}
-
 static int calls;
 static short last_what;
 static void read_one(evutil_socket_t fd, short what, void *arg)
@@ -38,7 +30,7 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tc_alarm("io_et", 15);
-	event_set_log_callback(logcb);
+	tc_log_capture();
 	base = event_base_new();
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
@@ -62,15 +54,15 @@ int main(void)
 
 	printf("== mixing ET and level-triggered on one fd\n");
 	lt = event_new(base, sv[0], EV_READ, read_one, NULL);
-	nlog = 0;
+	tc_log_.n = 0;
 	r = event_add(lt, NULL);
 	printf("add level-triggered next to ET: %d pending: 0x%02x log calls=%d severity=%d\n", r,
-	    event_pending(lt, EV_READ, NULL), nlog, lastsev);
+	    event_pending(lt, EV_READ, NULL), tc_log_.n, tc_log_.last_severity);
 	r = event_del(et);
 	printf("del ET: %d\n", r);
-	nlog = 0;
+	tc_log_.n = 0;
 	r = event_add(lt, NULL);
-	printf("add level-triggered alone: %d log calls=%d\n", r, nlog);
+	printf("add level-triggered alone: %d log calls=%d\n", r, tc_log_.n);
 	calls = 0;
 	if (send(sv[1], "xy", 2, 0) != 2)
 		return 1;
