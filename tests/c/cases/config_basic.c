@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "testcase.h"
+#include "loop.h"
 
 static int ncb;
 static void count_cb(evutil_socket_t fd, short what, void *arg)
@@ -62,10 +63,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tc_alarm("config_basic", 15);
 	tc_log_capture();
-	unsetenv("EVENT_NOEPOLL");
-	unsetenv("EVENT_NOPOLL");
-	unsetenv("EVENT_NOSELECT");
-	unsetenv("EVENT_SHOW_METHOD");
+	tc_unset_event_env();
 
 	b = event_base_new_with_config(NULL);
 	show("new_with_config(NULL)", b);
