@@ -12,23 +12,17 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include "testcase.h"
+#include "loop.h"
 
 static struct event_base *base;
-static char order[256];
 static int wfd;
 static int check_cache;
-
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-	strncat(order, " ", sizeof(order) - strlen(order) - 1);
-}
 
 static void a_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
 	const char *name = arg;
-	note(name);
+	tc_note(name);
 	if (!strcmp(name, "a1")) {
 		if (write(wfd, "x", 1) != 1)
 			_exit(2);
@@ -39,7 +33,7 @@ static void a_cb(evutil_socket_t fd, short what, void *arg)
 		struct timeval c;
 		event_base_gettimeofday_cached(base, &c);
 		double lag = tc_now() - (c.tv_sec + c.tv_usec / 1e6);
-		note(lag >= 0.04 ? "(stale)" : lag < 0.01 ? "(fresh)" : "(?)");
+		tc_note(lag >= 0.04 ? "(stale)" : lag < 0.01 ? "(fresh)" : "(?)");
 	}
 }
 
@@ -48,8 +42,8 @@ static void r_cb(evutil_socket_t fd, short what, void *arg)
 	char b;
 	(void)what; (void)arg;
 	if (read(fd, &b, 1) != 1)
-		note("(read failed)");
-	note("R");
+		tc_note("(read failed)");
+	tc_note("R");
 }
 
 static void run(const char *label, int set, const struct timeval *interval, int maxcb, int minpri, int flags)
@@ -78,9 +72,9 @@ static void run(const char *label, int set, const struct timeval *interval, int 
 	}
 	for (int i = 0; i < 5; i++)
 		event_active(as[i], EV_TIMEOUT, 1);
-	order[0] = 0;
+	tc_order[0] = 0;
 	int rc = event_base_dispatch(base);
-	printf("%-40s dispatch %d: %s\n", label, rc, order);
+	printf("%-40s dispatch %d: %s\n", label, rc, tc_order);
 	for (int i = 0; i < 5; i++)
 		event_free(as[i]);
 	event_free(r);

@@ -12,19 +12,13 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include "testcase.h"
+#include "loop.h"
 
 #define N 2000
 static struct event_base *base;
 static int fired[N], nfired, in_order = 1, last = -1;
-static char order[256];
 static struct event *persist_ev;
 static int persist_runs;
-
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-	strncat(order, " ", sizeof(order) - strlen(order) - 1);
-}
 
 static void many_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -37,12 +31,6 @@ static void many_cb(evutil_socket_t fd, short what, void *arg)
 	last = i;
 	fired[i]++;
 	nfired++;
-}
-
-static void named_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what;
-	note((const char *)arg);
 }
 
 static void persist_cb(evutil_socket_t fd, short what, void *arg)
@@ -107,19 +95,19 @@ int main(void)
 	    r, nfired, ok ? "yes" : "no", in_order ? "yes" : "no", (el >= 0.045 && el < 1) ? "yes" : "no");
 
 	/* Common vs heap with the same duration. */
-	struct event *cq = event_new(base, -1, 0, named_cb, "common");
-	struct event *hp = event_new(base, -1, 0, named_cb, "heap");
-	struct event *cq2 = event_new(base, -1, 0, named_cb, "common2");
+	struct event *cq = event_new(base, -1, 0, tc_named_cb, "common");
+	struct event *hp = event_new(base, -1, 0, tc_named_cb, "heap");
+	struct event *cq2 = event_new(base, -1, 0, tc_named_cb, "common2");
 	event_add(cq, c50);
 	event_add(hp, &d50);
 	event_add(cq2, c50);
 	r = event_base_dispatch(base);
-	printf("dispatch: %d, order: %s\n", r, order);
-	order[0] = 0;
+	printf("dispatch: %d, order: %s\n", r, tc_order);
+	tc_order[0] = 0;
 	event_add(hp, &d50);
 	event_add(cq, c50);
 	r = event_base_dispatch(base);
-	printf("dispatch: %d, order: %s\n", r, order);
+	printf("dispatch: %d, order: %s\n", r, tc_order);
 
 	/* A persistent event on a common timeout. */
 	struct timeval d20 = { 0, 20 * 1000 };
@@ -133,14 +121,14 @@ int main(void)
 	    (el >= 0.055 && el < 1) ? "yes" : "no");
 
 	/* Re-adding moves an event between the heap and a queue. */
-	order[0] = 0;
+	tc_order[0] = 0;
 	struct timeval ten = { 10, 0 };
 	event_add(cq, &ten);
 	event_add(cq, c20);
 	event_add(hp, c2);
 	event_add(hp, &d20);
 	r = event_base_dispatch(base);
-	printf("dispatch: %d, order: %s\n", r, order);
+	printf("dispatch: %d, order: %s\n", r, tc_order);
 
 	for (int i = 0; i < N; i++)
 		event_free(evs[i]);

@@ -11,20 +11,15 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include "testcase.h"
+#include "loop.h"
 
 static struct event_base *base;
-static char order[128];
 static double t0;
-
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-}
 
 static void named_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
-	note((const char *)arg);
+	tc_order_add((const char *)arg);
 	if (what != EV_TIMEOUT)
 		printf("  %s: unexpected what=0x%02x\n", (const char *)arg, what);
 }
@@ -93,11 +88,11 @@ int main(void)
 	t0 = tc_now();
 	r = event_base_dispatch(base);
 	el = tc_now() - t0;
-	printf("dispatch: %d order=%s elapsed in [0.29,0.6): %s\n", r, order,
+	printf("dispatch: %d order=%s elapsed in [0.29,0.6): %s\n", r, tc_order,
 	    (el >= 0.29 && el < 0.6) ? "yes" : "no");
 
 	printf("== re-add replaces the timeout\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_assign(t1, base, named_cb, "L");
 	evtimer_add(t1, &tv50);
 	r = evtimer_add(t1, &tv300);
@@ -105,19 +100,19 @@ int main(void)
 	t0 = tc_now();
 	event_base_dispatch(base);
 	el = tc_now() - t0;
-	printf("fired once: %s, after >=0.29s: %s\n", strcmp(order, "L") == 0 ? "yes" : "no",
+	printf("fired once: %s, after >=0.29s: %s\n", strcmp(tc_order, "L") == 0 ? "yes" : "no",
 	    el >= 0.29 ? "yes" : "no");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_add(t1, &tv1s);
 	evtimer_add(t1, &tv50);
 	t0 = tc_now();
 	event_base_dispatch(base);
 	el = tc_now() - t0;
-	printf("re-add shorter: fired once: %s, before 0.5s: %s\n", strcmp(order, "L") == 0 ? "yes" : "no",
+	printf("re-add shorter: fired once: %s, before 0.5s: %s\n", strcmp(tc_order, "L") == 0 ? "yes" : "no",
 	    el < 0.5 ? "yes" : "no");
 
 	printf("== del before firing\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_assign(t1, base, named_cb, "D");
 	evtimer_assign(t2, base, named_cb, "K");
 	evtimer_add(t1, &tv50);
@@ -127,7 +122,7 @@ int main(void)
 	printf("evtimer_pending after del: 0x%02x\n", evtimer_pending(t1, NULL));
 	printf("evtimer_del again: %d\n", evtimer_del(t1));
 	r = event_base_dispatch(base);
-	printf("dispatch: %d order=%s\n", r, order);
+	printf("dispatch: %d order=%s\n", r, tc_order);
 
 	printf("== event_pending with timeval\n");
 	evtimer_add(t1, &tv1s);
@@ -169,19 +164,19 @@ int main(void)
 	printf("dispatch: %d calls=%d\n", r, oneshot_calls);
 
 	printf("== zero timeout and NULL timeout\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_assign(t1, base, named_cb, "Z");
 	r = evtimer_add(t1, &tv0);
 	printf("evtimer_add({0,0}): %d pending: 0x%02x\n", r, evtimer_pending(t1, NULL));
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("loop(NONBLOCK): %d order=%s\n", r, order);
+	printf("loop(NONBLOCK): %d order=%s\n", r, tc_order);
 	evtimer_assign(t2, base, named_cb, "N");
 	r = evtimer_add(t2, NULL);
 	printf("evtimer_add(NULL): %d pending: 0x%02x\n", r, evtimer_pending(t2, NULL));
 	t0 = tc_now();
 	r = event_base_dispatch(base);
 	printf("dispatch with only a NULL-timeout timer: %d quick: %s order=%s\n", r,
-	    (tc_now() - t0) < 0.2 ? "yes" : "no", order);
+	    (tc_now() - t0) < 0.2 ? "yes" : "no", tc_order);
 
 	printf("== evtimer_assign on a static struct\n");
 	memset(&st, 0, sizeof(st));
@@ -189,10 +184,10 @@ int main(void)
 	r = evtimer_assign(&st, base, named_cb, "S");
 	printf("evtimer_assign: %d initialized: %d\n", r, evtimer_initialized(&st));
 	printf("event_get_fd: %d, events: 0x%02x\n", (int)event_get_fd(&st), event_get_events(&st));
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_add(&st, &tv10);
 	r = event_base_dispatch(base);
-	printf("dispatch: %d order=%s initialized after run: %d\n", r, order, evtimer_initialized(&st));
+	printf("dispatch: %d order=%s initialized after run: %d\n", r, tc_order, evtimer_initialized(&st));
 	evtimer_add(&st, &tv1s);
 	r = evtimer_del(&st);
 	printf("evtimer_del: %d initialized after del: %d\n", r, evtimer_initialized(&st));
