@@ -1,7 +1,7 @@
 /* loop.h — helpers shared by the C cases about the event loop and how a base
- * is configured (tests/c/cases: loop_*, timer*, prio_order, io_events,
- * event_finalize, compat_api, config_*, method_env); include it after
- * testcase.h.
+ * is configured (tests/c/cases: loop_*, timers, timer_common, prio_order,
+ * io_events, event_finalize, compat_api, config_*, method_env); include it
+ * after testcase.h.
  *
  * - tc_order: the order callbacks ran in, as the names they were given
  *   ("A B C " with tc_note, "ABC" with tc_order_add);
