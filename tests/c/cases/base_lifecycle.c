@@ -8,14 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "base_lifecycle: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int calls_a, calls_b, calls_never;
 static short last_what;
@@ -61,8 +54,7 @@ int main(void)
 	int r, sv[2], got = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("base_lifecycle", 15);
 
 	b1 = event_base_new();
 	printf("event_base_new: %s\n", b1 ? "non-NULL" : "NULL");

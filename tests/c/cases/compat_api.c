@@ -7,20 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "compat_api: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static char order[128];
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-}
+#include "testcase.h"
+#include "loop.h"
 
 static struct event ev_read, ev_timer, ev_sig, ev_t2, ev_other, ev_pre;
 static int sv[2];
@@ -31,14 +19,14 @@ static void read_cb(int fd, short what, void *arg)
 	ssize_t n = recv(fd, buf, sizeof(buf), 0);
 	printf("  read_cb: fd_ok=%s what=0x%02x n=%d arg=%s\n", fd == sv[0] ? "yes" : "no", what,
 	    (int)n, (const char *)arg);
-	note("R");
+	tc_order_add("R");
 	raise(SIGUSR1);   /* delivered in a later iteration */
 }
 
 static void timer_cb(int fd, short what, void *arg)
 {
 	printf("  timer_cb: fd=%d what=0x%02x arg=%s\n", fd, what, (const char *)arg);
-	note("T");
+	tc_order_add("T");
 }
 
 static int sig_calls;
@@ -48,7 +36,7 @@ static void sig_cb(int fd, short what, void *arg)
 	sig_calls++;
 	printf("  sig_cb: signo_ok=%s what=0x%02x arg=%s\n", fd == SIGUSR1 ? "yes" : "no", what,
 	    (const char *)arg);
-	note("S");
+	tc_order_add("S");
 	r = signal_del(&ev_sig);
 	printf("  signal_del in cb: %d\n", r);
 }
@@ -56,7 +44,7 @@ static void sig_cb(int fd, short what, void *arg)
 static void other_cb(int fd, short what, void *arg)
 {
 	(void)fd; (void)what; (void)arg;
-	note("O");
+	tc_order_add("O");
 }
 
 int main(void)
@@ -66,8 +54,7 @@ int main(void)
 	int r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("compat_api", 15);
 
 	base = event_init();
 	printf("event_init: %s method=%s\n", base ? "non-NULL" : "NULL", event_base_get_method(base));
@@ -99,13 +86,13 @@ int main(void)
 	printf("signal_add: %d signal_pending: 0x%02x\n", r, signal_pending(&ev_sig, NULL));
 
 	r = event_dispatch();
-	printf("event_dispatch: %d order=%s sig_calls=%d\n", r, order, sig_calls);
+	printf("event_dispatch: %d order=%s sig_calls=%d\n", r, tc_order, sig_calls);
 	printf("pending after: read 0x%02x timer 0x%02x sig 0x%02x\n",
 	    event_pending(&ev_read, EV_READ, NULL), timeout_pending(&ev_timer, NULL),
 	    signal_pending(&ev_sig, NULL));
 
 	printf("== evtimer_set and timeout_del\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_set(&ev_t2, timer_cb, "t2");
 	timeout_set(&ev_timer, timer_cb, "never");
 	timeout_add(&ev_timer, &tv100);
@@ -113,11 +100,11 @@ int main(void)
 	r = timeout_del(&ev_timer);
 	printf("timeout_del: %d\n", r);
 	r = event_dispatch();
-	printf("event_dispatch: %d order=%s\n", r, order);
+	printf("event_dispatch: %d order=%s\n", r, tc_order);
 
 	printf("== event_base_set moves an event to another base\n");
 	base2 = event_base_new();
-	order[0] = 0;
+	tc_order[0] = 0;
 	event_set(&ev_other, -1, 0, other_cb, NULL);
 	r = event_base_set(base2, &ev_other);
 	printf("event_base_set (fresh event): %d base_is_base2=%s\n", r,
@@ -125,9 +112,9 @@ int main(void)
 	r = event_add(&ev_other, &tv50);
 	printf("event_add: %d\n", r);
 	r = event_dispatch();
-	printf("event_dispatch on the current base: %d order=%s\n", r, order);
+	printf("event_dispatch on the current base: %d order=%s\n", r, tc_order);
 	r = event_base_dispatch(base2);
-	printf("event_base_dispatch(base2): %d order=%s\n", r, order);
+	printf("event_base_dispatch(base2): %d order=%s\n", r, tc_order);
 	event_add(&ev_other, &tv50);
 	r = event_base_set(base, &ev_other);
 	printf("event_base_set on an added event: %d base_is_base2=%s\n", r,
@@ -143,10 +130,10 @@ int main(void)
 	event_set(&ev_pre, -1, 0, other_cb, NULL);
 	printf("second event_init: %s distinct=%s event_set uses it=%s\n", base2 ? "non-NULL" : "NULL",
 	    base2 != base ? "yes" : "no", event_get_base(&ev_pre) == base2 ? "yes" : "no");
-	order[0] = 0;
+	tc_order[0] = 0;
 	event_add(&ev_pre, &tv50);
 	r = event_dispatch();
-	printf("event_dispatch: %d order=%s\n", r, order);
+	printf("event_dispatch: %d order=%s\n", r, tc_order);
 	r = event_dispatch();
 	printf("event_dispatch (empty): %d\n", r);
 

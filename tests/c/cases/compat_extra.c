@@ -8,21 +8,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "compat_extra: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
 
 static char order[64];
 static short last_what;
@@ -52,8 +38,7 @@ int main(void)
 	int r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("compat_extra", 15);
 
 	base = event_init();
 	printf("event_get_method: %s same as base: %s\n", event_get_method(),
@@ -73,11 +58,11 @@ int main(void)
 	order[0] = 0;
 	evtimer_set(&ev, once_cb, "late");
 	evtimer_add(&ev, &tv500);
-	t0 = now();
+	t0 = tc_now();
 	r = event_loopexit(&tv100);
 	printf("event_loopexit(100ms): %d\n", r);
 	r = event_dispatch();
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("event_dispatch: %d order=%s elapsed in [0.09,0.45): %s\n", r, order,
 	    (el >= 0.09 && el < 0.45) ? "yes" : "no");
 	event_del(&ev);
@@ -109,10 +94,10 @@ int main(void)
 	printf("event_loop(NONBLOCK): %d order=%s\n", r, order);
 	if (send(sv[1], "r", 1, 0) != 1)
 		return 1;
-	t0 = now();
+	t0 = tc_now();
 	r = event_dispatch();
 	printf("after data: event_dispatch %d order=%s what=0x%02x quick: %s\n", r, order, last_what,
-	    (now() - t0) < 0.5 ? "yes" : "no");
+	    (tc_now() - t0) < 0.5 ? "yes" : "no");
 
 	event_base_free(base);
 	close(sv[0]);

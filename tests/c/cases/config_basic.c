@@ -12,23 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "config_basic: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static int nlog, nwarn;
-static void logcb(int severity, const char *msg)
-{
-	(void)msg;
-	nlog++;
-	if (severity == EVENT_LOG_WARN)
-		nwarn++;
-}
+#include "testcase.h"
+#include "loop.h"
 
 static int ncb;
 static void count_cb(evutil_socket_t fd, short what, void *arg)
@@ -76,13 +61,9 @@ int main(void)
 	int r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
-	event_set_log_callback(logcb);
-	unsetenv("EVENT_NOEPOLL");
-	unsetenv("EVENT_NOPOLL");
-	unsetenv("EVENT_NOSELECT");
-	unsetenv("EVENT_SHOW_METHOD");
+	tc_alarm("config_basic", 15);
+	tc_log_capture();
+	tc_unset_event_env();
 
 	b = event_base_new_with_config(NULL);
 	show("new_with_config(NULL)", b);
@@ -105,27 +86,27 @@ int main(void)
 	printf("set_flag 0: %d\n", r);
 	r = event_config_set_flag(cfg, 0x4000);
 	printf("set_flag unknown 0x4000: %d\n", r);
-	w = nwarn; /* libevent is silent here, goevent warns (tests/c/ours/config_misuse.c) */
+	w = tc_log_.by_severity[EVENT_LOG_WARN]; /* libevent is silent here, goevent warns (tests/c/ours/config_misuse.c) */
 	r = event_config_set_flag(NULL, EVENT_BASE_FLAG_NOLOCK);
-	nwarn = w;
+	tc_log_.by_severity[EVENT_LOG_WARN] = w;
 	printf("set_flag NULL config: %d\n", r);
 
 	r = event_config_require_features(cfg, 0);
 	printf("require_features 0: %d\n", r);
 	r = event_config_require_features(cfg, EV_FEATURE_O1);
 	printf("require_features O1: %d\n", r);
-	w = nwarn; /* libevent is silent here, goevent warns (tests/c/ours/config_misuse.c) */
+	w = tc_log_.by_severity[EVENT_LOG_WARN]; /* libevent is silent here, goevent warns (tests/c/ours/config_misuse.c) */
 	r = event_config_require_features(NULL, EV_FEATURE_O1);
-	nwarn = w;
+	tc_log_.by_severity[EVENT_LOG_WARN] = w;
 	printf("require_features NULL config: %d\n", r);
 
 	r = event_config_set_num_cpus_hint(cfg, 4);
 	printf("num_cpus_hint 4: %d\n", r);
 	r = event_config_set_num_cpus_hint(cfg, -1);
 	printf("num_cpus_hint -1: %d\n", r);
-	w = nwarn; /* libevent is silent here, goevent warns (tests/c/ours/config_misuse.c) */
+	w = tc_log_.by_severity[EVENT_LOG_WARN]; /* libevent is silent here, goevent warns (tests/c/ours/config_misuse.c) */
 	r = event_config_set_num_cpus_hint(NULL, 2);
-	nwarn = w;
+	tc_log_.by_severity[EVENT_LOG_WARN] = w;
 	printf("num_cpus_hint NULL config: %d\n", r);
 
 	tv.tv_sec = 0;
@@ -143,7 +124,6 @@ int main(void)
 	printf("avoid_method unknown name: %d\n", r);
 	r = event_config_avoid_method(cfg, "select");
 	printf("avoid_method select twice: %d\n", r);
-	nlog = 0;
 	r = event_config_avoid_method(cfg, NULL);
 	printf("avoid_method NULL: %d\n", r);
 
@@ -196,7 +176,7 @@ int main(void)
 		printf("20 configs, alternating avoided method: %s\n", ok ? "ok" : "wrong");
 	}
 
-	printf("warnings: %d\n", nwarn);
+	printf("warnings: %d\n", tc_log_.by_severity[EVENT_LOG_WARN]);
 	printf("done\n");
 	return 0;
 }

@@ -11,67 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "config_env: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static int nlog, sev[8];
-static void logcb(int severity, const char *msg)
-{
-	(void)msg;
-	if (nlog < 8)
-		sev[nlog] = severity;
-	nlog++;
-}
-
-static char order[16];
-static void cb(evutil_socket_t fd, short what, void *arg)
-{
-	strncat(order, (const char *)arg, sizeof(order) - strlen(order) - 1);
-	if (what & EV_READ) {
-		char buf[8];
-		if (recv(fd, buf, sizeof(buf), 0) < 0)
-			strncat(order, "!", sizeof(order) - strlen(order) - 1);
-	}
-}
-
-static void exercise(struct event_base *base)
-{
-	struct event *io, *t;
-	struct timeval tv = {0, 5000};
-	int sv[2], r;
-	order[0] = 0;
-	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
-		return;
-	evutil_make_socket_nonblocking(sv[0]);
-	io = event_new(base, sv[0], EV_READ, cb, "R");
-	t = evtimer_new(base, cb, "T");
-	event_add(io, NULL);
-	evtimer_add(t, &tv);
-	if (send(sv[1], "x", 1, 0) != 1)
-		printf("  send failed\n");
-	r = event_base_dispatch(base);
-	printf("  dispatch %d order=%s\n", r, order);
-	event_free(io);
-	event_free(t);
-	close(sv[0]);
-	close(sv[1]);
-}
-
-static void clearenv_event(void)
-{
-	unsetenv("EVENT_NOEPOLL");
-	unsetenv("EVENT_NOPOLL");
-	unsetenv("EVENT_NOSELECT");
-	unsetenv("EVENT_SHOW_METHOD");
-	unsetenv("EVENT_PRECISE_TIMER");
-	unsetenv("EVENT_EPOLL_USE_CHANGELIST");
-}
+#include "testcase.h"
+#include "loop.h"
 
 static void report(const char *what, struct event_base *b, int run)
 {
@@ -81,16 +22,16 @@ static void report(const char *what, struct event_base *b, int run)
 		printf("NULL");
 	else
 		printf("%s features 0x%x", event_base_get_method(b), event_base_get_features(b));
-	printf(", log calls %d:", nlog);
-	for (i = 0; i < nlog && i < 8; i++)
-		if (sev[i] != EVENT_LOG_DEBUG)
-			printf(" severity=%d", sev[i]);
+	printf(", log calls %d:", tc_sevlog_.n);
+	for (i = 0; i < tc_sevlog_.n && i < 8; i++)
+		if (tc_sevlog_.sev[i] != EVENT_LOG_DEBUG)
+			printf(" severity=%d", tc_sevlog_.sev[i]);
 	printf("\n");
 	if (b && run)
-		exercise(b);
+		tc_exercise_io_timer(b);
 	if (b)
 		event_base_free(b);
-	nlog = 0;
+	tc_sevlog_.n = 0;
 }
 
 static struct event_base *with_flags(int flags, const char *avoid)
@@ -110,10 +51,9 @@ int main(void)
 	struct event_base *b;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
-	event_set_log_callback(logcb);
-	clearenv_event();
+	tc_alarm("config_env", 15);
+	tc_sevlog_capture();
+	tc_unset_event_env();
 
 	report("no variables", event_base_new(), 0);
 
@@ -161,26 +101,26 @@ int main(void)
 	setenv("EVENT_NOPOLL", "1", 1);
 	setenv("EVENT_NOSELECT", "1", 1);
 	report("SHOW_METHOD, nothing left", event_base_new(), 0);
-	clearenv_event();
+	tc_unset_event_env();
 
 	/* EVENT_PRECISE_TIMER and EVENT_EPOLL_USE_CHANGELIST: bases work. */
 	setenv("EVENT_PRECISE_TIMER", "1", 1);
 	report("PRECISE_TIMER", event_base_new(), 1);
 	setenv("EVENT_NOEPOLL", "1", 1);
 	report("PRECISE_TIMER NOEPOLL", event_base_new(), 1);
-	clearenv_event();
+	tc_unset_event_env();
 	setenv("EVENT_EPOLL_USE_CHANGELIST", "1", 1);
 	report("EPOLL_USE_CHANGELIST", event_base_new(), 1);
 	report("EPOLL_USE_CHANGELIST, IGNORE_ENV", with_flags(EVENT_BASE_FLAG_IGNORE_ENV, NULL), 1);
-	clearenv_event();
+	tc_unset_event_env();
 
 	/* The old API reads them too. */
 	setenv("EVENT_NOEPOLL", "1", 1);
 	b = event_init();
 	printf("event_init NOEPOLL: %s, event_get_method %s\n", event_base_get_method(b),
 	    event_get_method());
-	clearenv_event();
-	exercise(b);
+	tc_unset_event_env();
+	tc_exercise_io_timer(b);
 	event_base_free(b);
 
 	printf("done\n");

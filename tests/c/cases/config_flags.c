@@ -10,34 +10,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "testcase.h"
+#include "loop.h"
 
-static void safety(int sig)
-{
-	static const char m[] = "config_flags: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static int nlog;
-static void logcb(int severity, const char *msg)
-{
-	(void)msg; (void)severity;
-	nlog++;
-}
-
-static char order[32];
 static int nticks;
 static struct event *tick;
-static void cb(evutil_socket_t fd, short what, void *arg)
-{
-	strncat(order, (const char *)arg, sizeof(order) - strlen(order) - 1);
-	if (what & EV_READ) {
-		char buf[8];
-		if (recv(fd, buf, sizeof(buf), 0) < 0)
-			strncat(order, "!", sizeof(order) - strlen(order) - 1);
-	}
-}
 static void tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what; (void)arg;
@@ -50,14 +27,14 @@ static void exercise(struct event_base *base)
 	struct event *io, *t, *a;
 	struct timeval tv = {0, 20000}, ttv = {0, 2000}, now1, now2;
 	int sv[2], r;
-	order[0] = 0;
+	tc_order[0] = 0;
 	nticks = 0;
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return;
 	evutil_make_socket_nonblocking(sv[0]);
-	io = event_new(base, sv[0], EV_READ, cb, "R");
-	t = evtimer_new(base, cb, "T");
-	a = event_new(base, -1, 0, cb, "A");
+	io = event_new(base, sv[0], EV_READ, tc_order_recv_cb, "R");
+	t = evtimer_new(base, tc_order_recv_cb, "T");
+	a = event_new(base, -1, 0, tc_order_recv_cb, "A");
 	tick = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
 	/* measured from before the timer is added: the first call into the
 	 * library may take a while (goevent loads its core there) */
@@ -71,7 +48,7 @@ static void exercise(struct event_base *base)
 	r = event_base_dispatch(base);
 	evutil_gettimeofday(&now2, NULL);
 	evutil_timersub(&now2, &now1, &now2);
-	printf("  dispatch %d order=%s ticks=%d elapsed>=15ms: %s\n", r, order, nticks,
+	printf("  dispatch %d order=%s ticks=%d elapsed>=15ms: %s\n", r, tc_order, nticks,
 	    now2.tv_sec > 0 || now2.tv_usec >= 15000 ? "yes" : "no");
 	event_free(io);
 	event_free(t);
@@ -90,16 +67,16 @@ static void try(const char *what, int flags1, int flags2, const char *avoid)
 	r2 = event_config_set_flag(cfg, flags2);
 	if (avoid)
 		event_config_avoid_method(cfg, avoid);
-	nlog = 0;
+	tc_log_reset();
 	b = event_base_new_with_config(cfg);
 	event_config_free(cfg);
 	printf("%s: set_flag %d %d, ", what, r1, r2);
 	if (!b) {
-		printf("NULL, log calls %d\n", nlog);
+		printf("NULL, log calls %d\n", tc_log_.n);
 		return;
 	}
 	printf("%s features 0x%x, log calls %d\n", event_base_get_method(b),
-	    event_base_get_features(b), nlog);
+	    event_base_get_features(b), tc_log_.n);
 	exercise(b);
 	event_base_free(b);
 }
@@ -107,15 +84,9 @@ static void try(const char *what, int flags1, int flags2, const char *avoid)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
-	event_set_log_callback(logcb);
-	unsetenv("EVENT_NOEPOLL");
-	unsetenv("EVENT_NOPOLL");
-	unsetenv("EVENT_NOSELECT");
-	unsetenv("EVENT_SHOW_METHOD");
-	unsetenv("EVENT_PRECISE_TIMER");
-	unsetenv("EVENT_EPOLL_USE_CHANGELIST");
+	tc_alarm("config_flags", 15);
+	tc_log_capture();
+	tc_unset_event_env();
 
 	try("none", 0, 0, NULL);
 	try("NOLOCK", EVENT_BASE_FLAG_NOLOCK, 0, NULL);

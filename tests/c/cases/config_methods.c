@@ -12,57 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "config_methods: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static int nlog, sev[8];
-static void logcb(int severity, const char *msg)
-{
-	(void)msg;
-	if (nlog < 8)
-		sev[nlog] = severity;
-	nlog++;
-}
-
-static char order[16];
-static void cb(evutil_socket_t fd, short what, void *arg)
-{
-	strncat(order, (const char *)arg, sizeof(order) - strlen(order) - 1);
-	if (what & EV_READ) {
-		char buf[8];
-		if (recv(fd, buf, sizeof(buf), 0) < 0)
-			strncat(order, "!", sizeof(order) - strlen(order) - 1);
-	}
-}
-
-static void exercise(struct event_base *base)
-{
-	struct event *io, *t;
-	struct timeval tv = {0, 5000};
-	int sv[2], r;
-	order[0] = 0;
-	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
-		return;
-	evutil_make_socket_nonblocking(sv[0]);
-	io = event_new(base, sv[0], EV_READ, cb, "R");
-	t = evtimer_new(base, cb, "T");
-	event_add(io, NULL);
-	evtimer_add(t, &tv);
-	if (send(sv[1], "x", 1, 0) != 1)
-		printf("  send failed\n");
-	r = event_base_dispatch(base);
-	printf("  dispatch %d order=%s\n", r, order);
-	event_free(io);
-	event_free(t);
-	close(sv[0]);
-	close(sv[1]);
-}
+#include "testcase.h"
+#include "loop.h"
 
 /* Builds a base avoiding the comma-separated methods in avoid and requiring
  * features, and reports what came out. */
@@ -78,21 +29,21 @@ static void try(const char *avoid, int features)
 		event_config_avoid_method(cfg, p);
 	if (features >= 0)
 		event_config_require_features(cfg, features);
-	nlog = 0;
+	tc_sevlog_.n = 0;
 	b = event_base_new_with_config(cfg);
 	event_config_free(cfg);
 	printf("avoid [%s] require 0x%x: ", avoid, features < 0 ? 0 : features);
 	if (!b) {
-		printf("NULL, log calls %d:", nlog);
-		for (i = 0; i < nlog && i < 8; i++)
-			if (sev[i] != EVENT_LOG_DEBUG)
-				printf(" severity=%d", sev[i]);
+		printf("NULL, log calls %d:", tc_sevlog_.n);
+		for (i = 0; i < tc_sevlog_.n && i < 8; i++)
+			if (tc_sevlog_.sev[i] != EVENT_LOG_DEBUG)
+				printf(" severity=%d", tc_sevlog_.sev[i]);
 		printf("\n");
 		return;
 	}
 	printf("%s features 0x%x, log calls %d\n", event_base_get_method(b),
-	    event_base_get_features(b), nlog);
-	exercise(b);
+	    event_base_get_features(b), tc_sevlog_.n);
+	tc_exercise_io_timer(b);
 	event_base_free(b);
 }
 
@@ -102,13 +53,9 @@ int main(void)
 	int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
-	event_set_log_callback(logcb);
-	unsetenv("EVENT_NOEPOLL");
-	unsetenv("EVENT_NOPOLL");
-	unsetenv("EVENT_NOSELECT");
-	unsetenv("EVENT_SHOW_METHOD");
+	tc_alarm("config_methods", 15);
+	tc_sevlog_capture();
+	tc_unset_event_env();
 
 	m = event_get_supported_methods();
 	printf("supported methods:");

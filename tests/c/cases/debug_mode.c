@@ -18,14 +18,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "debug_mode: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static void on_log(int severity, const char *msg)
 {
@@ -242,8 +235,7 @@ static void s_no_debug_unassign(void)
 
 int main(void)
 {
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("debug_mode", 15);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	scenario("event_add on a never-assigned event", s_add_unassigned);
 	scenario("event_add on a zeroed event (no base)", s_add_zeroed);

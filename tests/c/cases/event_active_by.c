@@ -9,14 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "event_active_by: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static void named_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -29,8 +22,7 @@ static void prev_handler(int sig) { (void)sig; usr1_caught++; }
 
 int main(void)
 {
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("event_active_by", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	struct event_base *base = event_base_new();
 	int sv[2];

@@ -12,22 +12,9 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "event_base_info: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static double tvd(const struct timeval *tv) { return tv->tv_sec + tv->tv_usec / 1e6; }
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tvd(&tv);
-}
 
 #define NEV 8
 static struct event *evs[NEV];
@@ -69,7 +56,7 @@ static void print_dump(FILE *f)
 				o += snprintf(out + o, sizeof out - o, "[fd  %s", fd == fd_a ? "A" : fd == fd_b ? "B" : "?");
 			} else if (!strncmp(p, "Timeout=", 8)) {
 				double t = strtod(p + 8, &p);
-				o += snprintf(out + o, sizeof out - o, "Timeout=%s", t > now() - 1 && t < now() + 100 ? "T" : "bad");
+				o += snprintf(out + o, sizeof out - o, "Timeout=%s", t > tc_now() - 1 && t < tc_now() + 100 ? "T" : "bad");
 			} else {
 				out[o++] = *p++;
 			}
@@ -91,11 +78,11 @@ static void self_cb(evutil_socket_t fd, short what, void *arg)
 	usleep(60 * 1000);
 	struct timeval cached;
 	event_base_gettimeofday_cached(base, &cached);
-	printf("  cached time lags by >=0.05s: %s\n", now() - tvd(&cached) >= 0.05 ? "yes" : "no");
+	printf("  cached time lags by >=0.05s: %s\n", tc_now() - tvd(&cached) >= 0.05 ? "yes" : "no");
 	int r = event_base_update_cache_time(base);
 	event_base_gettimeofday_cached(base, &cached);
 	printf("  update_cache_time: %d, cached now within 0.01s: %s\n", r,
-	    now() - tvd(&cached) < 0.01 && now() - tvd(&cached) > -0.01 ? "yes" : "no");
+	    tc_now() - tvd(&cached) < 0.01 && tc_now() - tvd(&cached) > -0.01 ? "yes" : "no");
 	printf("  num active inside: %d\n", event_base_get_num_events(base, EVENT_BASE_COUNT_ACTIVE));
 }
 
@@ -108,8 +95,7 @@ static void named_cb(evutil_socket_t fd, short what, void *arg)
 
 int main(void)
 {
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("event_base_info", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	base = event_base_new();
 	int a[2], b[2];
@@ -172,7 +158,7 @@ int main(void)
 	struct timeval cached, mono, mono2;
 	r = event_base_gettimeofday_cached(base, &cached);
 	printf("gettimeofday_cached outside loop: %d, close to now: %s\n", r,
-	    now() - tvd(&cached) < 0.01 && now() - tvd(&cached) > -0.01 ? "yes" : "no");
+	    tc_now() - tvd(&cached) < 0.01 && tc_now() - tvd(&cached) > -0.01 ? "yes" : "no");
 	r = event_base_update_cache_time(base);
 	printf("update_cache_time outside loop: %d\n", r);
 	r = event_gettime_monotonic(base, &mono);
@@ -183,7 +169,7 @@ int main(void)
 	    event_gettime_monotonic(base, NULL));
 	r = event_base_gettimeofday_cached(NULL, &cached);
 	printf("gettimeofday_cached(NULL) without a current base: %d, close to now: %s\n", r,
-	    now() - tvd(&cached) < 0.01 ? "yes" : "no");
+	    tc_now() - tvd(&cached) < 0.01 ? "yes" : "no");
 	printf("update_cache_time(NULL) without a current base: %d\n", event_base_update_cache_time(NULL));
 
 	r = event_base_loop(base, EVLOOP_NONBLOCK);

@@ -9,14 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "event_closed: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int ncalls;
 
@@ -60,8 +53,7 @@ static void run(const char *name, short events, int send_data)
 
 int main(void)
 {
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("event_closed", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	run("closed-only", EV_CLOSED, 0);
 	run("read+closed", EV_READ | EV_CLOSED, 0);

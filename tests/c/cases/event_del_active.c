@@ -12,21 +12,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "event_del_active: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static struct event *victim, *selfdel, *io;
@@ -59,8 +45,7 @@ static void selfdel_cb(evutil_socket_t fd, short what, void *arg)
 int main(void)
 {
 	int r;
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("event_del_active", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	base = event_base_new();
 
@@ -120,16 +105,16 @@ int main(void)
 	event_pending(re, EV_TIMEOUT, &when2);
 	printf("re-add: deadline moved earlier by >9s: %s\n",
 	    (when1.tv_sec + when1.tv_usec / 1e6) - (when2.tv_sec + when2.tv_usec / 1e6) > 9.5 ? "yes" : "no");
-	double t0 = now();
+	double t0 = tc_now();
 	event_del(io);
 	r = event_base_dispatch(base);
 	printf("dispatch: %d, elapsed in [0.045,2): %s\n", r,
-	    (now() - t0 >= 0.045 && now() - t0 < 2) ? "yes" : "no");
+	    (tc_now() - t0 >= 0.045 && tc_now() - t0 < 2) ? "yes" : "no");
 	/* And a timeout re-added with a later value. */
 	event_add(re, &short_tv);
 	event_add(re, &long_tv);
 	event_pending(re, EV_TIMEOUT, &when1);
-	printf("re-add later: deadline >9.5s away: %s\n", when1.tv_sec + when1.tv_usec / 1e6 - now() > 9.5 ? "yes" : "no");
+	printf("re-add later: deadline >9.5s away: %s\n", when1.tv_sec + when1.tv_usec / 1e6 - tc_now() > 9.5 ? "yes" : "no");
 
 	/* event_del_block / event_del_noblock. */
 	r = event_del_block(re);

@@ -9,14 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "event_dump_signal: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static void cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -63,8 +56,7 @@ static int visit(const struct event_base *b, const struct event *e, void *arg)
 
 int main(void)
 {
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("event_dump_signal", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	struct event_base *b = event_base_new();
 	struct event *s = evsignal_new(b, SIGUSR1, cb, "usr1");

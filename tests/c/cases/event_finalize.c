@@ -12,14 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "event_finalize: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
+#include "loop.h"
 
 /* Allocation tracking: which of our events were freed. */
 static void *watch[8];
@@ -35,25 +29,12 @@ static void my_free(void *p)
 	free(p);
 }
 
-static char order[256];
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-	strncat(order, " ", sizeof(order) - strlen(order) - 1);
-}
-
-static void named_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what;
-	note((const char *)arg);
-}
-
 static struct event *fin_target;
 static void fin_cb(struct event *ev, void *arg)
 {
 	char buf[64];
 	snprintf(buf, sizeof buf, "fin(%s%s)", (const char *)arg, ev == fin_target ? "" : ",other");
-	note(buf);
+	tc_note(buf);
 }
 
 static void fin_cb_any(struct event *ev, void *arg)
@@ -61,14 +42,13 @@ static void fin_cb_any(struct event *ev, void *arg)
 	(void)ev;
 	char buf[64];
 	snprintf(buf, sizeof buf, "fin(%s)", (const char *)arg);
-	note(buf);
+	tc_note(buf);
 }
 
 int main(void)
 {
 	int r;
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("event_finalize", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	event_set_mem_functions(my_malloc, my_realloc, my_free);
 
@@ -79,9 +59,9 @@ int main(void)
 	evutil_make_socket_nonblocking(sv[0]);
 
 	/* A pending read event with a timeout, finalized. */
-	struct event *a = event_new(base, sv[0], EV_READ | EV_PERSIST, named_cb, "a");
-	struct event *b = event_new(base, -1, 0, named_cb, "b");
-	struct event *c = event_new(base, -1, 0, named_cb, "c");
+	struct event *a = event_new(base, sv[0], EV_READ | EV_PERSIST, tc_named_cb, "a");
+	struct event *b = event_new(base, -1, 0, tc_named_cb, "b");
+	struct event *c = event_new(base, -1, 0, tc_named_cb, "c");
 	struct timeval tv = { 5, 0 };
 	event_add(a, &tv);
 	event_active(b, EV_TIMEOUT, 1);
@@ -100,35 +80,35 @@ int main(void)
 	if (write(sv[1], "x", 1) != 1)
 		return 2;
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("loop: %d, order: %s\n", r, order);
+	printf("loop: %d, order: %s\n", r, tc_order);
 	printf("a pending after its finalizer: 0x%x\n", event_pending(a, EV_READ | EV_TIMEOUT, NULL));
 	event_free(a);
 
 	/* event_free_finalize frees the event after the finalizer. */
-	order[0] = 0;
-	struct event *d = event_new(base, -1, EV_PERSIST, named_cb, "d");
+	tc_order[0] = 0;
+	struct event *d = event_new(base, -1, EV_PERSIST, tc_named_cb, "d");
 	watch[0] = d;
 	event_add(d, &tv);
 	r = event_free_finalize(0, d, fin_cb_any);
 	printf("event_free_finalize: %d, freed yet: %d\n", r, watch_freed[0]);
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("loop: %d, order: %s, freed: %d\n", r, order, watch_freed[0]);
+	printf("loop: %d, order: %s, freed: %d\n", r, tc_order, watch_freed[0]);
 
 	/* Finalizing twice: the second callback replaces the first. */
-	order[0] = 0;
-	struct event *e = event_new(base, -1, 0, named_cb, "e");
+	tc_order[0] = 0;
+	struct event *e = event_new(base, -1, 0, tc_named_cb, "e");
 	event_finalize(0, e, fin_cb_any);
 	r = event_finalize(0, e, fin_cb);
 	printf("second event_finalize: %d\n", r);
 	fin_target = e;
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("loop: %d, order: %s\n", r, order);
+	printf("loop: %d, order: %s\n", r, tc_order);
 	event_free(e);
 
 	/* Pending finalizers run from event_base_free, in queue order. */
-	order[0] = 0;
-	struct event *f = event_new(base, -1, 0, named_cb, "f");
-	struct event *g = event_new(base, -1, 0, named_cb, "g");
+	tc_order[0] = 0;
+	struct event *f = event_new(base, -1, 0, tc_named_cb, "f");
+	struct event *g = event_new(base, -1, 0, tc_named_cb, "g");
 	watch[1] = g;
 	event_add(f, &tv);
 	event_finalize(0, f, fin_cb_any);
@@ -137,19 +117,19 @@ int main(void)
 	event_free(b);
 	event_free(c);
 	event_base_free(base);
-	printf("after event_base_free: order: %s, g freed: %d\n", order, watch_freed[1]);
+	printf("after event_base_free: order: %s, g freed: %d\n", tc_order, watch_freed[1]);
 	event_free(f);
 
 	/* ... but not from event_base_free_nofinalize. */
-	order[0] = 0;
+	tc_order[0] = 0;
 	base = event_base_new();
-	struct event *h = event_new(base, -1, 0, named_cb, "h");
-	struct event *i = event_new(base, -1, 0, named_cb, "i");
+	struct event *h = event_new(base, -1, 0, tc_named_cb, "h");
+	struct event *i = event_new(base, -1, 0, tc_named_cb, "i");
 	watch[2] = i;
 	event_finalize(0, h, fin_cb_any);
 	event_free_finalize(0, i, fin_cb_any);
 	event_base_free_nofinalize(base);
-	printf("after event_base_free_nofinalize: order: '%s', i freed: %d\n", order, watch_freed[2]);
+	printf("after event_base_free_nofinalize: order: '%s', i freed: %d\n", tc_order, watch_freed[2]);
 	event_free(h);
 	close(sv[0]);
 	close(sv[1]);

@@ -8,14 +8,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "event_high_fd: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int fired[16];
 static void on_read(evutil_socket_t fd, short what, void *arg)
@@ -31,8 +24,7 @@ int main(void)
 	struct rlimit rl;
 	int sv[2], hi, i, r, total = 0;
 
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("event_high_fd", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 
 	base = event_base_new(); /* before the limit is raised */

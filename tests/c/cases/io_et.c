@@ -7,22 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "io_et: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static int nlog, lastsev = -1;
-static void logcb(int severity, const char *msg)
-{
-	(void)msg;
-	nlog++;
-	lastsev = severity;
-}
+#include "testcase.h"
 
 static int calls;
 static short last_what;
@@ -44,9 +29,8 @@ int main(void)
 	char buf[16];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
-	event_set_log_callback(logcb);
+	tc_alarm("io_et", 15);
+	tc_log_capture();
 	base = event_base_new();
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
@@ -70,15 +54,15 @@ int main(void)
 
 	printf("== mixing ET and level-triggered on one fd\n");
 	lt = event_new(base, sv[0], EV_READ, read_one, NULL);
-	nlog = 0;
+	tc_log_.n = 0;
 	r = event_add(lt, NULL);
 	printf("add level-triggered next to ET: %d pending: 0x%02x log calls=%d severity=%d\n", r,
-	    event_pending(lt, EV_READ, NULL), nlog, lastsev);
+	    event_pending(lt, EV_READ, NULL), tc_log_.n, tc_log_.last_severity);
 	r = event_del(et);
 	printf("del ET: %d\n", r);
-	nlog = 0;
+	tc_log_.n = 0;
 	r = event_add(lt, NULL);
-	printf("add level-triggered alone: %d log calls=%d\n", r, nlog);
+	printf("add level-triggered alone: %d log calls=%d\n", r, tc_log_.n);
 	calls = 0;
 	if (send(sv[1], "xy", 2, 0) != 2)
 		return 1;

@@ -11,23 +11,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "io_events: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
+#include "loop.h"
 
 static struct event_base *base;
-static char order[256];
 static int sv[2];
-
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-}
 
 struct rec {
 	const char *name;
@@ -45,7 +33,7 @@ static void rec_cb(evutil_socket_t fd, short what, void *arg)
 	r->calls++;
 	r->last_what = what;
 	r->fd_ok = (fd == sv[0]);
-	note(r->name);
+	tc_order_add(r->name);
 	if (r->consume > 0) {
 		char buf[64];
 		ssize_t n = recv(fd, buf, r->consume, 0);
@@ -77,7 +65,7 @@ static struct event *victim;
 static void deleter_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
-	note((const char *)arg);
+	tc_order_add((const char *)arg);
 	int r = event_del(victim);
 	printf("  %s: event_del(active victim) -> %d, victim pending 0x%02x\n", (const char *)arg,
 	    r, event_pending(victim, EV_READ | EV_WRITE | EV_TIMEOUT, NULL));
@@ -85,7 +73,7 @@ static void deleter_cb(evutil_socket_t fd, short what, void *arg)
 static void freer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
-	note((const char *)arg);
+	tc_order_add((const char *)arg);
 	event_free(victim);
 	victim = NULL;
 	printf("  %s: event_free(active victim) done\n", (const char *)arg);
@@ -93,19 +81,19 @@ static void freer_cb(evutil_socket_t fd, short what, void *arg)
 static void victim_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
-	note((const char *)arg);
+	tc_order_add((const char *)arg);
 	printf("  ERROR: victim callback ran\n");
 }
 static void named_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
-	note((const char *)arg);
+	tc_order_add((const char *)arg);
 }
 static struct event *self_free_cb_ev;
 static void self_free_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what; (void)arg;
-	note("F");
+	tc_order_add("F");
 	event_free(self_free_cb_ev);
 	self_free_cb_ev = NULL;
 }
@@ -129,8 +117,7 @@ int main(void)
 	int r;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("io_events", 15);
 	base = event_base_new();
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
@@ -196,12 +183,12 @@ int main(void)
 	event_add(er, NULL);
 	if (send(sv[1], "abc", 3, 0) != 3)
 		return 1;
-	order[0] = 0;
+	tc_order[0] = 0;
 	event_base_loopexit(base, &tv300);
 	r = event_base_dispatch(base);
 	printf("dispatch: %d ", r);
 	show(&rr);
-	printf("order=%s still pending: 0x%02x\n", order, event_pending(er, EV_READ, NULL));
+	printf("order=%s still pending: 0x%02x\n", tc_order, event_pending(er, EV_READ, NULL));
 
 	printf("== event_del inside own callback (persistent, data left unread)\n");
 	rr.calls = 0;
@@ -227,18 +214,18 @@ int main(void)
 	printf(" e2: %d", r);
 	r = event_add(e3, NULL);
 	printf(" e3: %d\n", r);
-	order[0] = 0;
+	tc_order[0] = 0;
 	if (send(sv[1], "q", 1, 0) != 1)
 		return 1;
 	r = event_base_loop(base, EVLOOP_ONCE);
-	printf("loop(ONCE): %d order=%s\n", r, order);
-	order[0] = 0;
+	printf("loop(ONCE): %d order=%s\n", r, tc_order);
+	tc_order[0] = 0;
 	r = event_base_loop(base, EVLOOP_ONCE);
-	printf("loop(ONCE) again (only persistent one left): %d order=%s\n", r, order);
+	printf("loop(ONCE) again (only persistent one left): %d order=%s\n", r, tc_order);
 	printf("del e2: %d\n", event_del(e2));
 	drain(sv[0]);
 	/* delete the middle one of three before data arrives */
-	order[0] = 0;
+	tc_order[0] = 0;
 	event_add(e1, NULL);
 	event_add(e2, NULL);
 	event_add(e3, NULL);
@@ -246,11 +233,11 @@ int main(void)
 	if (send(sv[1], "q", 1, 0) != 1)
 		return 1;
 	r = event_base_loop(base, EVLOOP_ONCE);
-	printf("loop(ONCE): %d order=%s\n", r, order);
+	printf("loop(ONCE): %d order=%s\n", r, tc_order);
 	drain(sv[0]);
 
 	printf("== event_add twice is harmless\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	r1.calls = 0;
 	r = event_add(e1, NULL);
 	printf("add: %d", r);
@@ -288,21 +275,21 @@ int main(void)
 	event_free(a);
 
 	printf("== deleting / freeing an event that is already active\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	a = event_new(base, -1, 0, deleter_cb, "d");
 	victim = event_new(base, -1, 0, victim_cb, "v");
 	b = event_new(base, -1, 0, flags_cb, NULL);
 	event_active(a, EV_READ, 0);
 	event_active(victim, EV_READ, 0);
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("loop: %d order=%s\n", r, order);
+	printf("loop: %d order=%s\n", r, tc_order);
 	event_free(a);
-	order[0] = 0;
+	tc_order[0] = 0;
 	a = event_new(base, -1, 0, freer_cb, "f");
 	event_active(a, EV_READ, 0);
 	event_active(victim, EV_READ, 0);
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("loop: %d order=%s\n", r, order);
+	printf("loop: %d order=%s\n", r, tc_order);
 	event_free(a);
 	event_free(b);
 
@@ -310,7 +297,7 @@ int main(void)
 	{
 		struct event *act, *rd, *tm;
 		struct timeval tv0 = {0, 0};
-		order[0] = 0;
+		tc_order[0] = 0;
 		act = event_new(base, -1, 0, named_cb, "A");
 		rd = event_new(base, sv[0], EV_READ, named_cb, "R");
 		tm = evtimer_new(base, named_cb, "T");
@@ -320,7 +307,7 @@ int main(void)
 		event_add(rd, NULL);
 		event_active(act, EV_READ, 0);
 		r = event_base_loop(base, EVLOOP_ONCE);
-		printf("loop(ONCE): %d order=%s\n", r, order);
+		printf("loop(ONCE): %d order=%s\n", r, tc_order);
 		drain(sv[0]);
 		event_free(act);
 		event_free(rd);
@@ -330,14 +317,14 @@ int main(void)
 	printf("== an event may free itself in its callback\n");
 	{
 		struct event *self_ev;
-		order[0] = 0;
+		tc_order[0] = 0;
 		self_ev = event_new(base, sv[0], EV_WRITE | EV_PERSIST, self_free_cb, NULL);
 		self_free_cb_ev = self_ev;
 		event_add(self_ev, NULL);
 		r = event_base_loop(base, EVLOOP_ONCE);
-		printf("loop(ONCE): %d order=%s\n", r, order);
+		printf("loop(ONCE): %d order=%s\n", r, tc_order);
 		r = event_base_loop(base, EVLOOP_NONBLOCK);
-		printf("loop(NONBLOCK) afterwards: %d order=%s\n", r, order);
+		printf("loop(NONBLOCK) afterwards: %d order=%s\n", r, tc_order);
 	}
 
 	printf("== event_assign on a static struct\n");

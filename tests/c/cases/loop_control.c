@@ -8,34 +8,15 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "loop_control: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
+#include "loop.h"
 
 static struct event_base *base;
-static char order[64];
-
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-}
 
 static void named_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
-	note((const char *)arg);
+	tc_order_add((const char *)arg);
 }
 
 /* callback that calls loopbreak and records itself */
@@ -43,7 +24,7 @@ static void break_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
 	int r;
-	note((const char *)arg);
+	tc_order_add((const char *)arg);
 	r = event_base_loopbreak(base);
 	printf("  in %s: event_base_loopbreak -> %d, got_break now %d\n",
 	    (const char *)arg, r, event_base_got_break(base));
@@ -55,7 +36,7 @@ static void exit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
 	int r;
-	note((const char *)arg);
+	tc_order_add((const char *)arg);
 	r = event_base_loopexit(base, NULL);
 	printf("  in %s: event_base_loopexit(NULL) -> %d, got_exit now %d\n",
 	    (const char *)arg, r, event_base_got_exit(base));
@@ -64,7 +45,7 @@ static void exit_cb(evutil_socket_t fd, short what, void *arg)
 static void activate_late_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
-	note((const char *)arg);
+	tc_order_add((const char *)arg);
 	event_active(late_ev, EV_TIMEOUT, 0);
 }
 
@@ -77,8 +58,7 @@ int main(void)
 	int r, sv[2];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("loop_control", 15);
 
 	base = event_base_new();
 
@@ -93,13 +73,13 @@ int main(void)
 	printf("== loopexit(NULL) before dispatch\n");
 	t1 = evtimer_new(base, named_cb, "T");
 	evtimer_add(t1, &tv1s);
-	t0 = now();
+	t0 = tc_now();
 	printf("loopexit: %d\n", event_base_loopexit(base, NULL));
 	printf("got_exit before loop: %d\n", event_base_got_exit(base));
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("dispatch: %d, quick (<0.5s): %s, timer ran: %s\n", r, el < 0.5 ? "yes" : "no",
-	    order[0] ? "yes" : "no");
+	    tc_order[0] ? "yes" : "no");
 	printf("got_exit=%d got_break=%d\n", event_base_got_exit(base), event_base_got_break(base));
 	printf("timer still pending: 0x%02x\n", event_pending(t1, EV_TIMEOUT, NULL));
 	/* a new loop resets got_exit, even on a loop that does nothing */
@@ -114,32 +94,32 @@ int main(void)
 	printf("loop(NONBLOCK) after that: %d, got_exit=%d\n", r, event_base_got_exit(base));
 
 	printf("== loopexit(250ms) before dispatch, timers at 100ms and 600ms\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	t2 = evtimer_new(base, named_cb, "B");
 	evtimer_assign(t1, base, named_cb, "A");
 	evtimer_add(t1, &tv100);
 	evtimer_add(t2, &tv600);
-	t0 = now();
+	t0 = tc_now();
 	printf("loopexit: %d\n", event_base_loopexit(base, &tv250));
 	r = event_base_dispatch(base);
-	el = now() - t0;
-	printf("dispatch: %d, order=%s, elapsed in [0.2,0.55): %s\n", r, order,
+	el = tc_now() - t0;
+	printf("dispatch: %d, order=%s, elapsed in [0.2,0.55): %s\n", r, tc_order,
 	    (el >= 0.2 && el < 0.55) ? "yes" : "no");
 	printf("got_exit=%d got_break=%d\n", event_base_got_exit(base), event_base_got_break(base));
 	printf("600ms timer pending: 0x%02x\n", event_pending(t2, EV_TIMEOUT, NULL));
 	event_del(t2);
 
 	printf("== loopbreak before dispatch has no effect\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_add(t1, &tv50);
 	printf("loopbreak: %d\n", event_base_loopbreak(base));
 	printf("got_break before loop: %d\n", event_base_got_break(base));
 	r = event_base_dispatch(base);
-	printf("dispatch: %d, order=%s\n", r, order);
+	printf("dispatch: %d, order=%s\n", r, tc_order);
 	printf("got_exit=%d got_break=%d\n", event_base_got_exit(base), event_base_got_break(base));
 
 	printf("== loopbreak from a callback: rest of the active queue waits\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	a = event_new(base, -1, 0, break_cb, "a");
 	b = event_new(base, -1, 0, named_cb, "b");
 	c = event_new(base, -1, 0, named_cb, "c");
@@ -148,17 +128,17 @@ int main(void)
 	event_active(c, EV_READ, 0);
 	evtimer_add(t1, &tv1s);
 	r = event_base_dispatch(base);
-	printf("dispatch: %d, order=%s\n", r, order);
+	printf("dispatch: %d, order=%s\n", r, tc_order);
 	printf("got_exit=%d got_break=%d\n", event_base_got_exit(base), event_base_got_break(base));
 	printf("b pending(active) flags: 0x%02x, c: 0x%02x\n",
 	    event_pending(b, EV_READ | EV_WRITE | EV_TIMEOUT, NULL),
 	    event_pending(c, EV_READ | EV_WRITE | EV_TIMEOUT, NULL));
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("loop(NONBLOCK): %d, order=%s, got_break=%d\n", r, order, event_base_got_break(base));
+	printf("loop(NONBLOCK): %d, order=%s, got_break=%d\n", r, tc_order, event_base_got_break(base));
 	event_del(t1);
 
 	printf("== loopexit(NULL) from a callback: the whole active queue still runs\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	late_ev = event_new(base, -1, 0, named_cb, "L");
 	event_assign(a, base, -1, 0, exit_cb, "a");
 	event_assign(b, base, -1, 0, named_cb, "b");
@@ -168,76 +148,76 @@ int main(void)
 	event_active(c, EV_READ, 0);
 	evtimer_add(t1, &tv1s);
 	r = event_base_dispatch(base);
-	printf("dispatch: %d, order=%s\n", r, order);
+	printf("dispatch: %d, order=%s\n", r, tc_order);
 	printf("got_exit=%d got_break=%d\n", event_base_got_exit(base), event_base_got_break(base));
 	printf("late event still active: 0x%02x\n", event_pending(late_ev, EV_TIMEOUT, NULL));
 	event_del(t1);
 	event_del(late_ev);
 
 	printf("== EVLOOP_ONCE with two timers\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_assign(t1, base, named_cb, "1");
 	evtimer_assign(t2, base, named_cb, "2");
 	evtimer_add(t1, &tv50);
 	evtimer_add(t2, &tv200);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_loop(base, EVLOOP_ONCE);
-	el = now() - t0;
-	printf("loop(ONCE): %d order=%s elapsed in [0.04,0.19): %s\n", r, order,
+	el = tc_now() - t0;
+	printf("loop(ONCE): %d order=%s elapsed in [0.04,0.19): %s\n", r, tc_order,
 	    (el >= 0.04 && el < 0.19) ? "yes" : "no");
 	r = event_base_loop(base, EVLOOP_ONCE);
-	el = now() - t0;
-	printf("loop(ONCE): %d order=%s elapsed>=0.19: %s\n", r, order, el >= 0.19 ? "yes" : "no");
+	el = tc_now() - t0;
+	printf("loop(ONCE): %d order=%s elapsed>=0.19: %s\n", r, tc_order, el >= 0.19 ? "yes" : "no");
 	r = event_base_loop(base, EVLOOP_ONCE);
 	printf("loop(ONCE) now empty: %d\n", r);
 
 	printf("== EVLOOP_NONBLOCK with I/O\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
 	io = event_new(base, sv[0], EV_READ, named_cb, "R");
 	event_add(io, NULL);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	el = now() - t0;
-	printf("loop(NONBLOCK) nothing ready: %d order=%s quick: %s\n", r, order, el < 0.1 ? "yes" : "no");
+	el = tc_now() - t0;
+	printf("loop(NONBLOCK) nothing ready: %d order=%s quick: %s\n", r, tc_order, el < 0.1 ? "yes" : "no");
 	if (send(sv[1], "x", 1, 0) != 1)
 		return 1;
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("loop(NONBLOCK) readable: %d order=%s\n", r, order);
+	printf("loop(NONBLOCK) readable: %d order=%s\n", r, tc_order);
 	printf("io pending after non-persistent run: 0x%02x\n", event_pending(io, EV_READ, NULL));
 	event_add(io, NULL);
 	r = event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
-	printf("loop(ONCE|NONBLOCK) readable: %d order=%s\n", r, order);
+	printf("loop(ONCE|NONBLOCK) readable: %d order=%s\n", r, tc_order);
 	r = event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
 	printf("loop(ONCE|NONBLOCK) empty: %d\n", r);
 
 	printf("== loopexit with delay, timer later than the exit\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_assign(t1, base, named_cb, "x");
 	evtimer_add(t1, &tv600);
-	t0 = now();
+	t0 = tc_now();
 	event_base_loopexit(base, &tv100);
 	r = event_base_dispatch(base);
-	el = now() - t0;
-	printf("dispatch: %d order=%s elapsed in [0.09,0.5): %s got_exit=%d\n", r, order,
+	el = tc_now() - t0;
+	printf("dispatch: %d order=%s elapsed in [0.09,0.5): %s got_exit=%d\n", r, tc_order,
 	    (el >= 0.09 && el < 0.5) ? "yes" : "no", event_base_got_exit(base));
 	event_del(t1);
 	/* two exit requests: the earlier one wins, the later one is still
 	 * pending afterwards and ends the next loop */
-	order[0] = 0;
+	tc_order[0] = 0;
 	event_base_loopexit(base, &tv200);
 	event_base_loopexit(base, &tv50);
 	evtimer_add(t1, &tv1s);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("two loopexits: dispatch %d, ended by the earlier one: %s\n", r,
 	    (el >= 0.04 && el < 0.19) ? "yes" : "no");
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("next dispatch: %d, ended by the later one: %s, order=%s\n", r,
-	    (el >= 0.19 && el < 0.9) ? "yes" : "no", order);
+	    (el >= 0.19 && el < 0.9) ? "yes" : "no", tc_order);
 	event_del(t1);
 	printf("final empty dispatch: %d\n", event_base_dispatch(base));
 

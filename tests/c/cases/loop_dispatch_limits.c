@@ -11,38 +11,18 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "loop_dispatch_limits: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
+#include "loop.h"
 
 static struct event_base *base;
-static char order[256];
 static int wfd;
 static int check_cache;
-
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-	strncat(order, " ", sizeof(order) - strlen(order) - 1);
-}
 
 static void a_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
 	const char *name = arg;
-	note(name);
+	tc_note(name);
 	if (!strcmp(name, "a1")) {
 		if (write(wfd, "x", 1) != 1)
 			_exit(2);
@@ -52,8 +32,8 @@ static void a_cb(evutil_socket_t fd, short what, void *arg)
 	if (!strcmp(name, "a2") && check_cache) {
 		struct timeval c;
 		event_base_gettimeofday_cached(base, &c);
-		double lag = now() - (c.tv_sec + c.tv_usec / 1e6);
-		note(lag >= 0.04 ? "(stale)" : lag < 0.01 ? "(fresh)" : "(?)");
+		double lag = tc_now() - (c.tv_sec + c.tv_usec / 1e6);
+		tc_note(lag >= 0.04 ? "(stale)" : lag < 0.01 ? "(fresh)" : "(?)");
 	}
 }
 
@@ -62,8 +42,8 @@ static void r_cb(evutil_socket_t fd, short what, void *arg)
 	char b;
 	(void)what; (void)arg;
 	if (read(fd, &b, 1) != 1)
-		note("(read failed)");
-	note("R");
+		tc_note("(read failed)");
+	tc_note("R");
 }
 
 static void run(const char *label, int set, const struct timeval *interval, int maxcb, int minpri, int flags)
@@ -92,9 +72,9 @@ static void run(const char *label, int set, const struct timeval *interval, int 
 	}
 	for (int i = 0; i < 5; i++)
 		event_active(as[i], EV_TIMEOUT, 1);
-	order[0] = 0;
+	tc_order[0] = 0;
 	int rc = event_base_dispatch(base);
-	printf("%-40s dispatch %d: %s\n", label, rc, order);
+	printf("%-40s dispatch %d: %s\n", label, rc, tc_order);
 	for (int i = 0; i < 5; i++)
 		event_free(as[i]);
 	event_free(r);
@@ -105,8 +85,7 @@ static void run(const char *label, int set, const struct timeval *interval, int 
 
 int main(void)
 {
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("loop_dispatch_limits", 15);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	struct timeval zero = { 0, 0 }, ten = { 10, 0 };
 	run("no limits", 0, NULL, 0, 0, 0);

@@ -9,53 +9,27 @@
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "loop_flags: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
+#include "loop.h"
 
 static struct event_base *base;
-static char order[256];
 static int do_continue;
-
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-	strncat(order, " ", sizeof(order) - strlen(order) - 1);
-}
-
-static void named_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what;
-	note((const char *)arg);
-}
 
 static void slow_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
-	note((const char *)arg);
+	tc_note((const char *)arg);
 	usleep(80 * 1000); /* the timer T becomes due meanwhile */
 	if (do_continue) {
 		int r = event_base_loopcontinue(base);
-		note(r == 0 ? "(continue)" : "(continue failed)");
+		tc_note(r == 0 ? "(continue)" : "(continue failed)");
 	}
 }
 
 static void exit_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what; (void)arg;
-	note("exit");
+	tc_note("exit");
 	event_base_loopexit(base, NULL);
 }
 
@@ -63,8 +37,7 @@ int main(void)
 {
 	int r;
 	double t0;
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("loop_flags", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 
 	base = event_base_new();
@@ -83,37 +56,37 @@ int main(void)
 	 * timer (itself an event) ends it. */
 	struct timeval tv = { 0, 100 * 1000 };
 	event_base_loopexit(base, &tv);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY);
 	printf("loopexit(100ms), loop(NO_EXIT_ON_EMPTY): %d, got_exit %d, elapsed>=0.09: %s\n",
-	    r, event_base_got_exit(base), now() - t0 >= 0.09 ? "yes" : "no");
+	    r, event_base_got_exit(base), tc_now() - t0 >= 0.09 ? "yes" : "no");
 
 	/* A pending timer that is not due. */
-	struct event *later = event_new(base, -1, 0, named_cb, "later");
+	struct event *later = event_new(base, -1, 0, tc_named_cb, "later");
 	struct timeval five = { 5, 0 };
 	event_add(later, &five);
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("pending timer not due, loop(NONBLOCK): %d, order: %s\n", r, order);
+	printf("pending timer not due, loop(NONBLOCK): %d, order: %s\n", r, tc_order);
 	r = event_base_loop(base, EVLOOP_NONBLOCK | EVLOOP_ONCE);
-	printf("pending timer not due, loop(NONBLOCK|ONCE): %d, order: %s\n", r, order);
+	printf("pending timer not due, loop(NONBLOCK|ONCE): %d, order: %s\n", r, tc_order);
 
 	/* Active events with ONCE. */
-	struct event *a = event_new(base, -1, 0, named_cb, "a");
-	struct event *b = event_new(base, -1, 0, named_cb, "b");
+	struct event *a = event_new(base, -1, 0, tc_named_cb, "a");
+	struct event *b = event_new(base, -1, 0, tc_named_cb, "b");
 	event_active(a, EV_TIMEOUT, 1);
 	event_active(b, EV_TIMEOUT, 1);
 	r = event_base_loop(base, EVLOOP_ONCE);
-	printf("two active, loop(ONCE): %d, order: %s\n", r, order);
+	printf("two active, loop(ONCE): %d, order: %s\n", r, tc_order);
 	event_active(a, EV_TIMEOUT, 1);
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("one active, loop(NONBLOCK): %d, order: %s\n", r, order);
-	order[0] = 0;
+	printf("one active, loop(NONBLOCK): %d, order: %s\n", r, tc_order);
+	tc_order[0] = 0;
 	struct timeval short_tv = { 0, 30 * 1000 };
 	event_add(a, &short_tv);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_loop(base, EVLOOP_ONCE);
-	printf("timer 30ms, loop(ONCE): %d, order: %s, elapsed>=0.025: %s\n", r, order,
-	    now() - t0 >= 0.025 ? "yes" : "no");
+	printf("timer 30ms, loop(ONCE): %d, order: %s, elapsed>=0.025: %s\n", r, tc_order,
+	    tc_now() - t0 >= 0.025 ? "yes" : "no");
 	event_del(later);
 	r = event_base_loop(base, 0);
 	printf("nothing left, loop(0): %d\n", r);
@@ -131,12 +104,12 @@ int main(void)
 	printf("priority_init(2): %d\n", r);
 	for (do_continue = 0; do_continue < 2; do_continue++) {
 		struct event *s = event_new(base, -1, 0, slow_cb, "S");
-		struct event *rr = event_new(base, -1, 0, named_cb, "R");
-		struct event *t = event_new(base, -1, 0, named_cb, "T");
+		struct event *rr = event_new(base, -1, 0, tc_named_cb, "R");
+		struct event *t = event_new(base, -1, 0, tc_named_cb, "T");
 		struct event *x = event_new(base, -1, 0, exit_cb, NULL);
 		struct timeval tt = { 0, 40 * 1000 };
 		struct timeval tx = { 0, 300 * 1000 };
-		order[0] = 0;
+		tc_order[0] = 0;
 		event_priority_set(s, 1);
 		event_priority_set(rr, 1);
 		event_priority_set(t, 0);
@@ -145,7 +118,7 @@ int main(void)
 		event_active(s, EV_TIMEOUT, 1);
 		event_active(rr, EV_TIMEOUT, 1);
 		r = event_base_loop(base, 0);
-		printf("loopcontinue=%d: loop: %d, order: %s\n", do_continue, r, order);
+		printf("loopcontinue=%d: loop: %d, order: %s\n", do_continue, r, tc_order);
 		event_free(s);
 		event_free(rr);
 		event_free(t);

@@ -10,61 +10,34 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "method_env: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static int nlog, sev[8];
-static void logcb(int severity, const char *msg)
-{
-	(void)msg;
-	if (nlog < 8)
-		sev[nlog] = severity;
-	nlog++;
-}
-
-static char order[32];
-static void cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what;
-	strncat(order, (const char *)arg, sizeof(order) - strlen(order) - 1);
-	if (what & EV_READ) {
-		char buf[8];
-		if (recv(fd, buf, sizeof(buf), 0) < 0)
-			printf("  recv failed\n");
-	}
-}
+#include "testcase.h"
+#include "loop.h"
 
 static void exercise(struct event_base *base)
 {
 	struct event *t, *io, *sig;
 	struct timeval tv = {0, 20000};
 	int sv[2], r;
-	order[0] = 0;
+	tc_order[0] = 0;
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return;
 	evutil_make_socket_nonblocking(sv[0]);
-	io = event_new(base, sv[0], EV_READ, cb, "R");
-	sig = evsignal_new(base, SIGUSR1, cb, "S");
-	t = evtimer_new(base, cb, "T");
+	io = event_new(base, sv[0], EV_READ, tc_order_recv_cb, "R");
+	sig = evsignal_new(base, SIGUSR1, tc_order_recv_cb, "S");
+	t = evtimer_new(base, tc_order_recv_cb, "T");
 	event_add(io, NULL);
 	evsignal_add(sig, NULL);
 	if (send(sv[1], "x", 1, 0) != 1)
 		return;
 	r = event_base_loop(base, EVLOOP_ONCE);
-	printf("  io: loop %d order=%s\n", r, order);
+	printf("  io: loop %d order=%s\n", r, tc_order);
 	raise(SIGUSR1);
 	r = event_base_loop(base, EVLOOP_ONCE);
-	printf("  signal: loop %d order=%s\n", r, order);
+	printf("  signal: loop %d order=%s\n", r, tc_order);
 	evsignal_del(sig);
 	evtimer_add(t, &tv);
 	r = event_base_dispatch(base);
-	printf("  timer: dispatch %d order=%s\n", r, order);
+	printf("  timer: dispatch %d order=%s\n", r, tc_order);
 	event_free(io);
 	event_free(sig);
 	event_free(t);
@@ -78,13 +51,9 @@ int main(void)
 	int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
-	event_set_log_callback(logcb);
-	unsetenv("EVENT_NOEPOLL");
-	unsetenv("EVENT_NOPOLL");
-	unsetenv("EVENT_NOSELECT");
-	unsetenv("EVENT_SHOW_METHOD");
+	tc_alarm("method_env", 15);
+	tc_sevlog_capture();
+	tc_unset_event_env();
 
 	b = event_base_new();
 	printf("default: %s\n", event_base_get_method(b));
@@ -107,13 +76,13 @@ int main(void)
 	printf("after unsetenv: %s\n", event_base_get_method(b));
 	event_base_free(b);
 
-	printf("log calls so far: %d\n", nlog);
-	nlog = 0;
+	printf("log calls so far: %d\n", tc_sevlog_.n);
+	tc_sevlog_.n = 0;
 	setenv("EVENT_SHOW_METHOD", "1", 1);
 	b = event_base_new();
-	printf("EVENT_SHOW_METHOD: %s, log calls=%d", event_base_get_method(b), nlog);
-	for (i = 0; i < nlog && i < 8; i++)
-		printf(" severity=%d", sev[i]);
+	printf("EVENT_SHOW_METHOD: %s, log calls=%d", event_base_get_method(b), tc_sevlog_.n);
+	for (i = 0; i < tc_sevlog_.n && i < 8; i++)
+		printf(" severity=%d", tc_sevlog_.sev[i]);
 	printf("\n");
 	event_base_free(b);
 	unsetenv("EVENT_SHOW_METHOD");

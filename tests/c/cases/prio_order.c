@@ -12,36 +12,17 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "testcase.h"
+#include "loop.h"
 
-static void safety(int sig)
-{
-	static const char m[] = "prio_order: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static char order[256];
 static struct event *evs[8];
 static struct event_base *base;
-
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-	strncat(order, " ", sizeof(order) - strlen(order) - 1);
-}
-
-static void named_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what;
-	note((const char *)arg);
-}
 
 /* B1: activates U0 (priority 0) and B3 (priority 1). */
 static void preempt_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
-	note((const char *)arg);
+	tc_note((const char *)arg);
 	event_active(evs[4], EV_TIMEOUT, 1);
 	event_active(evs[5], EV_TIMEOUT, 1);
 	int r = event_priority_set(evs[4], 2);
@@ -52,15 +33,14 @@ static void preempt_cb(evutil_socket_t fd, short what, void *arg)
 static void late_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
-	note((const char *)arg);
+	tc_note((const char *)arg);
 	event_active(evs[6], EV_READ, 1);
 }
 
 int main(void)
 {
 	int r;
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("prio_order", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 
 	base = event_base_new();
@@ -76,7 +56,7 @@ int main(void)
 	r = event_base_priority_init(base, 3);
 	printf("priority_init(3): %d, npriorities %d\n", r, event_base_get_npriorities(base));
 
-	struct event *t = event_new(base, -1, 0, named_cb, "X");
+	struct event *t = event_new(base, -1, 0, tc_named_cb, "X");
 	printf("default priority of a new event: %d\n", event_get_priority(t));
 	r = event_priority_set(t, 3);
 	printf("priority_set(3): %d\n", r);
@@ -104,7 +84,7 @@ int main(void)
 	static const char *names[] = { "L2", "B1", "A0", "C1", "U0", "B3", "M1", "Z2" };
 	static const int pris[] = { 2, 1, 0, 1, 0, 1, 1, 2 };
 	for (int i = 0; i < 8; i++) {
-		event_callback_fn cb = named_cb;
+		event_callback_fn cb = tc_named_cb;
 		if (i == 1)
 			cb = preempt_cb;
 		if (i == 0)
@@ -121,19 +101,19 @@ int main(void)
 	event_active(evs[2], EV_TIMEOUT, 1); /* A0 */
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
 	printf("loop(NONBLOCK): %d\n", r);
-	printf("order: %s\n", order);
+	printf("order: %s\n", tc_order);
 	printf("event_priority_set on B1 after it ran: %d\n", event_priority_set(evs[1], 0));
 
 	/* EVLOOP_ONCE runs only the most urgent non-empty priority. */
-	order[0] = 0;
+	tc_order[0] = 0;
 	event_active(evs[0], EV_TIMEOUT, 1); /* L2 */
 	event_active(evs[3], EV_TIMEOUT, 1); /* C1 */
 	r = event_base_loop(base, EVLOOP_ONCE);
-	printf("loop(ONCE): %d, order: %s\n", r, order);
+	printf("loop(ONCE): %d, order: %s\n", r, tc_order);
 	r = event_base_loop(base, EVLOOP_ONCE);
-	printf("loop(ONCE): %d, order: %s\n", r, order);
+	printf("loop(ONCE): %d, order: %s\n", r, tc_order);
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("loop(NONBLOCK): %d, order: %s\n", r, order);
+	printf("loop(NONBLOCK): %d, order: %s\n", r, tc_order);
 
 	for (int i = 0; i < 8; i++)
 		event_free(evs[i]);
@@ -146,7 +126,7 @@ int main(void)
 	printf("event_priority_init(4): %d, npriorities %d\n", r, event_base_get_npriorities(cb));
 	printf("event_base_get_npriorities(NULL): %d\n", event_base_get_npriorities(NULL));
 	struct event ev;
-	event_set(&ev, -1, 0, named_cb, "compat");
+	event_set(&ev, -1, 0, tc_named_cb, "compat");
 	printf("event_set priority: %d\n", event_get_priority(&ev));
 	r = event_priority_init(300);
 	printf("event_priority_init(300): %d\n", r);

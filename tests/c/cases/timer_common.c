@@ -11,34 +11,14 @@
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "timer_common: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
+#include "loop.h"
 
 #define N 2000
 static struct event_base *base;
 static int fired[N], nfired, in_order = 1, last = -1;
-static char order[256];
 static struct event *persist_ev;
 static int persist_runs;
-
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-	strncat(order, " ", sizeof(order) - strlen(order) - 1);
-}
 
 static void many_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -53,12 +33,6 @@ static void many_cb(evutil_socket_t fd, short what, void *arg)
 	nfired++;
 }
 
-static void named_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what;
-	note((const char *)arg);
-}
-
 static void persist_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)arg;
@@ -71,8 +45,7 @@ static void persist_cb(evutil_socket_t fd, short what, void *arg)
 
 int main(void)
 {
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("timer_common", 15);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	base = event_base_new();
 
@@ -106,14 +79,14 @@ int main(void)
 	    event_pending(evs[0], EV_TIMEOUT, NULL));
 	struct timeval when;
 	event_pending(evs[1], EV_TIMEOUT, &when);
-	double w = when.tv_sec + when.tv_usec / 1e6, n0 = now();
+	double w = when.tv_sec + when.tv_usec / 1e6, n0 = tc_now();
 	printf("evs[1] deadline in (now, now+0.06]: %s\n", (w > n0 && w <= n0 + 0.06) ? "yes" : "no");
 	printf("num events added: %d\n", event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED));
 	event_remove_timer(evs[8]);
 	printf("evs[8] after event_remove_timer: pending 0x%x\n", event_pending(evs[8], EV_TIMEOUT, NULL));
-	double t0 = now();
+	double t0 = tc_now();
 	int r = event_base_dispatch(base);
-	double el = now() - t0;
+	double el = tc_now() - t0;
 	int ok = 1;
 	for (int i = 0; i < N; i++)
 		if (fired[i] != (i == 0 || i == 7 || i == 8 || i == N - 1 ? 0 : 1))
@@ -122,40 +95,40 @@ int main(void)
 	    r, nfired, ok ? "yes" : "no", in_order ? "yes" : "no", (el >= 0.045 && el < 1) ? "yes" : "no");
 
 	/* Common vs heap with the same duration. */
-	struct event *cq = event_new(base, -1, 0, named_cb, "common");
-	struct event *hp = event_new(base, -1, 0, named_cb, "heap");
-	struct event *cq2 = event_new(base, -1, 0, named_cb, "common2");
+	struct event *cq = event_new(base, -1, 0, tc_named_cb, "common");
+	struct event *hp = event_new(base, -1, 0, tc_named_cb, "heap");
+	struct event *cq2 = event_new(base, -1, 0, tc_named_cb, "common2");
 	event_add(cq, c50);
 	event_add(hp, &d50);
 	event_add(cq2, c50);
 	r = event_base_dispatch(base);
-	printf("dispatch: %d, order: %s\n", r, order);
-	order[0] = 0;
+	printf("dispatch: %d, order: %s\n", r, tc_order);
+	tc_order[0] = 0;
 	event_add(hp, &d50);
 	event_add(cq, c50);
 	r = event_base_dispatch(base);
-	printf("dispatch: %d, order: %s\n", r, order);
+	printf("dispatch: %d, order: %s\n", r, tc_order);
 
 	/* A persistent event on a common timeout. */
 	struct timeval d20 = { 0, 20 * 1000 };
 	const struct timeval *c20 = event_base_init_common_timeout(base, &d20);
 	persist_ev = event_new(base, -1, EV_PERSIST, persist_cb, NULL);
 	event_add(persist_ev, c20);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("dispatch: %d, persist runs %d, elapsed in [0.055,1): %s\n", r, persist_runs,
 	    (el >= 0.055 && el < 1) ? "yes" : "no");
 
 	/* Re-adding moves an event between the heap and a queue. */
-	order[0] = 0;
+	tc_order[0] = 0;
 	struct timeval ten = { 10, 0 };
 	event_add(cq, &ten);
 	event_add(cq, c20);
 	event_add(hp, c2);
 	event_add(hp, &d20);
 	r = event_base_dispatch(base);
-	printf("dispatch: %d, order: %s\n", r, order);
+	printf("dispatch: %d, order: %s\n", r, tc_order);
 
 	for (int i = 0; i < N; i++)
 		event_free(evs[i]);

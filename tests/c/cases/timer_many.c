@@ -10,21 +10,7 @@
 #include <stdlib.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "timer_many: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
 
 #define N 100000
 static struct event *evs[N];
@@ -53,12 +39,11 @@ static unsigned rnd(void)
 
 int main(void)
 {
-	signal(SIGALRM, safety);
-	alarm(35);
+	tc_alarm("timer_many", 35);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	struct event_base *base = event_base_new();
 
-	double t0 = now();
+	double t0 = tc_now();
 	for (int i = 0; i < N; i++) {
 		evs[i] = event_new(base, -1, 0, cb, (void *)(long)i);
 		struct timeval tv = { 0, (long)(rnd() % 300) * 1000 + (long)(rnd() % 1000) };
@@ -67,7 +52,7 @@ int main(void)
 		event_pending(evs[i], EV_TIMEOUT, &when);
 		deadline[i] = when.tv_sec + when.tv_usec / 1e6;
 	}
-	double add_time = now() - t0;
+	double add_time = tc_now() - t0;
 	printf("added %d timers, fast (<3s): %s\n", N, add_time < 3 ? "yes" : "no");
 	printf("num added: %d, max added: %d\n", event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED),
 	    event_base_get_max_events(base, EVENT_BASE_COUNT_ADDED, 0));
@@ -80,9 +65,9 @@ int main(void)
 	printf("deleted %d, num added now: %d, max added still: %d\n", ndel,
 	    event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED),
 	    event_base_get_max_events(base, EVENT_BASE_COUNT_ADDED, 0));
-	t0 = now();
+	t0 = tc_now();
 	int r = event_base_dispatch(base);
-	double el = now() - t0;
+	double el = tc_now() - t0;
 	int ok = 1;
 	for (int i = 0; i < N; i++)
 		if (fired[i] != (i % 3 == 0 ? 0 : 1))
@@ -99,12 +84,12 @@ int main(void)
 	struct timeval d = { 0, 100 * 1000 };
 	const struct timeval *c = event_base_init_common_timeout(base, &d);
 	nfired = 0;
-	t0 = now();
+	t0 = tc_now();
 	for (int i = 0; i < N; i++) {
 		fired[i] = 0;
 		event_add(evs[i], c);
 	}
-	add_time = now() - t0;
+	add_time = tc_now() - t0;
 	printf("common: added %d, fast (<3s): %s, num added %d\n", N, add_time < 3 ? "yes" : "no",
 	    event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED));
 	for (int i = 1; i < N; i += 2)

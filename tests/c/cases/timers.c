@@ -10,35 +10,16 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static void safety(int sig)
-{
-	static const char m[] = "timers: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
+#include "loop.h"
 
 static struct event_base *base;
-static char order[128];
 static double t0;
-
-static void note(const char *s)
-{
-	strncat(order, s, sizeof(order) - strlen(order) - 1);
-}
 
 static void named_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
-	note((const char *)arg);
+	tc_order_add((const char *)arg);
 	if (what != EV_TIMEOUT)
 		printf("  %s: unexpected what=0x%02x\n", (const char *)arg, what);
 }
@@ -91,8 +72,7 @@ int main(void)
 	int r, sv[2];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
+	tc_alarm("timers", 15);
 	base = event_base_new();
 
 	printf("== ordering: added 300,100,200,50(ms)\n");
@@ -105,34 +85,34 @@ int main(void)
 	evtimer_add(t2, &tv100);
 	evtimer_add(t3, &tv200);
 	evtimer_add(t4, &tv50);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_dispatch(base);
-	el = now() - t0;
-	printf("dispatch: %d order=%s elapsed in [0.29,0.6): %s\n", r, order,
+	el = tc_now() - t0;
+	printf("dispatch: %d order=%s elapsed in [0.29,0.6): %s\n", r, tc_order,
 	    (el >= 0.29 && el < 0.6) ? "yes" : "no");
 
 	printf("== re-add replaces the timeout\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_assign(t1, base, named_cb, "L");
 	evtimer_add(t1, &tv50);
 	r = evtimer_add(t1, &tv300);
 	printf("re-add longer: %d\n", r);
-	t0 = now();
+	t0 = tc_now();
 	event_base_dispatch(base);
-	el = now() - t0;
-	printf("fired once: %s, after >=0.29s: %s\n", strcmp(order, "L") == 0 ? "yes" : "no",
+	el = tc_now() - t0;
+	printf("fired once: %s, after >=0.29s: %s\n", strcmp(tc_order, "L") == 0 ? "yes" : "no",
 	    el >= 0.29 ? "yes" : "no");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_add(t1, &tv1s);
 	evtimer_add(t1, &tv50);
-	t0 = now();
+	t0 = tc_now();
 	event_base_dispatch(base);
-	el = now() - t0;
-	printf("re-add shorter: fired once: %s, before 0.5s: %s\n", strcmp(order, "L") == 0 ? "yes" : "no",
+	el = tc_now() - t0;
+	printf("re-add shorter: fired once: %s, before 0.5s: %s\n", strcmp(tc_order, "L") == 0 ? "yes" : "no",
 	    el < 0.5 ? "yes" : "no");
 
 	printf("== del before firing\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_assign(t1, base, named_cb, "D");
 	evtimer_assign(t2, base, named_cb, "K");
 	evtimer_add(t1, &tv50);
@@ -142,13 +122,13 @@ int main(void)
 	printf("evtimer_pending after del: 0x%02x\n", evtimer_pending(t1, NULL));
 	printf("evtimer_del again: %d\n", evtimer_del(t1));
 	r = event_base_dispatch(base);
-	printf("dispatch: %d order=%s\n", r, order);
+	printf("dispatch: %d order=%s\n", r, tc_order);
 
 	printf("== event_pending with timeval\n");
 	evtimer_add(t1, &tv1s);
 	memset(&tv, 0, sizeof(tv));
 	r = event_pending(t1, EV_TIMEOUT, &tv);
-	rem = (tv.tv_sec + tv.tv_usec / 1e6) - now();
+	rem = (tv.tv_sec + tv.tv_usec / 1e6) - tc_now();
 	printf("pending: 0x%02x, tv is wall-clock expiry ~1s from now: %s\n", r,
 	    (rem > 0.8 && rem <= 1.05) ? "yes" : "no");
 	r = event_pending(t1, EV_READ, &tv);
@@ -170,9 +150,9 @@ int main(void)
 	printf("== persistent timer\n");
 	persist_ev = event_new(base, -1, EV_PERSIST, persist_cb, NULL);
 	event_add(persist_ev, &tv50);
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("dispatch: %d calls=%d elapsed in [0.24,1.0): %s\n", r, persist_calls,
 	    (el >= 0.24 && el < 1.0) ? "yes" : "no");
 	printf("pending after del: 0x%02x\n", event_pending(persist_ev, EV_TIMEOUT, NULL));
@@ -184,19 +164,19 @@ int main(void)
 	printf("dispatch: %d calls=%d\n", r, oneshot_calls);
 
 	printf("== zero timeout and NULL timeout\n");
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_assign(t1, base, named_cb, "Z");
 	r = evtimer_add(t1, &tv0);
 	printf("evtimer_add({0,0}): %d pending: 0x%02x\n", r, evtimer_pending(t1, NULL));
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("loop(NONBLOCK): %d order=%s\n", r, order);
+	printf("loop(NONBLOCK): %d order=%s\n", r, tc_order);
 	evtimer_assign(t2, base, named_cb, "N");
 	r = evtimer_add(t2, NULL);
 	printf("evtimer_add(NULL): %d pending: 0x%02x\n", r, evtimer_pending(t2, NULL));
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_dispatch(base);
 	printf("dispatch with only a NULL-timeout timer: %d quick: %s order=%s\n", r,
-	    (now() - t0) < 0.2 ? "yes" : "no", order);
+	    (tc_now() - t0) < 0.2 ? "yes" : "no", tc_order);
 
 	printf("== evtimer_assign on a static struct\n");
 	memset(&st, 0, sizeof(st));
@@ -204,10 +184,10 @@ int main(void)
 	r = evtimer_assign(&st, base, named_cb, "S");
 	printf("evtimer_assign: %d initialized: %d\n", r, evtimer_initialized(&st));
 	printf("event_get_fd: %d, events: 0x%02x\n", (int)event_get_fd(&st), event_get_events(&st));
-	order[0] = 0;
+	tc_order[0] = 0;
 	evtimer_add(&st, &tv10);
 	r = event_base_dispatch(base);
-	printf("dispatch: %d order=%s initialized after run: %d\n", r, order, evtimer_initialized(&st));
+	printf("dispatch: %d order=%s initialized after run: %d\n", r, tc_order, evtimer_initialized(&st));
 	evtimer_add(&st, &tv1s);
 	r = evtimer_del(&st);
 	printf("evtimer_del: %d initialized after del: %d\n", r, evtimer_initialized(&st));
@@ -219,16 +199,16 @@ int main(void)
 	io = event_new(base, sv[0], EV_READ, io_timeout_cb, "io");
 	event_add(io, &tv100);
 	printf("pending READ|TIMEOUT: 0x%02x\n", event_pending(io, EV_READ | EV_TIMEOUT | EV_WRITE, NULL));
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_dispatch(base);
-	el = now() - t0;
+	el = tc_now() - t0;
 	printf("dispatch (no data): %d timed out after >=0.09s: %s\n", r, el >= 0.09 ? "yes" : "no");
 	event_add(io, &tv1s);
 	if (send(sv[1], "abc", 3, 0) != 3)
 		return 1;
-	t0 = now();
+	t0 = tc_now();
 	r = event_base_dispatch(base);
-	printf("dispatch (data): %d quick: %s\n", r, (now() - t0) < 0.5 ? "yes" : "no");
+	printf("dispatch (data): %d quick: %s\n", r, (tc_now() - t0) < 0.5 ? "yes" : "no");
 	printf("pending after read fired: 0x%02x\n", event_pending(io, EV_READ | EV_TIMEOUT, NULL));
 	/* persistent read with timeout: timeout repeats while idle */
 	event_free(io);

@@ -11,39 +11,24 @@
 
 #include <event2/event.h>
 
-static int nlogs, last_severity = -1, failures;
+#include "testcase.h"
 
-static void on_log(int severity, const char *msg)
-{
-	(void)msg;
-	nlogs++;
-	last_severity = severity;
-}
-
-#define CHECK(what, cond)                                          \
-	do {                                                       \
-		if (cond) {                                        \
-			printf("ok   %s\n", what);                 \
-		} else {                                           \
-			printf("FAIL %s\n", what);                 \
-			failures++;                                \
-		}                                                  \
-	} while (0)
-
-/* value, and exactly one warning logged while computing it */
+/* Stricter than testcase.h's TC_EXPECT_WARN / TC_EXPECT_LOGGED: exactly one
+ * message logged, and it is a warning. */
 #define EXPECT(what, expr, want)                                                  \
 	do {                                                                      \
-		int before_ = nlogs;                                              \
+		int before_ = tc_log_.n;                                          \
 		long got_ = (long)(expr);                                         \
-		CHECK(what, got_ == (long)(want) && nlogs - before_ == 1 &&      \
-		    last_severity == EVENT_LOG_WARN);                             \
+		TC_CHECK(what, got_ == (long)(want) && tc_log_.n - before_ == 1 && \
+		    tc_log_.last_severity == EVENT_LOG_WARN);                     \
 	} while (0)
 
 #define EXPECT_LOGGED(what, stmt)                                                 \
 	do {                                                                      \
-		int before_ = nlogs;                                              \
+		int before_ = tc_log_.n;                                          \
 		stmt;                                                             \
-		CHECK(what, nlogs - before_ == 1 && last_severity == EVENT_LOG_WARN); \
+		TC_CHECK(what, tc_log_.n - before_ == 1 &&                        \
+		    tc_log_.last_severity == EVENT_LOG_WARN);                     \
 	} while (0)
 
 static long live;
@@ -57,7 +42,7 @@ int main(void)
 	struct event_base *base;
 
 	event_set_mem_functions(my_malloc, my_realloc, my_free);
-	event_set_log_callback(on_log);
+	tc_log_capture();
 
 	EXPECT_LOGGED("event_config_free(NULL)", event_config_free(NULL));
 	EXPECT("event_config_avoid_method(NULL, \"epoll\")", event_config_avoid_method(NULL, "epoll"), -1);
@@ -77,36 +62,34 @@ int main(void)
 	EXPECT("event_base_get_method(freed base)", event_base_get_method(base) != NULL, 0);
 
 	/* libevent_global_shutdown releases the supported-methods array. */
-	CHECK("nothing allocated before", live == 0);
+	TC_CHECK("nothing allocated before", live == 0);
 	event_get_supported_methods();
 	event_get_supported_methods();
-	CHECK("one array kept", live == 1);
+	TC_CHECK("one array kept", live == 1);
 	libevent_global_shutdown();
-	CHECK("libevent_global_shutdown frees it", live == 0);
+	TC_CHECK("libevent_global_shutdown frees it", live == 0);
 	libevent_global_shutdown();
-	CHECK("a second shutdown is harmless", live == 0);
+	TC_CHECK("a second shutdown is harmless", live == 0);
 
 	/* With debug logging off, a failed base logs its warning only. */
 	{
 		struct event_config *cfg = event_config_new();
-		int before = nlogs;
+		int before = tc_log_.n;
 		event_config_require_features(cfg, 0xff);
 		base = event_base_new_with_config(cfg);
-		CHECK("impossible base: NULL, one warning",
-		    base == NULL && nlogs - before == 1 && last_severity == EVENT_LOG_WARN);
+		TC_CHECK("impossible base: NULL, one warning",
+		    base == NULL && tc_log_.n - before == 1 && tc_log_.last_severity == EVENT_LOG_WARN);
 		event_enable_debug_logging(EVENT_DBG_ALL);
-		before = nlogs;
+		before = tc_log_.n;
 		base = event_base_new_with_config(cfg);
-		CHECK("with debug logging: a debug message follows",
-		    base == NULL && nlogs - before == 2 && last_severity == EVENT_LOG_DEBUG);
+		TC_CHECK("with debug logging: a debug message follows",
+		    base == NULL && tc_log_.n - before == 2 && tc_log_.last_severity == EVENT_LOG_DEBUG);
 		event_enable_debug_logging(EVENT_DBG_NONE);
 		event_config_free(cfg);
 	}
-	CHECK("all blocks back", live == 0);
+	TC_CHECK("all blocks back", live == 0);
 
-	if (failures) {
-		printf("%d failures\n", failures);
-		return 1;
-	}
-	return 0;
+	if (tc_failures)
+		printf("%d failures\n", tc_failures);
+	return tc_exit_status();
 }
