@@ -20,6 +20,44 @@ static int fired[N], nfired, in_order = 1, last = -1;
 static struct event *persist_ev;
 static int persist_runs;
 
+/* The adds of the order checks run in one callback. Made one after the other
+ * outside the loop, each reads the clock, so deadlines of equal durations
+ * differ by microseconds and which timer is due first would depend on where
+ * the loop's wake-up lands. In a callback both libraries use the loop's cached
+ * time: equal durations give equal deadlines, and the order depends only on
+ * the heap and the queues. */
+struct pending_add {
+	struct event *ev;
+	const struct timeval *tv;
+};
+static struct pending_add adds[8];
+static int nadds;
+
+static void queue_add(struct event *ev, const struct timeval *tv)
+{
+	if (nadds < (int)(sizeof(adds) / sizeof(adds[0])))
+		adds[nadds++] = (struct pending_add){ev, tv};
+}
+
+static void run_adds(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+	for (int i = 0; i < nadds; i++)
+		if (event_add(adds[i].ev, adds[i].tv) != 0)
+			printf("  event_add %d failed\n", i);
+	nadds = 0;
+}
+
+/* event_base_dispatch, after making the queued adds from a callback. */
+static int dispatch_with_adds(void)
+{
+	struct event *starter = event_new(base, -1, 0, run_adds, NULL);
+	event_active(starter, EV_TIMEOUT, 0);
+	int r = event_base_dispatch(base);
+	event_free(starter);
+	return r;
+}
+
 static void many_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -98,15 +136,15 @@ int main(void)
 	struct event *cq = event_new(base, -1, 0, tc_named_cb, "common");
 	struct event *hp = event_new(base, -1, 0, tc_named_cb, "heap");
 	struct event *cq2 = event_new(base, -1, 0, tc_named_cb, "common2");
-	event_add(cq, c50);
-	event_add(hp, &d50);
-	event_add(cq2, c50);
-	r = event_base_dispatch(base);
+	queue_add(cq, c50);
+	queue_add(hp, &d50);
+	queue_add(cq2, c50);
+	r = dispatch_with_adds();
 	printf("dispatch: %d, order: %s\n", r, tc_order);
 	tc_order[0] = 0;
-	event_add(hp, &d50);
-	event_add(cq, c50);
-	r = event_base_dispatch(base);
+	queue_add(hp, &d50);
+	queue_add(cq, c50);
+	r = dispatch_with_adds();
 	printf("dispatch: %d, order: %s\n", r, tc_order);
 
 	/* A persistent event on a common timeout. */
@@ -123,11 +161,11 @@ int main(void)
 	/* Re-adding moves an event between the heap and a queue. */
 	tc_order[0] = 0;
 	struct timeval ten = { 10, 0 };
-	event_add(cq, &ten);
-	event_add(cq, c20);
-	event_add(hp, c2);
-	event_add(hp, &d20);
-	r = event_base_dispatch(base);
+	queue_add(cq, &ten);
+	queue_add(cq, c20);
+	queue_add(hp, c2);
+	queue_add(hp, &d20);
+	r = dispatch_with_adds();
 	printf("dispatch: %d, order: %s\n", r, tc_order);
 
 	for (int i = 0; i < N; i++)
