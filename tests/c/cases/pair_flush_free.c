@@ -6,7 +6,6 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
