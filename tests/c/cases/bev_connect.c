@@ -19,40 +19,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "bev_connect: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
+#include "bev.h"
 
 static struct event_base *base;
 static int accepted;
 static int nevents;
-static char log_[512];
-
-static const char *evname(short w)
-{
-	static char s[128];
-	s[0] = 0;
-	if (w & BEV_EVENT_READING) strcat(s, "READING|");
-	if (w & BEV_EVENT_WRITING) strcat(s, "WRITING|");
-	if (w & BEV_EVENT_EOF) strcat(s, "EOF|");
-	if (w & BEV_EVENT_ERROR) strcat(s, "ERROR|");
-	if (w & BEV_EVENT_TIMEOUT) strcat(s, "TIMEOUT|");
-	if (w & BEV_EVENT_CONNECTED) strcat(s, "CONNECTED|");
-	if (s[0]) s[strlen(s) - 1] = 0;
-	return s;
-}
-
-static void note(const char *s)
-{
-	if (strlen(log_) + strlen(s) + 2 < sizeof(log_)) {
-		strcat(log_, s);
-		strcat(log_, " ");
-	}
-}
 
 /* server side: echo */
 static void srv_read(struct bufferevent *b, void *arg)
@@ -82,13 +54,13 @@ static void cli_read(struct bufferevent *b, void *arg)
 	(void)arg;
 	buf[n] = 0;
 	snprintf(m, sizeof(m), "read:'%s'", buf);
-	note(m);
+	tc_note(m);
 	event_base_loopbreak(base);
 }
 static void cli_write(struct bufferevent *b, void *arg)
 {
 	(void)b; (void)arg;
-	note("writecb");
+	tc_note("writecb");
 }
 static void cli_event(struct bufferevent *b, short what, void *arg)
 {
@@ -96,12 +68,12 @@ static void cli_event(struct bufferevent *b, short what, void *arg)
 	int e = EVUTIL_SOCKET_ERROR();
 	(void)arg;
 	nevents++;
-	snprintf(m, sizeof(m), "event:%s", evname(what));
-	note(m);
+	snprintf(m, sizeof(m), "event:%s", tc_bev_what(what));
+	tc_note(m);
 	if (what & BEV_EVENT_ERROR) {
 		snprintf(m, sizeof(m), "(errno ECONNREFUSED: %s, enabled=0x%02x)", e == ECONNREFUSED ? "yes" : "no",
 		    bufferevent_get_enabled(b));
-		note(m);
+		tc_note(m);
 	}
 	if (what & (BEV_EVENT_ERROR | BEV_EVENT_EOF))
 		event_base_loopbreak(base);
@@ -120,12 +92,6 @@ static void run_ms(int ms)
 	event_base_dispatch(base);
 }
 
-static void show(const char *what)
-{
-	printf("%s: %s\n", what, log_);
-	log_[0] = 0;
-}
-
 static int fd_nonblocking(int fd)
 {
 	return (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0;
@@ -142,9 +108,8 @@ int main(void)
 	char path[64];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("bev_connect", 20);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(20);
 	base = event_base_new();
 
 	memset(&sin, 0, sizeof(sin));
@@ -175,7 +140,7 @@ int main(void)
 	printf("connect: %d getfd valid: %s nonblocking: %s enabled=0x%02x\n", r, fd >= 0 ? "yes" : "no",
 	    fd >= 0 && fd_nonblocking(fd) ? "yes" : "no", bufferevent_get_enabled(bev));
 	run_ms(2000);
-	show("callbacks");
+	tc_show("callbacks");
 	printf("accepted=%d\n", accepted);
 	bufferevent_free(bev);
 
@@ -185,7 +150,7 @@ int main(void)
 	r = bufferevent_socket_connect(bev, (struct sockaddr *)&closed, sizeof(closed));
 	printf("connect: %d\n", r);
 	run_ms(2000);
-	show("callbacks");
+	tc_show("callbacks");
 	printf("enabled after: 0x%02x\n", bufferevent_get_enabled(bev));
 	bufferevent_free(bev);
 
@@ -196,7 +161,7 @@ int main(void)
 	r = bufferevent_socket_connect(bev, (struct sockaddr *)&closed, sizeof(closed));
 	printf("connect: %d\n", r);
 	run_ms(2000);
-	show("callbacks");
+	tc_show("callbacks");
 	bufferevent_free(bev);
 
 	printf("== BEV_OPT_DEFER_CALLBACKS\n");
@@ -206,14 +171,14 @@ int main(void)
 	r = bufferevent_socket_connect(bev, (struct sockaddr *)&sin, sizeof(sin));
 	printf("connect: %d\n", r);
 	run_ms(2000);
-	show("callbacks");
+	tc_show("callbacks");
 	bufferevent_free(bev);
 	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
 	bufferevent_setcb(bev, cli_read, cli_write, cli_event, NULL);
 	r = bufferevent_socket_connect(bev, (struct sockaddr *)&closed, sizeof(closed));
 	printf("connect to the closed port: %d\n", r);
 	run_ms(2000);
-	show("callbacks");
+	tc_show("callbacks");
 	bufferevent_free(bev);
 
 	printf("== connect on a socket set with bufferevent_setfd\n");
@@ -227,7 +192,7 @@ int main(void)
 	r = bufferevent_socket_connect(bev, (struct sockaddr *)&sin, sizeof(sin));
 	printf("connect: %d same fd: %s\n", r, bufferevent_getfd(bev) == fd ? "yes" : "no");
 	run_ms(2000);
-	show("callbacks");
+	tc_show("callbacks");
 	r = bufferevent_setfd(bev, -1);
 	printf("setfd(-1): %d getfd: %d\n", r, bufferevent_getfd(bev));
 	bufferevent_free(bev);
@@ -254,7 +219,7 @@ int main(void)
 	r = bufferevent_socket_connect(bev, (struct sockaddr *)&sun, sizeof(sun));
 	printf("connect: %d\n", r);
 	run_ms(2000);
-	show("callbacks");
+	tc_show("callbacks");
 	bufferevent_free(bev);
 	evconnlistener_free(ulev);
 	unlink(path);
@@ -267,7 +232,7 @@ int main(void)
 	printf("connect_hostname(127.0.0.1): %d dns_error=%d getfd valid: %s\n", r,
 	    bufferevent_socket_get_dns_error(bev), bufferevent_getfd(bev) >= 0 ? "yes" : "no");
 	run_ms(2000);
-	show("callbacks");
+	tc_show("callbacks");
 	bufferevent_free(bev);
 
 	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
@@ -276,9 +241,9 @@ int main(void)
 	r = bufferevent_socket_connect_hostname(bev, NULL, AF_INET, "::1", port);
 	printf("connect_hostname(::1 as AF_INET): %d events during the call=%d dns_error nonzero: %s\n", r, nevents,
 	    bufferevent_socket_get_dns_error(bev) != 0 ? "yes" : "no");
-	show("callbacks during the call");
+	tc_show("callbacks during the call");
 	run_ms(100);
-	show("callbacks from the loop");
+	tc_show("callbacks from the loop");
 	r = bufferevent_socket_connect_hostname(bev, NULL, AF_UNIX, "127.0.0.1", port);
 	printf("bad family: %d\n", r);
 	r = bufferevent_socket_connect_hostname(bev, NULL, AF_INET, "127.0.0.1", 0);

@@ -14,79 +14,45 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "bev_defer: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
+#include "bev.h"
 
 static struct event_base *base;
-static char log_[1024];
 static int in_trigger;
 static struct bufferevent *cur;
-
-static void note(const char *s)
-{
-	if (strlen(log_) + strlen(s) + 2 < sizeof(log_)) {
-		strcat(log_, s);
-		strcat(log_, " ");
-	}
-}
-
-static void show(const char *what)
-{
-	printf("%s: %s\n", what, log_);
-	log_[0] = 0;
-}
-
-static const char *evname(short w)
-{
-	static char s[128];
-	s[0] = 0;
-	if (w & BEV_EVENT_READING) strcat(s, "READING|");
-	if (w & BEV_EVENT_WRITING) strcat(s, "WRITING|");
-	if (w & BEV_EVENT_EOF) strcat(s, "EOF|");
-	if (w & BEV_EVENT_ERROR) strcat(s, "ERROR|");
-	if (w & BEV_EVENT_TIMEOUT) strcat(s, "TIMEOUT|");
-	if (w & BEV_EVENT_CONNECTED) strcat(s, "CONNECTED|");
-	if (s[0]) s[strlen(s) - 1] = 0;
-	return s;
-}
 
 static void readcb(struct bufferevent *b, void *arg)
 {
 	(void)b; (void)arg;
-	note(in_trigger ? "read(inside)" : "read");
+	tc_note(in_trigger ? "read(inside)" : "read");
 }
 
 static void writecb(struct bufferevent *b, void *arg)
 {
 	(void)b; (void)arg;
-	note(in_trigger ? "write(inside)" : "write");
+	tc_note(in_trigger ? "write(inside)" : "write");
 }
 
 static void eventcb(struct bufferevent *b, short what, void *arg)
 {
 	char m[160];
 	(void)b; (void)arg;
-	snprintf(m, sizeof(m), "event:%s%s", evname(what), in_trigger ? "(inside)" : "");
-	note(m);
+	snprintf(m, sizeof(m), "event:%s%s", tc_bev_what(what), in_trigger ? "(inside)" : "");
+	tc_note(m);
 }
 
 static void timer1(evutil_socket_t fd, short w, void *arg)
 {
 	(void)fd; (void)w;
-	note("timer1");
+	tc_note("timer1");
 	bufferevent_trigger(cur, EV_READ, (int)(intptr_t)arg);
-	note("timer1-end");
+	tc_note("timer1-end");
 }
 
 static void timer2(evutil_socket_t fd, short w, void *arg)
 {
 	(void)fd; (void)w; (void)arg;
-	note("timer2");
+	tc_note("timer2");
 }
 
 static void pass(void)
@@ -135,52 +101,52 @@ static void scenario(const char *name, int options)
 		exit(1);
 	pass();
 	pass();
-	show("3 bytes read");
+	tc_show("3 bytes read");
 	bufferevent_disable(b, EV_READ);
 	bufferevent_disable(b, EV_WRITE);
 	bufferevent_setwatermark(b, EV_READ, 5, 0);
 	trig(b, EV_READ, 0);
-	show("trigger(READ) input 3 < low 5");
+	tc_show("trigger(READ) input 3 < low 5");
 	trig(b, EV_READ, BEV_TRIG_IGNORE_WATERMARKS);
 	pass();
-	show("trigger(READ, IGNORE_WATERMARKS)");
+	tc_show("trigger(READ, IGNORE_WATERMARKS)");
 	bufferevent_setwatermark(b, EV_READ, 0, 0);
 	trig(b, EV_READ, 0);
 	pass();
-	show("trigger(READ) input 3 >= low 0");
+	tc_show("trigger(READ) input 3 >= low 0");
 	trig(b, EV_READ, BEV_TRIG_DEFER_CALLBACKS);
-	note("after-trigger");
+	tc_note("after-trigger");
 	pass();
-	show("trigger(READ, DEFER)");
+	tc_show("trigger(READ, DEFER)");
 
 	bufferevent_write(b, "0123456789", 10);
 	trig(b, EV_WRITE, 0);
 	pass();
-	show("trigger(WRITE) output 10 > low 0, writing disabled");
+	tc_show("trigger(WRITE) output 10 > low 0, writing disabled");
 	trig(b, EV_WRITE, BEV_TRIG_IGNORE_WATERMARKS);
 	pass();
-	show("trigger(WRITE, IGNORE_WATERMARKS)");
+	tc_show("trigger(WRITE, IGNORE_WATERMARKS)");
 	bufferevent_setwatermark(b, EV_WRITE, 20, 0);
 	trig(b, EV_WRITE, 0);
 	pass();
-	show("trigger(WRITE) output 10 <= low 20");
+	tc_show("trigger(WRITE) output 10 <= low 20");
 
 	trig_ev(b, BEV_EVENT_EOF, 0);
 	pass();
-	show("trigger_event(EOF)");
+	tc_show("trigger_event(EOF)");
 	trig_ev(b, BEV_EVENT_READING | BEV_EVENT_ERROR, BEV_TRIG_DEFER_CALLBACKS);
-	note("after-trigger");
+	tc_note("after-trigger");
 	pass();
-	show("trigger_event(READING|ERROR, DEFER)");
+	tc_show("trigger_event(READING|ERROR, DEFER)");
 
 	/* several deferred callbacks queued together */
 	trig_ev(b, BEV_EVENT_EOF, BEV_TRIG_DEFER_CALLBACKS);
 	trig(b, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS | BEV_TRIG_IGNORE_WATERMARKS);
 	trig(b, EV_READ, BEV_TRIG_DEFER_CALLBACKS | BEV_TRIG_IGNORE_WATERMARKS);
 	trig_ev(b, BEV_EVENT_CONNECTED, BEV_TRIG_DEFER_CALLBACKS);
-	note("queued");
+	tc_note("queued");
 	pass();
-	show("EOF, write, read, CONNECTED deferred together");
+	tc_show("EOF, write, read, CONNECTED deferred together");
 
 	/* from inside another callback: after it, in the same pass */
 	t1 = evtimer_new(base, timer1, (void *)(intptr_t)BEV_TRIG_IGNORE_WATERMARKS);
@@ -189,7 +155,7 @@ static void scenario(const char *name, int options)
 	evtimer_add(t2, &tv);
 	usleep(30000);
 	pass();
-	show("timer1 triggers read, timer2 due too");
+	tc_show("timer1 triggers read, timer2 due too");
 	event_free(t1);
 	event_free(t2);
 
@@ -208,9 +174,8 @@ static void scenario(const char *name, int options)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("bev_defer", 20);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(20);
 	base = event_base_new();
 	scenario("no options", 0);
 	scenario("BEV_OPT_DEFER_CALLBACKS", BEV_OPT_DEFER_CALLBACKS);

@@ -6,9 +6,7 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,44 +14,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "bev_faults: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
+#include "bev.h"
 
 static struct event_base *base;
-static char log_[512];
-
-static void note(const char *s)
-{
-	if (strlen(log_) + strlen(s) + 2 < sizeof(log_)) {
-		strcat(log_, s);
-		strcat(log_, " ");
-	}
-}
-
-static void show(const char *what)
-{
-	printf("%s: %s\n", what, log_);
-	log_[0] = 0;
-}
-
-static const char *evname(short w)
-{
-	static char s[128];
-	s[0] = 0;
-	if (w & BEV_EVENT_READING) strcat(s, "READING|");
-	if (w & BEV_EVENT_WRITING) strcat(s, "WRITING|");
-	if (w & BEV_EVENT_EOF) strcat(s, "EOF|");
-	if (w & BEV_EVENT_ERROR) strcat(s, "ERROR|");
-	if (w & BEV_EVENT_TIMEOUT) strcat(s, "TIMEOUT|");
-	if (w & BEV_EVENT_CONNECTED) strcat(s, "CONNECTED|");
-	if (s[0]) s[strlen(s) - 1] = 0;
-	return s;
-}
 
 static const char *errname(int e)
 {
@@ -71,7 +35,7 @@ static void readcb(struct bufferevent *b, void *arg)
 	(void)arg;
 	buf[n] = 0;
 	snprintf(m, sizeof(m), "read:'%s'", buf);
-	note(m);
+	tc_note(m);
 }
 
 static void eventcb(struct bufferevent *b, short what, void *arg)
@@ -80,44 +44,18 @@ static void eventcb(struct bufferevent *b, short what, void *arg)
 	int e = EVUTIL_SOCKET_ERROR();
 	(void)arg;
 	if (what & BEV_EVENT_ERROR)
-		snprintf(m, sizeof(m), "event:%s(%s,enabled=0x%02x)", evname(what), errname(e), bufferevent_get_enabled(b));
+		snprintf(m, sizeof(m), "event:%s(%s,enabled=0x%02x)", tc_bev_what(what), errname(e), bufferevent_get_enabled(b));
 	else
-		snprintf(m, sizeof(m), "event:%s(enabled=0x%02x)", evname(what), bufferevent_get_enabled(b));
-	note(m);
+		snprintf(m, sizeof(m), "event:%s(enabled=0x%02x)", tc_bev_what(what), bufferevent_get_enabled(b));
+	tc_note(m);
 	event_base_loopbreak(base);
 }
 
-static void guard_cb(evutil_socket_t fd, short w, void *arg)
-{
-	(void)fd; (void)w; (void)arg;
-	event_base_loopbreak(base);
-}
-
-static void run_ms(int ms)
-{
-	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-	struct event *g = evtimer_new(base, guard_cb, NULL);
-	evtimer_add(g, &tv);
-	event_base_dispatch(base);
-	event_free(g);
-}
-
+/* fds[0] (ours) nonblocking, fds[1] (the peer) blocking */
 static void tcp_pair(int fds[2])
 {
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int l = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(0x7f000001);
-	if (bind(l, (struct sockaddr *)&sin, sizeof(sin)) || listen(l, 4) ||
-	    getsockname(l, (struct sockaddr *)&sin, &len))
+	if (tc_tcp_pair(fds) != 0)
 		exit(1);
-	fds[0] = socket(AF_INET, SOCK_STREAM, 0);
-	if (connect(fds[0], (struct sockaddr *)&sin, sizeof(sin)))
-		exit(1);
-	fds[1] = accept(l, NULL, NULL);
-	close(l);
 	evutil_make_socket_nonblocking(fds[0]);
 }
 
@@ -132,9 +70,8 @@ int main(void)
 	int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("bev_faults", 20);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(20);
 	base = event_base_new();
 
 	printf("== peer resets the connection\n");
@@ -144,8 +81,8 @@ int main(void)
 	bufferevent_enable(b, EV_READ);
 	setsockopt(fds[1], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 	close(fds[1]);
-	run_ms(2000);
-	show("callbacks");
+	tc_dispatch_for(base, 2000);
+	tc_show("callbacks");
 	bufferevent_free(b);
 
 	printf("== peer resets while we write\n");
@@ -156,8 +93,8 @@ int main(void)
 	close(fds[1]);
 	usleep(20000);
 	bufferevent_write(b, "into the void", 13);
-	run_ms(2000);
-	show("callbacks");
+	tc_dispatch_for(base, 2000);
+	tc_show("callbacks");
 	bufferevent_free(b);
 
 	printf("== half-close by the peer\n");
@@ -168,23 +105,23 @@ int main(void)
 	if (send(fds[1], "last words", 10, 0) != 10)
 		return 1;
 	shutdown(fds[1], SHUT_WR);
-	run_ms(2000);
-	show("callbacks");
+	tc_dispatch_for(base, 2000);
+	tc_show("callbacks");
 	bufferevent_write(b, "reply after EOF", 15);
-	run_ms(100);
+	tc_dispatch_for(base, 100);
 	n = recv(fds[1], buf, sizeof(buf) - 1, MSG_DONTWAIT);
 	buf[n > 0 ? n : 0] = 0;
 	printf("peer got: '%s'\n", buf);
-	show("callbacks while replying");
+	tc_show("callbacks while replying");
 
 	printf("== writing to a closed peer\n");
 	close(fds[1]);
 	usleep(20000);
-	for (i = 0; i < 3 && !log_[0]; i++) {
+	for (i = 0; i < 3 && !tc_noted(); i++) {
 		bufferevent_write(b, "more", 4);
-		run_ms(300);
+		tc_dispatch_for(base, 300);
 	}
-	show("callbacks");
+	tc_show("callbacks");
 	printf("process still alive: yes\n");
 	bufferevent_free(b);
 
@@ -197,8 +134,8 @@ int main(void)
 	close(fds[1]);
 	big = calloc(1, 1 << 20);
 	bufferevent_write(b, big, 1 << 20);
-	run_ms(2000);
-	show("callbacks");
+	tc_dispatch_for(base, 2000);
+	tc_show("callbacks");
 	bufferevent_free(b);
 
 	printf("== peer stops reading: the output grows\n");
@@ -209,15 +146,15 @@ int main(void)
 	bufferevent_setcb(b, readcb, NULL, eventcb, NULL);
 	for (i = 0; i < 8; i++)
 		bufferevent_write(b, big, 1 << 20);
-	run_ms(200);
+	tc_dispatch_for(base, 200);
 	printf("output still holds more than 6 MiB: %s\n",
 	    evbuffer_get_length(bufferevent_get_output(b)) > (6u << 20) ? "yes" : "no");
-	show("callbacks");
+	tc_show("callbacks");
 	bufferevent_free(b);
 	close(fds[1]);
 	free(big);
 
-	run_ms(10);
+	tc_dispatch_for(base, 10);
 	event_base_free(base);
 	printf("done\n");
 	return 0;

@@ -8,30 +8,16 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/thread.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "bev_lock_ref: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
-static int nlog;
-static void log_cb(int sev, const char *msg)
+/* this case prints "open"/"closed" */
+static const char *fd_state(int fd)
 {
-	(void)sev; (void)msg;
-	nlog++;
-}
-
-static const char *fd_open(int fd)
-{
-	return fcntl(fd, F_GETFD) >= 0 ? "open" : "closed";
+	return tc_fd_open(fd) ? "open" : "closed";
 }
 
 static void round_(struct event_base *base, int options, const char *name)
@@ -47,12 +33,12 @@ static void round_(struct event_base *base, int options, const char *name)
 	bufferevent_lock(b);
 	bufferevent_free(b);
 	event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("free inside lock: socket %s\n", fd_open(sv[0]));
+	printf("free inside lock: socket %s\n", fd_state(sv[0]));
 	printf("still usable: write %d, output %u\n", bufferevent_write(b, "abc", 3),
 	    (unsigned)evbuffer_get_length(bufferevent_get_output(b)));
 	bufferevent_unlock(b);
 	event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("after unlock and a loop pass: socket %s\n", fd_open(sv[0]));
+	printf("after unlock and a loop pass: socket %s\n", fd_state(sv[0]));
 	close(sv[1]);
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
@@ -65,10 +51,10 @@ static void round_(struct event_base *base, int options, const char *name)
 	printf("decref inside two locks: %d\n", r);
 	bufferevent_unlock(b);
 	event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("one unlock: socket %s\n", fd_open(sv[0]));
+	printf("one unlock: socket %s\n", fd_state(sv[0]));
 	bufferevent_unlock(b);
 	event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("second unlock: socket %s\n", fd_open(sv[0]));
+	printf("second unlock: socket %s\n", fd_state(sv[0]));
 	close(sv[1]);
 }
 
@@ -77,15 +63,14 @@ int main(void)
 	struct event_base *base;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(15);
-	event_set_log_callback(log_cb);
+	tc_alarm("bev_lock_ref", 15);
+	tc_log_capture();
 	evthread_use_pthreads();
 	base = event_base_new();
 	round_(base, 0, "no lock");
 	round_(base, BEV_OPT_THREADSAFE, "BEV_OPT_THREADSAFE");
 	event_base_free(base);
-	printf("log messages: %d\n", nlog);
+	printf("log messages: %d\n", tc_log_.n);
 	printf("done\n");
 	return 0;
 }

@@ -15,13 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "bev_misc: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static int reads, writes, events;
 
@@ -79,9 +73,8 @@ int main(void)
 	char big[1000];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("bev_misc", 20);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(20);
 	memset(big, 'q', sizeof(big));
 	base = event_base_new();
 	pair(sv);

@@ -5,20 +5,13 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "bev_priority: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static char log_[256];
 
@@ -39,8 +32,7 @@ int main(void)
 	static const int pris[3] = {2, 0, 1};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
-	alarm(20);
+	tc_alarm("bev_priority", 20);
 	base = event_base_new();
 	r = event_base_priority_init(base, 3);
 	printf("priority_init(3): %d\n", r);

@@ -5,7 +5,6 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,24 +12,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "bev_refcount: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static int reads, writes, events;
 static int free_in; /* 1 read, 2 write, 3 event */
 static int keep_ref;
 static int decref_result = 99;
-
-static int fd_open(int fd)
-{
-	return fcntl(fd, F_GETFD) != -1;
-}
 
 static void readcb(struct bufferevent *b, void *arg)
 {
@@ -95,9 +83,8 @@ int main(void)
 	void *arg;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("bev_refcount", 20);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(20);
 	base = event_base_new();
 
 	printf("== getcb\n");
@@ -117,16 +104,16 @@ int main(void)
 	bufferevent_free(b);
 	bufferevent_getcb(b, &rcb, &wcb, &ecb, &arg);
 	printf("after free with an extra reference: callbacks cleared: %s enabled=0x%02x fd open: %s\n",
-	    !rcb && !wcb && !ecb && !arg ? "yes" : "no", bufferevent_get_enabled(b), fd_open(sv[0]) ? "yes" : "no");
+	    !rcb && !wcb && !ecb && !arg ? "yes" : "no", bufferevent_get_enabled(b), tc_yesno(tc_fd_open(sv[0])));
 	if (send(sv[1], "data", 4, 0) != 4)
 		return 1;
 	bufferevent_enable(b, EV_READ);
 	passes(3);
 	printf("still reading with no callbacks: input=%u\n", (unsigned)evbuffer_get_length(bufferevent_get_input(b)));
 	r = bufferevent_decref(b);
-	printf("last decref: %d fd open right after: %s\n", r, fd_open(sv[0]) ? "yes" : "no");
+	printf("last decref: %d fd open right after: %s\n", r, tc_yesno(tc_fd_open(sv[0])));
 	passes(2);
-	printf("after the loop ran: fd open: %s\n", fd_open(sv[0]) ? "yes" : "no");
+	printf("after the loop ran: fd open: %s\n", tc_yesno(tc_fd_open(sv[0])));
 	close(sv[1]);
 
 	printf("== free inside the read callback\n");
@@ -139,7 +126,7 @@ int main(void)
 	r = (int)send(sv[1], "def", 3, MSG_NOSIGNAL);
 	printf("send after the free: %s\n", r == 3 ? "accepted" : "refused (peer closed)");
 	passes(3);
-	printf("reads=%d events=%d fd open: %s\n", reads, events, fd_open(sv[0]) ? "yes" : "no");
+	printf("reads=%d events=%d fd open: %s\n", reads, events, tc_yesno(tc_fd_open(sv[0])));
 	close(sv[1]);
 
 	printf("== free inside the read callback holding a reference\n");
@@ -150,7 +137,7 @@ int main(void)
 	if (send(sv[1], "abc", 3, 0) != 3)
 		return 1;
 	passes(3);
-	printf("reads=%d decref in the callback: %d fd open: %s\n", reads, decref_result, fd_open(sv[0]) ? "yes" : "no");
+	printf("reads=%d decref in the callback: %d fd open: %s\n", reads, decref_result, tc_yesno(tc_fd_open(sv[0])));
 	close(sv[1]);
 
 	printf("== free inside the write callback\n");
@@ -158,7 +145,7 @@ int main(void)
 	free_in = 2;
 	bufferevent_write(b, "hello", 5);
 	passes(3);
-	printf("writes=%d fd open: %s\n", writes, fd_open(sv[0]) ? "yes" : "no");
+	printf("writes=%d fd open: %s\n", writes, tc_yesno(tc_fd_open(sv[0])));
 	close(sv[1]);
 
 	printf("== free inside the event callback (EOF)\n");
@@ -167,16 +154,16 @@ int main(void)
 	bufferevent_enable(b, EV_READ);
 	close(sv[1]);
 	passes(3);
-	printf("events=%d fd open: %s\n", events, fd_open(sv[0]) ? "yes" : "no");
+	printf("events=%d fd open: %s\n", events, tc_yesno(tc_fd_open(sv[0])));
 
 	printf("== free with deferred callbacks queued\n");
 	b = mk(sv, BEV_OPT_DEFER_CALLBACKS);
 	bufferevent_trigger(b, EV_READ | EV_WRITE, BEV_TRIG_IGNORE_WATERMARKS);
 	bufferevent_trigger_event(b, BEV_EVENT_EOF, 0);
 	bufferevent_free(b);
-	printf("fd open right after free: %s\n", fd_open(sv[0]) ? "yes" : "no");
+	printf("fd open right after free: %s\n", tc_yesno(tc_fd_open(sv[0])));
 	passes(3);
-	printf("reads=%d writes=%d events=%d fd open: %s\n", reads, writes, events, fd_open(sv[0]) ? "yes" : "no");
+	printf("reads=%d writes=%d events=%d fd open: %s\n", reads, writes, events, tc_yesno(tc_fd_open(sv[0])));
 	close(sv[1]);
 
 	printf("== free without BEV_OPT_CLOSE_ON_FREE\n");
@@ -185,7 +172,7 @@ int main(void)
 	b = bufferevent_socket_new(base, sv[0], 0);
 	bufferevent_free(b);
 	passes(2);
-	printf("fd open: %s\n", fd_open(sv[0]) ? "yes" : "no");
+	printf("fd open: %s\n", tc_yesno(tc_fd_open(sv[0])));
 	close(sv[0]);
 	close(sv[1]);
 

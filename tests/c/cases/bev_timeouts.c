@@ -13,16 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "bev_timeouts: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
+#include "bev.h"
 
 static struct event_base *base;
 static int nevents, nreads;
@@ -31,27 +25,6 @@ static short enabled_in_cb;
 static double t_event;
 static int peer_fd, feeds_left;
 static double t_last_feed;
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static const char *evname(short w)
-{
-	static char s[128];
-	s[0] = 0;
-	if (w & BEV_EVENT_READING) strcat(s, "READING|");
-	if (w & BEV_EVENT_WRITING) strcat(s, "WRITING|");
-	if (w & BEV_EVENT_EOF) strcat(s, "EOF|");
-	if (w & BEV_EVENT_ERROR) strcat(s, "ERROR|");
-	if (w & BEV_EVENT_TIMEOUT) strcat(s, "TIMEOUT|");
-	if (w & BEV_EVENT_CONNECTED) strcat(s, "CONNECTED|");
-	if (s[0]) s[strlen(s) - 1] = 0;
-	return s;
-}
 
 static void readcb(struct bufferevent *b, void *arg)
 {
@@ -67,7 +40,7 @@ static void eventcb(struct bufferevent *b, short what, void *arg)
 	nevents++;
 	last_what = what;
 	enabled_in_cb = bufferevent_get_enabled(b);
-	t_event = now();
+	t_event = tc_now();
 	event_base_loopbreak(base);
 }
 
@@ -78,25 +51,9 @@ static void feed_cb(evutil_socket_t fd, short w, void *arg)
 	(void)fd; (void)w;
 	if (send(peer_fd, "x", 1, 0) != 1)
 		exit(1);
-	t_last_feed = now();
+	t_last_feed = tc_now();
 	if (--feeds_left > 0)
 		evtimer_add(self, &tv);
-}
-
-/* dispatch until the event callback breaks the loop or ms pass */
-static void guard_cb(evutil_socket_t fd, short w, void *arg)
-{
-	(void)fd; (void)w; (void)arg;
-	event_base_loopbreak(base);
-}
-
-static void run_ms(int ms)
-{
-	struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-	struct event *g = evtimer_new(base, guard_cb, NULL);
-	evtimer_add(g, &tv);
-	event_base_dispatch(base);
-	event_free(g);
 }
 
 static void reset(void)
@@ -116,9 +73,8 @@ int main(void)
 	char *big;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("bev_timeouts", 30);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(30);
 	base = event_base_new();
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
@@ -131,10 +87,10 @@ int main(void)
 	printf("set_timeouts: %d\n", bufferevent_set_timeouts(bev, &t100, NULL));
 	printf("struct fields: read %ld.%06ld write %ld.%06ld\n", (long)bev->timeout_read.tv_sec,
 	    (long)bev->timeout_read.tv_usec, (long)bev->timeout_write.tv_sec, (long)bev->timeout_write.tv_usec);
-	t0 = now();
+	t0 = tc_now();
 	bufferevent_enable(bev, EV_READ);
-	run_ms(2000);
-	printf("event: %s enabled in cb=0x%02x after=0x%02x elapsed>=0.09: %s <1.0: %s\n", evname(last_what),
+	tc_dispatch_for(base, 2000);
+	printf("event: %s enabled in cb=0x%02x after=0x%02x elapsed>=0.09: %s <1.0: %s\n", tc_bev_what(last_what),
 	    enabled_in_cb, bufferevent_get_enabled(bev), t_event - t0 >= 0.09 ? "yes" : "no",
 	    t_event - t0 < 1.0 ? "yes" : "no");
 
@@ -145,10 +101,10 @@ int main(void)
 	event_assign(feeder, base, -1, 0, feed_cb, feeder);
 	feeds_left = 5;
 	evtimer_add(feeder, &t100);
-	t0 = now();
+	t0 = tc_now();
 	bufferevent_enable(bev, EV_READ);
-	run_ms(3000);
-	printf("event: %s reads=%d timeout after the last byte: %s (>=0.14 later: %s)\n", evname(last_what), nreads,
+	tc_dispatch_for(base, 3000);
+	printf("event: %s reads=%d timeout after the last byte: %s (>=0.14 later: %s)\n", tc_bev_what(last_what), nreads,
 	    t_event > t_last_feed ? "yes" : "no", t_event - t_last_feed >= 0.14 ? "yes" : "no");
 	event_free(feeder);
 
@@ -156,27 +112,27 @@ int main(void)
 	reset();
 	bufferevent_set_timeouts(bev, &t100, NULL);
 	bufferevent_disable(bev, EV_READ);
-	run_ms(300);
+	tc_dispatch_for(base, 300);
 	printf("events while disabled: %d\n", nevents);
-	t0 = now();
+	t0 = tc_now();
 	bufferevent_enable(bev, EV_READ);
-	run_ms(2000);
-	printf("after enable: %s elapsed>=0.09: %s\n", evname(last_what), t_event - t0 >= 0.09 ? "yes" : "no");
+	tc_dispatch_for(base, 2000);
+	printf("after enable: %s elapsed>=0.09: %s\n", tc_bev_what(last_what), t_event - t0 >= 0.09 ? "yes" : "no");
 
 	printf("== set_timeouts(NULL, NULL) clears a pending timeout\n");
 	reset();
 	bufferevent_enable(bev, EV_READ);
 	bufferevent_set_timeouts(bev, NULL, NULL);
 	printf("struct fields: read %ld.%06ld\n", (long)bev->timeout_read.tv_sec, (long)bev->timeout_read.tv_usec);
-	run_ms(300);
+	tc_dispatch_for(base, 300);
 	printf("events: %d enabled=0x%02x\n", nevents, bufferevent_get_enabled(bev));
 
 	printf("== timeout set while reading is enabled applies at once\n");
 	reset();
-	t0 = now();
+	t0 = tc_now();
 	bufferevent_set_timeouts(bev, &t100, NULL);
-	run_ms(2000);
-	printf("event: %s elapsed<1.0: %s\n", evname(last_what), t_event - t0 < 1.0 ? "yes" : "no");
+	tc_dispatch_for(base, 2000);
+	printf("event: %s elapsed<1.0: %s\n", tc_bev_what(last_what), t_event - t0 < 1.0 ? "yes" : "no");
 
 	printf("== no read timeout while suspended by the high watermark\n");
 	reset();
@@ -185,21 +141,21 @@ int main(void)
 	if (send(sv[1], "0123456789", 10, 0) != 10)
 		return 1;
 	bufferevent_enable(bev, EV_READ);
-	run_ms(400);
+	tc_dispatch_for(base, 400);
 	printf("input=%u events=%d readcb called: %s\n", (unsigned)evbuffer_get_length(bufferevent_get_input(bev)),
 	    nevents, nreads > 0 ? "yes" : "no");
 	bufferevent_setwatermark(bev, EV_READ, 0, 0);
 	bufferevent_setcb(bev, readcb, NULL, eventcb, NULL);
 	evbuffer_drain(bufferevent_get_input(bev), 100);
-	run_ms(2000);
-	printf("after clearing the watermark: %s input=%u\n", evname(last_what),
+	tc_dispatch_for(base, 2000);
+	printf("after clearing the watermark: %s input=%u\n", tc_bev_what(last_what),
 	    (unsigned)evbuffer_get_length(bufferevent_get_input(bev)));
 
 	printf("== write timeout: no output, no timeout\n");
 	reset();
 	bufferevent_set_timeouts(bev, NULL, &t100);
 	bufferevent_enable(bev, EV_WRITE);
-	run_ms(300);
+	tc_dispatch_for(base, 300);
 	printf("events with an empty output: %d enabled=0x%02x\n", nevents, bufferevent_get_enabled(bev));
 
 	printf("== write timeout while the peer does not read\n");
@@ -207,9 +163,9 @@ int main(void)
 	bufferevent_enable(bev, EV_READ);
 	big = calloc(1, 4 << 20);
 	bufferevent_write(bev, big, 4 << 20);
-	t0 = now();
-	run_ms(3000);
-	printf("event: %s enabled in cb=0x%02x after=0x%02x output left: %s\n", evname(last_what), enabled_in_cb,
+	t0 = tc_now();
+	tc_dispatch_for(base, 3000);
+	printf("event: %s enabled in cb=0x%02x after=0x%02x output left: %s\n", tc_bev_what(last_what), enabled_in_cb,
 	    bufferevent_get_enabled(bev), evbuffer_get_length(bufferevent_get_output(bev)) > 0 ? "yes" : "no");
 
 	printf("== compat bufferevent_settimeout\n");
@@ -220,10 +176,10 @@ int main(void)
 	printf("struct fields: read %ld.%06ld write %ld.%06ld\n", (long)bev->timeout_read.tv_sec,
 	    (long)bev->timeout_read.tv_usec, (long)bev->timeout_write.tv_sec, (long)bev->timeout_write.tv_usec);
 	bufferevent_disable(bev, EV_READ);
-	t0 = now();
+	t0 = tc_now();
 	bufferevent_enable(bev, EV_READ);
-	run_ms(3000);
-	printf("event: %s elapsed>=0.9: %s\n", evname(last_what), t_event - t0 >= 0.9 ? "yes" : "no");
+	tc_dispatch_for(base, 3000);
+	printf("event: %s elapsed>=0.9: %s\n", tc_bev_what(last_what), t_event - t0 >= 0.9 ? "yes" : "no");
 	bufferevent_settimeout(bev, 0, 2);
 	printf("struct fields: read %ld.%06ld write %ld.%06ld\n", (long)bev->timeout_read.tv_sec,
 	    (long)bev->timeout_read.tv_usec, (long)bev->timeout_write.tv_sec, (long)bev->timeout_write.tv_usec);

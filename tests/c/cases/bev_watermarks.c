@@ -13,13 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "bev_watermarks: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static int reads, writes, events, write_over_low;
@@ -97,9 +91,8 @@ int main(void)
 	char *big;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("bev_watermarks", 20);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(20);
 	base = event_base_new();
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;

@@ -14,13 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "bufferevent_socket: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
+#include "bev.h"
 
 static struct event_base *base;
 static struct bufferevent *bev;
@@ -66,11 +61,6 @@ static void eventcb(struct bufferevent *b, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
-static int fd_open(int fd)
-{
-	return fcntl(fd, F_GETFD) != -1;
-}
-
 /* read everything currently available on a raw fd */
 static size_t peer_read(int fd, char *buf, size_t cap)
 {
@@ -94,43 +84,13 @@ static void peer_read_cb(evutil_socket_t fd, short what, void *arg)
 		event_base_loopbreak(base);
 }
 
-/* Dispatch until a callback breaks the loop, at most ms milliseconds; the
- * guard timer is removed afterwards so no stale exit request remains. */
-static int guard_fired;
-static void guard_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what; (void)arg;
-	guard_fired = 1;
-	event_base_loopbreak(base);
-}
+/* tc_dispatch_for, saying so when the guard timer ended the loop. */
 static int dispatch_for(int ms)
 {
-	struct timeval tv;
-	struct event *g = evtimer_new(base, guard_cb, NULL);
-	int r;
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	guard_fired = 0;
-	evtimer_add(g, &tv);
-	r = event_base_dispatch(base);
-	event_free(g);
-	if (guard_fired)
+	int r = tc_dispatch_for(base, ms);
+	if (tc_guard_fired)
 		printf("  (guard timer ended the loop)\n");
 	return r;
-}
-
-static const char *evname(short w)
-{
-	static char s[128];
-	s[0] = 0;
-	if (w & BEV_EVENT_READING) strcat(s, "READING|");
-	if (w & BEV_EVENT_WRITING) strcat(s, "WRITING|");
-	if (w & BEV_EVENT_EOF) strcat(s, "EOF|");
-	if (w & BEV_EVENT_ERROR) strcat(s, "ERROR|");
-	if (w & BEV_EVENT_TIMEOUT) strcat(s, "TIMEOUT|");
-	if (w & BEV_EVENT_CONNECTED) strcat(s, "CONNECTED|");
-	if (s[0]) s[strlen(s) - 1] = 0;
-	return s;
 }
 
 int main(void)
@@ -143,9 +103,8 @@ int main(void)
 	struct timeval tv100 = {0, 100000};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("bufferevent_socket", 15);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(15);
 	base = event_base_new();
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
@@ -290,18 +249,18 @@ int main(void)
 	shutdown(sv[1], SHUT_WR);
 	r = dispatch_for(5000);
 	printf("dispatch: %d event_calls=%d events=0x%02x (%s) enabled in cb=0x%02x\n", r, event_calls,
-	    last_events, evname(last_events), enabled_in_eventcb);
+	    last_events, tc_bev_what(last_events), enabled_in_eventcb);
 	printf("enabled after EOF: 0x%02x\n", bufferevent_get_enabled(bev));
 	printf("callback args ok: %s\n", args_bad ? "no" : "yes");
 
 	printf("== free with BEV_OPT_CLOSE_ON_FREE\n");
-	printf("fd open before free: %s\n", fd_open(sv[0]) ? "yes" : "no");
+	printf("fd open before free: %s\n", tc_yesno(tc_fd_open(sv[0])));
 	bufferevent_free(bev);
 	bev = NULL;
 	/* libevent finalizes (and closes) a freed bufferevent from the loop */
-	printf("fd open right after free: %s\n", fd_open(sv[0]) ? "yes" : "no");
+	printf("fd open right after free: %s\n", tc_yesno(tc_fd_open(sv[0])));
 	r = event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("loop(NONBLOCK): %d fd open after a loop pass: %s\n", r, fd_open(sv[0]) ? "yes" : "no");
+	printf("loop(NONBLOCK): %d fd open after a loop pass: %s\n", r, tc_yesno(tc_fd_open(sv[0])));
 	close(sv[1]);
 
 	printf("== free without BEV_OPT_CLOSE_ON_FREE\n");
@@ -311,7 +270,7 @@ int main(void)
 	bev = bufferevent_socket_new(base, sv2[0], 0);
 	bufferevent_free(bev);
 	event_base_loop(base, EVLOOP_NONBLOCK);
-	printf("fd open after free: %s\n", fd_open(sv2[0]) ? "yes" : "no");
+	printf("fd open after free: %s\n", tc_yesno(tc_fd_open(sv2[0])));
 	close(sv2[0]);
 	close(sv2[1]);
 
@@ -327,10 +286,10 @@ int main(void)
 	r = bufferevent_write(bev, "lost", 4);
 	dispatch_for(5000);
 	printf("write: %d event_calls=%d write_calls=%d events=0x%02x (%s) errno is EPIPE: %s\n", r,
-	    event_calls, write_calls, last_events, evname(last_events), last_err == EPIPE ? "yes" : "no");
+	    event_calls, write_calls, last_events, tc_bev_what(last_events), last_err == EPIPE ? "yes" : "no");
 	printf("enabled after error: 0x%02x\n", bufferevent_get_enabled(bev));
 	bufferevent_free(bev);
-	printf("fd open right after free: %s\n", fd_open(sv3[0]) ? "yes" : "no");
+	printf("fd open right after free: %s\n", tc_yesno(tc_fd_open(sv3[0])));
 
 	printf("== bufferevent_socket_new leaves the fd flags alone\n");
 	{
@@ -353,7 +312,7 @@ int main(void)
 	bufferevent_free(bev);
 
 	event_base_free(base);
-	printf("fd of the freed bufferevent open after event_base_free: %s\n", fd_open(sv3[0]) ? "yes" : "no");
+	printf("fd of the freed bufferevent open after event_base_free: %s\n", tc_yesno(tc_fd_open(sv3[0])));
 	free(bigbuf);
 	free(rcvbuf);
 	evbuffer_free(tmp);

@@ -10,20 +10,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "filter_basic: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static struct bufferevent *under, *filt;
@@ -129,8 +122,7 @@ int main(void)
 {
 	int s[2], t[2];
 
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("filter_basic", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	base = event_base_new();
 	socketpair(AF_UNIX, SOCK_STREAM, 0, s);

@@ -8,20 +8,13 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "filter_more: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static struct bufferevent *filt;
@@ -79,22 +72,14 @@ static void run(void)
 	event_base_dispatch(base);
 }
 
-static int nlogs;
-static void on_log(int sev, const char *msg)
-{
-	(void)sev; (void)msg;
-	nlogs++;
-}
-
 int main(void)
 {
 	int s[2];
 	struct bufferevent *under, *f2;
 
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("filter_more", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	event_set_log_callback(on_log);
+	tc_log_capture();
 	base = event_base_new();
 
 	/* 1) output limit from the underlying write high watermark */
@@ -159,10 +144,10 @@ int main(void)
 	under = bufferevent_socket_new(base, s[0], BEV_OPT_CLOSE_ON_FREE);
 	filt = bufferevent_filter_new(under, NULL, NULL, BEV_OPT_CLOSE_ON_FREE, NULL, NULL);
 	bufferevent_free(under);
-	nlogs = 0;
+	tc_log_reset();
 	bufferevent_free(filt);
 	run();
-	printf("warning logged: %d, socket closed: %d\n", nlogs > 0, fcntl(s[0], F_GETFD) == -1);
+	printf("warning logged: %d, socket closed: %d\n", tc_log_.n > 0, fcntl(s[0], F_GETFD) == -1);
 	close(s[1]);
 
 	event_base_free(base);

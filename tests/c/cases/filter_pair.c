@@ -5,19 +5,12 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "filter_pair: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static struct bufferevent *pa, *pb, *filt;
@@ -65,8 +58,7 @@ int main(void)
 {
 	struct bufferevent *pair[2];
 
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("filter_pair", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	base = event_base_new();
 

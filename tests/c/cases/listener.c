@@ -16,36 +16,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "listener: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
+#include "bev.h"
 
 static struct event_base *base;
-static int guard_fired;
-static void guard_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what; (void)arg;
-	guard_fired = 1;
-	event_base_loopbreak(base);
-}
-/* Dispatch until a callback breaks the loop or ms pass. */
-static int dispatch_for(int ms)
-{
-	struct timeval tv;
-	struct event *g = evtimer_new(base, guard_cb, NULL);
-	int r;
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	guard_fired = 0;
-	evtimer_add(g, &tv);
-	r = event_base_dispatch(base);
-	event_free(g);
-	return r;
-}
 
 #define MAXC 16
 static int client_fd[MAXC];
@@ -58,7 +32,6 @@ static int check_flags;
 
 static int has_fl(int fd, int fl) { int f = fcntl(fd, F_GETFL); return f != -1 && (f & fl); }
 static int has_cloexec(int fd) { int f = fcntl(fd, F_GETFD); return f != -1 && (f & FD_CLOEXEC); }
-static int fd_open(int fd) { return fcntl(fd, F_GETFD) != -1; }
 
 static unsigned short lport(struct evconnlistener *lev)
 {
@@ -164,9 +137,8 @@ int main(void)
 	unsigned short port;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("listener", 15);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(15);
 	base = event_base_new();
 
 	memset(&sin, 0, sizeof(sin));
@@ -185,7 +157,7 @@ int main(void)
 	port = lport(lev);
 	getsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, &ol);
 	printf("get_fd valid: %s port nonzero: %s nonblocking: %s cloexec: %s reuseaddr: %s\n",
-	    fd >= 0 && fd_open(fd) ? "yes" : "no", port ? "yes" : "no", has_fl(fd, O_NONBLOCK) ? "yes" : "no",
+	    fd >= 0 && tc_fd_open(fd) ? "yes" : "no", port ? "yes" : "no", has_fl(fd, O_NONBLOCK) ? "yes" : "no",
 	    has_cloexec(fd) ? "yes" : "no", one ? "yes" : "no");
 
 	printf("== three clients connect before the loop runs\n");
@@ -193,7 +165,7 @@ int main(void)
 		connect_client(port);
 	check_flags = 1;
 	want_accepts = 3;
-	dispatch_for(3000);
+	tc_dispatch_for(base, 3000);
 	printf("accepted=%d order=%s args_ok=%s\n", accept_calls, accepted, accept_arg_bad ? "no" : "yes");
 
 	printf("== disable / enable\n");
@@ -203,13 +175,13 @@ int main(void)
 	accepted[0] = 0;
 	want_accepts = 1;
 	c = connect_client(port);
-	dispatch_for(200);
+	tc_dispatch_for(base, 200);
 	printf("while disabled: accepted=%d\n", accept_calls);
 	r = evconnlistener_disable(lev);
 	printf("disable again: %d\n", r);
 	r = evconnlistener_enable(lev);
 	printf("enable: %d\n", r);
-	dispatch_for(3000);
+	tc_dispatch_for(base, 3000);
 	printf("after enable: accepted=%d order=%s (client %d)\n", accept_calls, accepted, c);
 	r = evconnlistener_enable(lev);
 	printf("enable again: %d\n", r);
@@ -220,13 +192,13 @@ int main(void)
 	c = connect_client(port);
 	cev = event_new(base, client_fd[c], EV_READ, client_readable_cb, NULL);
 	event_add(cev, NULL);
-	dispatch_for(3000);
+	tc_dispatch_for(base, 3000);
 	event_free(cev);
 	printf("accept_cb calls=%d client saw close: %s\n", accept_calls, peer_closed(client_fd[c]) ? "yes" : "no");
 	evconnlistener_set_cb(lev, accept_cb, &base);
 	accepted[0] = 0;
 	c = connect_client(port);
-	dispatch_for(3000);
+	tc_dispatch_for(base, 3000);
 	printf("set_cb back: accepted=%d order=%s (client %d)\n", accept_calls, accepted, c);
 
 	printf("== listener created without a callback\n");
@@ -235,17 +207,17 @@ int main(void)
 	printf("new_bind(cb=NULL): %s cloexec: %s\n", lev2 ? "non-NULL" : "NULL",
 	    has_cloexec(evconnlistener_get_fd(lev2)) ? "yes" : "no");
 	c = connect_client(lport(lev2));
-	dispatch_for(200);
+	tc_dispatch_for(base, 200);
 	printf("client not closed (left in backlog): %s\n", peer_closed(client_fd[c]) ? "no" : "yes");
 	expect_lev = lev2;
 	accept_calls = 0;
 	accepted[0] = 0;
 	evconnlistener_set_cb(lev2, accept_cb, &base);
-	dispatch_for(3000);
+	tc_dispatch_for(base, 3000);
 	printf("after set_cb: accepted=%d order=%s (client %d)\n", accept_calls, accepted, c);
 	fd = evconnlistener_get_fd(lev2);
 	evconnlistener_free(lev2);
-	printf("LEV_OPT_CLOSE_ON_FREE: fd open right after free: %s\n", fd_open(fd) ? "yes" : "no");
+	printf("LEV_OPT_CLOSE_ON_FREE: fd open right after free: %s\n", tc_fd_open(fd) ? "yes" : "no");
 
 	printf("== binding the same port twice fails\n");
 	sin.sin_port = htons(port);
@@ -272,7 +244,7 @@ int main(void)
 		lim.rlim_cur = (rlim_t)probe;
 		setrlimit(RLIMIT_NOFILE, &lim);
 	}
-	dispatch_for(3000);
+	tc_dispatch_for(base, 3000);
 	printf("error_cb calls=%d errno is EMFILE: %s; then accepted=%d order=%s (client %d)\n", err_calls,
 	    err_errno == EMFILE ? "yes" : "no", accept_calls, accepted, c);
 	setrlimit(RLIMIT_NOFILE, &saved_lim);
@@ -298,10 +270,10 @@ int main(void)
 		accepted[0] = 0;
 		check_flags = 1;
 		c = connect_client(ntohs(b.sin_port));
-		dispatch_for(3000);
+		tc_dispatch_for(base, 3000);
 		printf("accepted=%d order=%s (client %d)\n", accept_calls, accepted, c);
 		evconnlistener_free(lev2);
-		printf("without CLOSE_ON_FREE: fd open after free: %s\n", fd_open(s) ? "yes" : "no");
+		printf("without CLOSE_ON_FREE: fd open after free: %s\n", tc_fd_open(s) ? "yes" : "no");
 		close(s);
 
 		s = socket(AF_INET, SOCK_STREAM, 0);
@@ -316,10 +288,10 @@ int main(void)
 		accepted[0] = 0;
 		expect_lev = lev2;
 		c = connect_client(ntohs(b.sin_port));
-		dispatch_for(3000);
+		tc_dispatch_for(base, 3000);
 		printf("accepted=%d order=%s (client %d)\n", accept_calls, accepted, c);
 		evconnlistener_free(lev2);
-		printf("with CLOSE_ON_FREE: fd open after free: %s\n", fd_open(s) ? "yes" : "no");
+		printf("with CLOSE_ON_FREE: fd open after free: %s\n", tc_fd_open(s) ? "yes" : "no");
 	}
 
 	printf("== freeing the listener inside its callback\n");
@@ -330,8 +302,8 @@ int main(void)
 	connect_client(port);
 	connect_client(port);
 	accept_calls = 0;
-	r = dispatch_for(300);
-	printf("accept calls=%d listener fd closed: %s\n", accept_calls, fd_open(fd) ? "no" : "yes");
+	r = tc_dispatch_for(base, 300);
+	printf("accept calls=%d listener fd closed: %s\n", accept_calls, tc_fd_open(fd) ? "no" : "yes");
 
 	evconnlistener_free(lev);
 	for (i = 0; i < nclients; i++)

@@ -19,13 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "listener_opts: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static int accepted, errors, errors_not_emfile, last_family, last_blocking, last_cloexec, accepted_fds[64];
@@ -118,9 +112,8 @@ int main(void)
 	int fill[64], nfill;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("listener_opts", 20);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(20);
 	base = event_base_new();
 
 	printf("== no flags\n");

@@ -5,19 +5,12 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "pair_basic: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static struct bufferevent *pa, *pb;
@@ -76,8 +69,7 @@ int main(void)
 	char buf[64];
 	size_t n;
 
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("pair_basic", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	base = event_base_new();
 

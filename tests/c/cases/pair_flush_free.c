@@ -6,19 +6,12 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "pair_flush_free: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static struct bufferevent *pa, *pb;
@@ -83,8 +76,7 @@ int main(void)
 	struct bufferevent *pair[2];
 	int r;
 
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("pair_flush_free", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	base = event_base_new();
 

@@ -11,20 +11,13 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <stdint.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "ratelim_api: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 static struct event_base *base;
 static size_t got;
@@ -59,8 +52,7 @@ int main(void)
 	int s[2], r;
 	char data[5000];
 
-	signal(SIGALRM, safety);
-	alarm(10);
+	tc_alarm("ratelim_api", 10);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	base = event_base_new();
 

@@ -10,22 +10,14 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "ratelim_transfer: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
+#include "testcase.h"
 
 #define NM 10
 #define EACH (20 * 1024)
@@ -39,13 +31,6 @@ static double t0;
 static size_t at_half[NM];
 static int verbose;
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void readcb(struct bufferevent *b, void *arg)
 {
 	int i = (int)(long)arg;
@@ -53,7 +38,7 @@ static void readcb(struct bufferevent *b, void *arg)
 	got[i] += evbuffer_get_length(in);
 	evbuffer_drain(in, evbuffer_get_length(in));
 	if (got[i] >= want[i] && done_at[i] == 0) {
-		done_at[i] = now() - t0;
+		done_at[i] = tc_now() - t0;
 		if (--remaining == 0)
 			event_base_loopbreak(base);
 	}
@@ -65,8 +50,6 @@ static void snapshot(evutil_socket_t fd, short what, void *arg)
 	for (int i = 0; i < NM; i++)
 		at_half[i] = got[i];
 }
-
-static const char *yesno(int v) { return v ? "yes" : "no"; }
 
 int main(void)
 {
@@ -81,8 +64,7 @@ int main(void)
 	double took;
 	size_t total = 300 * 1024;
 
-	signal(SIGALRM, safety);
-	alarm(22);
+	tc_alarm("ratelim_transfer", 22);
 	setvbuf(stdout, NULL, _IONBF, 0);
 	verbose = getenv("RATELIM_VERBOSE") != NULL;
 	base = event_base_new();
@@ -100,16 +82,16 @@ int main(void)
 	bufferevent_enable(rcv[0], EV_READ);
 	want[NM] = total;
 	remaining = 1;
-	t0 = now();
+	t0 = tc_now();
 	bufferevent_write(snd[0], data, total);
 	event_base_dispatch(base);
-	took = now() - t0;
+	took = tc_now() - t0;
 	if (verbose)
 		fprintf(stderr, "single: %.3f s\n", took);
-	printf("single: all %u KiB arrived: %s\n", (unsigned)(total / 1024), yesno(got[NM] == total));
-	printf("single: took between 2.5 and 3.6 s: %s\n", yesno(took >= 2.5 && took <= 3.6));
-	printf("single: write limit now <= 10240: %s\n", yesno(bufferevent_get_write_limit(snd[0]) <= 10240));
-	printf("single: unused read bucket stays at 10240: %s\n", yesno(bufferevent_get_read_limit(snd[0]) == 10240));
+	printf("single: all %u KiB arrived: %s\n", (unsigned)(total / 1024), tc_yesno(got[NM] == total));
+	printf("single: took between 2.5 and 3.6 s: %s\n", tc_yesno(took >= 2.5 && took <= 3.6));
+	printf("single: write limit now <= 10240: %s\n", tc_yesno(bufferevent_get_write_limit(snd[0]) <= 10240));
+	printf("single: unused read bucket stays at 10240: %s\n", tc_yesno(bufferevent_get_read_limit(snd[0]) == 10240));
 	bufferevent_free(snd[0]);
 	bufferevent_free(rcv[0]);
 
@@ -129,11 +111,11 @@ int main(void)
 	remaining = NM;
 	snap = evtimer_new(base, snapshot, NULL);
 	evtimer_add(snap, &half);
-	t0 = now();
+	t0 = tc_now();
 	for (int i = 0; i < NM; i++)
 		bufferevent_write(snd[i], data, EACH);
 	event_base_dispatch(base);
-	took = now() - t0;
+	took = tc_now() - t0;
 	if (verbose) {
 		fprintf(stderr, "group: %.3f s\n", took);
 		for (int i = 0; i < NM; i++)
@@ -149,11 +131,11 @@ int main(void)
 		if (done_at[i] > last) last = done_at[i];
 	}
 	close_finish = last - first < 0.8;
-	printf("group: every member got 20 KiB: %s\n", yesno(all));
-	printf("group: took between 1.5 and 2.6 s: %s\n", yesno(took >= 1.5 && took <= 2.6));
-	printf("group: at 1 s every member had some but not all: %s\n", yesno(served));
-	printf("group: at 1 s every member had 30%% to 70%% of its data: %s\n", yesno(fair));
-	printf("group: members finished within 0.8 s of each other: %s\n", yesno(close_finish));
+	printf("group: every member got 20 KiB: %s\n", tc_yesno(all));
+	printf("group: took between 1.5 and 2.6 s: %s\n", tc_yesno(took >= 1.5 && took <= 2.6));
+	printf("group: at 1 s every member had some but not all: %s\n", tc_yesno(served));
+	printf("group: at 1 s every member had 30%% to 70%% of its data: %s\n", tc_yesno(fair));
+	printf("group: members finished within 0.8 s of each other: %s\n", tc_yesno(close_finish));
 	bufferevent_rate_limit_group_get_totals(g, &tr, &tw);
 	printf("group: totals read %lu written %lu\n", (unsigned long)tr, (unsigned long)tw);
 	for (int i = 0; i < NM; i++) {
@@ -176,15 +158,15 @@ int main(void)
 	done_at[NM] = 0;
 	want[NM] = 100 * 1024;
 	remaining = 1;
-	t0 = now();
+	t0 = tc_now();
 	bufferevent_write(snd[0], data, 100 * 1024);
 	event_base_dispatch(base);
-	took = now() - t0;
+	took = tc_now() - t0;
 	if (verbose)
 		fprintf(stderr, "read-limited: %.3f s\n", took);
-	printf("reader: all 100 KiB arrived: %s\n", yesno(got[NM] == 100 * 1024));
-	printf("reader: took between 0.6 and 1.4 s: %s\n", yesno(took >= 0.6 && took <= 1.4));
-	printf("reader: read limit now <= 10240: %s\n", yesno(bufferevent_get_read_limit(rcv[0]) <= 10240));
+	printf("reader: all 100 KiB arrived: %s\n", tc_yesno(got[NM] == 100 * 1024));
+	printf("reader: took between 0.6 and 1.4 s: %s\n", tc_yesno(took >= 0.6 && took <= 1.4));
+	printf("reader: read limit now <= 10240: %s\n", tc_yesno(bufferevent_get_read_limit(rcv[0]) <= 10240));
 	bufferevent_free(snd[0]);
 	bufferevent_free(rcv[0]);
 	event_free(snap);

@@ -18,20 +18,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-static void safety(int sig)
-{
-	static const char m[] = "seed_like: safety alarm fired\n";
-	(void)sig;
-	if (write(2, m, sizeof(m) - 1) < 0) { /* nothing */ }
-	_exit(3);
-}
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
+#include "testcase.h"
 
 static const char MESSAGE[] = "Hello, World!\n";
 #define NGOOD 40
@@ -117,7 +104,7 @@ static void signal_cb(evutil_socket_t sig, short events, void *arg)
 	struct timeval delay = {0, 300000};
 	(void)sig; (void)events; (void)arg;
 	sig_calls++;
-	sig_time = now();
+	sig_time = tc_now();
 	event_base_loopexit(base, &delay);
 }
 
@@ -159,9 +146,8 @@ int main(void)
 	double t_end;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, safety);
+	tc_alarm("seed_like", 15);
 	signal(SIGPIPE, SIG_IGN);
-	alarm(15);
 
 	base = event_base_new();
 	memset(&sin, 0, sizeof(sin));
@@ -198,7 +184,7 @@ int main(void)
 	event_add(checker, &tv20);
 
 	r = event_base_dispatch(base);
-	t_end = now();
+	t_end = tc_now();
 	printf("dispatch: %d\n", r);
 	printf("accepted=%d (expected %d)\n", accepted, NGOOD + NEARLY);
 	printf("clients done=%d ok=%d bad=%d connected-events=%d\n", cli_done, cli_ok, cli_bad,

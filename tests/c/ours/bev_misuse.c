@@ -16,22 +16,7 @@
 #include <event2/bufferevent_compat.h>
 #include <event2/event.h>
 
-static int nlogs, failures;
-
-static void on_log(int severity, const char *msg)
-{
-	(void)severity; (void)msg;
-	nlogs++;
-}
-
-static void expect(const char *what, int ok)
-{
-	printf("%s %s\n", ok ? "ok  " : "FAIL", what);
-	if (!ok)
-		failures++;
-}
-
-#define LOGGED(expr) (nlogs = 0, (expr), nlogs > 0)
+#include "testcase.h"
 
 int main(void)
 {
@@ -41,7 +26,7 @@ int main(void)
 	size_t lo, hi;
 	struct timeval tv = {1, 0};
 
-	event_set_log_callback(on_log);
+	tc_log_capture();
 	base = event_base_new();
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
@@ -54,7 +39,7 @@ int main(void)
 		const char *w = i ? "freed" : "NULL";
 		char m[128];
 		b = bad[i];
-#define CHECK(name, expr, cond) do { int r_; nlogs = 0; r_ = (int)(expr); snprintf(m, sizeof m, "%s on a %s bufferevent: %d, logged", name, w, r_); expect(m, (cond) && nlogs > 0); } while (0)
+#define CHECK(name, expr, cond) do { int r_, n_ = tc_log_.n; r_ = (int)(expr); snprintf(m, sizeof m, "%s on a %s bufferevent: %d, logged", name, w, r_); TC_CHECK(m, (cond) && tc_log_.n > n_); } while (0)
 		CHECK("bufferevent_decref", bufferevent_decref(b), r_ == -1);
 		CHECK("bufferevent_flush", bufferevent_flush(b, EV_WRITE, BEV_FLUSH), r_ == -1);
 		CHECK("bufferevent_get_max_single_read", bufferevent_get_max_single_read(b), r_ == -1);
@@ -71,32 +56,31 @@ int main(void)
 		CHECK("bufferevent_socket_connect_hostname",
 		    bufferevent_socket_connect_hostname(b, NULL, AF_INET, "127.0.0.1", 80), r_ == -1);
 		CHECK("bufferevent_socket_get_dns_error", bufferevent_socket_get_dns_error(b), r_ == 0);
-		expect("bufferevent_setwatermark logged", LOGGED(bufferevent_setwatermark(b, EV_READ, 1, 2)));
-		expect("bufferevent_trigger logged", LOGGED(bufferevent_trigger(b, EV_READ, 0)));
-		expect("bufferevent_trigger_event logged", LOGGED(bufferevent_trigger_event(b, BEV_EVENT_EOF, 0)));
-		expect("bufferevent_incref logged", LOGGED(bufferevent_incref(b)));
-		expect("bufferevent_getcb logged", LOGGED(bufferevent_getcb(b, NULL, NULL, NULL, NULL)));
-		expect("bufferevent_settimeout logged", LOGGED(bufferevent_settimeout(b, 1, 1)));
-		expect("bufferevent_lock logged", LOGGED(bufferevent_lock(b)));
+		TC_EXPECT_LOGGED("bufferevent_setwatermark logged", bufferevent_setwatermark(b, EV_READ, 1, 2));
+		TC_EXPECT_LOGGED("bufferevent_trigger logged", bufferevent_trigger(b, EV_READ, 0));
+		TC_EXPECT_LOGGED("bufferevent_trigger_event logged", bufferevent_trigger_event(b, BEV_EVENT_EOF, 0));
+		TC_EXPECT_LOGGED("bufferevent_incref logged", bufferevent_incref(b));
+		TC_EXPECT_LOGGED("bufferevent_getcb logged", bufferevent_getcb(b, NULL, NULL, NULL, NULL));
+		TC_EXPECT_LOGGED("bufferevent_settimeout logged", bufferevent_settimeout(b, 1, 1));
+		TC_EXPECT_LOGGED("bufferevent_lock logged", bufferevent_lock(b));
 	}
 
 	b = bufferevent_socket_new(base, sv[0], 0);
-	nlogs = 0;
-	expect("connect_hostname with an evdns base: -1",
+	tc_log_reset();
+	TC_CHECK("connect_hostname with an evdns base: -1",
 	    bufferevent_socket_connect_hostname(b, (struct evdns_base *)(uintptr_t)1, AF_INET, "127.0.0.1", 80) == -1);
-	expect("... and logged", nlogs > 0);
+	TC_CHECK("... and logged", tc_log_.n > 0);
 	bufferevent_incref(b);
-	expect("decref with a reference left: 0", bufferevent_decref(b) == 0);
-	expect("decref of the last reference: 1", bufferevent_decref(b) == 1);
-	nlogs = 0;
-	expect("bufferevent_free after the last decref is refused and logged", LOGGED(bufferevent_free(b)));
-	nlogs = 0;
-	expect("BEV_OPT_THREADSAFE without evthread: NULL",
-	    bufferevent_socket_new(base, sv[1], BEV_OPT_THREADSAFE) == NULL && nlogs > 0);
+	TC_CHECK("decref with a reference left: 0", bufferevent_decref(b) == 0);
+	TC_CHECK("decref of the last reference: 1", bufferevent_decref(b) == 1);
+	TC_EXPECT_LOGGED("bufferevent_free after the last decref is refused and logged", bufferevent_free(b));
+	tc_log_reset();
+	TC_CHECK("BEV_OPT_THREADSAFE without evthread: NULL",
+	    bufferevent_socket_new(base, sv[1], BEV_OPT_THREADSAFE) == NULL && tc_log_.n > 0);
 	event_base_loop(base, EVLOOP_NONBLOCK);
 	event_base_free(base);
 	close(sv[0]);
 	close(sv[1]);
-	printf("%d failures\n", failures);
-	return failures ? 1 : 0;
+	printf("%d failures\n", tc_failures);
+	return tc_exit_status();
 }
