@@ -40,7 +40,7 @@ static void eventcb(struct bufferevent *b, short what, void *arg)
 	nevents++;
 	last_what = what;
 	enabled_in_cb = bufferevent_get_enabled(b);
-	t_event = tc_now();
+	t_event = tc_mono();
 	event_base_loopbreak(base);
 }
 
@@ -51,7 +51,7 @@ static void feed_cb(evutil_socket_t fd, short w, void *arg)
 	(void)fd; (void)w;
 	if (send(peer_fd, "x", 1, 0) != 1)
 		exit(1);
-	t_last_feed = tc_now();
+	t_last_feed = tc_mono();
 	if (--feeds_left > 0)
 		evtimer_add(self, &tv);
 }
@@ -87,7 +87,7 @@ int main(void)
 	printf("set_timeouts: %d\n", bufferevent_set_timeouts(bev, &t100, NULL));
 	printf("struct fields: read %ld.%06ld write %ld.%06ld\n", (long)bev->timeout_read.tv_sec,
 	    (long)bev->timeout_read.tv_usec, (long)bev->timeout_write.tv_sec, (long)bev->timeout_write.tv_usec);
-	t0 = tc_now();
+	t0 = tc_mono();
 	bufferevent_enable(bev, EV_READ);
 	tc_dispatch_for(base, 2000);
 	printf("event: %s enabled in cb=0x%02x after=0x%02x elapsed>=0.09: %s <1.0: %s\n", tc_bev_what(last_what),
@@ -101,7 +101,7 @@ int main(void)
 	event_assign(feeder, base, -1, 0, feed_cb, feeder);
 	feeds_left = 5;
 	evtimer_add(feeder, &t100);
-	t0 = tc_now();
+	t0 = tc_mono();
 	bufferevent_enable(bev, EV_READ);
 	tc_dispatch_for(base, 3000);
 	printf("event: %s reads=%d timeout after the last byte: %s (>=0.14 later: %s)\n", tc_bev_what(last_what), nreads,
@@ -114,7 +114,7 @@ int main(void)
 	bufferevent_disable(bev, EV_READ);
 	tc_dispatch_for(base, 300);
 	printf("events while disabled: %d\n", nevents);
-	t0 = tc_now();
+	t0 = tc_mono();
 	bufferevent_enable(bev, EV_READ);
 	tc_dispatch_for(base, 2000);
 	printf("after enable: %s elapsed>=0.09: %s\n", tc_bev_what(last_what), t_event - t0 >= 0.09 ? "yes" : "no");
@@ -129,7 +129,7 @@ int main(void)
 
 	printf("== timeout set while reading is enabled applies at once\n");
 	reset();
-	t0 = tc_now();
+	t0 = tc_mono();
 	bufferevent_set_timeouts(bev, &t100, NULL);
 	tc_dispatch_for(base, 2000);
 	printf("event: %s elapsed<1.0: %s\n", tc_bev_what(last_what), t_event - t0 < 1.0 ? "yes" : "no");
@@ -163,7 +163,7 @@ int main(void)
 	bufferevent_enable(bev, EV_READ);
 	big = calloc(1, 4 << 20);
 	bufferevent_write(bev, big, 4 << 20);
-	t0 = tc_now();
+	t0 = tc_mono();
 	tc_dispatch_for(base, 3000);
 	printf("event: %s enabled in cb=0x%02x after=0x%02x output left: %s\n", tc_bev_what(last_what), enabled_in_cb,
 	    bufferevent_get_enabled(bev), evbuffer_get_length(bufferevent_get_output(bev)) > 0 ? "yes" : "no");
@@ -176,7 +176,7 @@ int main(void)
 	printf("struct fields: read %ld.%06ld write %ld.%06ld\n", (long)bev->timeout_read.tv_sec,
 	    (long)bev->timeout_read.tv_usec, (long)bev->timeout_write.tv_sec, (long)bev->timeout_write.tv_usec);
 	bufferevent_disable(bev, EV_READ);
-	t0 = tc_now();
+	t0 = tc_mono();
 	bufferevent_enable(bev, EV_READ);
 	tc_dispatch_for(base, 3000);
 	printf("event: %s elapsed>=0.9: %s\n", tc_bev_what(last_what), t_event - t0 >= 0.9 ? "yes" : "no");

@@ -38,7 +38,7 @@ static void readcb(struct bufferevent *b, void *arg)
 	got[i] += evbuffer_get_length(in);
 	evbuffer_drain(in, evbuffer_get_length(in));
 	if (got[i] >= want[i] && done_at[i] == 0) {
-		done_at[i] = tc_now() - t0;
+		done_at[i] = tc_mono() - t0;
 		if (--remaining == 0)
 			event_base_loopbreak(base);
 	}
@@ -82,10 +82,10 @@ int main(void)
 	bufferevent_enable(rcv[0], EV_READ);
 	want[NM] = total;
 	remaining = 1;
-	t0 = tc_now();
+	t0 = tc_mono();
 	bufferevent_write(snd[0], data, total);
 	event_base_dispatch(base);
-	took = tc_now() - t0;
+	took = tc_mono() - t0;
 	if (verbose)
 		fprintf(stderr, "single: %.3f s\n", took);
 	printf("single: all %u KiB arrived: %s\n", (unsigned)(total / 1024), tc_yesno(got[NM] == total));
@@ -111,11 +111,11 @@ int main(void)
 	remaining = NM;
 	snap = evtimer_new(base, snapshot, NULL);
 	evtimer_add(snap, &half);
-	t0 = tc_now();
+	t0 = tc_mono();
 	for (int i = 0; i < NM; i++)
 		bufferevent_write(snd[i], data, EACH);
 	event_base_dispatch(base);
-	took = tc_now() - t0;
+	took = tc_mono() - t0;
 	if (verbose) {
 		fprintf(stderr, "group: %.3f s\n", took);
 		for (int i = 0; i < NM; i++)
@@ -158,10 +158,10 @@ int main(void)
 	done_at[NM] = 0;
 	want[NM] = 100 * 1024;
 	remaining = 1;
-	t0 = tc_now();
+	t0 = tc_mono();
 	bufferevent_write(snd[0], data, 100 * 1024);
 	event_base_dispatch(base);
-	took = tc_now() - t0;
+	took = tc_mono() - t0;
 	if (verbose)
 		fprintf(stderr, "read-limited: %.3f s\n", took);
 	printf("reader: all 100 KiB arrived: %s\n", tc_yesno(got[NM] == 100 * 1024));

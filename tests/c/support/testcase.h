@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- the safety alarm: a hung case ends itself (exit 3) ---------------- */
@@ -52,12 +53,22 @@ static inline void tc_alarm(const char *name, unsigned seconds)
 
 /* ---- time and small formatting --------------------------------------- */
 
-/* Wall-clock seconds, for elapsed-time bounds in transcripts. */
+/* Wall-clock seconds: the clock of the deadlines event_pending reports and
+ * of event_base_gettimeofday_cached, so comparable with them. */
 static inline double tc_now(void)
 {
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	return tv.tv_sec + tv.tv_usec / 1e6;
+}
+
+/* Monotonic seconds, for elapsed times that must not move when the wall
+ * clock is set. */
+static inline double tc_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static inline const char *tc_yesno(int b) { return b ? "yes" : "no"; }
