@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "capi.h"
+#include "timeheap.h"
 
 #include <event2/event_compat.h>
 
@@ -249,7 +250,7 @@ void gev_event_debug_disable(void)
 }
 
 /* ev_timeout_pos / reserved union bytes, as gev_internal.h assigns them. */
-#define EV_HEAPIDX(ev) (*(int32_t *)((char *)(ev) + GEV_EV_OFF_HEAPIDX))
+#define EV_COMMONIDX(ev) (*(int32_t *)((char *)(ev) + GEV_EV_OFF_COMMON))
 #define EV_RELTIMEO(ev) (*(int64_t *)((char *)(ev) + GEV_EV_OFF_RELTIMEO))
 
 #define EV_IO_MASK (EV_READ | EV_WRITE | EV_CLOSED)
@@ -563,7 +564,7 @@ int event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 	else
 		ev->ev_closure = GEV_CLOSURE_EVENT;
 	ev->ev_pri = base ? (ev_uint8_t)(base->npriorities / 2) : 0;
-	EV_HEAPIDX(ev) = -1;
+	GEV_HEAPIDX(ev) = -1;
 	EV_RELTIMEO(ev) = -1;
 	debug_note_setup(ev);
 	return 0;
@@ -703,6 +704,85 @@ static int event_check(const struct event *ev, const char *fn)
 	return gev_base_check(ev->ev_base, fn);
 }
 
+/* ---- timers without a crossing ----
+ * Once the core has a base, event_add with a timeout and event_del of an
+ * event whose only membership is the timer heap are done here, on the heap
+ * the core shares (timeheap.h), with the core's own rules: the deadline is
+ * the loop's cached time (or the clock) plus tv, a persistent event keeps tv
+ * for re-arming, a re-add takes the event out and pushes it again (so ties
+ * order as in libevent), and the event count is libevent's. Anything else
+ * goes to the core: I/O or signal registration, active events, common
+ * timeouts, finalizing or invalid flags, Go-handled events, a full array
+ * (only the core allocates), a base in a poisoned child. The thread lock is
+ * held by the caller, and unlocking wakes a loop running on another thread. */
+
+/* The base's shared state may be used: the core has it and is usable. */
+static inline int timer_fast_ok(const struct event_base *base)
+{
+	return base->core_idx != 0 && gev_core_usable && base->timeheap != NULL;
+}
+
+static inline void count_event(struct event_base *base, const struct event *ev, int d)
+{
+	if (!(ev->ev_flags & EVLIST_INTERNAL)) {
+		base->n_events += d;
+		if (base->n_events > base->max_events)
+			base->max_events = base->n_events;
+	}
+}
+
+/* event_add(ev, tv) with tv valid and not a common timeout: 1 when done here
+ * (event_add succeeded), 0 when the core must do it. */
+static int timer_add_fast(struct event_base *base, struct event *ev, const struct timeval *tv)
+{
+	short fl = ev->ev_flags;
+	if (!timer_fast_ok(base) || (ev->ev_events & EV_SIGNAL) || ev->ev_closure == GEV_CLOSURE_GO ||
+	    (fl & ~(EVLIST_INIT | EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_INTERNAL)) ||
+	    ((ev->ev_events & EV_IO_MASK) && !(fl & EVLIST_INSERTED)) ||
+	    tv->tv_sec > ((int64_t)1 << 40) /* the core clamps huge timeouts */)
+		return 0;
+	if (fl & EVLIST_TIMEOUT) {
+		if (EV_COMMONIDX(ev) != 0 || !gev_timeheap_has(base, ev))
+			return 0;
+	} else if (base->timeheap_n >= base->timeheap_cap) {
+		return 0;
+	}
+	struct timeval now;
+	if (base->tv_cache.tv_sec)
+		now = base->tv_cache;
+	else
+		gev_now_monotonic(&now);
+	if (ev->ev_closure == GEV_CLOSURE_EVENT_PERSIST)
+		EV_RELTIMEO(ev) = (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
+	if (fl & EVLIST_TIMEOUT)
+		gev_timeheap_remove(base, ev); /* membership kept: the count stays */
+	else
+		count_event(base, ev, 1);
+	timeradd(&now, tv, &ev->ev_timeout);
+	ev->ev_flags = fl | EVLIST_TIMEOUT;
+	EV_COMMONIDX(ev) = 0; /* the heap, not a common-timeout queue it was on before */
+	gev_timeheap_push(base, ev);
+	return 1;
+}
+
+/* event_del(ev): 1 when done here (event_del succeeded), 0 when the core
+ * must do it. */
+static int timer_del_fast(struct event_base *base, struct event *ev)
+{
+	short fl = ev->ev_flags;
+	if (!timer_fast_ok(base) || (ev->ev_events & EV_SIGNAL) || ev->ev_closure == GEV_CLOSURE_GO ||
+	    (fl & ~(EVLIST_INIT | EVLIST_TIMEOUT | EVLIST_INTERNAL)))
+		return 0;
+	if (fl & EVLIST_TIMEOUT) {
+		if (EV_COMMONIDX(ev) != 0 || !gev_timeheap_has(base, ev))
+			return 0;
+		gev_timeheap_remove(base, ev);
+		ev->ev_flags = fl & ~EVLIST_TIMEOUT;
+		count_event(base, ev, -1);
+	}
+	return 1;
+}
+
 static int event_add_nolock(struct event *ev, const struct timeval *tv)
 {
 	struct event_base *base = ev->ev_base;
@@ -737,7 +817,11 @@ static int event_add_nolock(struct event *ev, const struct timeval *tv)
 		debug_note_added(ev, 1);
 		return 0;
 	}
-	int r = gev_core_ready("event_add") < 0 ? -1 : gev_ops.event_add(ev, (struct timeval *)tv);
+	int r;
+	if (tv && !newsig && timer_add_fast(base, ev, tv))
+		r = 0;
+	else
+		r = gev_core_ready("event_add") < 0 ? -1 : gev_ops.event_add(ev, (struct timeval *)tv);
 	if (r < 0 && newsig && !(ev->ev_flags & EVLIST_INSERTED))
 		gev_sig_release(base, ev->ev_fd);
 	if (r == 0)
@@ -781,6 +865,8 @@ static int event_del_nolock(struct event *ev, const char *fn)
 		 * caller-visible state changes, so the handler can be restored. */
 		ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER);
 	} else {
+		if (timer_del_fast(base, ev))
+			return 0;
 		return gev_core_ready(fn) < 0 ? -1 : gev_ops.event_del(ev);
 	}
 	if (wassig)

@@ -111,7 +111,17 @@ struct event_base {
 	struct timeval tv_cache; /* events: the loop's time cache (CLOCK_MONOTONIC); tv_sec 0 =
 	                            none. Written by the core's loop, read by C
 	                            (event_base_gettimeofday_cached) without a crossing. */
-	uint64_t reserved_tail[2]; /* more room (was reserved[4..5]) */
+	/* The timer heap (capi/timeheap.h, reactor/heap.go): event pointers
+	 * ordered on ev_timeout. The core allocates and grows the array (C-visible
+	 * memory, never the Go heap); both sides push and remove. */
+	struct event **timeheap; /* NULL until the core adopts the base */
+	int32_t  timeheap_n;     /* events in the heap */
+	int32_t  timeheap_cap;   /* slots allocated */
+	/* libevent's event_count: list memberships (inserted, timeout, active)
+	 * of non-internal events, kept by both sides. */
+	int32_t  n_events;
+	int32_t  max_events;     /* its high-water mark (event_base_get_max_events) */
+	uint64_t reserved_tail[2]; /* more room */
 	/* ---- C-only fields below: the Go mirror stops at `reserved_tail` ---- */
 	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
 	struct gev_once *once_head; /* event_base_once records not yet run (freed with the base) */

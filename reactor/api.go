@@ -42,22 +42,22 @@ func (b *Base) NumEvents(typ uint, max, clear bool) int {
 	}
 	// EVENT_BASE_COUNT_VIRTUAL: goevent has no virtual events.
 	if typ&EVENT_BASE_COUNT_ADDED != 0 {
-		r += countOrPeak(b.nEvents, &b.maxEvents, max, clear)
+		r += countOrPeak(b.c.NEvents, &b.c.MaxEvents, max, clear)
 	}
 	return r
 }
 
 // countOrPeak is one counter of NumEvents: the current count, or with max the
 // high-water mark (reset to 0 with clear).
-func countOrPeak(cur int, peak *int, max, clear bool) int {
+func countOrPeak[T int | int32](cur T, peak *T, max, clear bool) int {
 	if !max {
-		return cur
+		return int(cur)
 	}
 	r := *peak
 	if clear {
 		*peak = 0
 	}
-	return r
+	return int(r)
 }
 
 // Foreach is event_base_foreach_event: fn (a C callback) sees every event of
@@ -84,8 +84,8 @@ func (b *Base) Foreach(fn unsafe.Pointer, arg uintptr) int {
 			}
 		}
 	}
-	for i := 0; i < len(b.heap.a); i++ { // fn may (wrongly) change the heap: re-read it
-		ev := b.heap.a[i]
+	for i := 0; i < b.heap.len(); i++ { // fn may (wrongly) change the heap: re-read it
+		ev := b.heap.at(i)
 		if ev == nil || ev.Flags&EVLIST_INSERTED != 0 {
 			continue
 		}
@@ -129,8 +129,8 @@ func (b *Base) ActiveByFd(fd int, events int16) {
 		b.ioReady(fd, events&(EV_READ|EV_WRITE|EV_CLOSED))
 		return
 	}
-	for i := 0; i < len(b.heap.a); i++ {
-		if ev := b.heap.a[i]; int(ev.Fd) == fd {
+	for i := 0; i < b.heap.len(); i++ {
+		if ev := b.heap.at(i); int(ev.Fd) == fd {
 			b.activate(ev, EV_TIMEOUT, 1)
 		}
 	}

@@ -22,17 +22,18 @@ type Base struct {
 	fds    []fdEntry // indexed by fd
 	maxFd  int       // fds at or above are refused (process fd limit)
 	sigs   [nsig]*Event
-	heap   timerHeap
+	heap   timerHeap // array in C memory, shared with the C layer (heap.go)
 	active []evQueue // per priority
 
 	nActive int // events on the active queues, internal ones included
-	nEvents int // list memberships (inserted, timeout, active) of non-internal events, as libevent's event_count
+	// libevent's event_count and its high-water mark are c.NEvents and
+	// c.MaxEvents: the C layer's timer fast path keeps them too.
 
 	runningPri int    // priority being processed, -1 outside
 	cont       bool   // a higher-priority event was activated, or loopcontinue: rescan the queues
 	current    *Event // event whose callback is running (event_base_get_running_event)
 
-	maxEvents, maxActive int // high-water marks of nEvents and nActive (event_base_get_max_events)
+	maxActive int // high-water mark of nActive (event_base_get_max_events)
 
 	commons []*commonTimeout // event_base_init_common_timeout queues, by index
 
@@ -93,7 +94,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 		npri = 1
 	}
 	b.active = make([]evQueue, npri)
-	b.heap.a = make([]*Event, 0, 64)
+	b.heap = timerHeap{c: c}
 	b.sigID = RegisterHandler(sigHandler{b})
 	b.onceID = RegisterHandler(onceHandler{b})
 
@@ -238,6 +239,7 @@ func (b *Base) FreeFinalize(run bool) {
 		}
 	}
 	b.freeCommons()
+	b.heap.release() // empty by now
 	for _, ev := range b.onces {
 		cmem.Free(unsafe.Pointer(ev), EventSize)
 	}

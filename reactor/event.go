@@ -264,9 +264,10 @@ func (b *Base) insertMapped(ev *Event) int {
 
 func (b *Base) countEvent(ev *Event, d int) {
 	if ev.Flags&EVLIST_INTERNAL == 0 {
-		b.nEvents += d
-		if b.nEvents > b.maxEvents {
-			b.maxEvents = b.nEvents
+		c := b.c
+		c.NEvents += int32(d)
+		if c.NEvents > c.MaxEvents {
+			c.MaxEvents = c.NEvents
 		}
 	}
 }

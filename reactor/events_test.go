@@ -6,8 +6,10 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	"unsafe"
 
 	"goevent/reactor"
+	"goevent/reactor/internal/ctest"
 )
 
 // libeventHeap is a transcription of libevent 2.1.12's minheap-internal.h
@@ -70,6 +72,10 @@ func (h *libeventHeap) erase(e *reactor.Event) {
 	}
 }
 
+// The heap's array against libevent's min_heap, with many ties. Each push
+// and removal goes at random through the Go half (heap.go) or the C half
+// (capi/timeheap.h, which the C layer's event_add/event_del use): both must
+// leave exactly libevent's layout, whichever side made the change.
 func TestHeapLayoutMatchesLibevent(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
 	const nev = 300
@@ -78,7 +84,24 @@ func TestHeapLayoutMatchesLibevent(t *testing.T) {
 		evs[i] = newEvent(t)
 		evs[i].HeapIdx = -1
 	}
-	var h reactor.TimerHeap
+	cbase := newCBase(t, reactor.MethodEpoll, 1)
+	h := reactor.NewTimerHeap(cbase)
+	defer h.Release()
+	push := func(ev *reactor.Event) {
+		if rng.Intn(2) == 0 {
+			h.Push(ev)
+			return
+		}
+		h.MakeRoom()
+		ctest.HeapPushC(unsafe.Pointer(cbase), unsafe.Pointer(ev))
+	}
+	remove := func(ev *reactor.Event) {
+		if rng.Intn(2) == 0 {
+			h.Remove(ev)
+		} else {
+			ctest.HeapRemoveC(unsafe.Pointer(cbase), unsafe.Pointer(ev))
+		}
+	}
 	var ref libeventHeap
 	in := map[*reactor.Event]bool{}
 	for op := 0; op < 20000; op++ {
@@ -90,7 +113,7 @@ func TestHeapLayoutMatchesLibevent(t *testing.T) {
 			}
 			// Few distinct deadlines: many ties.
 			ev.Timeout = reactor.Timeval{Sec: int64(rng.Intn(4)), Usec: int64(rng.Intn(3))}
-			h.Push(ev)
+			push(ev)
 			ref.push(ev)
 			in[ev] = true
 		case r < 8:
@@ -98,7 +121,7 @@ func TestHeapLayoutMatchesLibevent(t *testing.T) {
 				continue
 			}
 			ev := ref.p[rng.Intn(len(ref.p))]
-			h.Remove(ev)
+			remove(ev)
 			ref.erase(ev)
 			delete(in, ev)
 		default:
@@ -109,7 +132,7 @@ func TestHeapLayoutMatchesLibevent(t *testing.T) {
 			if ev != ref.p[0] {
 				t.Fatalf("op %d: top differs", op)
 			}
-			h.Remove(ev)
+			remove(ev)
 			ref.erase(ev)
 			delete(in, ev)
 		}

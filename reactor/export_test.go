@@ -7,8 +7,13 @@ import (
 
 // Test-only access to the reactor's internals.
 
-// TimerHeap exposes the timer heap to the randomized test.
+// TimerHeap exposes the timer heap to the randomized tests. The base whose
+// timeheap fields describe it is cbase: C memory when the test hands it to
+// the C half of the heap (ctest).
 type TimerHeap struct{ h timerHeap }
+
+// NewTimerHeap returns a heap described by cbase's timeheap fields.
+func NewTimerHeap(cbase *CBase) *TimerHeap { return &TimerHeap{timerHeap{c: cbase}} }
 
 func (t *TimerHeap) Push(ev *Event)   { t.h.push(ev) }
 func (t *TimerHeap) Remove(ev *Event) { t.h.remove(ev) }
@@ -16,20 +21,38 @@ func (t *TimerHeap) Top() *Event      { return t.h.top() }
 func (t *TimerHeap) Len() int         { return t.h.len() }
 func (t *TimerHeap) Check() error     { return checkHeap(&t.h) }
 
+// MakeRoom grows the array if it is full, as the core does before the C
+// layer may push (it hands a push to a full heap over to the core).
+func (t *TimerHeap) MakeRoom() {
+	if t.h.c.TimeheapN == t.h.c.TimeheapCap {
+		t.h.grow()
+	}
+}
+
+// Release frees the array.
+func (t *TimerHeap) Release() { t.h.release() }
+
 func checkHeap(h *timerHeap) error {
-	for i, ev := range h.a {
+	a := h.slots()
+	for i := 0; i < h.len(); i++ {
+		ev := a[i]
 		if int(ev.HeapIdx) != i {
 			return fmt.Errorf("heap[%d] has HeapIdx %d", i, ev.HeapIdx)
 		}
-		if i > 0 && ev.Timeout.less(h.a[(i-1)/2].Timeout) {
+		if i > 0 && ev.Timeout.less(a[(i-1)/2].Timeout) {
 			return fmt.Errorf("heap order violated at %d", i)
+		}
+	}
+	for i := h.len(); i < len(a); i++ {
+		if a[i] != nil {
+			return fmt.Errorf("heap slot %d past the end is not cleared", i)
 		}
 	}
 	return nil
 }
 
 // Counts returns the base's event and active counters.
-func (b *Base) Counts() (nEvents, nActive int) { return b.nEvents, b.nActive }
+func (b *Base) Counts() (nEvents, nActive int) { return int(b.c.NEvents), b.nActive }
 
 // SigWatch returns the internal signal-pipe watcher, or nil.
 func (b *Base) SigWatch() *Event { return b.sigWatch }
@@ -53,7 +76,8 @@ func (b *Base) CheckInvariants() error {
 			nEvents++
 		}
 	}
-	for _, ev := range b.heap.a {
+	for i := 0; i < b.heap.len(); i++ {
+		ev := b.heap.at(i)
 		if ev.Flags&EVLIST_TIMEOUT == 0 {
 			return fmt.Errorf("event %p in heap without EVLIST_TIMEOUT", unsafe.Pointer(ev))
 		}
@@ -89,8 +113,8 @@ func (b *Base) CheckInvariants() error {
 			return fmt.Errorf("common queue %d: events queued but its timer is idle", ci)
 		}
 	}
-	for _, ev := range b.heap.a {
-		if ev.CommonIdx != 0 {
+	for i := 0; i < b.heap.len(); i++ {
+		if ev := b.heap.at(i); ev.CommonIdx != 0 {
 			return fmt.Errorf("heap event with CommonIdx %d", ev.CommonIdx)
 		}
 	}
@@ -145,8 +169,8 @@ func (b *Base) CheckInvariants() error {
 			prev = ev
 		}
 	}
-	if nEvents != b.nEvents {
-		return fmt.Errorf("nEvents %d, counted %d", b.nEvents, nEvents)
+	if nEvents != int(b.c.NEvents) {
+		return fmt.Errorf("nEvents %d, counted %d", b.c.NEvents, nEvents)
 	}
 	return nil
 }
@@ -160,7 +184,7 @@ func (b *Base) EpollFd() int {
 }
 
 // HeapAt returns the event at position i of the heap's array.
-func (t *TimerHeap) HeapAt(i int) *Event { return t.h.a[i] }
+func (t *TimerHeap) HeapAt(i int) *Event { return t.h.at(i) }
 
 // CommonQueue returns the live events of common-timeout queue i in order.
 func (b *Base) CommonQueue(i int) []*Event {

@@ -1,69 +1,128 @@
 package reactor
 
+import (
+	"unsafe"
+
+	"goevent/internal/cmem"
+)
+
 // timerHeap is a binary min-heap of events keyed by ev_timeout. Each event
 // records its position in HeapIdx (offset 40 of struct event, libevent's
 // min_heap_idx), so removal of an arbitrary event is O(log n).
+//
+// The array lives in C-visible memory and is described by struct
+// event_base's timeheap fields, because the C layer pushes and removes too:
+// event_add and event_del of a plain timer are answered there without a
+// crossing (capi/timeheap.h, capi/event.c). Both sides run the same algorithm
+// (libevent's min_heap; TestHeapAgreesWithC) so that the array is the same
+// whichever side made a change. Only this side allocates: the C layer hands
+// an add over to the core when the array is full.
 type timerHeap struct {
-	a []*Event
+	c *CBase // the base whose Timeheap* fields hold the heap
 }
 
-func (h *timerHeap) len() int { return len(h.a) }
+// minHeapCap is the first allocation: 64 timers.
+const minHeapCap = 64
+
+func (h *timerHeap) len() int { return int(h.c.TimeheapN) }
+
+// slots views the whole allocated array.
+func (h *timerHeap) slots() []*Event {
+	if h.c.Timeheap == nil {
+		return nil
+	}
+	return unsafe.Slice(h.c.Timeheap, h.c.TimeheapCap)
+}
+
+// at returns the event in slot i (0 <= i < len()).
+func (h *timerHeap) at(i int) *Event { return h.slots()[i] }
 
 // top returns the earliest event, or nil.
 func (h *timerHeap) top() *Event {
-	if len(h.a) == 0 {
+	if h.c.TimeheapN == 0 {
 		return nil
 	}
-	return h.a[0]
+	return *h.c.Timeheap
 }
 
 func (h *timerHeap) push(ev *Event) {
-	h.a = append(h.a, ev)
-	h.up(len(h.a)-1, ev)
+	if h.c.TimeheapN == h.c.TimeheapCap {
+		h.grow()
+	}
+	n := int(h.c.TimeheapN)
+	h.c.TimeheapN++
+	h.up(h.slots(), n, ev)
+}
+
+// grow doubles the array (C-visible memory from cmem).
+func (h *timerHeap) grow() {
+	ncap := 2 * int(h.c.TimeheapCap)
+	if ncap < minHeapCap {
+		ncap = minHeapCap
+	}
+	p := cmem.Alloc(ncap * int(unsafe.Sizeof((*Event)(nil))))
+	if p == nil {
+		panic("timer heap: out of memory")
+	}
+	na := unsafe.Slice((**Event)(p), ncap)
+	copy(na, h.slots()[:h.c.TimeheapN])
+	h.release()
+	h.c.Timeheap = (**Event)(p)
+	h.c.TimeheapCap = int32(ncap)
+}
+
+// release frees the array (the heap must be empty or abandoned).
+func (h *timerHeap) release() {
+	if h.c.Timeheap != nil {
+		cmem.Free(unsafe.Pointer(h.c.Timeheap), int(h.c.TimeheapCap)*int(unsafe.Sizeof((*Event)(nil))))
+	}
+	h.c.Timeheap, h.c.TimeheapCap = nil, 0
 }
 
 // remove takes ev out of the heap; a no-op if it is not in it.
 func (h *timerHeap) remove(ev *Event) {
+	a := h.slots()
 	i := int(ev.HeapIdx)
-	n := len(h.a) - 1
-	if i < 0 || i > n || h.a[i] != ev {
+	n := int(h.c.TimeheapN) - 1
+	if i < 0 || i > n || a[i] != ev {
 		return
 	}
-	last := h.a[n]
-	h.a[n] = nil
-	h.a = h.a[:n]
+	last := a[n]
+	a[n] = nil
+	h.c.TimeheapN = int32(n)
 	ev.HeapIdx = -1
 	if i == n {
 		return
 	}
 	// Put the last element in the hole and restore the order in the one
 	// direction it can be violated.
-	if i > 0 && last.Timeout.less(h.a[(i-1)/2].Timeout) {
-		h.up(i, last)
+	if i > 0 && last.Timeout.less(a[(i-1)/2].Timeout) {
+		h.up(a, i, last)
 	} else {
-		h.down(i, last)
+		h.down(a[:n], i, last)
 	}
 }
 
-// up places ev at hole i and moves it toward the root.
-func (h *timerHeap) up(i int, ev *Event) {
+// up places ev at hole i of a and moves it toward the root.
+func (h *timerHeap) up(a []*Event, i int, ev *Event) {
 	for i > 0 {
 		p := (i - 1) / 2
-		pe := h.a[p]
+		pe := a[p]
 		if !ev.Timeout.less(pe.Timeout) {
 			break
 		}
-		h.a[i] = pe
+		a[i] = pe
 		pe.HeapIdx = int32(i)
 		i = p
 	}
-	h.a[i] = ev
+	a[i] = ev
 	ev.HeapIdx = int32(i)
 }
 
-// down places ev at hole i and moves it toward the leaves.
-func (h *timerHeap) down(i int, ev *Event) {
-	n := len(h.a)
+// down places ev at hole i of a (the heap's events, len(a) of them) and
+// moves it toward the leaves.
+func (h *timerHeap) down(a []*Event, i int, ev *Event) {
+	n := len(a)
 	for {
 		c := 2*i + 1
 		if c >= n {
@@ -72,17 +131,17 @@ func (h *timerHeap) down(i int, ev *Event) {
 		// As libevent's min_heap shift_down_: the right child unless it
 		// is strictly later than the left (ties go right), so that events
 		// with equal deadlines fire in libevent's order.
-		if c+1 < n && !h.a[c].Timeout.less(h.a[c+1].Timeout) {
+		if c+1 < n && !a[c].Timeout.less(a[c+1].Timeout) {
 			c++
 		}
-		ce := h.a[c]
+		ce := a[c]
 		if !ce.Timeout.less(ev.Timeout) {
 			break
 		}
-		h.a[i] = ce
+		a[i] = ce
 		ce.HeapIdx = int32(i)
 		i = c
 	}
-	h.a[i] = ev
+	a[i] = ev
 	ev.HeapIdx = int32(i)
 }

@@ -18,7 +18,8 @@ func TestHeapRandomAgainstModel(t *testing.T) {
 		evs[i] = newEvent(t)
 		evs[i].HeapIdx = -1
 	}
-	var h reactor.TimerHeap
+	h := reactor.NewTimerHeap(newCBase(t, reactor.MethodEpoll, 1))
+	defer h.Release()
 	in := map[*reactor.Event]bool{}
 	var model []*reactor.Event // sorted by (Timeout, address) is not needed: compare deadlines only
 	less := func(a, b *reactor.Event) bool {

@@ -5,9 +5,10 @@
 // Every event is the caller's 128-byte struct event and every base is the C
 // layer's struct event_base (capi/gev_internal.h). The reactor reads and
 // writes their fields in place through the mirrors below: no copies and no
-// cgo crossings for field access. The Go side of a base (*Base) holds only
-// what C never looks at: the timer heap, the fd and signal tables, the
-// active-queue heads and the backend.
+// cgo crossings for field access. The timer heap is shared with the C layer
+// (its array is described by struct event_base; heap.go). The Go side of a
+// base (*Base) holds what C never looks at: the fd and signal tables, the
+// active-queue heads, the common-timeout queues and the backend.
 //
 // One base is used from several threads only under its lock (lock.go: the
 // C layer takes it; thread support is off for bases created without
@@ -196,12 +197,17 @@ type CBase struct {
 	Thread                  *CThread  //  88 thread support (lock.go); nil: none, and nothing looks further
 	ThOwner                 uint64    //  96 evthread id of the looping thread (kept by C)
 	TvCache                 Timeval   // 104 the loop's time cache (CLOCK_MONOTONIC), Sec 0 = none
-	ReservedTail            [2]uint64 // 120 more room
+	Timeheap                **Event   // 120 the timer heap's array (heap.go), C-visible memory
+	TimeheapN               int32     // 128 events in it
+	TimeheapCap             int32     // 132 slots allocated
+	NEvents                 int32     // 136 memberships of non-internal events (libevent's event_count)
+	MaxEvents               int32     // 140 high-water mark of NEvents
+	ReservedTail            [2]uint64 // 144 more room
 }
 
 // CBaseSize is the size of the mirrored prefix of struct event_base
-// (offsetof(struct event_base, reserved) + sizeof reserved).
-const CBaseSize = 136
+// (offsetof(struct event_base, reserved_tail) + sizeof reserved_tail).
+const CBaseSize = 160
 
 // compile-time size checks; the offsets are checked against the C header in
 // the tests.

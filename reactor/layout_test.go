@@ -96,6 +96,11 @@ func TestLayoutBase(t *testing.T) {
 		{"max_dispatch_usec", unsafe.Offsetof(c.MaxDispatchUsec)},
 		{"tv_cache", unsafe.Offsetof(c.TvCache)},
 		{"reserved_tail", unsafe.Offsetof(c.ReservedTail)},
+		{"timeheap", unsafe.Offsetof(c.Timeheap)},
+		{"timeheap_n", unsafe.Offsetof(c.TimeheapN)},
+		{"timeheap_cap", unsafe.Offsetof(c.TimeheapCap)},
+		{"n_events", unsafe.Offsetof(c.NEvents)},
+		{"max_events", unsafe.Offsetof(c.MaxEvents)},
 	} {
 		if got := ctest.BaseOffset(18 + i); got != int(f.off) {
 			t.Errorf("struct event_base.%s: Go offset %d, C %d", f.name, f.off, got)

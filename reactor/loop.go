@@ -44,7 +44,7 @@ func (b *Base) Loop(flags int) int {
 		if b.nActive == 0 && flags&EVLOOP_NONBLOCK == 0 {
 			timeout = b.timeoutNext()
 		}
-		if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && b.nEvents == 0 && b.nActive == 0 {
+		if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && b.c.NEvents == 0 && b.nActive == 0 {
 			return 1
 		}
 		c.TvCache = Timeval{}

@@ -19,6 +19,7 @@ package ctest
 #include <unistd.h>
 #include <event2/event_struct.h>
 #include "gev_internal.h"
+#include "timeheap.h"
 
 // ---- layout ----
 #define OFF(t, f) (long)offsetof(t, f)
@@ -74,6 +75,11 @@ static long gev_base_off(int i) {
 	case 20: return OFF(struct event_base, max_dispatch_usec);
 	case 21: return OFF(struct event_base, tv_cache);
 	case 22: return OFF(struct event_base, reserved_tail);
+	case 23: return OFF(struct event_base, timeheap);
+	case 24: return OFF(struct event_base, timeheap_n);
+	case 25: return OFF(struct event_base, timeheap_cap);
+	case 26: return OFF(struct event_base, n_events);
+	case 27: return OFF(struct event_base, max_events);
 	}
 	return -1;
 }
@@ -200,6 +206,16 @@ static void mono(int64_t *sec, int64_t *usec) {
 import "C"
 
 import "unsafe"
+
+// HeapPushC and HeapRemoveC are the C layer's half of the timer heap
+// (capi/timeheap.h) on the base at cbase; HeapPushC needs room in the array.
+func HeapPushC(cbase, ev unsafe.Pointer) {
+	C.gev_timeheap_push((*C.struct_event_base)(cbase), (*C.struct_event)(ev))
+}
+
+func HeapRemoveC(cbase, ev unsafe.Pointer) {
+	C.gev_timeheap_remove((*C.struct_event_base)(cbase), (*C.struct_event)(ev))
+}
 
 // EventOffsets returns, by index, the offsets in struct event that the Go
 // mirror must match (see gev_ev_off), and sizeof at index 18.
