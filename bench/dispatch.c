@@ -10,15 +10,17 @@
  *       untimed warm-up round, then one timed round.
  *       RESULT name=NAME events_per_sec=... ns_per_event=... events=...
  *
- *   dispatch timers NAME OPS TIMERS
+ *   dispatch timers NAME OPS TIMERS [main|callback]
  *       timer churn: TIMERS timer events; OPS times pick one at random and
  *       either event_add() it with a random timeout (1..60 s, so none fires;
  *       re-adding a pending timer reschedules it) or event_del() it.  The
  *       pseudo-random sequence is fixed, so both libraries do the same work.
- *       The base runs its loop once (EVLOOP_NONBLOCK) before the timed part,
- *       as a program's bases have when their callbacks add timers: goevent
- *       keeps events added before a base's first use on a list in C, which
- *       is cheaper and would not measure the loop's timer heap.
+ *       The base runs its loop once (EVLOOP_NONBLOCK) first, as a program's
+ *       bases have (goevent keeps events added before a base's first use on
+ *       a list in C, which would not measure the loop's timer heap).
+ *       "main" (the default) churns from main, between loop runs: every add
+ *       reads the clock. "callback" churns from inside a callback, where
+ *       programs add most timers: the loop's cached time is used.
  *       RESULT name=NAME ops_per_sec=... ns_per_op=...
  *
  *   dispatch evbuffer NAME OPS
@@ -177,54 +179,89 @@ static void never_cb(evutil_socket_t fd, short what, void *arg)
 	fail("a churn timer fired (timeouts are 1..60 s)");
 }
 
-static int timers_main(const char *name, long ops, int ntimers)
+struct churn {
+	struct event **ev;
+	int ntimers;
+	long ops, adds, dels;
+	double secs;     /* the timed part; < 0 when it exceeded LIMIT */
+};
+
+static void churn(struct churn *c)
 {
-	struct event_base *base = event_base_new();
-	if (!base)
-		fail("event_base_new failed");
-	struct event **ev = calloc((size_t)ntimers, sizeof *ev);
-	if (!ev)
-		fail("out of memory");
-	for (int i = 0; i < ntimers; i++)
-		if (!(ev[i] = evtimer_new(base, never_cb, NULL)))
-			fail("evtimer_new failed");
-	if (event_base_loop(base, EVLOOP_NONBLOCK) < 0)
-		fail("event_base_loop failed");
-	long adds = 0, dels = 0;
 	double t0 = now_sec();
-	for (long op = 0; op < ops; op++) {
+	for (long op = 0; op < c->ops; op++) {
 		uint64_t r = next_rand();
-		struct event *e = ev[(r >> 8) % (uint64_t)ntimers];
+		struct event *e = c->ev[(r >> 8) % (uint64_t)c->ntimers];
 		if ((r & 3) == 0) {         /* 1/4 deletes, 3/4 (re)adds */
 			if (event_del(e) < 0)
 				fail("event_del failed");
-			dels++;
+			c->dels++;
 		} else {
 			struct timeval tv;
 			tv.tv_sec = 1 + (long)((r >> 32) % 60);
 			tv.tv_usec = (long)((r >> 16) % 1000000);
 			if (event_add(e, &tv) < 0)
 				fail("event_add failed");
-			adds++;
+			c->adds++;
 		}
 		if ((op & 65535) == 65535 && now_sec() - t0 > LIMIT) {
 			fprintf(stderr, "dispatch: timer churn exceeded %.0fs\n", LIMIT);
-			return 1;
+			c->secs = -1;
+			return;
 		}
 	}
-	double el = now_sec() - t0;
+	c->secs = now_sec() - t0;
+}
+
+static void churn_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what;
+	churn(arg);
+}
+
+static int timers_main(const char *name, long ops, int ntimers, int in_callback)
+{
+	struct event_base *base = event_base_new();
+	if (!base)
+		fail("event_base_new failed");
+	struct churn c = {0};
+	c.ops = ops;
+	c.ntimers = ntimers;
+	c.ev = calloc((size_t)ntimers, sizeof *c.ev);
+	if (!c.ev)
+		fail("out of memory");
+	for (int i = 0; i < ntimers; i++)
+		if (!(c.ev[i] = evtimer_new(base, never_cb, NULL)))
+			fail("evtimer_new failed");
+	if (event_base_loop(base, EVLOOP_NONBLOCK) < 0)
+		fail("event_base_loop failed");
+	struct event *runner = event_new(base, -1, 0, churn_cb, &c);
+	if (!runner)
+		fail("event_new failed");
+	if (in_callback) {
+		event_active(runner, EV_TIMEOUT, 0);
+		if (event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK) < 0)
+			fail("event_base_loop failed");
+		if (c.adds + c.dels == 0)
+			fail("the churn callback did not run");
+	} else {
+		churn(&c);
+	}
+	if (c.secs < 0)
+		return 1;
 	/* Sanity: run the loop once (nothing may fire), then count pending timers. */
 	if (event_base_loop(base, EVLOOP_NONBLOCK) < 0)
 		fail("event_base_loop failed");
 	int pending = 0;
 	for (int i = 0; i < ntimers; i++) {
-		if (event_pending(ev[i], EV_TIMEOUT, NULL))
+		if (event_pending(c.ev[i], EV_TIMEOUT, NULL))
 			pending++;
-		event_free(ev[i]);
+		event_free(c.ev[i]);
 	}
+	event_free(runner);
 	printf("RESULT name=%s ops_per_sec=%.0f ns_per_op=%.1f ops=%ld timers=%d adds=%ld dels=%ld pending_at_end=%d secs=%.6f\n",
-	    name, ops / el, el * 1e9 / ops, ops, ntimers, adds, dels, pending, el);
-	free(ev);
+	    name, ops / c.secs, c.secs * 1e9 / ops, ops, ntimers, c.adds, c.dels, pending, c.secs);
+	free(c.ev);
 	event_base_free(base);
 	return 0;
 }
@@ -262,7 +299,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 	    "usage: dispatch chain NAME PIPES ACTIVE WRITES\n"
-	    "       dispatch timers NAME OPS TIMERS\n"
+	    "       dispatch timers NAME OPS TIMERS [main|callback]\n"
 	    "       dispatch evbuffer NAME OPS\n");
 	exit(2);
 }
@@ -273,7 +310,10 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "chain") && argc == 6)
 		return chain_main(argv[2], atoi(argv[3]), atoi(argv[4]), atol(argv[5]));
 	if (argc >= 2 && !strcmp(argv[1], "timers") && argc == 5)
-		return timers_main(argv[2], atol(argv[3]), atoi(argv[4]));
+		return timers_main(argv[2], atol(argv[3]), atoi(argv[4]), 0);
+	if (argc >= 2 && !strcmp(argv[1], "timers") && argc == 6 &&
+	    (!strcmp(argv[5], "main") || !strcmp(argv[5], "callback")))
+		return timers_main(argv[2], atol(argv[3]), atoi(argv[4]), !strcmp(argv[5], "callback"));
 	if (argc >= 2 && !strcmp(argv[1], "evbuffer") && argc == 4)
 		return evbuffer_main(argv[2], atol(argv[3]));
 	usage();

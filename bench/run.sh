@@ -32,7 +32,8 @@ BENCHES=(
 	"echo_64B_50conn|echo bench echo_64B_50conn 50 1000|msgs_per_sec|msg/s"
 	"chain_100|dispatch chain chain_100 100 100 200000|events_per_sec|event/s"
 	"chain_1000|dispatch chain chain_1000 1000 1000 200000|events_per_sec|event/s"
-	"timer_churn_1e6|dispatch timers timer_churn_1e6 1000000 1000|ops_per_sec|op/s"
+	"timer_churn_1e6|dispatch timers timer_churn_1e6 1000000 1000 main|ops_per_sec|op/s"
+	"timer_churn_cb_1e6|dispatch timers timer_churn_cb_1e6 1000000 1000 callback|ops_per_sec|op/s"
 	"evbuffer_add_drain_1e6|dispatch evbuffer evbuffer_add_drain_1e6 1000000|ops_per_sec|op/s"
 )
 # strace: round trips of the short and the long traced run (the difference
