@@ -662,18 +662,35 @@ static void preload_unlink(struct event_base *base, struct event *ev)
 	base->npreload--;
 }
 
+/* The core's gettime: the loop's cached time while it has one (only a
+ * running loop does), else the clock. */
+static inline void base_gettime(const struct event_base *base, struct timeval *now)
+{
+	if (base->tv_cache.tv_sec)
+		*now = base->tv_cache;
+	else
+		gev_now_monotonic(now);
+}
+
+/* ev's deadline becomes now + tv; a persistent event keeps tv for re-arming
+ * (the core's rules, for the paths that add a timeout in C). */
+static void set_deadline(const struct event_base *base, struct event *ev, const struct timeval *tv)
+{
+	struct timeval now;
+	base_gettime(base, &now);
+	timeradd(&now, tv, &ev->ev_timeout);
+	if (ev->ev_closure == GEV_CLOSURE_EVENT_PERSIST)
+		EV_RELTIMEO(ev) = (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
+}
+
 static void preload_add(struct event_base *base, struct event *ev, const struct timeval *tv)
 {
 	int linked = ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT);
 	if ((ev->ev_events & (EV_IO_MASK | EV_SIGNAL)) && !(ev->ev_flags & EVLIST_INSERTED))
 		ev->ev_flags |= EVLIST_INSERTED;
 	if (tv) {
-		struct timeval now;
-		gev_now_monotonic(&now);
-		timeradd(&now, tv, &ev->ev_timeout);
+		set_deadline(base, ev, tv);
 		ev->ev_flags |= EVLIST_TIMEOUT;
-		if (ev->ev_closure == GEV_CLOSURE_EVENT_PERSIST)
-			EV_RELTIMEO(ev) = (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
 	}
 	if (!linked && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT)))
 		preload_link(base, ev);
@@ -716,10 +733,19 @@ static int event_check(const struct event *ev, const char *fn)
  * (only the core allocates), a base in a poisoned child. The thread lock is
  * held by the caller, and unlocking wakes a loop running on another thread. */
 
-/* The base's shared state may be used: the core has it and is usable. */
-static inline int timer_fast_ok(const struct event_base *base)
+/* ev's timer may be handled here: the core has base, is usable and shares
+ * its heap, and ev is a program's event but not a signal event (the core
+ * tracks those itself). */
+static inline int timer_fast_ok(const struct event_base *base, const struct event *ev)
 {
-	return base->core_idx != 0 && gev_core_usable && base->timeheap != NULL;
+	return base->core_idx != 0 && gev_core_usable && base->timeheap != NULL &&
+	    !(ev->ev_events & EV_SIGNAL) && ev->ev_closure != GEV_CLOSURE_GO;
+}
+
+/* ev's pending timeout is in the shared heap, not a common-timeout queue. */
+static inline int in_shared_heap(const struct event_base *base, const struct event *ev)
+{
+	return EV_COMMONIDX(ev) == 0 && gev_timeheap_has(base, ev);
 }
 
 static inline void count_event(struct event_base *base, const struct event *ev, int d)
@@ -736,29 +762,21 @@ static inline void count_event(struct event_base *base, const struct event *ev, 
 static int timer_add_fast(struct event_base *base, struct event *ev, const struct timeval *tv)
 {
 	short fl = ev->ev_flags;
-	if (!timer_fast_ok(base) || (ev->ev_events & EV_SIGNAL) || ev->ev_closure == GEV_CLOSURE_GO ||
+	if (!timer_fast_ok(base, ev) ||
 	    (fl & ~(EVLIST_INIT | EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_INTERNAL)) ||
 	    ((ev->ev_events & EV_IO_MASK) && !(fl & EVLIST_INSERTED)) ||
 	    tv->tv_sec > ((int64_t)1 << 40) /* the core clamps huge timeouts */)
 		return 0;
 	if (fl & EVLIST_TIMEOUT) {
-		if (EV_COMMONIDX(ev) != 0 || !gev_timeheap_has(base, ev))
+		if (!in_shared_heap(base, ev))
 			return 0;
-	} else if (base->timeheap_n >= base->timeheap_cap) {
-		return 0;
-	}
-	struct timeval now;
-	if (base->tv_cache.tv_sec)
-		now = base->tv_cache;
-	else
-		gev_now_monotonic(&now);
-	if (ev->ev_closure == GEV_CLOSURE_EVENT_PERSIST)
-		EV_RELTIMEO(ev) = (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
-	if (fl & EVLIST_TIMEOUT)
 		gev_timeheap_remove(base, ev); /* membership kept: the count stays */
-	else
+	} else {
+		if (base->timeheap_n >= base->timeheap_cap)
+			return 0;
 		count_event(base, ev, 1);
-	timeradd(&now, tv, &ev->ev_timeout);
+	}
+	set_deadline(base, ev, tv);
 	ev->ev_flags = fl | EVLIST_TIMEOUT;
 	EV_COMMONIDX(ev) = 0; /* the heap, not a common-timeout queue it was on before */
 	gev_timeheap_push(base, ev);
@@ -770,11 +788,10 @@ static int timer_add_fast(struct event_base *base, struct event *ev, const struc
 static int timer_del_fast(struct event_base *base, struct event *ev)
 {
 	short fl = ev->ev_flags;
-	if (!timer_fast_ok(base) || (ev->ev_events & EV_SIGNAL) || ev->ev_closure == GEV_CLOSURE_GO ||
-	    (fl & ~(EVLIST_INIT | EVLIST_TIMEOUT | EVLIST_INTERNAL)))
+	if (!timer_fast_ok(base, ev) || (fl & ~(EVLIST_INIT | EVLIST_TIMEOUT | EVLIST_INTERNAL)))
 		return 0;
 	if (fl & EVLIST_TIMEOUT) {
-		if (EV_COMMONIDX(ev) != 0 || !gev_timeheap_has(base, ev))
+		if (!in_shared_heap(base, ev))
 			return 0;
 		gev_timeheap_remove(base, ev);
 		ev->ev_flags = fl & ~EVLIST_TIMEOUT;

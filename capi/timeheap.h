@@ -10,7 +10,7 @@
  * Both sides must leave the array in exactly the same state (which timer of
  * two with equal deadlines runs first depends on it): these functions and
  * reactor/heap.go are the same algorithm, libevent's min_heap, and
- * reactor's TestHeapAgreesWithC runs them side by side.
+ * reactor's TestHeapLayoutMatchesLibevent runs them side by side.
  *
  * Static inline so that the C layer and the test share one text. Callers
  * hold the base lock (when the base has one).

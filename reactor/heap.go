@@ -13,10 +13,10 @@ import (
 // The array lives in C-visible memory and is described by struct
 // event_base's timeheap fields, because the C layer pushes and removes too:
 // event_add and event_del of a plain timer are answered there without a
-// crossing (capi/timeheap.h, capi/event.c). Both sides run the same algorithm
-// (libevent's min_heap; TestHeapAgreesWithC) so that the array is the same
-// whichever side made a change. Only this side allocates: the C layer hands
-// an add over to the core when the array is full.
+// crossing (capi/timeheap.h, capi/event.c). Both sides run the same
+// algorithm (libevent's min_heap; TestHeapLayoutMatchesLibevent drives both)
+// so that the array is the same whichever side made a change. Only this side
+// allocates: the C layer hands an add over to the core when the array is full.
 type timerHeap struct {
 	c *CBase // the base whose Timeheap* fields hold the heap
 }
