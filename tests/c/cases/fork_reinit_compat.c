@@ -23,16 +23,7 @@
 
 static void my_handler(int sig) { (void)sig; }
 
-static const char *disp(int sig)
-{
-	struct sigaction sa;
-	if (sigaction(sig, NULL, &sa) != 0)
-		return "?";
-	if (sa.sa_handler == SIG_DFL) return "SIG_DFL";
-	if (sa.sa_handler == SIG_IGN) return "SIG_IGN";
-	if (sa.sa_handler == my_handler) return "my_handler";
-	return "libevent";
-}
+static const char *disp(int sig) { return tc_sig_disposition(sig, my_handler); }
 
 static struct event_base *base;
 static struct event ev_u1, ev_u2, ev_timer, ev_child_u1;

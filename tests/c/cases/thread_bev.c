@@ -39,17 +39,6 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int in_cb, c_wrote, c_write_ret = -1, wrote_during_cb;
 
-static void deadline(struct timespec *ts, int ms)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
 static void peer_readcb(struct bufferevent *b, void *arg)
 {
 	struct evbuffer *in = bufferevent_get_input(b);
@@ -62,7 +51,7 @@ static void peer_readcb(struct bufferevent *b, void *arg)
 		struct timespec ts;
 		in_cb = 1;
 		pthread_cond_broadcast(&cv);
-		deadline(&ts, 3000);
+		tc_deadline(&ts, 3000);
 		while (!c_wrote)
 			if (pthread_cond_timedwait(&cv, &mu, &ts) == ETIMEDOUT)
 				break;
@@ -193,7 +182,7 @@ static void *acker(void *arg)
 	struct timespec ts;
 	(void)arg;
 	pthread_mutex_lock(&mu);
-	deadline(&ts, 10000);
+	tc_deadline(&ts, 10000);
 	while (!in_cb)
 		if (pthread_cond_timedwait(&cv, &mu, &ts) == ETIMEDOUT)
 			break;

@@ -45,17 +45,6 @@ static int hold_mode, in_cb, b_done, done_during_cb;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 
-static void deadline(struct timespec *ts, int ms)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
 static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len, void *arg)
 {
 	(void)l; (void)sa; (void)len;
@@ -68,7 +57,7 @@ static void accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		struct timespec ts;
 		in_cb = 1;
 		pthread_cond_broadcast(&cv);
-		deadline(&ts, 3000);
+		tc_deadline(&ts, 3000);
 		while (!b_done)
 			if (pthread_cond_timedwait(&cv, &mu, &ts) == ETIMEDOUT)
 				break;
@@ -153,7 +142,7 @@ static void *driver(void *arg)
 	if (connect(last_client, (struct sockaddr *)&addr, sizeof addr) < 0)
 		endis_fail++;
 	pthread_mutex_lock(&mu);
-	deadline(&ts, 5000);
+	tc_deadline(&ts, 5000);
 	while (!in_cb)
 		if (pthread_cond_timedwait(&cv, &mu, &ts) == ETIMEDOUT)
 			break;

@@ -99,6 +99,35 @@ static inline const char *tc_bev_what(short what)
 	return s;
 }
 
+/* *ts becomes the CLOCK_REALTIME time ms milliseconds from now: the
+ * absolute deadline pthread_cond_timedwait takes. */
+static inline void tc_deadline(struct timespec *ts, int ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/* sig's current disposition: "SIG_DFL", "SIG_IGN", "my_handler" when it is
+ * mine (the case's own handler), else "libevent" ("?" if unreadable). */
+static inline const char *tc_sig_disposition(int sig, void (*mine)(int))
+{
+	struct sigaction sa;
+	if (sigaction(sig, NULL, &sa) != 0)
+		return "?";
+	if (sa.sa_handler == SIG_DFL)
+		return "SIG_DFL";
+	if (sa.sa_handler == SIG_IGN)
+		return "SIG_IGN";
+	if (sa.sa_handler == mine)
+		return "my_handler";
+	return "libevent";
+}
+
 /* ---- log capture -------------------------------------------------------- */
 
 /* What tc_log_capture's callback has seen since the last tc_log_reset. */
@@ -218,15 +247,27 @@ static int tc_failures;
 /* 0 if every check passed, 1 otherwise. */
 static inline int tc_exit_status(void) { return tc_failures ? 1 : 0; }
 
-#define TC_CHECK(what, cond)                                                   \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			printf("FAIL %s\n", (what));                           \
-			tc_failures++;                                         \
-		} else {                                                       \
-			printf("ok   %s\n", (what));                           \
-		}                                                              \
-	} while (0)
+/* Records one check: prints "ok   WHAT", or "FAIL WHAT" followed by ": " and
+ * why (printf-like; NULL for nothing more) and counts the failure. */
+static inline void tc_result(const char *what, int ok, const char *why, ...)
+{
+	va_list ap;
+	if (ok) {
+		printf("ok   %s\n", what);
+		return;
+	}
+	tc_failures++;
+	printf("FAIL %s", what);
+	if (why) {
+		printf(": ");
+		va_start(ap, why);
+		vprintf(why, ap);
+		va_end(ap);
+	}
+	printf("\n");
+}
+
+#define TC_CHECK(what, cond) tc_result((what), (cond) ? 1 : 0, NULL)
 
 /* got must equal want, and the call must have logged at least one warning. */
 #define TC_EXPECT_WARN(what, got, want)                                        \
@@ -234,14 +275,9 @@ static inline int tc_exit_status(void) { return tc_failures ? 1 : 0; }
 		int before_ = tc_log_.n;                                       \
 		long got_ = (long)(got);                                       \
 		int logged_ = tc_log_.n - before_;                             \
-		if (got_ != (long)(want) || logged_ < 1 ||                     \
-		    tc_log_.last_severity != EVENT_LOG_WARN) {                 \
-			printf("FAIL %s: got %ld want %ld, %d warnings logged\n", \
-			    (what), got_, (long)(want), logged_);              \
-			tc_failures++;                                         \
-		} else {                                                       \
-			printf("ok   %s\n", (what));                           \
-		}                                                              \
+		tc_result((what), got_ == (long)(want) && logged_ >= 1 &&      \
+		    tc_log_.last_severity == EVENT_LOG_WARN,                   \
+		    "got %ld want %ld, %d warnings logged", got_, (long)(want), logged_); \
 	} while (0)
 
 /* stmt must log at least one message. */
@@ -249,12 +285,7 @@ static inline int tc_exit_status(void) { return tc_failures ? 1 : 0; }
 	do {                                                                   \
 		int before_ = tc_log_.n;                                       \
 		stmt;                                                          \
-		if (tc_log_.n - before_ < 1) {                                 \
-			printf("FAIL %s: nothing logged\n", (what));           \
-			tc_failures++;                                         \
-		} else {                                                       \
-			printf("ok   %s\n", (what));                           \
-		}                                                              \
+		tc_result((what), tc_log_.n - before_ >= 1, "nothing logged"); \
 	} while (0)
 
 #endif /* GOEVENT_TESTS_C_TESTCASE_H */
