@@ -156,11 +156,8 @@ func TestBevTimeoutsTable(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			b := newBase(t, reactor.MethodEpoll)
-			a, p := socketpair(t)
-			defer unix.Close(p)
 			r := &rec{}
-			bv := newBev(t, b, a, BevOptCloseOnFree, r)
-			defer bv.Free()
+			bv, p := sockBev(t, b, r)
 			bv.SetTimeouts(tc.rd, tc.wr)
 			tc.setup(bv, p)
 			deadline := time.Now().Add(300 * time.Millisecond)
@@ -195,11 +192,8 @@ func (l *stubLimiter) writeDone(_ *Bufferevent, n int) { l.wr -= n }
 // unsuspends.
 func TestBevLimiterHooks(t *testing.T) {
 	b := newBase(t, reactor.MethodEpoll)
-	a, p := socketpair(t)
-	defer unix.Close(p)
 	r := &rec{}
-	bv := newBev(t, b, a, BevOptCloseOnFree, r)
-	defer bv.Free()
+	bv, p := sockBev(t, b, r)
 	lim := &stubLimiter{rd: 10, wr: 7}
 	bv.limiter = lim
 	bv.Enable(reactor.EV_READ)

@@ -155,11 +155,8 @@ func TestBevDefaultsAndEnable(t *testing.T) {
 func TestBevWriteFromLoop(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, method int32) {
 		b := newBase(t, method)
-		a, p := socketpair(t)
-		defer unix.Close(p)
 		r := &rec{}
-		bv := newBev(t, b, a, BevOptCloseOnFree, r)
-		defer bv.Free()
+		bv, p := sockBev(t, b, r)
 		d, n := cstr("hello")
 		if BevWrite(bv.Handle(), d, uint64(n)) != 0 || bv.out.Len() != 5 {
 			t.Fatal("write")
@@ -205,11 +202,8 @@ func TestBevWriteFromLoop(t *testing.T) {
 func TestBevEcho(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, method int32) {
 		b := newBase(t, method)
-		a, p := socketpair(t)
-		defer unix.Close(p)
 		r := &rec{onRead: func(bv *Bufferevent) { bv.WriteBuffer(bv.in) }}
-		bv := newBev(t, b, a, BevOptCloseOnFree, r)
-		defer bv.Free()
+		bv, p := sockBev(t, b, r)
 		bv.Enable(reactor.EV_READ)
 		for i := 0; i < 200; i++ {
 			msg := bytes.Repeat([]byte{byte(i)}, 1+i*37%3000)
@@ -235,11 +229,8 @@ func TestBevEcho(t *testing.T) {
 
 func TestBevLargeTransfer(t *testing.T) {
 	b := newBase(t, reactor.MethodEpoll)
-	a, p := socketpair(t)
-	defer unix.Close(p)
 	r := &rec{}
-	bv := newBev(t, b, a, BevOptCloseOnFree, r)
-	defer bv.Free()
+	bv, p := sockBev(t, b, r)
 	bv.Enable(reactor.EV_READ)
 	const n = 8 << 20
 	big := pattern(n, 9)
@@ -276,11 +267,8 @@ func TestBevLargeTransfer(t *testing.T) {
 
 func TestBevWatermarks(t *testing.T) {
 	b := newBase(t, reactor.MethodEpoll)
-	a, p := socketpair(t)
-	defer unix.Close(p)
 	r := &rec{}
-	bv := newBev(t, b, a, BevOptCloseOnFree, r)
-	defer bv.Free()
+	bv, p := sockBev(t, b, r)
 	bv.c.wmRead = cWatermark{low: 5, high: 10}
 	bv.Enable(reactor.EV_READ)
 
@@ -468,15 +456,22 @@ func TestBevNotSocket(t *testing.T) {
 	}
 }
 
+// sockBev makes a socket bufferevent (BEV_OPT_CLOSE_ON_FREE) on one end of a
+// new socketpair, with r's callbacks, and returns it and the other end. Both
+// are released when the test ends: the bufferevent first, then the peer.
+func sockBev(tb testing.TB, b *reactor.Base, r *rec) (*Bufferevent, int) {
+	a, p := socketpair(tb)
+	tb.Cleanup(func() { unix.Close(p) })
+	bv := newBev(tb, b, a, BevOptCloseOnFree, r)
+	tb.Cleanup(bv.Free)
+	return bv, p
+}
+
 // echoRound sets up a socket bufferevent on b that echoes what it reads, and
 // returns one round trip: the peer sends 64 bytes and loops b until they are
 // back (fatal after 1e6 loop passes or on a short echo).
 func echoRound(tb testing.TB, b *reactor.Base) func() {
-	a, p := socketpair(tb)
-	tb.Cleanup(func() { unix.Close(p) })
-	r := &rec{onRead: func(bv *Bufferevent) { bv.WriteBuffer(bv.in) }}
-	bv := newBev(tb, b, a, BevOptCloseOnFree, r)
-	tb.Cleanup(bv.Free)
+	bv, p := sockBev(tb, b, &rec{onRead: func(bv *Bufferevent) { bv.WriteBuffer(bv.in) }})
 	bv.Enable(reactor.EV_READ)
 	msg := pattern(64, 1)
 	got := make([]byte, 128)
