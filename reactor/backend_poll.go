@@ -45,13 +45,9 @@ func newPollBackend(sink ioSink) (*pollBackend, error) {
 func (p *pollBackend) name() string { return "poll" }
 
 func (p *pollBackend) grow(n int) bool {
-	nb := cmem.Alloc(n * pollfdSize)
+	nb := cmem.Grow(p.fds, p.cap*pollfdSize, n*pollfdSize)
 	if nb == nil {
 		return false
-	}
-	if p.fds != nil {
-		copy(unsafe.Slice((*pollFd)(nb), n), p.slice())
-		cmem.Free(p.fds, p.cap*pollfdSize)
 	}
 	p.fds, p.cap = nb, n
 	return true

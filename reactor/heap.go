@@ -24,6 +24,9 @@ type timerHeap struct {
 // minHeapCap is the first allocation: 64 timers.
 const minHeapCap = 64
 
+// heapSlot is the size of one slot of the array (a struct event pointer).
+const heapSlot = int(unsafe.Sizeof((*Event)(nil)))
+
 func (h *timerHeap) len() int { return int(h.c.TimeheapN) }
 
 // slots views the whole allocated array.
@@ -60,13 +63,10 @@ func (h *timerHeap) grow() {
 	if ncap < minHeapCap {
 		ncap = minHeapCap
 	}
-	p := cmem.Alloc(ncap * int(unsafe.Sizeof((*Event)(nil))))
+	p := cmem.Grow(unsafe.Pointer(h.c.Timeheap), int(h.c.TimeheapCap)*heapSlot, ncap*heapSlot)
 	if p == nil {
 		panic("timer heap: out of memory")
 	}
-	na := unsafe.Slice((**Event)(p), ncap)
-	copy(na, h.slots()[:h.c.TimeheapN])
-	h.release()
 	h.c.Timeheap = (**Event)(p)
 	h.c.TimeheapCap = int32(ncap)
 }
@@ -74,7 +74,7 @@ func (h *timerHeap) grow() {
 // release frees the array (the heap must be empty or abandoned).
 func (h *timerHeap) release() {
 	if h.c.Timeheap != nil {
-		cmem.Free(unsafe.Pointer(h.c.Timeheap), int(h.c.TimeheapCap)*int(unsafe.Sizeof((*Event)(nil))))
+		cmem.Free(unsafe.Pointer(h.c.Timeheap), int(h.c.TimeheapCap)*heapSlot)
 	}
 	h.c.Timeheap, h.c.TimeheapCap = nil, 0
 }

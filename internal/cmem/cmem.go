@@ -99,6 +99,24 @@ func Free(p unsafe.Pointer, n int) {
 	c.mu.Unlock()
 }
 
+// Grow returns a block of n bytes that starts with the old bytes of p (a block
+// from Alloc(old), or nil with old 0) and is zero after them, and frees p. It
+// returns nil, leaving p as it was, if n <= old or the memory is refused.
+func Grow(p unsafe.Pointer, old, n int) unsafe.Pointer {
+	if n <= old {
+		return nil
+	}
+	q := Alloc(n)
+	if q == nil {
+		return nil
+	}
+	if p != nil {
+		copy(Bytes(q, old), Bytes(p, old))
+		Free(p, old)
+	}
+	return q
+}
+
 // Bytes views n bytes at p as a slice. The slice aliases C memory: it stays
 // valid exactly as long as the block does.
 func Bytes(p unsafe.Pointer, n int) []byte {

@@ -31,6 +31,37 @@ func TestAllocIsZeroedAndReused(t *testing.T) {
 	}
 }
 
+func TestGrowKeepsTheOldBytes(t *testing.T) {
+	for _, c := range []struct{ old, n int }{{0, 16}, {16, 32}, {100, 4096}, {4096, 1 << 20}, {1 << 20, 2 << 20}} {
+		var p unsafe.Pointer
+		if c.old > 0 {
+			p = Alloc(c.old)
+			for i := range Bytes(p, c.old) {
+				Bytes(p, c.old)[i] = byte(i%251 + 1)
+			}
+		}
+		q := Grow(p, c.old, c.n)
+		if q == nil {
+			t.Fatalf("Grow(%d -> %d) = nil", c.old, c.n)
+		}
+		for i, v := range Bytes(q, c.n) {
+			want := byte(0)
+			if i < c.old {
+				want = byte(i%251 + 1)
+			}
+			if v != want {
+				t.Fatalf("Grow(%d -> %d): byte %d = %d, want %d", c.old, c.n, i, v, want)
+			}
+		}
+		Free(q, c.n)
+	}
+	p := Alloc(64)
+	if Grow(p, 64, 64) != nil || Grow(p, 64, 32) != nil {
+		t.Fatal("Grow to no larger size must refuse")
+	}
+	Free(p, 64)
+}
+
 func TestBlocksDoNotOverlap(t *testing.T) {
 	const n, count = 100, 50000 // crosses several arenas
 	seen := make(map[uintptr]bool, count)
