@@ -9,13 +9,16 @@
  * list included. This is what lets a program create a base, add signal
  * events and fork before any Go code runs (tmux, daemons, prefork servers).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capi.h"
 #include "timeheap.h"
@@ -289,6 +292,8 @@ static void clock_diff(struct timeval *diff)
 	pthread_mutex_unlock(&clock_diff_lock);
 }
 
+static void preload_probe_close(struct event_base *base);
+
 int gev_base_check(const struct event_base *base, const char *fn)
 {
 	if (!base) {
@@ -311,6 +316,8 @@ int gev_base_adopt(struct event_base *base, const char *fn)
 	/* Two threads may adopt a thread-safe base at once: one wins. */
 	struct gev_thread *th = gev_base_lock(base);
 	int r = base->core_idx || gev_ops.base_adopt(base) >= 0 ? 0 : -1;
+	if (r == 0)
+		preload_probe_close(base);
 	gev_base_release(th);
 	return r;
 }
@@ -422,6 +429,7 @@ static void base_free_(struct event_base *base, int run_finalizers, const char *
 		gev_ops.base_free(base, run_finalizers);
 	gev_th_base_free(base);
 	gev_sig_base_free(base);
+	preload_probe_close(base);
 	once_free_all(base);
 	if (base == event_global_current_base_)
 		event_global_current_base_ = NULL;
@@ -447,6 +455,7 @@ int event_reinit(struct event_base *base)
 		return -1;
 	if (gev_sig_base_reinit(base) < 0 || gev_th_base_reinit(base) < 0)
 		return -1;
+	preload_probe_close(base); /* the parent's; a child makes its own */
 	if (base->core_idx)
 		return gev_ops.base_reinit(base);
 	return 0;
@@ -683,6 +692,73 @@ static void set_deadline(const struct event_base *base, struct event *ev, const 
 		EV_RELTIMEO(ev) = (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
 }
 
+/* The fds an I/O event may name: below the kernel's fs.nr_open (no process
+ * can have a larger one open) and below libevent's fd map limit (2^27,
+ * which libevent refuses on every backend). reactor/base.go fdCap bounds
+ * the core's fd table the same way. */
+#define FD_MAP_LIMIT (1 << 27)
+static int fd_cap(void)
+{
+	static int cap; /* 0 until read; a racing second read stores the same */
+	int c = __atomic_load_n(&cap, __ATOMIC_RELAXED);
+	if (c)
+		return c;
+	long nr = 0;
+	FILE *f = fopen("/proc/sys/fs/nr_open", "re");
+	if (!f || fscanf(f, "%ld", &nr) != 1 || nr <= 0)
+		nr = 1 << 20; /* the kernel's default */
+	if (f)
+		fclose(f);
+	c = nr < FD_MAP_LIMIT ? (int)nr : FD_MAP_LIMIT;
+	__atomic_store_n(&cap, c, __ATOMIC_RELAXED);
+	return c;
+}
+
+/* Whether the backend can watch ev's fd, asked when ev first joins the
+ * preload list, so that event_add fails at once as in libevent (which
+ * registers the fd with the backend right away) instead of at the first
+ * dispatch. An fd past fd_cap is refused on every backend. On epoll the
+ * kernel decides (closed fds, regular files, /dev/null...): the base keeps
+ * a probe epoll instance until it is adopted, and a registration there
+ * answers as epoll_ctl will for the core (EEXIST: another event has the fd
+ * already). poll watches anything (an fd it cannot use is reported at
+ * dispatch, POLLNVAL), as libevent's does. A negative fd watches nothing. */
+static int preload_fd_ok(struct event_base *base, const struct event *ev)
+{
+	int fd = ev->ev_fd;
+	if (fd < 0 || !(ev->ev_events & EV_IO_MASK) || (ev->ev_flags & EVLIST_INSERTED))
+		return 1;
+	if (fd >= fd_cap()) {
+		gev_warnx("event_add: fd %d can never be open (the limit is %d)", fd, fd_cap());
+		return 0;
+	}
+	if (base->method != GEV_METHOD_EPOLL)
+		return 1;
+	if (!base->preload_probe) {
+		int p = epoll_create1(EPOLL_CLOEXEC);
+		if (p < 0)
+			return 1; /* cannot ask: the core will, when it adopts the base */
+		base->preload_probe = p + 1;
+	}
+	struct epoll_event e;
+	memset(&e, 0, sizeof e);
+	e.data.fd = fd;
+	if (epoll_ctl(base->preload_probe - 1, EPOLL_CTL_ADD, fd, &e) == 0 || errno == EEXIST)
+		return 1;
+	gev_warnx("event_add: epoll_ctl(ADD) on fd %d: %s", fd, strerror(errno));
+	return 0;
+}
+
+/* Closes the base's probe (adopted: the core's backend answers now; freed;
+ * or reinitialized in a forked child, which makes its own if needed). */
+static void preload_probe_close(struct event_base *base)
+{
+	if (base->preload_probe) {
+		close(base->preload_probe - 1);
+		base->preload_probe = 0;
+	}
+}
+
 static void preload_add(struct event_base *base, struct event *ev, const struct timeval *tv)
 {
 	int linked = ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT);
@@ -830,6 +906,11 @@ static int event_add_nolock(struct event *ev, const struct timeval *tv)
 	if (!base->core_idx) {
 		if (ev->ev_flags & EVLIST_FINALIZING)
 			return -1;
+		if (!preload_fd_ok(base, ev)) {
+			if (newsig)
+				gev_sig_release(base, ev->ev_fd);
+			return -1;
+		}
 		preload_add(base, ev, tv);
 		debug_note_added(ev, 1);
 		return 0;

@@ -128,6 +128,8 @@ struct event_base {
 	const char *method_name;    /* event_base_get_method: "epoll", "poll", "select" (run by
 	                               the poll backend), "epoll (with changelist)" */
 	int32_t  features;          /* event_base_get_features: EV_FEATURE_* of method_name */
+	int32_t  preload_probe;     /* epoll base not adopted yet: an epoll fd + 1 (0 = none) that
+	                               checks the fds of preloaded I/O events (event.c) */
 };
 
 /* ---- thread support of one base (C memory, capi/thread.c) ----

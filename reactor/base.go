@@ -3,13 +3,15 @@ package reactor
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
 	"unsafe"
 
 	"goevent/internal/cmem"
 	"goevent/internal/slots"
 	"goevent/internal/svc"
-
-	"golang.org/x/sys/unix"
 )
 
 // Base is the Go side of one struct event_base.
@@ -20,7 +22,7 @@ type Base struct {
 	be     backend
 
 	fds    []fdEntry // indexed by fd
-	maxFd  int       // fds at or above are refused (process fd limit)
+	maxFd  int       // fds at or above are refused (fdCap)
 	sigs   [nsig]*Event
 	heap   timerHeap // array in C memory, shared with the C layer (heap.go)
 	active []evQueue // per priority
@@ -88,7 +90,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 		return nil, err
 	}
 	b.be = be
-	b.maxFd = fdLimit()
+	b.maxFd = fdCap()
 	npri := int(c.NPriorities)
 	if npri < 1 {
 		npri = 1
@@ -145,21 +147,28 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 	return b, nil
 }
 
-// fdLimit returns the process's fd limit, the bound of the fd table.
-func fdLimit() int {
-	var rl unix.Rlimit
-	if unix.Getrlimit(unix.RLIMIT_NOFILE, &rl) != nil {
-		return 1 << 20
+// fdMapLimit is libevent's fd map limit: it refuses fds from 2^27 on,
+// whatever the backend.
+const fdMapLimit = 1 << 27
+
+// fdCap bounds the fd table: fds at or above it can never be open (the
+// kernel's fs.nr_open caps every process's fd limit, however raised) or are
+// past libevent's fd map. capi/event.c (fd_cap) refuses the same fds for
+// events added before the core is loaded. The process's own fd limit is no
+// bound: a program may lower it below fds it has open, and poll, as
+// libevent's, watches closed fds too (reporting them invalid).
+var fdCap = sync.OnceValue(func() int {
+	n := 1 << 20 // the kernel's default
+	if b, err := os.ReadFile("/proc/sys/fs/nr_open"); err == nil {
+		if v, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && v > 0 {
+			n = v
+		}
 	}
-	m := rl.Max
-	if rl.Cur > m {
-		m = rl.Cur
+	if n > fdMapLimit {
+		n = fdMapLimit
 	}
-	if m > 1<<26 {
-		m = 1 << 26
-	}
-	return int(m)
-}
+	return n
+})
 
 // FromC returns the Go side of cbase, or nil if cbase is NULL, not a live
 // base, or not adopted.
