@@ -364,6 +364,9 @@ static void once_free_all(struct event_base *base)
 	}
 }
 
+static int event_add_nolock(struct event *ev, const struct timeval *tv);
+static int once_activate(struct event_base *base, struct event *ev);
+
 int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
     event_callback_fn callback, void *arg, const struct timeval *tv)
 {
@@ -381,27 +384,32 @@ int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 	}
 	o->cb = callback;
 	o->arg = arg;
-	struct timeval zero = { 0, 0 };
-	if ((events & (EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED)) == EV_TIMEOUT || events == 0) {
+	int activate = 0;
+	if ((events & (EV_TIMEOUT | EV_IO_MASK)) == EV_TIMEOUT) {
 		event_assign(&o->ev, base, -1, 0, once_fire, o);
-		if (!tv)
-			tv = &zero; /* no timeout given: run on the next loop pass */
-	} else if (events & (EV_READ | EV_WRITE)) {
-		event_assign(&o->ev, base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED), once_fire, o);
+		/* No timeout, or a zero one: active at once, as libevent (which
+		 * makes this idiom fast and order-preserving): counted as active
+		 * before any loop, and run in the current pass when made from a
+		 * callback. */
+		activate = !tv || (tv->tv_sec == 0 && tv->tv_usec == 0);
+	} else if (events & EV_IO_MASK) {
+		event_assign(&o->ev, base, fd, events & EV_IO_MASK, once_fire, o);
 	} else {
-		gev_free(o);
-		return -1;
-	}
-	if (event_add(&o->ev, tv) < 0) {
-		gev_free(o);
+		gev_free(o); /* nothing to wait for (an empty mask) */
 		return -1;
 	}
 	struct gev_thread *th = gev_base_lock(base);
+	if ((activate ? once_activate(base, &o->ev) : event_add_nolock(&o->ev, tv)) < 0) {
+		gev_base_release(th);
+		debug_note_teardown(&o->ev);
+		gev_free(o);
+		return -1;
+	}
 	o->next = base->once_head;
 	if (o->next)
 		o->next->prev = o;
 	base->once_head = o;
-	gev_base_release(th);
+	gev_base_unlock(th); /* wakes a loop running on another thread */
 	return 0;
 }
 
@@ -625,6 +633,10 @@ int event_initialized(const struct event *ev)
 	return ev && (ev->ev_flags & EVLIST_INIT) ? 1 : 0;
 }
 
+/* Flags that put an event on the preload list while the base has no Go
+ * side: added (fd/signal, timeout), or activated by event_base_once. */
+#define PRELOAD_FLAGS (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE)
+
 /* Preload list: events added before the base has a Go side, in order,
  * doubly linked through evcb_active_next (tqe_next to the next event,
  * tqe_prev holding a plain pointer to the previous one, as the Go side's
@@ -761,15 +773,33 @@ static void preload_probe_close(struct event_base *base)
 
 static void preload_add(struct event_base *base, struct event *ev, const struct timeval *tv)
 {
-	int linked = ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT);
+	int linked = ev->ev_flags & PRELOAD_FLAGS;
 	if ((ev->ev_events & (EV_IO_MASK | EV_SIGNAL)) && !(ev->ev_flags & EVLIST_INSERTED))
 		ev->ev_flags |= EVLIST_INSERTED;
 	if (tv) {
 		set_deadline(base, ev, tv);
 		ev->ev_flags |= EVLIST_TIMEOUT;
 	}
-	if (!linked && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT)))
+	if (!linked && (ev->ev_flags & PRELOAD_FLAGS))
 		preload_link(base, ev);
+}
+
+/* Makes a one-shot event active with EV_TIMEOUT (base lock held). Before
+ * the core is loaded it waits on the preload list, active, and the core
+ * activates it when it adopts the base (in list order): event_base_once
+ * does not load the core. */
+static int once_activate(struct event_base *base, struct event *ev)
+{
+	if (!base->core_idx) {
+		ev->ev_res = EV_TIMEOUT;
+		ev->ev_flags |= EVLIST_ACTIVE;
+		preload_link(base, ev);
+		return 0;
+	}
+	if (gev_core_ready("event_base_once") < 0)
+		return -1;
+	gev_ops.event_active(ev, EV_TIMEOUT, 1);
+	return 0;
 }
 
 /* NULL event, no base (warnings, as libevent); in debug mode an event that
@@ -955,9 +985,9 @@ static int event_del_nolock(struct event *ev, const char *fn)
 	 * signal event fires); here only the C-side cases do it. */
 	int wassig = (ev->ev_events & EV_SIGNAL) && (ev->ev_flags & EVLIST_INSERTED);
 	if (!base->core_idx) {
-		if (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT))
+		if (ev->ev_flags & PRELOAD_FLAGS)
 			preload_unlink(base, ev);
-		ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_TIMEOUT);
+		ev->ev_flags &= ~PRELOAD_FLAGS;
 	} else if (gev_core_poisoned) {
 		/* The reactor's copy is frozen in the parent's image; only the
 		 * caller-visible state changes, so the handler can be restored. */
@@ -1311,7 +1341,7 @@ int event_remove_timer(struct event *ev)
 	if (!base->core_idx) {
 		ev->ev_flags &= ~EVLIST_TIMEOUT;
 		EV_RELTIMEO(ev) = -1;
-		if (!(ev->ev_flags & EVLIST_INSERTED))
+		if (!(ev->ev_flags & PRELOAD_FLAGS))
 			preload_unlink(base, ev);
 		return 0;
 	}

@@ -117,7 +117,8 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 		}
 	}
 	// Preloaded events: C set EVLIST_INSERTED and/or EVLIST_TIMEOUT and the
-	// absolute deadline; insert them for real.
+	// absolute deadline, or EVLIST_ACTIVE and the result (event_base_once
+	// with no timeout); insert or activate them for real, in list order.
 	ev := c.PreloadHead
 	c.PreloadHead, c.PreloadTail, c.NPreload = nil, nil, 0
 	nfail := 0
@@ -125,7 +126,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 		next := ev.ActiveNext
 		ev.ActiveNext, ev.ActivePrev = nil, nil
 		fl := ev.Flags
-		ev.Flags &^= EVLIST_INSERTED | EVLIST_TIMEOUT
+		ev.Flags &^= EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE
 		ev.HeapIdx = -1
 		if fl&EVLIST_INSERTED != 0 {
 			if b.insertMapped(ev) != 0 {
@@ -134,6 +135,9 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 		}
 		if fl&EVLIST_TIMEOUT != 0 {
 			b.insertTimeout(ev)
+		}
+		if fl&EVLIST_ACTIVE != 0 {
+			b.activate(ev, ev.Res, 1)
 		}
 		ev = next
 	}
