@@ -96,7 +96,7 @@ struct event_base {
 	int32_t  pad0;
 	struct event *preload_head;     /* events added before the core was loaded, */
 	struct event *preload_tail;     /* linked through evcb_active_next.tqe_next  */
-	int64_t  npreload;
+	int64_t  npreload;              /* (EVLIST_ACTIVE: an event_base_once to run at once) */
 	/* event_config_set_max_dispatch_interval (set by the C layer at creation,
 	 * honoured by the core's loop): */
 	int32_t  max_dispatch_callbacks;     /* callbacks per pass before rechecking; INT32_MAX = no limit */
