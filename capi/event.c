@@ -315,6 +315,8 @@ int gev_base_adopt(struct event_base *base, const char *fn)
 		return 0;
 	/* Two threads may adopt a thread-safe base at once: one wins. */
 	struct gev_thread *th = gev_base_lock(base);
+	if (!base->core_idx) /* debug mode cannot change once a base exists */
+		base->flags = (base->flags & ~GEV_BASE_FLAG_DEBUG) | (debug_on ? GEV_BASE_FLAG_DEBUG : 0);
 	int r = base->core_idx || gev_ops.base_adopt(base) >= 0 ? 0 : -1;
 	if (r == 0)
 		preload_probe_close(base);
@@ -771,6 +773,25 @@ static void preload_probe_close(struct event_base *base)
 	}
 }
 
+/* Debug mode, as libevent's: an fd's events are all edge-triggered or all
+ * not, so an I/O event that would mix them is refused (the core checks
+ * its fd lists the same way once it has the base). Before that, the
+ * preload list is searched: only in debug mode. */
+static int preload_et_mix(const struct event_base *base, const struct event *ev)
+{
+	if (ev->ev_fd < 0 || !(ev->ev_events & EV_IO_MASK) || (ev->ev_flags & EVLIST_INSERTED))
+		return 0;
+	for (const struct event *e = base->preload_head; e; e = EV_PRELOAD_NEXT(e)) {
+		if ((e->ev_flags & EVLIST_INSERTED) && (e->ev_events & EV_IO_MASK) && e->ev_fd == ev->ev_fd &&
+		    ((e->ev_events ^ ev->ev_events) & EV_ET)) {
+			gev_warnx("event_add: tried to mix edge-triggered and non-edge-triggered events on fd %d",
+			    (int)ev->ev_fd);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void preload_add(struct event_base *base, struct event *ev, const struct timeval *tv)
 {
 	int linked = ev->ev_flags & PRELOAD_FLAGS;
@@ -936,7 +957,7 @@ static int event_add_nolock(struct event *ev, const struct timeval *tv)
 	if (!base->core_idx) {
 		if (ev->ev_flags & EVLIST_FINALIZING)
 			return -1;
-		if (!preload_fd_ok(base, ev)) {
+		if ((__builtin_expect(debug_on, 0) && preload_et_mix(base, ev)) || !preload_fd_ok(base, ev)) {
 			if (newsig)
 				gev_sig_release(base, ev->ev_fd);
 			return -1;

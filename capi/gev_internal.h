@@ -81,6 +81,12 @@ struct sockaddr;
 #define GEV_METHOD_EPOLL 1
 #define GEV_METHOD_POLL  2
 
+/* Our bit in struct event_base.flags (beside EVENT_BASE_FLAG_*): debug mode
+ * (event_enable_debug_mode) was on when the core adopted the base. Set by
+ * the C layer at adoption; the core refuses to mix edge- and
+ * level-triggered events on an fd then, as libevent's debug mode does. */
+#define GEV_BASE_FLAG_DEBUG 0x40000000
+
 struct event_base {
 	uint32_t magic;          /* GEV_BASE_MAGIC while live, GEV_BASE_DEAD once freed */
 	uint32_t core_idx;       /* 1-based index of the Go-side base; 0 = not adopted yet */

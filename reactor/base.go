@@ -20,6 +20,9 @@ type Base struct {
 	idx    uint32 // 1-based slot in the base table (= c.CoreIdx)
 	method int32
 	be     backend
+	// debugMode: event_enable_debug_mode was on (it cannot change later);
+	// then, as in libevent, an fd's events are all edge-triggered or all not.
+	debugMode bool
 
 	fds    []fdEntry // indexed by fd
 	maxFd  int       // fds at or above are refused (fdCap)
@@ -81,7 +84,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 			return b, nil // already adopted
 		}
 	}
-	b := &Base{c: c, method: c.Method, runningPri: -1}
+	b := &Base{c: c, method: c.Method, runningPri: -1, debugMode: c.Flags&GEV_BASE_FLAG_DEBUG != 0}
 	if b.method != MethodPoll && b.method != MethodEpoll {
 		return nil, fmt.Errorf("event_base %p: unknown method %d", cbase, c.Method)
 	}

@@ -75,6 +75,10 @@ func (b *Base) ioAdd(ev *Event) int {
 		return b.ioAddBeyond(ev, fd)
 	}
 	e := &b.fds[fd]
+	if b.debugMode && e.head != nil && (e.head.Events^ev.Events)&EV_ET != 0 {
+		svc.Warnf("event_add: tried to mix edge-triggered and non-edge-triggered events on fd %d", fd)
+		return -1
+	}
 	e.count(ev.Events, 1)
 	want := e.want()
 	if want != e.mask {

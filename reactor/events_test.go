@@ -466,6 +466,56 @@ func TestAddFdPastTable(t *testing.T) {
 	}
 }
 
+// Debug mode (GEV_BASE_FLAG_DEBUG at adoption): the events of an fd are all
+// edge-triggered or all not, in either order and whatever they wait for;
+// without it they mix, as in libevent.
+func TestEdgeLevelMix(t *testing.T) {
+	cases := []struct {
+		first, second int16
+		debug         bool
+		want          int
+	}{
+		{evRead | reactor.EV_ET, evRead, true, -1},
+		{evRead, evWrite | reactor.EV_ET, true, -1},
+		{evClosed | reactor.EV_ET, evRead | evPersist, true, -1},
+		{evRead | reactor.EV_ET, evWrite | reactor.EV_ET, true, 0},
+		{evRead, evWrite, true, 0},
+		{evRead | reactor.EV_ET, evRead, false, 0},
+		{evRead, evWrite | reactor.EV_ET, false, 0},
+	}
+	for _, c := range cases {
+		forEachBackend(t, func(t *testing.T, m int32) {
+			cb := newCBase(t, m, 1)
+			if c.debug {
+				cb.Flags |= reactor.GEV_BASE_FLAG_DEBUG
+			}
+			b, err := reactor.Adopt(unsafePtr(cb))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(b.Free)
+			fd, _ := socketpair(t)
+			nop := func(*reactor.Event, int16) {}
+			e1, e2 := goEvent(t, b, fd, c.first, nop), goEvent(t, b, fd, c.second, nop)
+			if r := b.Add(e1, nil); r != 0 {
+				t.Fatalf("first add: %d", r)
+			}
+			logs := logCount()
+			if r := b.Add(e2, nil); r != c.want {
+				t.Fatalf("%#x then %#x (debug %v): %d, want %d", c.first, c.second, c.debug, r, c.want)
+			}
+			if c.want < 0 {
+				expectLog(t, logs, "mix edge-triggered")
+				b.Del(e1)
+				if r := b.Add(e2, nil); r != 0 {
+					t.Fatalf("alone: %d", r)
+				}
+			}
+			check(t, b)
+		})
+	}
+}
+
 // event_config_set_max_dispatch_interval: with max_dispatch_callbacks = 2
 // from priority 1 on, the loop polls after every second callback of
 // priority 1, so that a ready read event of priority 0 runs in between.
