@@ -748,19 +748,31 @@ static int preload_fd_ok(struct event_base *base, const struct event *ev)
 	}
 	if (base->method != GEV_METHOD_EPOLL)
 		return 1;
-	if (!base->preload_probe) {
-		int p = epoll_create1(EPOLL_CLOEXEC);
-		if (p < 0)
-			return 1; /* cannot ask: the core will, when it adopts the base */
-		base->preload_probe = p + 1;
+	for (int tries = 0; tries < 2; tries++) {
+		if (!base->preload_probe) {
+			int p = epoll_create1(EPOLL_CLOEXEC);
+			if (p < 0)
+				return 1; /* cannot ask: the core will, when it adopts the base */
+			base->preload_probe = p + 1;
+		}
+		struct epoll_event e;
+		memset(&e, 0, sizeof e);
+		e.data.fd = fd;
+		if (epoll_ctl(base->preload_probe - 1, EPOLL_CTL_ADD, fd, &e) == 0 || errno == EEXIST)
+			return 1;
+		int err = errno;
+		/* The probe itself may be gone, if the program closed every fd
+		 * (a daemon after fork) and maybe reused its number: EINVAL (not
+		 * an epoll fd, or fd is its number), or EBADF for an open fd.
+		 * It is not ours any more: forget it, and ask a new one. */
+		if (err == EINVAL || (err == EBADF && fcntl(fd, F_GETFD) >= 0)) {
+			base->preload_probe = 0;
+			continue;
+		}
+		gev_warnx("event_add: epoll_ctl(ADD) on fd %d: %s", fd, strerror(err));
+		return 0;
 	}
-	struct epoll_event e;
-	memset(&e, 0, sizeof e);
-	e.data.fd = fd;
-	if (epoll_ctl(base->preload_probe - 1, EPOLL_CTL_ADD, fd, &e) == 0 || errno == EEXIST)
-		return 1;
-	gev_warnx("event_add: epoll_ctl(ADD) on fd %d: %s", fd, strerror(errno));
-	return 0;
+	return 1; /* the probes fail: the core will decide when it adopts the base */
 }
 
 /* Closes the base's probe (adopted: the core's backend answers now; freed;
