@@ -9,13 +9,16 @@
  * list included. This is what lets a program create a base, add signal
  * events and fork before any Go code runs (tmux, daemons, prefork servers).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capi.h"
 #include "timeheap.h"
@@ -289,6 +292,8 @@ static void clock_diff(struct timeval *diff)
 	pthread_mutex_unlock(&clock_diff_lock);
 }
 
+static void preload_probe_close(struct event_base *base);
+
 int gev_base_check(const struct event_base *base, const char *fn)
 {
 	if (!base) {
@@ -310,7 +315,11 @@ int gev_base_adopt(struct event_base *base, const char *fn)
 		return 0;
 	/* Two threads may adopt a thread-safe base at once: one wins. */
 	struct gev_thread *th = gev_base_lock(base);
+	if (!base->core_idx) /* debug mode cannot change once a base exists */
+		base->flags = (base->flags & ~GEV_BASE_FLAG_DEBUG) | (debug_on ? GEV_BASE_FLAG_DEBUG : 0);
 	int r = base->core_idx || gev_ops.base_adopt(base) >= 0 ? 0 : -1;
+	if (r == 0)
+		preload_probe_close(base);
 	gev_base_release(th);
 	return r;
 }
@@ -357,6 +366,9 @@ static void once_free_all(struct event_base *base)
 	}
 }
 
+static int event_add_nolock(struct event *ev, const struct timeval *tv);
+static int once_activate(struct event_base *base, struct event *ev);
+
 int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
     event_callback_fn callback, void *arg, const struct timeval *tv)
 {
@@ -374,27 +386,32 @@ int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 	}
 	o->cb = callback;
 	o->arg = arg;
-	struct timeval zero = { 0, 0 };
-	if ((events & (EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED)) == EV_TIMEOUT || events == 0) {
+	int activate = 0;
+	if ((events & (EV_TIMEOUT | EV_IO_MASK)) == EV_TIMEOUT) {
 		event_assign(&o->ev, base, -1, 0, once_fire, o);
-		if (!tv)
-			tv = &zero; /* no timeout given: run on the next loop pass */
-	} else if (events & (EV_READ | EV_WRITE)) {
-		event_assign(&o->ev, base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED), once_fire, o);
+		/* No timeout, or a zero one: active at once, as libevent (which
+		 * makes this idiom fast and order-preserving): counted as active
+		 * before any loop, and run in the current pass when made from a
+		 * callback. */
+		activate = !tv || (tv->tv_sec == 0 && tv->tv_usec == 0);
+	} else if (events & EV_IO_MASK) {
+		event_assign(&o->ev, base, fd, events & EV_IO_MASK, once_fire, o);
 	} else {
-		gev_free(o);
-		return -1;
-	}
-	if (event_add(&o->ev, tv) < 0) {
-		gev_free(o);
+		gev_free(o); /* nothing to wait for (an empty mask) */
 		return -1;
 	}
 	struct gev_thread *th = gev_base_lock(base);
+	if ((activate ? once_activate(base, &o->ev) : event_add_nolock(&o->ev, tv)) < 0) {
+		gev_base_release(th);
+		debug_note_teardown(&o->ev);
+		gev_free(o);
+		return -1;
+	}
 	o->next = base->once_head;
 	if (o->next)
 		o->next->prev = o;
 	base->once_head = o;
-	gev_base_release(th);
+	gev_base_unlock(th); /* wakes a loop running on another thread */
 	return 0;
 }
 
@@ -422,6 +439,7 @@ static void base_free_(struct event_base *base, int run_finalizers, const char *
 		gev_ops.base_free(base, run_finalizers);
 	gev_th_base_free(base);
 	gev_sig_base_free(base);
+	preload_probe_close(base);
 	once_free_all(base);
 	if (base == event_global_current_base_)
 		event_global_current_base_ = NULL;
@@ -447,6 +465,7 @@ int event_reinit(struct event_base *base)
 		return -1;
 	if (gev_sig_base_reinit(base) < 0 || gev_th_base_reinit(base) < 0)
 		return -1;
+	preload_probe_close(base); /* the parent's; a child makes its own */
 	if (base->core_idx)
 		return gev_ops.base_reinit(base);
 	return 0;
@@ -616,6 +635,10 @@ int event_initialized(const struct event *ev)
 	return ev && (ev->ev_flags & EVLIST_INIT) ? 1 : 0;
 }
 
+/* Flags that put an event on the preload list while the base has no Go
+ * side: added (fd/signal, timeout), or activated by event_base_once. */
+#define PRELOAD_FLAGS (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE)
+
 /* Preload list: events added before the base has a Go side, in order,
  * doubly linked through evcb_active_next (tqe_next to the next event,
  * tqe_prev holding a plain pointer to the previous one, as the Go side's
@@ -683,17 +706,133 @@ static void set_deadline(const struct event_base *base, struct event *ev, const 
 		EV_RELTIMEO(ev) = (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
 }
 
+/* The fds an I/O event may name: below the kernel's fs.nr_open (no process
+ * can have a larger one open) and below libevent's fd map limit (2^27,
+ * which libevent refuses on every backend). reactor/base.go fdCap bounds
+ * the core's fd table the same way. */
+#define FD_MAP_LIMIT (1 << 27)
+static int fd_cap(void)
+{
+	static int cap; /* 0 until read; a racing second read stores the same */
+	int c = __atomic_load_n(&cap, __ATOMIC_RELAXED);
+	if (c)
+		return c;
+	long nr = 0;
+	FILE *f = fopen("/proc/sys/fs/nr_open", "re");
+	if (!f || fscanf(f, "%ld", &nr) != 1 || nr <= 0)
+		nr = 1 << 20; /* the kernel's default */
+	if (f)
+		fclose(f);
+	c = nr < FD_MAP_LIMIT ? (int)nr : FD_MAP_LIMIT;
+	__atomic_store_n(&cap, c, __ATOMIC_RELAXED);
+	return c;
+}
+
+/* Whether the backend can watch ev's fd, asked when ev first joins the
+ * preload list, so that event_add fails at once as in libevent (which
+ * registers the fd with the backend right away) instead of at the first
+ * dispatch. An fd past fd_cap is refused on every backend. On epoll the
+ * kernel decides (closed fds, regular files, /dev/null...): the base keeps
+ * a probe epoll instance until it is adopted, and a registration there
+ * answers as epoll_ctl will for the core (EEXIST: another event has the fd
+ * already). poll watches anything (an fd it cannot use is reported at
+ * dispatch, POLLNVAL), as libevent's does. A negative fd watches nothing. */
+static int preload_fd_ok(struct event_base *base, const struct event *ev)
+{
+	int fd = ev->ev_fd;
+	if (fd < 0 || !(ev->ev_events & EV_IO_MASK) || (ev->ev_flags & EVLIST_INSERTED))
+		return 1;
+	if (fd >= fd_cap()) {
+		gev_warnx("event_add: fd %d can never be open (the limit is %d)", fd, fd_cap());
+		return 0;
+	}
+	if (base->method != GEV_METHOD_EPOLL)
+		return 1;
+	for (int tries = 0; tries < 2; tries++) {
+		if (!base->preload_probe) {
+			int p = epoll_create1(EPOLL_CLOEXEC);
+			if (p < 0)
+				return 1; /* cannot ask: the core will, when it adopts the base */
+			base->preload_probe = p + 1;
+		}
+		struct epoll_event e;
+		memset(&e, 0, sizeof e);
+		e.data.fd = fd;
+		if (epoll_ctl(base->preload_probe - 1, EPOLL_CTL_ADD, fd, &e) == 0 || errno == EEXIST)
+			return 1;
+		int err = errno;
+		/* The probe itself may be gone, if the program closed every fd
+		 * (a daemon after fork) and maybe reused its number: EINVAL (not
+		 * an epoll fd, or fd is its number), or EBADF for an open fd.
+		 * It is not ours any more: forget it, and ask a new one. */
+		if (err == EINVAL || (err == EBADF && fcntl(fd, F_GETFD) >= 0)) {
+			base->preload_probe = 0;
+			continue;
+		}
+		gev_warnx("event_add: epoll_ctl(ADD) on fd %d: %s", fd, strerror(err));
+		return 0;
+	}
+	return 1; /* the probes fail: the core will decide when it adopts the base */
+}
+
+/* Closes the base's probe (adopted: the core's backend answers now; freed;
+ * or reinitialized in a forked child, which makes its own if needed). */
+static void preload_probe_close(struct event_base *base)
+{
+	if (base->preload_probe) {
+		close(base->preload_probe - 1);
+		base->preload_probe = 0;
+	}
+}
+
+/* Debug mode, as libevent's: an fd's events are all edge-triggered or all
+ * not, so an I/O event that would mix them is refused (the core checks
+ * its fd lists the same way once it has the base). Before that, the
+ * preload list is searched: only in debug mode. */
+static int preload_et_mix(const struct event_base *base, const struct event *ev)
+{
+	if (ev->ev_fd < 0 || !(ev->ev_events & EV_IO_MASK) || (ev->ev_flags & EVLIST_INSERTED))
+		return 0;
+	for (const struct event *e = base->preload_head; e; e = EV_PRELOAD_NEXT(e)) {
+		if ((e->ev_flags & EVLIST_INSERTED) && (e->ev_events & EV_IO_MASK) && e->ev_fd == ev->ev_fd &&
+		    ((e->ev_events ^ ev->ev_events) & EV_ET)) {
+			gev_warnx("event_add: tried to mix edge-triggered and non-edge-triggered events on fd %d",
+			    (int)ev->ev_fd);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void preload_add(struct event_base *base, struct event *ev, const struct timeval *tv)
 {
-	int linked = ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT);
+	int linked = ev->ev_flags & PRELOAD_FLAGS;
 	if ((ev->ev_events & (EV_IO_MASK | EV_SIGNAL)) && !(ev->ev_flags & EVLIST_INSERTED))
 		ev->ev_flags |= EVLIST_INSERTED;
 	if (tv) {
 		set_deadline(base, ev, tv);
 		ev->ev_flags |= EVLIST_TIMEOUT;
 	}
-	if (!linked && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT)))
+	if (!linked && (ev->ev_flags & PRELOAD_FLAGS))
 		preload_link(base, ev);
+}
+
+/* Makes a one-shot event active with EV_TIMEOUT (base lock held). Before
+ * the core is loaded it waits on the preload list, active, and the core
+ * activates it when it adopts the base (in list order): event_base_once
+ * does not load the core. */
+static int once_activate(struct event_base *base, struct event *ev)
+{
+	if (!base->core_idx) {
+		ev->ev_res = EV_TIMEOUT;
+		ev->ev_flags |= EVLIST_ACTIVE;
+		preload_link(base, ev);
+		return 0;
+	}
+	if (gev_core_ready("event_base_once") < 0)
+		return -1;
+	gev_ops.event_active(ev, EV_TIMEOUT, 1);
+	return 0;
 }
 
 /* NULL event, no base (warnings, as libevent); in debug mode an event that
@@ -830,6 +969,11 @@ static int event_add_nolock(struct event *ev, const struct timeval *tv)
 	if (!base->core_idx) {
 		if (ev->ev_flags & EVLIST_FINALIZING)
 			return -1;
+		if ((__builtin_expect(debug_on, 0) && preload_et_mix(base, ev)) || !preload_fd_ok(base, ev)) {
+			if (newsig)
+				gev_sig_release(base, ev->ev_fd);
+			return -1;
+		}
 		preload_add(base, ev, tv);
 		debug_note_added(ev, 1);
 		return 0;
@@ -874,9 +1018,9 @@ static int event_del_nolock(struct event *ev, const char *fn)
 	 * signal event fires); here only the C-side cases do it. */
 	int wassig = (ev->ev_events & EV_SIGNAL) && (ev->ev_flags & EVLIST_INSERTED);
 	if (!base->core_idx) {
-		if (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT))
+		if (ev->ev_flags & PRELOAD_FLAGS)
 			preload_unlink(base, ev);
-		ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_TIMEOUT);
+		ev->ev_flags &= ~PRELOAD_FLAGS;
 	} else if (gev_core_poisoned) {
 		/* The reactor's copy is frozen in the parent's image; only the
 		 * caller-visible state changes, so the handler can be restored. */
@@ -1230,7 +1374,7 @@ int event_remove_timer(struct event *ev)
 	if (!base->core_idx) {
 		ev->ev_flags &= ~EVLIST_TIMEOUT;
 		EV_RELTIMEO(ev) = -1;
-		if (!(ev->ev_flags & EVLIST_INSERTED))
+		if (!(ev->ev_flags & PRELOAD_FLAGS))
 			preload_unlink(base, ev);
 		return 0;
 	}
