@@ -892,15 +892,19 @@ static int event_del_nolock(struct event *ev, const char *fn)
 }
 
 /* With thread support, blocking decides whether event_del from another
- * thread waits for the event's running callback (thread.c). */
+ * thread waits for the event's running callback (thread.c). As in libevent
+ * it deletes first and then waits, so that the loop cannot run the event
+ * again meanwhile; a finalizing event is left alone without waiting. */
 static int event_del_(struct event *ev, const char *fn, int blocking)
 {
 	struct event_base *base = ev ? ev->ev_base : NULL;
 	if (!base || base->magic != GEV_BASE_MAGIC || !base->thread)
 		return event_del_nolock(ev, fn);
 	struct gev_thread *th = gev_base_lock(base);
-	gev_th_del_wait(base, ev, blocking);
+	int finalizing = ev->ev_flags & EVLIST_FINALIZING;
 	int r = event_del_nolock(ev, fn);
+	if (!finalizing)
+		gev_th_del_wait(base, ev, blocking);
 	gev_base_unlock(th);
 	return r;
 }
@@ -928,14 +932,22 @@ void event_free(struct event *ev)
 	}
 	if (__builtin_expect(debug_on, 0) && ev->ev_base && !(ev->ev_flags & EVLIST_FINALIZING))
 		debug_note_added(ev, 0); /* libevent's event_del: fatal if not set up */
+	int pending = ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER);
 	if (ev->ev_base && ev->ev_base->magic == GEV_BASE_MAGIC && ev->ev_base->thread) {
-		/* libevent's event_free always goes through event_del, which waits
-		 * for the event's callback running in another thread. */
-		struct gev_thread *th = gev_base_lock(ev->ev_base);
-		gev_th_del_wait(ev->ev_base, ev, GEV_DEL_AUTOBLOCK);
-		gev_base_release(th);
-	}
-	if (ev->ev_base && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
+		/* libevent's event_free always goes through event_del, which
+		 * deletes, then waits for the event's callback running in another
+		 * thread. */
+		struct event_base *base = ev->ev_base;
+		struct gev_thread *th = gev_base_lock(base);
+		int finalizing = ev->ev_flags & EVLIST_FINALIZING;
+		if (pending)
+			event_del_nolock(ev, "event_del");
+		else
+			gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);
+		if (!finalizing)
+			gev_th_del_wait(base, ev, GEV_DEL_AUTOBLOCK);
+		gev_base_unlock(th);
+	} else if (ev->ev_base && pending)
 		event_del(ev);
 	else /* libevent's event_free always goes through event_del */
 		gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);
