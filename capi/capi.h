@@ -66,6 +66,7 @@ int gev_bev_locking_ok(int options, const char *fn);
 extern volatile sig_atomic_t gev_sig_caught[GEV_NSIG];
 int gev_sig_install(struct event_base *base, int sig);
 void gev_sig_release(struct event_base *base, int sig);
+void gev_sig_loop_start(struct event_base *base);
 int gev_sig_base_reinit(struct event_base *base);
 void gev_sig_base_free(struct event_base *base);
 

@@ -460,6 +460,8 @@ int event_base_loop(struct event_base *base, int flags)
 	gev_debugx("event_base_loop: base %p, flags 0x%x", (void *)base, flags);
 	struct gev_thread *th = gev_base_lock(base);
 	gev_th_loop_owner(base);
+	if (base->nsignals > 0 && !base->running) /* it becomes the base that receives signals */
+		gev_sig_loop_start(base);
 	int r = gev_ops.base_loop(base, flags);
 	gev_base_unlock(th);
 	return r;

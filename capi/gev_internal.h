@@ -128,6 +128,7 @@ struct event_base {
 	const char *method_name;    /* event_base_get_method: "epoll", "poll", "select" (run by
 	                               the poll backend), "epoll (with changelist)" */
 	int32_t  features;          /* event_base_get_features: EV_FEATURE_* of method_name */
+	int32_t  nsignums;          /* signal numbers with events in this base (capi/signal.c) */
 };
 
 /* ---- thread support of one base (C memory, capi/thread.c) ----
@@ -227,7 +228,8 @@ struct evconnlistener {
 struct gev_services {
 	/* Log through the program's log callback (or stderr). severity: EVENT_LOG_*. */
 	void (*log)(int severity, const char *msg);
-	/* Per-signal counts written by the C handler; the core swaps them to 0. */
+	/* Per-signal counts written by the C handler. Not read by the core any
+	 * more (it counts the bytes of its base's pipe, as libevent does). */
 	volatile sig_atomic_t *sig_caught;    /* [NSIG] */
 	int nsig;
 	/* Install our handler for sig on base (saving the old action). 0 or -1. */
