@@ -174,9 +174,18 @@ static void debug_note_teardown(const struct event *ev)
 		debug_apply(ev, DEBUG_TEARDOWN, NULL);
 }
 
+/* An event the core set up for itself (a bufferevent's ev_read/ev_write,
+ * a base's internal watchers, ...): libevent sets these up with event_assign,
+ * so debug mode knows them; ours never pass through the C layer's table.
+ * They count as set up (tests: debug_mode_accepts). */
+static int core_owned(const struct event *ev)
+{
+	return ev->ev_closure == GEV_CLOSURE_GO && (ev->ev_flags & EVLIST_INIT);
+}
+
 static void debug_note_added(const struct event *ev, int added)
 {
-	if (debug_on && !debug_apply(ev, added ? DEBUG_ADD : DEBUG_DEL, NULL))
+	if (debug_on && !core_owned(ev) && !debug_apply(ev, added ? DEBUG_ADD : DEBUG_DEL, NULL))
 		DEBUG_FATAL(added ? "event_add: noting an add on a non-setup event"
 		                  : "event_del: noting a del on a non-setup event", ev);
 }
@@ -191,7 +200,7 @@ static void debug_fatal_call(const char *fn, const char *what, const struct even
 
 static void debug_assert_is_setup(const struct event *ev, const char *fn)
 {
-	if (__builtin_expect(debug_on, 0) && !debug_apply(ev, DEBUG_LOOKUP, NULL))
+	if (__builtin_expect(debug_on, 0) && !core_owned(ev) && !debug_apply(ev, DEBUG_LOOKUP, NULL))
 		debug_fatal_call(fn, "a non-initialized event", ev);
 }
 
@@ -406,6 +415,8 @@ int event_once(evutil_socket_t fd, short events,
 
 /* ---- bases ---- */
 
+static void preload_unlink(struct event_base *base, struct event *ev);
+
 static void base_free_(struct event_base *base, int run_finalizers, const char *fn)
 {
 	if (!base)
@@ -420,6 +431,17 @@ static void base_free_(struct event_base *base, int run_finalizers, const char *
 	/* In a poisoned child the Go side is frozen: leave it, free the C side. */
 	if (base->core_idx && gev_core_usable)
 		gev_ops.base_free(base, run_finalizers);
+	/* As libevent's event_base_free deletes every event (the core does so
+	 * for its own), the events added before the base had a Go side are no
+	 * longer pending: the program may delete, free or re-assign them
+	 * afterwards (test: debug_mode_accepts). */
+	if (!base->core_idx) {
+		while (base->preload_head) {
+			struct event *ev = base->preload_head;
+			preload_unlink(base, ev);
+			ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_TIMEOUT);
+		}
+	}
 	gev_th_base_free(base);
 	gev_sig_base_free(base);
 	once_free_all(base);
@@ -868,6 +890,11 @@ static int event_del_nolock(struct event *ev, const char *fn)
 		return 0;
 	if (__builtin_expect(debug_on, 0))
 		debug_note_added(ev, 0);
+	/* An event of a freed base: its free deleted it, so, as in libevent,
+	 * there is nothing to do (programs free their events after the base). */
+	if (ev->ev_base->magic != GEV_BASE_MAGIC &&
+	    !(ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
+		return 0;
 	if (!gev_base_check(ev->ev_base, fn))
 		return -1;
 	struct event_base *base = ev->ev_base;
