@@ -98,6 +98,7 @@ int main(void)
 	base = event_base_new();
 	if (pipe(fds) != 0 || write(fds[1], "x", 1) != 1)
 		return 1;
+	evutil_make_socket_nonblocking(fds[0]);
 	pthread_create(&th, NULL, looper, NULL);
 	usleep(50000);
 
