@@ -85,6 +85,9 @@ char *event_mm_strdup_(const char *str);
 
 /* Debug mode (event.c): a base was made, event_enable_debug_mode is too late now. */
 void gev_event_debug_base_made(void);
+void gev_debug_assert_nonblocking(evutil_socket_t fd, const char *fn);
+void gev_debug_check_thread_setup(void);
+void gev_debug_lock_made(void);
 /* libevent_global_shutdown: debug mode off, its table freed. */
 void gev_event_debug_disable(void);
 

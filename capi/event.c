@@ -45,6 +45,7 @@ static void *self_cbarg_ptr;
  * Everything here costs one predictable branch when debug mode is off. */
 static int debug_on;
 static int debug_too_late; /* an event or base was made: too late to turn it on */
+static int debug_threadable; /* a base or lock was made: too late for thread support */
 static pthread_mutex_t debug_lock = PTHREAD_MUTEX_INITIALIZER;
 struct debug_ent {
 	const struct event *ptr; /* NULL: empty; DEBUG_TOMB: removed */
@@ -53,6 +54,47 @@ struct debug_ent {
 #define DEBUG_TOMB ((const struct event *)(uintptr_t)1)
 static struct debug_ent *debug_tab;
 static size_t debug_cap, debug_used; /* used counts live entries and tombstones */
+
+/* Fork: a child must not inherit debug_lock held by a thread that is gone
+ * (tests/c/ours/thread_fork, run in debug mode): taken in the prepare
+ * handler (trylock with retries for about a second, as signal.c's sig_lock:
+ * a fork from a signal handler that interrupted this thread inside it must
+ * not deadlock), released in the parent, re-initialized in the child.
+ * Registered at load time, before libevent_pthreads' handlers, so that its
+ * prepare runs after theirs: base locks first, then debug_lock, the order
+ * event_add and event_del take them in. */
+static int debug_fork_held;
+
+static void debug_fork_prepare(void)
+{
+	debug_fork_held = 0;
+	if (!debug_on)
+		return;
+	for (int i = 0; i < 2000; i++) {
+		if (pthread_mutex_trylock(&debug_lock) == 0) {
+			debug_fork_held = 1;
+			return;
+		}
+		struct timespec ts = {0, 500000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void debug_fork_parent(void)
+{
+	if (debug_fork_held)
+		pthread_mutex_unlock(&debug_lock);
+}
+
+static void debug_fork_child(void)
+{
+	pthread_mutex_init(&debug_lock, NULL);
+}
+
+__attribute__((constructor)) static void gev_debug_init(void)
+{
+	pthread_atfork(debug_fork_prepare, debug_fork_parent, debug_fork_child);
+}
 
 static size_t debug_hash(const struct event *ev)
 {
@@ -211,13 +253,35 @@ static void debug_assert_not_added(const struct event *ev, const char *fn)
 		debug_fatal_call(fn, "an already added event", ev);
 }
 
-static void debug_assert_nonblocking(evutil_socket_t fd)
+/* Debug mode wants every descriptor libevent watches non-blocking: fatal
+ * otherwise. event_assign checks here, and so do the entry points that make
+ * events of the core for a program's descriptor (bufferevent_socket_new,
+ * bufferevent_setfd, evconnlistener_new), where libevent's event_assign does
+ * (test: debug_mode_rejects). */
+void gev_debug_assert_nonblocking(evutil_socket_t fd, const char *fn)
 {
 	if (!debug_on || fd < 0)
 		return;
 	int fl = fcntl(fd, F_GETFL, NULL);
 	if (fl >= 0 && !(fl & O_NONBLOCK))
-		gev_errx(GEV_ERR_ABORT, "event_assign: fd %d is not non-blocking (debug mode)", (int)fd);
+		gev_errx(GEV_ERR_ABORT, "%s: fd %d is not non-blocking (debug mode)", fn, (int)fd);
+}
+
+/* In debug mode, thread support (lock or condition callbacks, even NULL
+ * ones) set after a base or a lock was made is fatal, as in libevent
+ * (thread.c calls this first; test: debug_mode_rejects). */
+void gev_debug_check_thread_setup(void)
+{
+	if (debug_on && debug_threadable)
+		gev_errx(1, "evthread initialization must be called BEFORE anything else!");
+}
+
+/* A lock was allocated (buffer.c): in debug mode, as libevent's lock
+ * allocation, it makes thread support set up later fatal. */
+void gev_debug_lock_made(void)
+{
+	if (debug_on)
+		debug_threadable = 1;
 }
 
 void event_enable_debug_mode(void)
@@ -240,10 +304,13 @@ void event_debug_unassign(struct event *ev)
 	ev->ev_flags &= ~EVLIST_INIT;
 }
 
-/* A base was made (config.c): too late to turn debug mode on. */
+/* A base was made (config.c): too late to turn debug mode on, and (in
+ * debug mode, which can only be on by now if it was before) to set up
+ * thread support. */
 void gev_event_debug_base_made(void)
 {
 	debug_too_late = 1;
+	debug_threadable = 1;
 }
 
 /* libevent_global_shutdown (config.c), as libevent's event_disable_debug_mode:
@@ -564,7 +631,7 @@ int event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 		arg = ev;
 	if (__builtin_expect(debug_on, 0)) {
 		if (!(events & EV_SIGNAL))
-			debug_assert_nonblocking(fd);
+			gev_debug_assert_nonblocking(fd, "event_assign");
 		debug_assert_not_added(ev, "event_assign");
 	}
 	if (base && !gev_base_check(base, "event_assign"))

@@ -45,6 +45,7 @@ void evthread_set_id_callback(unsigned long (*id_fn)(void))
 
 int evthread_set_lock_callbacks(const struct evthread_lock_callbacks *cbs)
 {
+	gev_debug_check_thread_setup();
 	struct evthread_lock_callbacks *target = lock_debugging ? &orig_lock_fns : &lock_fns;
 	if (!cbs) {
 		if (target->alloc)
@@ -70,6 +71,7 @@ int evthread_set_lock_callbacks(const struct evthread_lock_callbacks *cbs)
 
 int evthread_set_condition_callbacks(const struct evthread_condition_callbacks *cbs)
 {
+	gev_debug_check_thread_setup();
 	struct evthread_condition_callbacks *target = lock_debugging ? &orig_cond_fns : &cond_fns;
 	if (!cbs) {
 		if (target->alloc_condition)

@@ -155,11 +155,14 @@ failed_names=()
 note_fail() { failed=$((failed + 1)); failed_names+=("$1"); }
 
 # tests/c/PENDING lists cases that need functions goevent does not have yet
-# ("NAME<TAB>reason"). Against ours, such a case failing counts as skipped,
-# and passing is an error (so the list cannot go stale).
+# ("NAME<TAB>reason"; "NAME@debug<TAB>reason" for the --debug-mode run only).
+# Against ours, such a case failing counts as skipped, and passing is an
+# error (so the list cannot go stale).
 pending_reason() {
 	[ "$impl" = ours ] && [ "$mode" = test ] && [ -f "$HERE/PENDING" ] || return 0
-	awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$HERE/PENDING"
+	local key=$1
+	[ $debug -eq 1 ] && key="$1@debug"
+	awk -F'\t' -v n="$key" '$1 == n { print $2 }' "$HERE/PENDING"
 }
 case_fail() {
 	local why
@@ -309,7 +312,7 @@ run_case() {
 			echo "FAIL $n: exit status $rc"
 		fi
 		if [ -f "$exp" ]; then
-			diff -u --label "expected/$n.out" --label "actual" "$exp" "$out" | head -n 40 | sed 's/^/    /'
+			diff -u --label "expected/$(basename "$exp")" --label "actual" "$exp" "$out" | head -n 40 | sed 's/^/    /'
 		else
 			head -n 40 "$out" | sed 's/^/    /'
 		fi
@@ -342,7 +345,7 @@ run_case() {
 			else
 				echo "FAIL $n: output differs"
 			fi
-			diff -u --label "expected/$n.out" --label "actual" "$exp" "$out" | head -n 40 | sed 's/^/    /'
+			diff -u --label "expected/$(basename "$exp")" --label "actual" "$exp" "$out" | head -n 40 | sed 's/^/    /'
 			show_stderr_tail "$err"
 			case_fail "$n"
 		fi
