@@ -48,6 +48,7 @@ static void *self_cbarg_ptr;
  * Everything here costs one predictable branch when debug mode is off. */
 static int debug_on;
 static int debug_too_late; /* an event or base was made: too late to turn it on */
+static int debug_threadable; /* a base or lock was made: too late for thread support */
 static pthread_mutex_t debug_lock = PTHREAD_MUTEX_INITIALIZER;
 struct debug_ent {
 	const struct event *ptr; /* NULL: empty; DEBUG_TOMB: removed */
@@ -56,6 +57,47 @@ struct debug_ent {
 #define DEBUG_TOMB ((const struct event *)(uintptr_t)1)
 static struct debug_ent *debug_tab;
 static size_t debug_cap, debug_used; /* used counts live entries and tombstones */
+
+/* Fork: a child must not inherit debug_lock held by a thread that is gone
+ * (tests/c/ours/thread_fork, run in debug mode): taken in the prepare
+ * handler (trylock with retries for about a second, as signal.c's sig_lock:
+ * a fork from a signal handler that interrupted this thread inside it must
+ * not deadlock), released in the parent, re-initialized in the child.
+ * Registered at load time, before libevent_pthreads' handlers, so that its
+ * prepare runs after theirs: base locks first, then debug_lock, the order
+ * event_add and event_del take them in. */
+static int debug_fork_held;
+
+static void debug_fork_prepare(void)
+{
+	debug_fork_held = 0;
+	if (!debug_on)
+		return;
+	for (int i = 0; i < 2000; i++) {
+		if (pthread_mutex_trylock(&debug_lock) == 0) {
+			debug_fork_held = 1;
+			return;
+		}
+		struct timespec ts = {0, 500000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void debug_fork_parent(void)
+{
+	if (debug_fork_held)
+		pthread_mutex_unlock(&debug_lock);
+}
+
+static void debug_fork_child(void)
+{
+	pthread_mutex_init(&debug_lock, NULL);
+}
+
+__attribute__((constructor)) static void gev_debug_init(void)
+{
+	pthread_atfork(debug_fork_prepare, debug_fork_parent, debug_fork_child);
+}
 
 static size_t debug_hash(const struct event *ev)
 {
@@ -177,9 +219,18 @@ static void debug_note_teardown(const struct event *ev)
 		debug_apply(ev, DEBUG_TEARDOWN, NULL);
 }
 
+/* An event the core set up for itself (a bufferevent's ev_read/ev_write,
+ * a base's internal watchers, ...): libevent sets these up with event_assign,
+ * so debug mode knows them; ours never pass through the C layer's table.
+ * They count as set up (tests: debug_mode_accepts). */
+static int core_owned(const struct event *ev)
+{
+	return ev->ev_closure == GEV_CLOSURE_GO && (ev->ev_flags & EVLIST_INIT);
+}
+
 static void debug_note_added(const struct event *ev, int added)
 {
-	if (debug_on && !debug_apply(ev, added ? DEBUG_ADD : DEBUG_DEL, NULL))
+	if (debug_on && !core_owned(ev) && !debug_apply(ev, added ? DEBUG_ADD : DEBUG_DEL, NULL))
 		DEBUG_FATAL(added ? "event_add: noting an add on a non-setup event"
 		                  : "event_del: noting a del on a non-setup event", ev);
 }
@@ -194,7 +245,7 @@ static void debug_fatal_call(const char *fn, const char *what, const struct even
 
 static void debug_assert_is_setup(const struct event *ev, const char *fn)
 {
-	if (__builtin_expect(debug_on, 0) && !debug_apply(ev, DEBUG_LOOKUP, NULL))
+	if (__builtin_expect(debug_on, 0) && !core_owned(ev) && !debug_apply(ev, DEBUG_LOOKUP, NULL))
 		debug_fatal_call(fn, "a non-initialized event", ev);
 }
 
@@ -205,13 +256,35 @@ static void debug_assert_not_added(const struct event *ev, const char *fn)
 		debug_fatal_call(fn, "an already added event", ev);
 }
 
-static void debug_assert_nonblocking(evutil_socket_t fd)
+/* Debug mode wants every descriptor libevent watches non-blocking: fatal
+ * otherwise. event_assign checks here, and so do the entry points that make
+ * events of the core for a program's descriptor (bufferevent_socket_new,
+ * bufferevent_setfd, evconnlistener_new), where libevent's event_assign does
+ * (test: debug_mode_rejects). */
+void gev_debug_assert_nonblocking(evutil_socket_t fd, const char *fn)
 {
 	if (!debug_on || fd < 0)
 		return;
 	int fl = fcntl(fd, F_GETFL, NULL);
 	if (fl >= 0 && !(fl & O_NONBLOCK))
-		gev_errx(GEV_ERR_ABORT, "event_assign: fd %d is not non-blocking (debug mode)", (int)fd);
+		gev_errx(GEV_ERR_ABORT, "%s: fd %d is not non-blocking (debug mode)", fn, (int)fd);
+}
+
+/* In debug mode, thread support (lock or condition callbacks, even NULL
+ * ones) set after a base or a lock was made is fatal, as in libevent
+ * (thread.c calls this first; test: debug_mode_rejects). */
+void gev_debug_check_thread_setup(void)
+{
+	if (debug_on && debug_threadable)
+		gev_errx(1, "evthread initialization must be called BEFORE anything else!");
+}
+
+/* A lock was allocated (buffer.c): in debug mode, as libevent's lock
+ * allocation, it makes thread support set up later fatal. */
+void gev_debug_lock_made(void)
+{
+	if (debug_on)
+		debug_threadable = 1;
 }
 
 void event_enable_debug_mode(void)
@@ -234,10 +307,13 @@ void event_debug_unassign(struct event *ev)
 	ev->ev_flags &= ~EVLIST_INIT;
 }
 
-/* A base was made (config.c): too late to turn debug mode on. */
+/* A base was made (config.c): too late to turn debug mode on, and (in
+ * debug mode, which can only be on by now if it was before) to set up
+ * thread support. */
 void gev_event_debug_base_made(void)
 {
 	debug_too_late = 1;
+	debug_threadable = 1;
 }
 
 /* libevent_global_shutdown (config.c), as libevent's event_disable_debug_mode:
@@ -423,6 +499,8 @@ int event_once(evutil_socket_t fd, short events,
 
 /* ---- bases ---- */
 
+static void preload_unlink(struct event_base *base, struct event *ev);
+
 static void base_free_(struct event_base *base, int run_finalizers, const char *fn)
 {
 	if (!base)
@@ -437,6 +515,17 @@ static void base_free_(struct event_base *base, int run_finalizers, const char *
 	/* In a poisoned child the Go side is frozen: leave it, free the C side. */
 	if (base->core_idx && gev_core_usable)
 		gev_ops.base_free(base, run_finalizers);
+	/* As libevent's event_base_free deletes every event (the core does so
+	 * for its own), the events added before the base had a Go side are no
+	 * longer pending: the program may delete, free or re-assign them
+	 * afterwards (test: debug_mode_accepts). */
+	if (!base->core_idx) {
+		while (base->preload_head) {
+			struct event *ev = base->preload_head;
+			preload_unlink(base, ev);
+			ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_TIMEOUT);
+		}
+	}
 	gev_th_base_free(base);
 	gev_sig_base_free(base);
 	preload_probe_close(base);
@@ -479,6 +568,8 @@ int event_base_loop(struct event_base *base, int flags)
 	gev_debugx("event_base_loop: base %p, flags 0x%x", (void *)base, flags);
 	struct gev_thread *th = gev_base_lock(base);
 	gev_th_loop_owner(base);
+	if (base->nsignals > 0 && !base->running) /* it becomes the base that receives signals */
+		gev_sig_loop_start(base);
 	int r = gev_ops.base_loop(base, flags);
 	gev_base_unlock(th);
 	return r;
@@ -559,7 +650,7 @@ int event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 		arg = ev;
 	if (__builtin_expect(debug_on, 0)) {
 		if (!(events & EV_SIGNAL))
-			debug_assert_nonblocking(fd);
+			gev_debug_assert_nonblocking(fd, "event_assign");
 		debug_assert_not_added(ev, "event_assign");
 	}
 	if (base && !gev_base_check(base, "event_assign"))
@@ -1010,6 +1101,11 @@ static int event_del_nolock(struct event *ev, const char *fn)
 		return 0;
 	if (__builtin_expect(debug_on, 0))
 		debug_note_added(ev, 0);
+	/* An event of a freed base: its free deleted it, so, as in libevent,
+	 * there is nothing to do (programs free their events after the base). */
+	if (ev->ev_base->magic != GEV_BASE_MAGIC &&
+	    !(ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
+		return 0;
 	if (!gev_base_check(ev->ev_base, fn))
 		return -1;
 	struct event_base *base = ev->ev_base;
@@ -1036,15 +1132,19 @@ static int event_del_nolock(struct event *ev, const char *fn)
 }
 
 /* With thread support, blocking decides whether event_del from another
- * thread waits for the event's running callback (thread.c). */
+ * thread waits for the event's running callback (thread.c). As in libevent
+ * it deletes first and then waits, so that the loop cannot run the event
+ * again meanwhile; a finalizing event is left alone without waiting. */
 static int event_del_(struct event *ev, const char *fn, int blocking)
 {
 	struct event_base *base = ev ? ev->ev_base : NULL;
 	if (!base || base->magic != GEV_BASE_MAGIC || !base->thread)
 		return event_del_nolock(ev, fn);
 	struct gev_thread *th = gev_base_lock(base);
-	gev_th_del_wait(base, ev, blocking);
+	int finalizing = ev->ev_flags & EVLIST_FINALIZING;
 	int r = event_del_nolock(ev, fn);
+	if (!finalizing)
+		gev_th_del_wait(base, ev, blocking);
 	gev_base_unlock(th);
 	return r;
 }
@@ -1072,14 +1172,22 @@ void event_free(struct event *ev)
 	}
 	if (__builtin_expect(debug_on, 0) && ev->ev_base && !(ev->ev_flags & EVLIST_FINALIZING))
 		debug_note_added(ev, 0); /* libevent's event_del: fatal if not set up */
+	int pending = ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER);
 	if (ev->ev_base && ev->ev_base->magic == GEV_BASE_MAGIC && ev->ev_base->thread) {
-		/* libevent's event_free always goes through event_del, which waits
-		 * for the event's callback running in another thread. */
-		struct gev_thread *th = gev_base_lock(ev->ev_base);
-		gev_th_del_wait(ev->ev_base, ev, GEV_DEL_AUTOBLOCK);
-		gev_base_release(th);
-	}
-	if (ev->ev_base && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
+		/* libevent's event_free always goes through event_del, which
+		 * deletes, then waits for the event's callback running in another
+		 * thread. */
+		struct event_base *base = ev->ev_base;
+		struct gev_thread *th = gev_base_lock(base);
+		int finalizing = ev->ev_flags & EVLIST_FINALIZING;
+		if (pending)
+			event_del_nolock(ev, "event_del");
+		else
+			gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);
+		if (!finalizing)
+			gev_th_del_wait(base, ev, GEV_DEL_AUTOBLOCK);
+		gev_base_unlock(th);
+	} else if (ev->ev_base && pending)
 		event_del(ev);
 	else /* libevent's event_free always goes through event_del */
 		gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);

@@ -136,6 +136,7 @@ struct event_base {
 	int32_t  features;          /* event_base_get_features: EV_FEATURE_* of method_name */
 	int32_t  preload_probe;     /* epoll base not adopted yet: an epoll fd + 1 (0 = none) that
 	                               checks the fds of preloaded I/O events (event.c) */
+	int32_t  nsignums;          /* signal numbers with events in this base (capi/signal.c) */
 };
 
 /* ---- thread support of one base (C memory, capi/thread.c) ----
@@ -235,7 +236,8 @@ struct evconnlistener {
 struct gev_services {
 	/* Log through the program's log callback (or stderr). severity: EVENT_LOG_*. */
 	void (*log)(int severity, const char *msg);
-	/* Per-signal counts written by the C handler; the core swaps them to 0. */
+	/* Per-signal counts written by the C handler. Not read by the core any
+	 * more (it counts the bytes of its base's pipe, as libevent does). */
 	volatile sig_atomic_t *sig_caught;    /* [NSIG] */
 	int nsig;
 	/* Install our handler for sig on base (saving the old action). 0 or -1. */
