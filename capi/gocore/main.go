@@ -21,6 +21,7 @@ import (
 	"unsafe"
 
 	"goevent/internal/svc"
+	"goevent/reactor"
 )
 
 func main() {}
@@ -31,6 +32,7 @@ func goevent_core_attach(ops *C.struct_gev_core_ops, services *C.struct_gev_serv
 		return -1
 	}
 	svc.Attach(unsafe.Pointer(services))
+	reactor.StartRuntimePoller()
 	return C.gev_fill_ops(ops)
 }
 
