@@ -1,3 +1,13 @@
+// The runtime's cgroup-aware GOMAXPROCS (Go 1.25+) keeps the cgroup's CPU
+// limit files open for the life of the process (two descriptors under cgroup
+// v1, one under v2) to re-read them; libevent leaves no descriptor behind
+// once its bases are freed. Off, the runtime reads them once at load and
+// closes them, and GOMAXPROCS is the CPU count as before Go 1.25: the
+// program's own threads call into the core, and a container's CPU quota
+// should throttle them as it does the rest of the program, not cap how many
+// may run Go code at once. GODEBUG=containermaxprocs=1 turns it back on.
+//go:debug containermaxprocs=0
+
 // Command gocore is goevent's Go core, built with -buildmode=c-shared into
 // libgoevent_core-2.1.so.7 and loaded by the C layer (capi/loader.c) with
 // dlopen the first time a program needs it.
