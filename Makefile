@@ -38,6 +38,8 @@ GO_SRC   := $(shell find capi/gocore core reactor internal -name '*.go' ! -name 
 
 CFLAGS_CAPI := -O2 -g -fPIC -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Icapi
 LDFLAGS_LIB := -shared -Wl,--version-script=$(MAP) -Wl,-z,nodelete -Wl,--no-undefined
+# The C libraries find the core beside themselves ($ORIGIN) or on the library path.
+LINK_CORE   := -L$(LIBDIR) -l:libgoevent_core-$(SOVER) -Wl,-rpath,'$$ORIGIN'
 
 .PHONY: all libs devlinks pkgconfig demo test test-headers test-go test-c bench abi-report install clean
 
@@ -45,13 +47,31 @@ all: libs pkgconfig
 
 libs: $(CORE) $(LIBCORE) $(LIBEV) $(LIBPTH) devlinks
 
-# The Go core: one exported symbol (capi/gocore/core.map), loaded lazily.
-$(CORE): $(GO_SRC)
+# The Go core: Go's c-archive objects linked into one shared object that
+# exports one symbol (capi/gocore/core.map). The C libraries depend on it, so
+# it is mapped at program start and survives chroot; its Go runtime starts on
+# first use, never at load (fork safety): go.o's load-time constructor is
+# removed and the runtime's entry point is called by lazystart.c instead.
+GOARCH_ := $(shell $(GO) env GOARCH)
+GO_RT0  := _rt0_$(GOARCH_)_linux_lib
+GOARC   := $(OBJDIR)/gocore.a
+GOOBJ   := $(OBJDIR)/gocore
+
+$(GOARC): $(GO_SRC)
+	@mkdir -p $(OBJDIR)
+	$(GO) build -buildmode=c-archive -trimpath -ldflags "-s -w" -o $@ ./capi/gocore
+	@rm -f $(OBJDIR)/gocore.h
+
+$(CORE): $(GOARC) capi/gocore/lazystart/lazystart.c capi/gocore/core.map capi/gev_internal.h
 	@mkdir -p $(LIBDIR)
-	$(GO) build -buildmode=c-shared -trimpath -o $@ \
-	  -ldflags "-s -w -extldflags '-Wl,-soname,libgoevent_core-$(SOVER) -Wl,--version-script=$(ROOT)/capi/gocore/core.map'" \
-	  ./capi/gocore
-	@rm -f $(LIBDIR)/libgoevent_core-2.1.so.h
+	@rm -rf $(GOOBJ) && mkdir -p $(GOOBJ) && cd $(GOOBJ) && ar x ../gocore.a
+	objcopy --remove-section=.init_array --remove-section=.rela.init_array \
+	  --globalize-symbol=$(GO_RT0) $(GOOBJ)/go.o
+	@if readelf -SW $(GOOBJ)/*.o | grep -q init_array; then \
+	  echo "a Go core object still has a load-time constructor" >&2; exit 1; fi
+	$(CC) $(CFLAGS_CAPI) -DGEV_GO_RT0=$(GO_RT0) -c -o $(GOOBJ)/lazystart.o capi/gocore/lazystart/lazystart.c
+	$(CC) -shared -s -Wl,-soname,libgoevent_core-$(SOVER) -Wl,--version-script=capi/gocore/core.map \
+	  -Wl,-z,nodelete -Wl,-z,relro -Wl,-z,now -Wl,--no-undefined -o $@ $(GOOBJ)/*.o -lpthread
 
 # Only libevent's public names leave the C libraries.
 $(MAP): $(ABI) $(ABI_INT)
@@ -65,13 +85,11 @@ $(OBJDIR)/%.o: capi/%.c $(HEADERS) $(wildcard capi/*.h)
 # libevent_core and libevent are the same C layer under both sonames (as
 # Debian's libevent-2.1 carries core + extra); whichever a program links, all
 # calls resolve to one copy and one Go core.
-$(LIBCORE): $(CAPI_OBJ) $(MAP)
-	@mkdir -p $(LIBDIR)
-	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent_core-$(SOVER) -o $@ $(CAPI_OBJ) -ldl -lpthread
+$(LIBCORE): $(CAPI_OBJ) $(MAP) $(CORE)
+	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent_core-$(SOVER) -o $@ $(CAPI_OBJ) $(LINK_CORE) -lpthread
 
-$(LIBEV): $(CAPI_OBJ) $(MAP)
-	@mkdir -p $(LIBDIR)
-	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent-$(SOVER) -o $@ $(CAPI_OBJ) -ldl -lpthread
+$(LIBEV): $(CAPI_OBJ) $(MAP) $(CORE)
+	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent-$(SOVER) -o $@ $(CAPI_OBJ) $(LINK_CORE) -lpthread
 
 $(LIBPTH): $(PTH_OBJ) $(MAP) $(LIBCORE)
 	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent_pthreads-$(SOVER) -o $@ $(PTH_OBJ) \

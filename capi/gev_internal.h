@@ -257,8 +257,8 @@ struct gev_core_ops {
 };
 #undef GEV_DECLARE_OP_FIELD
 
-/* The one symbol the Go core exports: fills ops, keeps svc. 0 on success. */
-typedef int (*gev_core_attach_fn)(struct gev_core_ops *ops, const struct gev_services *svc);
-#define GEV_CORE_ATTACH_SYMBOL "goevent_core_attach"
+/* The one symbol the Go core exports: starts its Go runtime if this is the
+ * first call, fills ops, keeps svc. 0 on success. */
+int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc);
 
 #endif /* GEV_INTERNAL_H */

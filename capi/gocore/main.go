@@ -1,9 +1,12 @@
-// Command gocore is goevent's Go core, built with -buildmode=c-shared into
-// libgoevent_core-2.1.so.7 and loaded by the C layer (capi/loader.c) with
-// dlopen the first time a program needs it.
+// Command gocore is goevent's Go core, built with -buildmode=c-archive and
+// linked by the Makefile into libgoevent_core-2.1.so.7, a dependency of the
+// C libraries that the dynamic linker maps at program start; its Go runtime
+// starts the first time the C layer (capi/loader.c) needs it
+// (lazystart/lazystart.c says how and why).
 //
-// The shared object exports one symbol, goevent_core_attach; every other
-// entry point reaches C through the function table it fills
+// The shared object exports one symbol, goevent_core_attach (lazystart.c:
+// it starts the runtime, then calls goevent_core_attach_go below); every
+// other entry point reaches C through the function table it fills
 // (struct gev_core_ops in capi/gev_internal.h). The exports in this package
 // are thin: convert arguments, call one function of reactor/ or core/, map
 // the result to libevent's failure value, and never let a panic cross into C.
@@ -25,8 +28,8 @@ import (
 
 func main() {}
 
-//export goevent_core_attach
-func goevent_core_attach(ops *C.struct_gev_core_ops, services *C.struct_gev_services) C.int {
+//export goevent_core_attach_go
+func goevent_core_attach_go(ops *C.struct_gev_core_ops, services *C.struct_gev_services) C.int {
 	if ops == nil || services == nil {
 		return -1
 	}

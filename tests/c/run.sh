@@ -250,6 +250,12 @@ run_case() {
 	local secs
 	secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 
+	if [ $rc -eq 77 ]; then
+		# the case cannot run here (e.g. it needs root); its last line says why
+		echo "SKIP $n ($(tail -n 1 "$out"))"
+		skipped=$((skipped + 1))
+		return
+	fi
 	if [ $rc -ne 0 ]; then
 		if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 			echo "FAIL $n: timed out after ${t}s"
