@@ -240,17 +240,44 @@ _listening() {
 	return 1
 }
 
+# _waiting_on: the daemon started last, if it was running when the wait began: a wait
+# for its port or file ends early, with its log's last line, if it exits meanwhile.
+_waiting_on=""
+_wait_begin() { _waiting_on=""; alive "${DAEMON_PID:-}" && _waiting_on=$DAEMON_PID; return 0; }
+_wait_cond() { # CMD...
+	"$@" && return 0
+	if [ -n "$_waiting_on" ] && ! alive "$_waiting_on"; then
+		_died=1
+		return 0
+	fi
+	return 1
+}
+_wait_result() { # WHAT
+	if [ -n "${_died:-}" ]; then
+		local name
+		name=$(grep -lx "$_waiting_on" "$WORK"/*.pid 2>/dev/null | head -n 1)
+		name=$(basename "${name:-pid$_waiting_on}" .pid)
+		fail "$name exited while waiting for $1: $(tail -n 1 "$WORK/$name.log" 2>/dev/null)"
+	fi
+}
+
 # wait_port PORT [TIMEOUT_S]: something listens on TCP PORT (default 10 s); fails the test otherwise.
 wait_port() {
-	wait_for "${2:-10}" _listening tcp "$1" || fail "nothing listens on TCP port $1 after ${2:-10} s"
+	_died=""; _wait_begin
+	wait_for "${2:-10}" _wait_cond _listening tcp "$1" || fail "nothing listens on TCP port $1 after ${2:-10} s"
+	_wait_result "TCP port $1"
 }
 # wait_udp_port PORT [TIMEOUT_S]: a UDP socket is bound to PORT; fails the test otherwise.
 wait_udp_port() {
-	wait_for "${2:-10}" _listening udp "$1" || fail "no UDP socket on port $1 after ${2:-10} s"
+	_died=""; _wait_begin
+	wait_for "${2:-10}" _wait_cond _listening udp "$1" || fail "no UDP socket on port $1 after ${2:-10} s"
+	_wait_result "UDP port $1"
 }
 # wait_file PATH [TIMEOUT_S]: PATH exists and is not empty; fails the test otherwise.
 wait_file() {
-	wait_for "${2:-10}" test -s "$1" || fail "$1 did not appear within ${2:-10} s"
+	_died=""; _wait_begin
+	wait_for "${2:-10}" _wait_cond test -s "$1" || fail "$1 did not appear within ${2:-10} s"
+	_wait_result "$1"
 }
 
 # ---------------------------------------------------------------- maps
@@ -296,6 +323,12 @@ check_maps() {
 }
 
 # ---------------------------------------------------------------- small tools
+
+# need_netns: skip unless the script runs in run.sh's private network namespace (for
+# tests that change the network configuration: iptables rules, addresses).
+need_netns() {
+	[ "${GOEVENT_PROGRAMS_NETNS:-}" = 1 ] || skip "needs a private network namespace (unshare -n), not available"
+}
 
 # need_cmd CMD...: these commands exist (else fail: the "# packages:" line misses one).
 need_cmd() {

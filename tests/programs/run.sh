@@ -155,7 +155,7 @@ for name in "${names[@]}"; do
 	envs=(env -u LD_PRELOAD)
 	[ "$impl" = real ] && envs+=(-u LD_LIBRARY_PATH)
 	envs+=(GOEVENT_PROGRAMS_RUN=1 IMPL="$impl" ROOT="$ROOT" WORK="$work"
-		GOEVENT_LIB="$GOEVENT_LIB" NAME="$name")
+		GOEVENT_LIB="$GOEVENT_LIB" NAME="$name" GOEVENT_PROGRAMS_NETNS="$netns")
 	if [ -n "$netns" ]; then
 		cmd=(unshare -n -- sh -c 'ip link set lo up && exec "$@"' sh "${envs[@]}" bash "$script")
 	else
