@@ -41,7 +41,7 @@ LDFLAGS_LIB := -shared -Wl,--version-script=$(MAP) -Wl,-z,nodelete -Wl,--no-unde
 # The C libraries find the core beside themselves ($ORIGIN) or on the library path.
 LINK_CORE   := -L$(LIBDIR) -l:libgoevent_core-$(SOVER) -Wl,-rpath,'$$ORIGIN'
 
-.PHONY: all libs devlinks pkgconfig demo test test-headers test-go test-c bench abi-report install clean
+.PHONY: all libs devlinks pkgconfig demo test test-headers test-go test-c test-programs programs-doc bench abi-report install clean
 
 all: libs pkgconfig
 
@@ -141,6 +141,14 @@ test-c: all
 	bash tests/c/run.sh --check-stale --backend poll
 	bash tests/c/run.sh --impl ours --debug-mode
 	bash tests/c/run.sh --check-stale --debug-mode
+
+# Debian's own binaries of libevent programs on our library (tests/programs/README.md).
+test-programs: all
+	bash tests/programs/run.sh
+
+# docs/PROGRAMS.md from the program scripts and the last test-programs results.
+programs-doc: all
+	bash tests/programs/doc.sh
 
 bench: all
 	bash bench/run.sh
