@@ -57,9 +57,12 @@ static void run(const char *phase, int loop_first)
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		exit(2);
 	FILE *tmp = tmpfile();
-	int devnull = open("/dev/null", O_RDONLY);
+	int devnull = open("/dev/null", O_RDONLY | O_NONBLOCK);
 	if (!tmp || devnull < 0)
 		exit(2);
+	/* non-blocking descriptors, which libevent's debug mode insists on */
+	evutil_make_socket_nonblocking(sv[0]);
+	evutil_make_socket_nonblocking(fileno(tmp));
 	int past_limit = rl.rlim_cur < 100000 ? (int)rl.rlim_cur + 7 : 100007;
 	struct probe probes[] = {
 		{ "socket", sv[0], EV_WRITE, 0, NULL, 0, 0, 0 },

@@ -3,6 +3,7 @@
  * either order, on a fresh base (no loop has run yet) and on a base that
  * has run its loop once. Run twice: in a child with debug mode on
  * (event_enable_debug_mode), then normally. */
+/* debug-mode: skip: it enables debug mode itself (a second call is fatal) */
 #include <event2/event.h>
 #include <stdio.h>
 #include <string.h>

@@ -32,7 +32,7 @@ int main(void)
 	int sv[2], fired = 0;
 	setenv("EVENT_NOPOLL", "1", 1); /* epoll, whatever the runner's backend */
 	unsetenv("EVENT_NOEPOLL");
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) != 0)
 		return 2;
 	struct event_base *base = event_base_new();
 	TC_CHECK("the base uses epoll", strcmp(event_base_get_method(base), "epoll") == 0);
@@ -50,7 +50,7 @@ int main(void)
 
 	/* The program closes the probe and reuses its number for a socket. */
 	close(probe);
-	int s = socket(AF_INET, SOCK_STREAM, 0);
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	TC_CHECK("the probe's number is reused", s == probe);
 	struct event *b = event_new(base, s, EV_WRITE, cb, &fired);
 	TC_CHECK("a socket on the probe's old number is accepted", event_add(b, NULL) == 0);
