@@ -49,6 +49,10 @@ const (
 	segOwned     = 1 << iota // block comes from cmem and is freed with the segment
 	segImmutable             // data may not be appended to (reference segments, later)
 	segPinned                // reserved: evbuffer_reserve_space in progress
+	// segMulticast marks bytes that came in by evbuffer_add_buffer_reference
+	// (libevent's EVBUFFER_MULTICAST chains): the flag moves with the
+	// segment, and a buffer holding one cannot be referenced in turn.
+	segMulticast
 )
 
 // segData is what a segment describes; it is separate from the link so that two

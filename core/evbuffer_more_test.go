@@ -44,6 +44,9 @@ func (r *moreRunner) checkRefs() {
 	counts := map[*segExt]int32{}
 	for _, b := range r.bufs {
 		for s := b.head; s != nil; s = s.next {
+			if s.flags&segMulticast != 0 && s.ext == nil {
+				r.t.Fatalf("referenced segment without a shared block")
+			}
 			if s.ext != nil {
 				counts[s.ext]++
 				if s.flags&segImmutable == 0 || s.flags&segOwned != 0 {
@@ -200,8 +203,18 @@ func (r *moreRunner) step(op, which byte, size int) {
 		if r.bufs[o].Len()+b.Len() > 2<<20 {
 			break
 		}
-		if b.AddBufferReference(r.bufs[o]) != 0 {
-			t.Fatal("add_buffer_reference failed")
+		nested := false // the source holds bytes it got by reference
+		for s := r.bufs[o].head; s != nil; s = s.next {
+			nested = nested || s.flags&segMulticast != 0
+		}
+		if got := b.AddBufferReference(r.bufs[o]); got != 0 {
+			if !nested || got != -1 || len(r.models[o]) == 0 {
+				t.Fatalf("add_buffer_reference: %d (source holds references: %v)", got, nested)
+			}
+			break // refused: nothing changed (checked below)
+		}
+		if nested && len(r.models[o]) > 0 {
+			t.Fatal("add_buffer_reference of a buffer holding references accepted")
 		}
 		m = append(m, r.models[o]...)
 	case 12: // reserve + commit part, 1 or 2 vectors

@@ -241,7 +241,10 @@ func (s *seg) share() *segExt {
 
 // AddBufferReference is evbuffer_add_buffer_reference: b gets src's bytes
 // without a copy, src keeps them; the blocks are freed when neither holds
-// them. File segments cannot be shared (-1, as in libevent).
+// them. As in libevent it is refused (-1) when src holds file segments or
+// bytes it got by reference itself (nested or circular references; the
+// destination may hold references, and src's own bytes may already be
+// referenced elsewhere).
 func (b *Buffer) AddBufferReference(src *Buffer) int {
 	b.fold()
 	src.fold()
@@ -253,7 +256,7 @@ func (b *Buffer) AddBufferReference(src *Buffer) int {
 		return -1
 	}
 	for s := src.head; s != nil; s = s.next {
-		if s.ext != nil && s.ext.file != nil {
+		if s.flags&segMulticast != 0 || s.ext != nil && s.ext.file != nil {
 			return -1
 		}
 	}
@@ -264,7 +267,7 @@ func (b *Buffer) AddBufferReference(src *Buffer) int {
 		}
 		e := s.share()
 		ns := getSeg()
-		ns.segData = segData{base: s.base, cap: s.cap, off: s.off, n: s.n, flags: segImmutable, ext: e}
+		ns.segData = segData{base: s.base, cap: s.cap, off: s.off, n: s.n, flags: segImmutable | segMulticast, ext: e}
 		if first == nil {
 			first = ns
 		} else {
