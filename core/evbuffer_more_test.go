@@ -342,7 +342,27 @@ func (r *moreRunner) step(op, which byte, size int) {
 		if got != want || !bytes.Equal(buf[:got], m[start:start+want]) {
 			t.Fatalf("copyout_from %d: %d want %d", start, got, want)
 		}
-	case 17: // expand
+	case 17: // expand, or add a string (evbuffer_add_printf)
+		if which&2 != 0 {
+			r.seq++
+			d := eolPattern(size%3000, r.seq)
+			var p unsafe.Pointer
+			if len(d) > 0 {
+				p = unsafe.Pointer(&d[0])
+			}
+			if b.AddStr(p, len(d)) != 0 {
+				t.Fatal("add string failed")
+			}
+			m = append(m, d...)
+			if len(d) > 0 {
+				tl := b.tail
+				if tl.n < len(d) || !bytes.Equal(bytesAt(unsafe.Add(tl.data(), tl.n-len(d)), len(d)), d) ||
+					*(*byte)(tl.spacePtr()) != 0 || tl.space() < 1 {
+					t.Fatal("add string: not in one piece with a NUL after it")
+				}
+			}
+			break
+		}
 		if b.Expand(size) != 0 {
 			t.Fatal("expand failed")
 		}

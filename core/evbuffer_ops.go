@@ -337,6 +337,37 @@ func (b *Buffer) room(n int) *seg {
 	return s
 }
 
+// AddStr appends n bytes at p in one piece, followed by a NUL that is not
+// part of the data: evbuffer_add_printf formats into the free room, so a
+// NUL ends the text, and programs read the last extent as a C string.
+// 0, or -1 (frozen end, overflow, refused memory).
+func (b *Buffer) AddStr(p unsafe.Pointer, n int) int {
+	b.fold()
+	if b.freezeEnd || n < 0 || n > maxLen-b.Len() {
+		return -1
+	}
+	s := b.room(n + 1)
+	if s == nil {
+		return -1
+	}
+	copy(bytesAt(s.spacePtr(), n), bytesAt(p, n))
+	*(*byte)(unsafe.Add(s.spacePtr(), n)) = 0
+	if n == 0 {
+		return 0
+	}
+	s.n += n
+	if s != b.tail {
+		// The first empty extent takes the bytes: it joins the chain.
+		b.empty = s.next
+		if spare := b.appendSegs(s, s); spare != nil {
+			b.pushEmpty(spare)
+		}
+	}
+	b.h.totalLen += uintptr(n)
+	b.changed(n, 0)
+	return 0
+}
+
 // Iovec mirrors struct evbuffer_iovec.
 type Iovec struct {
 	Base unsafe.Pointer
