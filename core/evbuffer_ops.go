@@ -422,51 +422,60 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 	avail, used := 0, 0
 	var last *seg // the last empty extent looked at
 	for x := b.firstExt(first); x != nil && avail < size && used < len(vec); x = b.nextExt(x, first) {
+		vec[used] = Iovec{x.spacePtr(), uintptr(x.space())}
 		avail += x.space()
 		used++
 		if x != first {
 			last = x
 		}
 	}
-	if avail < size {
-		switch t := b.tail; {
-		case used < len(vec):
-			// Every extent was looked at: one more for the rest.
-			s := newSeg(size - avail)
-			if s == nil {
-				return -1
-			}
-			if last == nil {
-				b.empty = s
-			} else {
-				last.next = s
-			}
-		case t != nil && t.n == 0:
-			// No data: one block for everything.
-			s := newSeg(size)
-			if s == nil {
-				return -1
-			}
-			b.freeEmpties()
-			t.releaseBlock()
-			t.segData = s.segData
-			s.segData = segData{}
-			putSeg(s)
-		default:
-			// The tail's room and one new extent for the rest.
-			room := 0
-			if first != nil {
-				room = first.space()
-			}
-			s := newSeg(size - room)
-			if s == nil {
-				return -1
-			}
-			b.freeEmpties()
-			b.empty = s
-		}
-		first = b.tailRoom()
+	if avail >= size {
+		// The extents looked at are the vectors (libevent's
+		// evbuffer_read_setup_vecs_ takes the same ones).
+		b.resv = true
+		return used
 	}
+	switch t := b.tail; {
+	case used < len(vec):
+		// Every extent was looked at: one more for the rest (sized as the
+		// chain grows, so that the next reservations fit in it too).
+		s := newSeg(nextSegSize(t, size-avail))
+		if s == nil {
+			return -1
+		}
+		if last == nil {
+			b.empty = s
+		} else {
+			last.next = s
+		}
+		vec[used] = Iovec{s.spacePtr(), uintptr(s.space())}
+		b.resv = true
+		return used + 1
+	case t != nil && t.n == 0:
+		// No data: one block for everything.
+		s := newSeg(size)
+		if s == nil {
+			return -1
+		}
+		b.freeEmpties()
+		t.releaseBlock()
+		t.segData = s.segData
+		s.segData = segData{}
+		putSeg(s)
+	default:
+		// The tail's room and one new extent for the rest.
+		room := 0
+		if first != nil {
+			room = first.space()
+		}
+		s := newSeg(nextSegSize(t, size-room))
+		if s == nil {
+			return -1
+		}
+		b.freeEmpties()
+		b.empty = s
+	}
+	first = b.tailRoom()
 	i, got := 0, 0
 	for x := b.firstExt(first); x != nil && i < len(vec) && got < size; x = b.nextExt(x, first) {
 		vec[i] = Iovec{x.spacePtr(), uintptr(x.space())}
@@ -494,6 +503,21 @@ func (b *Buffer) Commit(vec []Iovec) (int, string) {
 		return -1, "no space reserved (or the buffer changed since)"
 	}
 	first := b.tailRoom()
+	if len(vec) == 1 && first != nil && vec[0].Base == first.spacePtr() {
+		// The common case: bytes in the tail's room only. (The last
+		// extent, which libevent tries first, is elsewhere unless it is
+		// this one.)
+		if vec[0].Len > uintptr(first.space()) {
+			return -1, "vector does not match the reserved space"
+		}
+		b.resv = false
+		if k := int(vec[0].Len); k > 0 {
+			first.n += k
+			b.h.totalLen += uintptr(k)
+			b.changed(k, 0)
+		}
+		return 0, ""
+	}
 	start := b.firstExt(first)
 	if len(vec) == 1 && start != nil {
 		// libevent: a single vector may be the room of the last extent.

@@ -548,3 +548,26 @@ func TestEvbufferReadWriteFd(t *testing.T) {
 	}
 	p, _ = unix.Dup(a) // keep the deferred close balanced
 }
+
+// BenchmarkEvbufferReserveCommit is the reserve/commit cycle of a reader
+// (evbuffer_reserve_space with 1 or 2 vectors, a short commit, a drain).
+func BenchmarkEvbufferReserveCommit(b *testing.B) {
+	for _, nv := range []int{1, 2} {
+		b.Run(map[int]string{1: "1vec", 2: "2vec"}[nv], func(b *testing.B) {
+			buf := NewBuffer()
+			defer buf.Free()
+			buf.AddBytes([]byte("x"))
+			var vec [2]Iovec
+			for i := 0; i < b.N; i++ {
+				if buf.Reserve(4096, vec[:nv]) < 1 {
+					b.Fatal("reserve failed")
+				}
+				vec[0].Len = min(vec[0].Len, 100)
+				if r, _ := buf.Commit(vec[:1]); r != 0 {
+					b.Fatal("commit failed")
+				}
+				buf.Drain(int(vec[0].Len))
+			}
+		})
+	}
+}
