@@ -403,6 +403,7 @@ func (b *Buffer) tailRoom() *seg {
 //     extent for the rest joins them if there are fewer; otherwise the empty
 //     extents are replaced by one for what the tail's room lacks (an empty
 //     buffer's lone segment gets a block of size bytes instead).
+//
 // Extents handed out and not committed to stay for the next reservation.
 func (b *Buffer) Reserve(size int, vec []Iovec) int {
 	b.fold()
