@@ -71,17 +71,23 @@ static void buf_unlock2(struct evbuffer *a, struct evbuffer *b)
 /* ---- fast path: the windows the core published (gev_internal.h); the
  * core's copy of this logic, for its tests, is in core/evbuffer_fast.go. */
 
-static inline int fast_add(struct evbuffer *buf, const void *data, size_t n)
+/* n bytes were written at add_ptr: they become data. */
+static inline void fast_grow(struct evbuffer *buf, size_t n)
 {
-	if (!buf->fast || n > buf->add_avail)
-		return 0;
-	memcpy(buf->add_ptr, data, n);
 	buf->add_ptr += n;
 	buf->add_avail -= n;
 	if (buf->single)
 		buf->drain_avail += n;
 	buf->total_len += n;
 	buf->dirty = 1;
+}
+
+static inline int fast_add(struct evbuffer *buf, const void *data, size_t n)
+{
+	if (!buf->fast || n > buf->add_avail)
+		return 0;
+	memcpy(buf->add_ptr, data, n);
+	fast_grow(buf, n);
 	return 1;
 }
 
@@ -433,11 +439,16 @@ char *evbuffer_readline(struct evbuffer *buffer)
 	return evbuffer_readln(buffer, NULL, EVBUFFER_EOL_ANY);
 }
 
+/* As libevent, the text is formatted straight into the free room at the
+ * end, so a NUL follows it (not counted) and it is in one piece: programs
+ * read the last extent as a C string. When the published window holds it,
+ * nothing crosses into the core; otherwise it is formatted here (again, if
+ * the window was too small) and the core adds it with its NUL. */
 int evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 {
 	char stackbuf[512], *p = stackbuf;
 	va_list aq;
-	int n, r;
+	int n = -1, r;
 
 	if (!buf_ok(buf, "evbuffer_add_vprintf"))
 		return -1;
@@ -445,14 +456,27 @@ int evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 		gev_warnx("evbuffer_add_vprintf: NULL format");
 		return -1;
 	}
-	va_copy(aq, ap);
-	n = vsnprintf(stackbuf, sizeof(stackbuf), fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		return -1;
-	if ((size_t)n >= sizeof(stackbuf)) {
+	buf_lock(buf);
+	if (buf->fast && buf->add_avail > 0) {
+		va_copy(aq, ap);
+		n = vsnprintf((char *)buf->add_ptr, buf->add_avail, fmt, aq);
+		va_end(aq);
+		if (n >= 0 && (size_t)n < buf->add_avail) {
+			if (n > 0)
+				fast_grow(buf, (size_t)n);
+			buf_unlock(buf);
+			return n;
+		}
+	}
+	if (n < 0 || (size_t)n < sizeof(stackbuf)) {
+		va_copy(aq, ap);
+		n = vsnprintf(stackbuf, sizeof(stackbuf), fmt, aq);
+		va_end(aq);
+	}
+	if (n >= 0 && (size_t)n >= sizeof(stackbuf)) {
 		p = gev_malloc((size_t)n + 1);
 		if (!p) {
+			buf_unlock(buf);
 			gev_warnx("evbuffer_add_vprintf: out of memory");
 			return -1;
 		}
@@ -460,8 +484,7 @@ int evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 		vsnprintf(p, (size_t)n + 1, fmt, aq);
 		va_end(aq);
 	}
-	buf_lock(buf);
-	r = n == 0 ? 0 : gev_ops.evbuffer_add(buf, p, (size_t)n);
+	r = n < 0 ? -1 : gev_ops.evbuffer_add_str(buf, p, (size_t)n);
 	buf_unlock(buf);
 	if (p != stackbuf)
 		gev_free(p);

@@ -11,10 +11,13 @@
 
 int bufferevent_pair_new(struct event_base *base, int options, struct bufferevent *pair[2])
 {
+	extern struct event_base *event_global_current_base_;
 	if (!pair) {
 		gev_warnx("bufferevent_pair_new: NULL pair array");
 		return -1;
 	}
+	if (!base) /* libevent's events then fall back on the current base */
+		base = event_global_current_base_;
 	if (gev_base_adopt(base, "bufferevent_pair_new") < 0)
 		return -1;
 	struct gev_thread *th = gev_base_lock(base);

@@ -8,6 +8,7 @@
 	X(struct evbuffer *, evbuffer_new, (void)) \
 	X(void, evbuffer_free, (struct evbuffer *buf)) \
 	X(int, evbuffer_add, (struct evbuffer *buf, void *data, size_t len)) \
+	X(int, evbuffer_add_str, (struct evbuffer *buf, void *data, size_t len)) \
 	X(int, evbuffer_add_buffer, (struct evbuffer *dst, struct evbuffer *src)) \
 	X(int, evbuffer_drain, (struct evbuffer *buf, size_t len)) \
 	X(int, evbuffer_remove, (struct evbuffer *buf, void *data, size_t len)) \

@@ -60,6 +60,11 @@ type bevFilter struct {
 	freeCtx, ctx unsafe.Pointer
 	outbufCbOff  bool // process_output is running: our output hook is off
 	gotEOF       bool
+	// inbufArmed is libevent's inbuf_cb being enabled: the last input
+	// round left bytes in the underlying input because ours reached its
+	// high watermark, so the next change of our input that leaves room
+	// runs the input filter again (bufferevent_filtered_inbuf_cb).
+	inbufArmed bool
 }
 
 func filterOf(bv *Bufferevent) *bevFilter {
@@ -182,8 +187,20 @@ func (f *bevFilter) processOutput(mode int, processed *bool) int {
 	return res
 }
 
-// bufChanged is bufferevent_filtered_outbuf_cb.
+// bufChanged is bufferevent_filtered_outbuf_cb for the output and
+// bufferevent_filtered_inbuf_cb for the input.
 func (f *bevFilter) bufChanged(bv *Bufferevent, b *Buffer, added, drained int) {
+	if b == bv.in {
+		if f.inbufArmed && !f.readbufFull(f.readMode()) {
+			f.inbufArmed = false
+			if f.under.c != nil && !f.under.dead && f.under.in.Len() > 0 {
+				bv.incref()
+				f.readNoLock()
+				bv.decref()
+			}
+		}
+		return
+	}
 	if b != bv.out || added == 0 || f.outbufCbOff {
 		return
 	}
@@ -193,19 +210,37 @@ func (f *bevFilter) bufChanged(bv *Bufferevent, b *Buffer, added, drained int) {
 	bv.decref()
 }
 
+func (f *bevFilter) readMode() int {
+	if f.gotEOF {
+		return BevFinished
+	}
+	return BevNormal
+}
+
+// readNoLock is be_filter_read_nolock_: an input round, the read callback
+// when it moved something, and inbufArmed when bytes stayed behind because
+// our input is full (set after the callback, as libevent does).
+func (f *bevFilter) readNoLock() {
+	bv := f.bv
+	mode := f.readMode()
+	processed := false
+	f.processInput(mode, &processed)
+	if !processed || bv.dead {
+		return
+	}
+	if uintptr(bv.in.Len()) >= bv.c.wmRead.low {
+		runInPass(bv, bv.runReadcb)
+	}
+	if !bv.dead && f.under.c != nil && f.under.in.Len() > 0 && f.readbufFull(mode) {
+		f.inbufArmed = true
+	}
+}
+
 // The underlying bufferevent's callbacks (be_filter_readcb/writecb/eventcb).
 func (f *bevFilter) underRead() {
 	bv := f.bv
 	bv.incref()
-	mode := BevNormal
-	if f.gotEOF {
-		mode = BevFinished
-	}
-	processed := false
-	f.processInput(mode, &processed)
-	if processed && !bv.dead && uintptr(bv.in.Len()) >= bv.c.wmRead.low {
-		bv.runReadcb(0)
-	}
+	f.readNoLock()
 	bv.decref()
 }
 

@@ -130,28 +130,11 @@ func pairTransfer(src, dst *Bufferevent, ignoreWM bool) {
 		}
 	}
 	if dst.in.Len() >= int(dst.c.wmRead.low) {
-		pairRun(dst, dst.runReadcb)
+		runInPass(dst, dst.runReadcb)
 	}
 	if src.out.Len() <= int(src.c.wmWrite.low) {
-		pairRun(src, src.runWritecb)
+		runInPass(src, src.runWritecb)
 	}
-}
-
-// pairRun runs a callback runner so that a deferred callback scheduled from
-// inside the bufferevent's own deferred callbacks (a reader draining its
-// input makes the pair refill it) is queued behind the ones already queued
-// in this loop pass, as libevent does (event_deferred_cb_schedule_ activates
-// at once below MAX_DEFERREDS_QUEUED), not in the next pass: the generic
-// scheduleDeferred defers such self-rescheduling for the input-watermark
-// re-check, which would otherwise never end a pass.
-func pairRun(bv *Bufferevent, run func(int)) {
-	if bv.inDeferred {
-		bv.inDeferred = false
-		run(0)
-		bv.inDeferred = true
-		return
-	}
-	run(0)
 }
 
 // wantsToTalk is be_pair_wants_to_talk.

@@ -113,11 +113,11 @@ func (bevWriteHandler) HandleEvent(ev *reactor.Event, res int16) {
 	}
 }
 
+// addRead adds ev_read with the read timeout. Without a descriptor (fd -1)
+// it watches nothing but the timeout still runs, as in libevent, whose
+// event_add accepts an I/O event on fd -1.
 func (s *bevSocket) addRead() int {
 	bv := s.bv
-	if s.fd() < 0 {
-		return 0
-	}
 	if bv.base.Add(&bv.c.evRead, timeoutOf(&bv.c.timeoutRead)) != 0 {
 		return -1
 	}
@@ -135,11 +135,9 @@ func (s *bevSocket) delRead() {
 	bv.c.evRead.RelTimeout = -1
 }
 
+// addWrite adds ev_write with the write timeout (fd -1: the timeout only).
 func (s *bevSocket) addWrite() int {
 	bv := s.bv
-	if s.fd() < 0 {
-		return 0
-	}
 	if bv.base.Add(&bv.c.evWrite, timeoutOf(&bv.c.timeoutWrite)) != 0 {
 		return -1
 	}
@@ -157,10 +155,16 @@ func (s *bevSocket) delWrite() {
 }
 
 // kick schedules a write pass from the loop (activating ev_write) unless
-// one is scheduled or the socket waits for EPOLLOUT.
+// one is scheduled or the socket waits for EPOLLOUT. Without a descriptor
+// there is nothing to write to: ev_write is added for its timeout, as
+// libevent adds it whenever writing is enabled.
 func (s *bevSocket) kick() {
 	bv := s.bv
-	if s.writeAdded || s.flushQueued || s.fd() < 0 {
+	if s.writeAdded || s.flushQueued {
+		return
+	}
+	if s.fd() < 0 {
+		s.addWrite()
 		return
 	}
 	s.flushQueued = true

@@ -593,6 +593,24 @@ func (bv *Bufferevent) scheduleDeferred() {
 	}
 }
 
+// runInPass runs a callback runner so that a deferred callback scheduled
+// from inside the bufferevent's own deferred callbacks because data moved
+// (a reader draining its input makes a pair or a filter refill it) is
+// queued behind the ones already queued in this loop pass, as libevent does
+// (event_deferred_cb_schedule_ activates at once below
+// MAX_DEFERREDS_QUEUED), not in the next pass: scheduleDeferred defers such
+// self-rescheduling only for the input-watermark re-check, which would
+// otherwise never end a pass.
+func runInPass(bv *Bufferevent, run func(int)) {
+	if bv.inDeferred {
+		bv.inDeferred = false
+		run(0)
+		bv.inDeferred = true
+		return
+	}
+	run(0)
+}
+
 // inbufWmCheck is bufferevent_inbuf_wm_check, run after each read callback:
 // while reading is enabled and the input is still at or above the high
 // watermark, the read callback is scheduled again (deferred), so that a

@@ -19,9 +19,16 @@ import (
 // Invariants (checked after every operation by the tests):
 //   - the sum of the segments' n equals total_len in the C handle;
 //   - 0 <= off, 0 <= n, off+n <= cap for every segment;
-//   - only the last segment may be empty (n == 0): an empty tail is kept so
-//     that a buffer that fills and drains (a request/response connection, an
-//     add+drain loop) reuses one block instead of allocating each time.
+//   - no segment is empty (n == 0) except a lone one in an empty buffer: it
+//     is kept so that a buffer that fills and drains (a request/response
+//     connection, an add+drain loop) reuses one block instead of allocating
+//     each time.
+//
+// Empty blocks after the data live outside the chain, on the buffer's list
+// of empty extents (Buffer.empty): libevent's trailing empty chains. They
+// are what evbuffer_reserve_space hands out beyond the tail's free room
+// (and hands out again until they are committed to), what evbuffer_expand
+// makes room in, and the next adds and reads fill them before allocating.
 //
 // Segment sizes. A new segment is at least minSeg (512) bytes; when data
 // outgrows the tail, the next segment doubles the tail's capacity up to
@@ -49,6 +56,10 @@ const (
 	segOwned     = 1 << iota // block comes from cmem and is freed with the segment
 	segImmutable             // data may not be appended to (reference segments, later)
 	segPinned                // reserved: evbuffer_reserve_space in progress
+	// segMulticast marks bytes that came in by evbuffer_add_buffer_reference
+	// (libevent's EVBUFFER_MULTICAST chains): the flag moves with the
+	// segment, and a buffer holding one cannot be referenced in turn.
+	segMulticast
 )
 
 // segData is what a segment describes; it is separate from the link so that two
@@ -268,6 +279,10 @@ type Buffer struct {
 	flags uint32 // evbuffer_set_flags (EVBUFFER_FLAG_DRAINS_TO_FD)
 	resv  bool   // space reserved and the buffer unchanged since: commit allowed
 
+	// empty lists the empty extents after the data, in order (linked by
+	// next; owned blocks, off = n = 0), see the top of this file.
+	empty *seg
+
 	// evbuffer_add_cb callbacks, newest first (libevent's LIST_INSERT_HEAD
 	// order), and the changes not yet reported to them.
 	cbs        *cbEntry
@@ -323,6 +338,7 @@ func (b *Buffer) Free() {
 		s = next
 	}
 	b.head, b.tail = nil, nil
+	b.freeEmpties()
 	b.hook = nil
 	b.freeCallbacks()
 	h := b.h
@@ -397,9 +413,12 @@ func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 			b.h.totalLen += uintptr(n)
 			return 0
 		}
-		// Fill the tail, put the rest in a new segment (allocated first, so
-		// that a refusal leaves the buffer unchanged).
-		s := newSeg(nextSegSize(t, n-sp))
+		// Fill the tail, put the rest in an empty extent or a new segment
+		// (allocated first, so that a refusal leaves the buffer unchanged).
+		s := b.takeEmpty(n - sp)
+		if s == nil {
+			s = newSeg(nextSegSize(t, n-sp))
+		}
 		if s == nil {
 			return -1
 		}
@@ -411,7 +430,10 @@ func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 		s.n = n - sp
 		b.link(s)
 	} else {
-		s := newSeg(nextSegSize(nil, n))
+		s := b.takeEmpty(n)
+		if s == nil {
+			s = newSeg(nextSegSize(nil, n))
+		}
 		if s == nil {
 			return -1
 		}
@@ -429,6 +451,50 @@ func (b *Buffer) AddBytes(d []byte) int {
 		return 0
 	}
 	return b.Add(unsafe.Pointer(&d[0]), len(d))
+}
+
+// takeEmpty returns the first empty extent when it holds at least need
+// bytes (taken off the list), else nil; then the list is dropped, as
+// libevent frees the trailing empty chains when it chains a new one.
+func (b *Buffer) takeEmpty(need int) *seg {
+	s := b.empty
+	if s == nil {
+		return nil
+	}
+	if s.cap < need {
+		b.freeEmpties()
+		return nil
+	}
+	b.empty = s.next
+	s.next = nil
+	return s
+}
+
+// pushEmpty puts s (an owned plain block, emptied) at the front of the
+// empty extents.
+func (b *Buffer) pushEmpty(s *seg) {
+	s.off, s.n = 0, 0
+	s.next = b.empty
+	b.empty = s
+}
+
+// freeEmptiesAfter drops the empty extents after e (one of them).
+func (b *Buffer) freeEmptiesAfter(e *seg) {
+	for s := e.next; s != nil; {
+		next := s.next
+		putSeg(s)
+		s = next
+	}
+	e.next = nil
+}
+
+func (b *Buffer) freeEmpties() {
+	for s := b.empty; s != nil; {
+		next := s.next
+		putSeg(s)
+		s = next
+	}
+	b.empty = nil
 }
 
 // link appends s at the end of the chain. If the tail is an empty segment it
@@ -623,7 +689,13 @@ func (b *Buffer) Pullup(size int) unsafe.Pointer {
 	}
 	b.moveFront(b.head, s.base, size)
 	s.n = size
-	// s goes in front of whatever is left.
+	// s goes in front of whatever is left (a lone empty segment left
+	// behind becomes an empty extent).
+	if h := b.head; h != nil && h.n == 0 {
+		b.head, b.tail = nil, nil
+		h.next = nil
+		b.pushEmpty(h)
+	}
 	s.next = b.head
 	b.head = s
 	if b.tail == nil {
@@ -658,12 +730,26 @@ func (b *Buffer) moveFront(from *seg, dst unsafe.Pointer, n int) {
 		}
 		next := s.next
 		if s == b.tail {
-			// Emptied the last segment: keep it if small, as consume does.
-			if s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil {
+			// Emptied the last segment: keep it if small, as consume does
+			// (as the lone segment, or behind the data as an empty extent).
+			keep := s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil
+			if keep && prev == nil {
 				s.off = 0
 				break
 			}
 			b.tail = prev
+			if prev == nil {
+				b.head = next
+			} else {
+				prev.next = next
+			}
+			if keep {
+				s.next = nil
+				b.pushEmpty(s)
+			} else {
+				putSeg(s)
+			}
+			break
 		}
 		if prev == nil {
 			b.head = next

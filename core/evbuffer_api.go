@@ -100,6 +100,18 @@ func EvbufferAdd(h, data unsafe.Pointer, n uint64) int {
 	return r
 }
 
+// EvbufferAddStr is the core of evbuffer_add_printf and _vprintf (the C
+// layer formats): the n bytes at data in one piece, a NUL after them.
+func EvbufferAddStr(h, data unsafe.Pointer, n uint64) int {
+	b := bufFromC(h, "evbuffer_add_printf")
+	if b == nil {
+		return -1
+	}
+	r := b.AddStr(data, clampSize(n))
+	b.publish()
+	return r
+}
+
 // EvbufferAddBuffer is evbuffer_add_buffer(dst, src).
 func EvbufferAddBuffer(dst, src unsafe.Pointer) int {
 	d, s := bufPair(dst, src, "evbuffer_add_buffer")

@@ -149,9 +149,6 @@ func EvbufferReserveSpace(h unsafe.Pointer, size int64, vec unsafe.Pointer, n in
 		svc.Warnf("evbuffer_reserve_space: NULL vector")
 		return -1
 	}
-	if n > 2 {
-		n = 2
-	}
 	return b.Reserve(int(size), iovecs(vec, n))
 }
 

@@ -11,9 +11,10 @@ import (
 // offer the kernel the free space of the tail plus a fresh segment, sized by
 // an adaptive hint: it starts at readMin (a page) and doubles, up to readMax,
 // each time a read fills everything offered (a bulk transfer), and halves when
-// a read uses less than a quarter (back to request/response traffic). A
-// fresh segment the kernel did not touch stays as the empty tail for the next
-// read or add, so nothing is allocated twice.
+// a read uses less than a quarter (back to request/response traffic). The
+// fresh segment is the first empty extent when it is big enough; one the
+// kernel did not touch stays an empty extent (or the lone empty segment) for
+// the next read or add, so nothing is allocated twice.
 const (
 	readMin = 4 << 10
 	readMax = 64 << 10
@@ -82,7 +83,10 @@ func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
 	}
 	var fresh *seg
 	if sp < want {
-		fresh = newSeg(want - sp)
+		fresh = b.takeEmpty(want - sp)
+		if fresh == nil {
+			fresh = newSeg(want - sp)
+		}
 		if fresh == nil {
 			if niov == 0 {
 				return -1, unix.ENOMEM
@@ -130,11 +134,14 @@ func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
 		}
 	}
 	if fresh != nil {
-		if fresh.n == 0 && t != nil && t.n == 0 {
-			// Keep one empty tail only (the old one got no data either).
-			putSeg(fresh)
-		} else {
+		switch {
+		case fresh.n > 0 || t == nil:
 			b.link(fresh)
+		case t.n == 0:
+			// Keep one empty segment only (the old one got no data either).
+			putSeg(fresh)
+		default:
+			b.pushEmpty(fresh)
 		}
 	}
 	if n > 0 {

@@ -44,6 +44,9 @@ func (r *moreRunner) checkRefs() {
 	counts := map[*segExt]int32{}
 	for _, b := range r.bufs {
 		for s := b.head; s != nil; s = s.next {
+			if s.flags&segMulticast != 0 && s.ext == nil {
+				r.t.Fatalf("referenced segment without a shared block")
+			}
 			if s.ext != nil {
 				counts[s.ext]++
 				if s.flags&segImmutable == 0 || s.flags&segOwned != 0 {
@@ -200,40 +203,76 @@ func (r *moreRunner) step(op, which byte, size int) {
 		if r.bufs[o].Len()+b.Len() > 2<<20 {
 			break
 		}
-		if b.AddBufferReference(r.bufs[o]) != 0 {
-			t.Fatal("add_buffer_reference failed")
+		nested := false // the source holds bytes it got by reference
+		for s := r.bufs[o].head; s != nil; s = s.next {
+			nested = nested || s.flags&segMulticast != 0
+		}
+		if got := b.AddBufferReference(r.bufs[o]); got != 0 {
+			if !nested || got != -1 || len(r.models[o]) == 0 {
+				t.Fatalf("add_buffer_reference: %d (source holds references: %v)", got, nested)
+			}
+			break // refused: nothing changed (checked below)
+		}
+		if nested && len(r.models[o]) > 0 {
+			t.Fatal("add_buffer_reference of a buffer holding references accepted")
 		}
 		m = append(m, r.models[o]...)
-	case 12: // reserve + commit part, 1 or 2 vectors
-		nv := 1 + int(which>>1&1)
-		n := b.Reserve(size, r.vec[:nv])
+	case 12: // reserve 1..4 vectors, then commit half the size in order, or
+		// into the last vector alone, or nothing
+		nv := 1 + int(which>>1&3)
+		var vec, again [4]Iovec
+		n := b.Reserve(size, vec[:nv])
+		if size == 0 && nv > 1 {
+			if n != 0 {
+				t.Fatalf("reserve 0/%d: %d", nv, n)
+			}
+			break
+		}
 		if n < 1 || n > nv {
 			t.Fatalf("reserve %d/%d: %d", size, nv, n)
 		}
 		total := 0
 		for k := 0; k < n; k++ {
-			total += int(r.vec[k].Len)
+			total += int(vec[k].Len)
+			if k > 0 && vec[k].Len == 0 {
+				t.Fatalf("reserve %d/%d: empty vector %d", size, nv, k)
+			}
 		}
-		if total < size {
-			t.Fatalf("reserve %d: only %d", size, total)
+		if total < size || (nv > 1 && total-int(vec[n-1].Len) >= size) {
+			t.Fatalf("reserve %d/%d: %d vectors hold %d", size, nv, n, total)
 		}
-		want := size / 2
+		checkRoom(t, b, vec[:n])
+		if b.Reserve(size, again[:nv]) != n || again != vec {
+			t.Fatalf("reserve %d/%d again: other extents", size, nv)
+		}
 		r.seq++
-		d := eolPattern(want, r.seq)
-		left := want
-		for k := 0; k < n; k++ {
-			c := min(left, int(r.vec[k].Len))
-			copy(bytesAt(r.vec[k].Base, c), d[want-left:want-left+c])
-			r.vec[k].Len = uintptr(c)
-			left -= c
+		switch {
+		case which&8 == 0: // half, spread over the vectors in order
+			want := size / 2
+			d := eolPattern(want, r.seq)
+			left := want
+			for k := 0; k < n; k++ {
+				c := min(left, int(vec[k].Len))
+				copy(bytesAt(vec[k].Base, c), d[want-left:want-left+c])
+				vec[k].Len = uintptr(c)
+				left -= c
+			}
+			if res, why := b.Commit(vec[:n]); res != 0 {
+				t.Fatalf("commit: %s", why)
+			}
+			if res, _ := b.Commit(vec[:n]); res != -1 && want > 0 {
+				t.Fatal("second commit accepted")
+			}
+			m = append(m, d...)
+		case size%3 != 0: // into the last extent only
+			d := eolPattern(min(size%97, int(vec[n-1].Len)), r.seq)
+			v := Iovec{vec[n-1].Base, uintptr(len(d))}
+			copy(bytesAt(v.Base, len(d)), d)
+			if res, why := b.Commit([]Iovec{v}); res != 0 {
+				t.Fatalf("commit into the last of %d: %s", n, why)
+			}
+			m = append(m, d...)
 		}
-		if res, why := b.Commit(r.vec[:n]); res != 0 {
-			t.Fatalf("commit: %s", why)
-		}
-		if res, _ := b.Commit(r.vec[:n]); res != -1 && want > 0 {
-			t.Fatal("second commit accepted")
-		}
-		m = append(m, d...)
 	case 13: // search
 		if len(m) == 0 {
 			if b.Search([]byte("x"), 0, -1) != -1 {
@@ -303,13 +342,39 @@ func (r *moreRunner) step(op, which byte, size int) {
 		if got != want || !bytes.Equal(buf[:got], m[start:start+want]) {
 			t.Fatalf("copyout_from %d: %d want %d", start, got, want)
 		}
-	case 17: // expand
+	case 17: // expand, or add a string (evbuffer_add_printf)
+		if which&2 != 0 {
+			r.seq++
+			d := eolPattern(size%3000, r.seq)
+			var p unsafe.Pointer
+			if len(d) > 0 {
+				p = unsafe.Pointer(&d[0])
+			}
+			if b.AddStr(p, len(d)) != 0 {
+				t.Fatal("add string failed")
+			}
+			m = append(m, d...)
+			if len(d) > 0 {
+				tl := b.tail
+				if tl.n < len(d) || !bytes.Equal(bytesAt(unsafe.Add(tl.data(), tl.n-len(d)), len(d)), d) ||
+					*(*byte)(tl.spacePtr()) != 0 || tl.space() < 1 {
+					t.Fatal("add string: not in one piece with a NUL after it")
+				}
+			}
+			break
+		}
 		if b.Expand(size) != 0 {
 			t.Fatal("expand failed")
 		}
-		if b.tail == nil || b.tail.space() < size {
-			t.Fatalf("expand %d: no room", size)
+		var v [1]Iovec
+		if b.Reserve(size, v[:]) != 1 {
+			t.Fatalf("expand %d: no reservation", size)
 		}
+		checkRoom(t, b, v[:])
+		if int(v[0].Len) < size {
+			t.Fatalf("expand %d: room %d", size, v[0].Len)
+		}
+		b.Commit(v[:0])
 	case 18: // add with line ends, then readln (search_eol + remove + drain)
 		r.seq++
 		d := eolPattern(size%300, r.seq)
@@ -345,6 +410,29 @@ func (r *moreRunner) step(op, which byte, size int) {
 	check(t, b, r.models[i])
 	check(t, r.bufs[o], r.models[o])
 	r.checkRefs()
+}
+
+// checkRoom checks that reserved vectors are free room of b: inside blocks
+// of the chain's tail or the empty extents, after the data, not overlapping.
+func checkRoom(t testing.TB, b *Buffer, vec []Iovec) {
+	t.Helper()
+	for k, v := range vec {
+		ok := false
+		if tl := b.tail; tl != nil && v.Base == tl.spacePtr() && int(v.Len) <= tl.space() {
+			ok = true
+		}
+		for e := b.empty; e != nil && !ok; e = e.next {
+			ok = v.Base == e.base && int(v.Len) <= e.cap
+		}
+		if !ok {
+			t.Fatalf("reserved vector %d is not free room at the end", k)
+		}
+		for j := 0; j < k; j++ {
+			if v.Base == vec[j].Base {
+				t.Fatalf("reserved vectors %d and %d overlap", j, k)
+			}
+		}
+	}
 }
 
 // tryFast does an add or drain the way the C layer's fast path does, when

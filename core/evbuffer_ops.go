@@ -241,7 +241,10 @@ func (s *seg) share() *segExt {
 
 // AddBufferReference is evbuffer_add_buffer_reference: b gets src's bytes
 // without a copy, src keeps them; the blocks are freed when neither holds
-// them. File segments cannot be shared (-1, as in libevent).
+// them. As in libevent it is refused (-1) when src holds file segments or
+// bytes it got by reference itself (nested or circular references; the
+// destination may hold references, and src's own bytes may already be
+// referenced elsewhere).
 func (b *Buffer) AddBufferReference(src *Buffer) int {
 	b.fold()
 	src.fold()
@@ -253,7 +256,7 @@ func (b *Buffer) AddBufferReference(src *Buffer) int {
 		return -1
 	}
 	for s := src.head; s != nil; s = s.next {
-		if s.ext != nil && s.ext.file != nil {
+		if s.flags&segMulticast != 0 || s.ext != nil && s.ext.file != nil {
 			return -1
 		}
 	}
@@ -264,7 +267,7 @@ func (b *Buffer) AddBufferReference(src *Buffer) int {
 		}
 		e := s.share()
 		ns := getSeg()
-		ns.segData = segData{base: s.base, cap: s.cap, off: s.off, n: s.n, flags: segImmutable, ext: e}
+		ns.segData = segData{base: s.base, cap: s.cap, off: s.off, n: s.n, flags: segImmutable | segMulticast, ext: e}
 		if first == nil {
 			first = ns
 		} else {
@@ -284,34 +287,84 @@ func (b *Buffer) AddBufferReference(src *Buffer) int {
 // end. 0, or -1 on overflow or refused memory.
 func (b *Buffer) Expand(n int) int {
 	b.fold()
-	if n < 0 || n > maxLen-b.Len() {
+	if n < 0 || n > maxLen-b.Len() || b.room(n) == nil {
 		return -1
 	}
+	return 0
+}
+
+// room returns a segment with at least n bytes of free room in one piece at
+// the end: the tail, else the first empty extent, else a new block (given
+// to a lone empty segment, else the new only empty extent, or the first
+// segment of a buffer without any). nil when memory is refused.
+func (b *Buffer) room(n int) *seg {
 	t := b.tail
 	if t != nil && t.flags&(segImmutable|segPinned) == 0 {
 		if t.n == 0 {
 			t.off = 0
 		}
 		if t.space() >= n {
-			return 0
+			return t
 		}
 		if t.n == 0 {
 			s := newSeg(n)
 			if s == nil {
-				return -1
+				return nil
 			}
 			t.releaseBlock()
 			t.segData = s.segData
 			s.segData = segData{}
 			putSeg(s)
-			return 0
+			return t
 		}
+	}
+	if e := b.empty; e != nil && e.cap >= n {
+		// It becomes the last extent (libevent's evbuffer_commit_space
+		// takes a single vector there).
+		b.freeEmptiesAfter(e)
+		return e
 	}
 	s := newSeg(nextSegSize(t, n))
 	if s == nil {
+		return nil
+	}
+	b.freeEmpties()
+	if t == nil {
+		b.link(s)
+	} else {
+		b.empty = s
+	}
+	return s
+}
+
+// AddStr appends n bytes at p in one piece, followed by a NUL that is not
+// part of the data: evbuffer_add_printf formats into the free room, so a
+// NUL ends the text, and programs read the last extent as a C string.
+// 0, or -1 (frozen end, overflow, refused memory).
+func (b *Buffer) AddStr(p unsafe.Pointer, n int) int {
+	b.fold()
+	if b.freezeEnd || n < 0 || n > maxLen-b.Len() {
 		return -1
 	}
-	b.link(s)
+	s := b.room(n + 1)
+	if s == nil {
+		return -1
+	}
+	copy(bytesAt(s.spacePtr(), n), bytesAt(p, n))
+	*(*byte)(unsafe.Add(s.spacePtr(), n)) = 0
+	if n == 0 {
+		return 0
+	}
+	s.n += n
+	if s != b.tail {
+		// The first empty extent takes the bytes: it joins the chain.
+		b.empty = s.next
+		if spare := b.appendSegs(s, s); spare != nil {
+			b.pushEmpty(spare)
+		}
+	}
+	b.h.totalLen += uintptr(n)
+	b.changed(n, 0)
 	return 0
 }
 
@@ -323,47 +376,122 @@ type Iovec struct {
 
 func (s *seg) spacePtr() unsafe.Pointer { return unsafe.Add(s.base, s.off+s.n) }
 
-// Reserve is evbuffer_reserve_space: room for at least size bytes at the end,
-// in one vector (nvec == 1) or two. It returns the vectors used, or -1.
+// Reservations follow libevent's evbuffer_reserve_space. The free room at
+// the end comes in extents, in order: the tail's free room (all of a lone
+// empty segment; none after an immutable tail), then the empty extents.
+// tailRoom is the tail when its room is the first extent.
+func (b *Buffer) tailRoom() *seg {
+	t := b.tail
+	if t == nil || t.flags&(segImmutable|segPinned) != 0 {
+		return nil
+	}
+	if t.n == 0 {
+		t.off = 0
+		return t
+	}
+	if t.space() > 0 {
+		return t
+	}
+	return nil
+}
+
+// Reserve is evbuffer_reserve_space: room for at least size bytes at the end
+// in len(vec) vectors at most. It returns the vectors used, or -1.
+//   - One vector: one piece of at least size bytes (see room).
+//   - More: the extents in order, as many as it takes to hold size bytes
+//     (none for size 0). When the first len(vec) extents hold less, a new
+//     extent for the rest joins them if there are fewer; otherwise the empty
+//     extents are replaced by one for what the tail's room lacks (an empty
+//     buffer's lone segment gets a block of size bytes instead).
+//
+// Extents handed out and not committed to stay for the next reservation.
 func (b *Buffer) Reserve(size int, vec []Iovec) int {
 	b.fold()
 	if b.freezeEnd || len(vec) < 1 || size < 0 || size > maxLen-b.Len() {
 		return -1
 	}
-	want := size
-	if want == 0 {
-		want = 1
-	}
-	t := b.tail
-	if len(vec) == 1 || t == nil || t.n == 0 || t.space() == 0 {
-		if b.Expand(want) < 0 {
+	if len(vec) == 1 {
+		s := b.room(max(size, 1))
+		if s == nil {
 			return -1
 		}
-		t = b.tail
-		vec[0] = Iovec{t.spacePtr(), uintptr(t.space())}
+		vec[0] = Iovec{s.spacePtr(), uintptr(s.space())}
 		b.resv = true
 		return 1
 	}
-	sp := t.space()
-	if sp >= size {
-		vec[0] = Iovec{t.spacePtr(), uintptr(sp)}
+	first := b.tailRoom()
+	avail, used := 0, 0
+	var last *seg // the last empty extent looked at
+	for x := b.firstExt(first); x != nil && avail < size && used < len(vec); x = b.nextExt(x, first) {
+		vec[used] = Iovec{x.spacePtr(), uintptr(x.space())}
+		avail += x.space()
+		used++
+		if x != first {
+			last = x
+		}
+	}
+	if avail >= size {
+		// The extents looked at are the vectors (libevent's
+		// evbuffer_read_setup_vecs_ takes the same ones).
 		b.resv = true
-		return 1
+		return used
 	}
-	s := newSeg(nextSegSize(t, size-sp))
-	if s == nil {
-		return -1
+	switch t := b.tail; {
+	case used < len(vec):
+		// Every extent was looked at: one more for the rest (sized as the
+		// chain grows, so that the next reservations fit in it too).
+		s := newSeg(nextSegSize(t, size-avail))
+		if s == nil {
+			return -1
+		}
+		if last == nil {
+			b.empty = s
+		} else {
+			last.next = s
+		}
+		vec[used] = Iovec{s.spacePtr(), uintptr(s.space())}
+		b.resv = true
+		return used + 1
+	case t != nil && t.n == 0:
+		// No data: one block for everything.
+		s := newSeg(size)
+		if s == nil {
+			return -1
+		}
+		b.freeEmpties()
+		t.releaseBlock()
+		t.segData = s.segData
+		s.segData = segData{}
+		putSeg(s)
+	default:
+		// The tail's room and one new extent for the rest.
+		room := 0
+		if first != nil {
+			room = first.space()
+		}
+		s := newSeg(nextSegSize(t, size-room))
+		if s == nil {
+			return -1
+		}
+		b.freeEmpties()
+		b.empty = s
 	}
-	b.link(s)
-	vec[0] = Iovec{t.spacePtr(), uintptr(sp)}
-	vec[1] = Iovec{s.spacePtr(), uintptr(s.space())}
+	first = b.tailRoom()
+	i, got := 0, 0
+	for x := b.firstExt(first); x != nil && i < len(vec) && got < size; x = b.nextExt(x, first) {
+		vec[i] = Iovec{x.spacePtr(), uintptr(x.space())}
+		got += x.space()
+		i++
+	}
 	b.resv = true
-	return 2
+	return i
 }
 
-// Commit is evbuffer_commit_space: the vectors must be those of the last
-// Reserve, with no change of the buffer in between, and lengths at most
-// what was offered; otherwise -1 and nothing is committed.
+// Commit is evbuffer_commit_space: the vectors must be the extents of the
+// last Reserve, in order from the first (or one vector, the last extent),
+// with no change of the buffer in between and lengths at most what was
+// offered; otherwise -1 and nothing is committed. Empty extents that get
+// bytes join the chain; the others stay.
 func (b *Buffer) Commit(vec []Iovec) (int, string) {
 	b.fold()
 	if b.freezeEnd {
@@ -372,49 +500,112 @@ func (b *Buffer) Commit(vec []Iovec) (int, string) {
 	if len(vec) == 0 {
 		return 0, ""
 	}
-	if !b.resv || b.tail == nil {
+	if !b.resv {
 		return -1, "no space reserved (or the buffer changed since)"
 	}
-	var cands [2]*seg
-	nc := 0
-	t := b.tail
-	if len(vec) == 1 && vec[0].Base == t.spacePtr() {
-		cands[0], nc = t, 1
-	} else if t.n > 0 {
-		cands[0], nc = t, 1
-	} else {
-		// the segment before the empty tail, when it has room, comes first
-		var before *seg
-		for s := b.head; s != nil && s != t; s = s.next {
-			before = s
-		}
-		if before != nil && before.space() > 0 {
-			cands[nc] = before
-			nc++
-		}
-		cands[nc] = t
-		nc++
-	}
-	if len(vec) > nc {
-		return -1, "more vectors than were reserved"
-	}
-	for i := range vec {
-		s := cands[i]
-		if vec[i].Base != s.spacePtr() || vec[i].Len > uintptr(s.space()) {
+	first := b.tailRoom()
+	if len(vec) == 1 && first != nil && vec[0].Base == first.spacePtr() {
+		// The common case: bytes in the tail's room only. (The last
+		// extent, which libevent tries first, is elsewhere unless it is
+		// this one.)
+		if vec[0].Len > uintptr(first.space()) {
 			return -1, "vector does not match the reserved space"
 		}
+		b.resv = false
+		if k := int(vec[0].Len); k > 0 {
+			first.n += k
+			b.h.totalLen += uintptr(k)
+			b.changed(k, 0)
+		}
+		return 0, ""
 	}
-	added := 0
+	start := b.firstExt(first)
+	if len(vec) == 1 && start != nil {
+		// libevent: a single vector may be the room of the last extent.
+		lastExt := start
+		for x := b.nextExt(start, first); x != nil; x = b.nextExt(x, first) {
+			lastExt = x
+		}
+		if vec[0].Base == lastExt.spacePtr() {
+			start = lastExt
+		}
+	}
+	x := start
 	for i := range vec {
-		cands[i].n += int(vec[i].Len)
-		added += int(vec[i].Len)
+		if x == nil {
+			return -1, "more vectors than were reserved"
+		}
+		if vec[i].Base != x.spacePtr() || vec[i].Len > uintptr(x.space()) {
+			return -1, "vector does not match the reserved space"
+		}
+		x = b.nextExt(x, first)
 	}
+	// Apply: the tail's room grows the tail; empty extents with bytes move
+	// into the chain in order (those left empty stay on the list).
+	added := 0
+	i := 0
+	x = start
+	var keep, keepEnd *seg
+	if first != nil && x == first {
+		first.n += int(vec[0].Len)
+		added += int(vec[0].Len)
+		i = 1
+		x = b.empty
+	}
+	for e := b.empty; x != nil && e != x; {
+		// Before x (the single vector's extent): they stay.
+		ne := e.next
+		keep, keepEnd = appendList(keep, keepEnd, e)
+		e = ne
+	}
+	for x != nil {
+		nx := x.next
+		x.next = nil
+		if i < len(vec) && vec[i].Len > 0 {
+			x.off, x.n = 0, int(vec[i].Len)
+			added += x.n
+			if spare := b.appendSegs(x, x); spare != nil {
+				keep, keepEnd = appendList(keep, keepEnd, spare)
+			}
+		} else {
+			keep, keepEnd = appendList(keep, keepEnd, x)
+		}
+		i++
+		x = nx
+	}
+	b.empty = keep
 	b.resv = false
 	if added > 0 {
 		b.h.totalLen += uintptr(added)
 		b.changed(added, 0)
 	}
 	return 0, ""
+}
+
+// firstExt is the first extent (first: the tail's, or nil); nextExt the
+// one after x.
+func (b *Buffer) firstExt(first *seg) *seg {
+	if first != nil {
+		return first
+	}
+	return b.empty
+}
+
+func (b *Buffer) nextExt(x, first *seg) *seg {
+	if x == first {
+		return b.empty
+	}
+	return x.next
+}
+
+// appendList links s (its next cleared) at the end of the list head..end.
+func appendList(head, end, s *seg) (*seg, *seg) {
+	s.next = nil
+	if head == nil {
+		return s, s
+	}
+	end.next = s
+	return head, s
 }
 
 // locate returns the segment holding byte pos (0 <= pos < Len) and the

@@ -29,8 +29,8 @@ func check(t testing.TB, b *Buffer, want []byte) {
 		if s.base == nil {
 			t.Fatalf("segment without block")
 		}
-		if s.n == 0 && s != b.tail {
-			t.Fatalf("empty segment in the middle of the chain")
+		if s.n == 0 && (s != b.tail || s != b.head) {
+			t.Fatalf("empty segment in a chain with data")
 		}
 		if s.next == nil && s != b.tail {
 			t.Fatalf("tail pointer does not point at the last segment")
@@ -39,6 +39,16 @@ func check(t testing.TB, b *Buffer, want []byte) {
 	}
 	if sum != int(b.h.totalLen) {
 		t.Fatalf("segments hold %d bytes, total_len %d", sum, b.h.totalLen)
+	}
+	for e := b.empty; e != nil; e = e.next {
+		if e.n != 0 || e.off != 0 || e.base == nil || e.cap <= 0 || e.flags != segOwned || e.ext != nil {
+			t.Fatalf("empty extent off %d n %d cap %d flags 0x%x", e.off, e.n, e.cap, e.flags)
+		}
+		for s := b.head; s != nil; s = s.next {
+			if s == e {
+				t.Fatalf("empty extent in the chain")
+			}
+		}
 	}
 	if want != nil {
 		if sum != len(want) {
@@ -537,4 +547,27 @@ func TestEvbufferReadWriteFd(t *testing.T) {
 		t.Fatalf("write to closed peer: %d %v", n, e)
 	}
 	p, _ = unix.Dup(a) // keep the deferred close balanced
+}
+
+// BenchmarkEvbufferReserveCommit is the reserve/commit cycle of a reader
+// (evbuffer_reserve_space with 1 or 2 vectors, a short commit, a drain).
+func BenchmarkEvbufferReserveCommit(b *testing.B) {
+	for _, nv := range []int{1, 2} {
+		b.Run(map[int]string{1: "1vec", 2: "2vec"}[nv], func(b *testing.B) {
+			buf := NewBuffer()
+			defer buf.Free()
+			buf.AddBytes([]byte("x"))
+			var vec [2]Iovec
+			for i := 0; i < b.N; i++ {
+				if buf.Reserve(4096, vec[:nv]) < 1 {
+					b.Fatal("reserve failed")
+				}
+				vec[0].Len = min(vec[0].Len, 100)
+				if r, _ := buf.Commit(vec[:1]); r != 0 {
+					b.Fatal("commit failed")
+				}
+				buf.Drain(int(vec[0].Len))
+			}
+		})
+	}
 }

@@ -37,6 +37,13 @@ func goevent_evbuffer_add(buf *C.struct_evbuffer, data unsafe.Pointer, n C.size_
 	return C.int(core.EvbufferAdd(unsafe.Pointer(buf), data, uint64(n)))
 }
 
+//export goevent_evbuffer_add_str
+func goevent_evbuffer_add_str(buf *C.struct_evbuffer, data unsafe.Pointer, n C.size_t) (r C.int) {
+	r = -1
+	defer guard("evbuffer_add_printf")
+	return C.int(core.EvbufferAddStr(unsafe.Pointer(buf), data, uint64(n)))
+}
+
 //export goevent_evbuffer_add_buffer
 func goevent_evbuffer_add_buffer(dst, src *C.struct_evbuffer) (r C.int) {
 	r = -1
