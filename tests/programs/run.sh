@@ -51,7 +51,8 @@ if [ ${#names[@]} -eq 0 ]; then
 fi
 
 mkdir -p "$OUT" || exit 2
-GOEVENT_LIB="$ROOT/build/lib"
+# (GOEVENT_LIB from the environment runs the scripts on another build of ours)
+GOEVENT_LIB=$(cd "${GOEVENT_LIB:-$ROOT/build/lib}" 2>/dev/null && pwd) || GOEVENT_LIB="$ROOT/build/lib"
 
 # Helpers (need_packages, alive) without the test-script machinery.
 # shellcheck source=lib.sh
