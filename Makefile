@@ -3,7 +3,7 @@
 #   make              build headers' libraries into build/lib (runs nothing)
 #   make demo         build, then run examples/hello-world.c with a client
 #   make test         every test: Go tests, then the C suite (differential,
-#                     fork, seed program, binary drop-in)
+#                     fork, seed program, binary drop-in; again in debug mode)
 #   make bench        our library vs Debian's libevent, side by side
 #   make abi-report   the 240 functions and their state; rewrites docs/COMPATIBILITY.md
 #   make install PREFIX=/usr/local DESTDIR=
@@ -129,12 +129,18 @@ test-go:
 	$(GO) test -race -short -count=1 ./...
 
 # Every case on both backends, then the transcripts re-checked against the
-# real libevent (when installed) on both.
+# real libevent (when installed) on both. Then the whole suite again in
+# libevent's debug mode (run.sh --debug-mode: event_enable_debug_mode before
+# main), ours and the real libevent's transcripts, on epoll only: debug mode
+# checks the same things on every backend, whose differences the normal runs
+# cover, and each debug run costs about a minute on 2 cores (tests/c/README.md).
 test-c: all
 	bash tests/c/run.sh --impl ours
 	bash tests/c/run.sh --impl ours --backend poll
 	bash tests/c/run.sh --check-stale
 	bash tests/c/run.sh --check-stale --backend poll
+	bash tests/c/run.sh --impl ours --debug-mode
+	bash tests/c/run.sh --check-stale --debug-mode
 
 # Debian's own binaries of libevent programs on our library (tests/programs/README.md).
 test-programs: all

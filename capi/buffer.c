@@ -634,6 +634,7 @@ int evbuffer_enable_locking(struct evbuffer *buf, void *lock)
 		if (!cbs || !cbs->alloc)
 			return -1;
 		lock = cbs->alloc(EVTHREAD_LOCKTYPE_RECURSIVE);
+		gev_debug_lock_made();
 		if (!lock)
 			return -1;
 		buf->own_lock = 1;

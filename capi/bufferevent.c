@@ -109,6 +109,7 @@ struct bufferevent *bufferevent_socket_new(struct event_base *base, evutil_socke
 		base = event_global_current_base_;
 	if (gev_base_adopt(base, "bufferevent_socket_new") < 0)
 		return NULL;
+	gev_debug_assert_nonblocking(fd, "bufferevent_socket_new");
 	struct gev_thread *th = gev_base_lock(base);
 	struct bufferevent *bev = gev_ops.bev_socket_new(base, fd, options);
 	gev_bev_setup_locking(bev, options);
@@ -386,6 +387,8 @@ int bufferevent_setfd(struct bufferevent *bufev, evutil_socket_t fd)
 {
 	if (!bev_check(bufev, "bufferevent_setfd") || gev_core_ready("bufferevent_setfd") < 0)
 		return -1;
+	if (bufev->be_ops == GEV_BEV_OPS_SOCKET)
+		gev_debug_assert_nonblocking(fd, "bufferevent_setfd");
 	return BEV_LOCKED(bufev, gev_ops.bev_setfd(bufev, fd));
 }
 

@@ -66,6 +66,7 @@ int gev_bev_locking_ok(int options, const char *fn);
 extern volatile sig_atomic_t gev_sig_caught[GEV_NSIG];
 int gev_sig_install(struct event_base *base, int sig);
 void gev_sig_release(struct event_base *base, int sig);
+void gev_sig_loop_start(struct event_base *base);
 int gev_sig_base_reinit(struct event_base *base);
 void gev_sig_base_free(struct event_base *base);
 
@@ -84,6 +85,9 @@ char *event_mm_strdup_(const char *str);
 
 /* Debug mode (event.c): a base was made, event_enable_debug_mode is too late now. */
 void gev_event_debug_base_made(void);
+void gev_debug_assert_nonblocking(evutil_socket_t fd, const char *fn);
+void gev_debug_check_thread_setup(void);
+void gev_debug_lock_made(void);
 /* libevent_global_shutdown: debug mode off, its table freed. */
 void gev_event_debug_disable(void);
 

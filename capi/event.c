@@ -9,13 +9,16 @@
  * list included. This is what lets a program create a base, add signal
  * events and fork before any Go code runs (tmux, daemons, prefork servers).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "capi.h"
 #include "timeheap.h"
@@ -45,6 +48,7 @@ static void *self_cbarg_ptr;
  * Everything here costs one predictable branch when debug mode is off. */
 static int debug_on;
 static int debug_too_late; /* an event or base was made: too late to turn it on */
+static int debug_threadable; /* a base or lock was made: too late for thread support */
 static pthread_mutex_t debug_lock = PTHREAD_MUTEX_INITIALIZER;
 struct debug_ent {
 	const struct event *ptr; /* NULL: empty; DEBUG_TOMB: removed */
@@ -53,6 +57,47 @@ struct debug_ent {
 #define DEBUG_TOMB ((const struct event *)(uintptr_t)1)
 static struct debug_ent *debug_tab;
 static size_t debug_cap, debug_used; /* used counts live entries and tombstones */
+
+/* Fork: a child must not inherit debug_lock held by a thread that is gone
+ * (tests/c/ours/thread_fork, run in debug mode): taken in the prepare
+ * handler (trylock with retries for about a second, as signal.c's sig_lock:
+ * a fork from a signal handler that interrupted this thread inside it must
+ * not deadlock), released in the parent, re-initialized in the child.
+ * Registered at load time, before libevent_pthreads' handlers, so that its
+ * prepare runs after theirs: base locks first, then debug_lock, the order
+ * event_add and event_del take them in. */
+static int debug_fork_held;
+
+static void debug_fork_prepare(void)
+{
+	debug_fork_held = 0;
+	if (!debug_on)
+		return;
+	for (int i = 0; i < 2000; i++) {
+		if (pthread_mutex_trylock(&debug_lock) == 0) {
+			debug_fork_held = 1;
+			return;
+		}
+		struct timespec ts = {0, 500000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void debug_fork_parent(void)
+{
+	if (debug_fork_held)
+		pthread_mutex_unlock(&debug_lock);
+}
+
+static void debug_fork_child(void)
+{
+	pthread_mutex_init(&debug_lock, NULL);
+}
+
+__attribute__((constructor)) static void gev_debug_init(void)
+{
+	pthread_atfork(debug_fork_prepare, debug_fork_parent, debug_fork_child);
+}
 
 static size_t debug_hash(const struct event *ev)
 {
@@ -174,9 +219,18 @@ static void debug_note_teardown(const struct event *ev)
 		debug_apply(ev, DEBUG_TEARDOWN, NULL);
 }
 
+/* An event the core set up for itself (a bufferevent's ev_read/ev_write,
+ * a base's internal watchers, ...): libevent sets these up with event_assign,
+ * so debug mode knows them; ours never pass through the C layer's table.
+ * They count as set up (tests: debug_mode_accepts). */
+static int core_owned(const struct event *ev)
+{
+	return ev->ev_closure == GEV_CLOSURE_GO && (ev->ev_flags & EVLIST_INIT);
+}
+
 static void debug_note_added(const struct event *ev, int added)
 {
-	if (debug_on && !debug_apply(ev, added ? DEBUG_ADD : DEBUG_DEL, NULL))
+	if (debug_on && !core_owned(ev) && !debug_apply(ev, added ? DEBUG_ADD : DEBUG_DEL, NULL))
 		DEBUG_FATAL(added ? "event_add: noting an add on a non-setup event"
 		                  : "event_del: noting a del on a non-setup event", ev);
 }
@@ -191,7 +245,7 @@ static void debug_fatal_call(const char *fn, const char *what, const struct even
 
 static void debug_assert_is_setup(const struct event *ev, const char *fn)
 {
-	if (__builtin_expect(debug_on, 0) && !debug_apply(ev, DEBUG_LOOKUP, NULL))
+	if (__builtin_expect(debug_on, 0) && !core_owned(ev) && !debug_apply(ev, DEBUG_LOOKUP, NULL))
 		debug_fatal_call(fn, "a non-initialized event", ev);
 }
 
@@ -202,13 +256,35 @@ static void debug_assert_not_added(const struct event *ev, const char *fn)
 		debug_fatal_call(fn, "an already added event", ev);
 }
 
-static void debug_assert_nonblocking(evutil_socket_t fd)
+/* Debug mode wants every descriptor libevent watches non-blocking: fatal
+ * otherwise. event_assign checks here, and so do the entry points that make
+ * events of the core for a program's descriptor (bufferevent_socket_new,
+ * bufferevent_setfd, evconnlistener_new), where libevent's event_assign does
+ * (test: debug_mode_rejects). */
+void gev_debug_assert_nonblocking(evutil_socket_t fd, const char *fn)
 {
 	if (!debug_on || fd < 0)
 		return;
 	int fl = fcntl(fd, F_GETFL, NULL);
 	if (fl >= 0 && !(fl & O_NONBLOCK))
-		gev_errx(GEV_ERR_ABORT, "event_assign: fd %d is not non-blocking (debug mode)", (int)fd);
+		gev_errx(GEV_ERR_ABORT, "%s: fd %d is not non-blocking (debug mode)", fn, (int)fd);
+}
+
+/* In debug mode, thread support (lock or condition callbacks, even NULL
+ * ones) set after a base or a lock was made is fatal, as in libevent
+ * (thread.c calls this first; test: debug_mode_rejects). */
+void gev_debug_check_thread_setup(void)
+{
+	if (debug_on && debug_threadable)
+		gev_errx(1, "evthread initialization must be called BEFORE anything else!");
+}
+
+/* A lock was allocated (buffer.c): in debug mode, as libevent's lock
+ * allocation, it makes thread support set up later fatal. */
+void gev_debug_lock_made(void)
+{
+	if (debug_on)
+		debug_threadable = 1;
 }
 
 void event_enable_debug_mode(void)
@@ -231,10 +307,13 @@ void event_debug_unassign(struct event *ev)
 	ev->ev_flags &= ~EVLIST_INIT;
 }
 
-/* A base was made (config.c): too late to turn debug mode on. */
+/* A base was made (config.c): too late to turn debug mode on, and (in
+ * debug mode, which can only be on by now if it was before) to set up
+ * thread support. */
 void gev_event_debug_base_made(void)
 {
 	debug_too_late = 1;
+	debug_threadable = 1;
 }
 
 /* libevent_global_shutdown (config.c), as libevent's event_disable_debug_mode:
@@ -289,6 +368,8 @@ static void clock_diff(struct timeval *diff)
 	pthread_mutex_unlock(&clock_diff_lock);
 }
 
+static void preload_probe_close(struct event_base *base);
+
 int gev_base_check(const struct event_base *base, const char *fn)
 {
 	if (!base) {
@@ -310,7 +391,11 @@ int gev_base_adopt(struct event_base *base, const char *fn)
 		return 0;
 	/* Two threads may adopt a thread-safe base at once: one wins. */
 	struct gev_thread *th = gev_base_lock(base);
+	if (!base->core_idx) /* debug mode cannot change once a base exists */
+		base->flags = (base->flags & ~GEV_BASE_FLAG_DEBUG) | (debug_on ? GEV_BASE_FLAG_DEBUG : 0);
 	int r = base->core_idx || gev_ops.base_adopt(base) >= 0 ? 0 : -1;
+	if (r == 0)
+		preload_probe_close(base);
 	gev_base_release(th);
 	return r;
 }
@@ -357,6 +442,9 @@ static void once_free_all(struct event_base *base)
 	}
 }
 
+static int event_add_nolock(struct event *ev, const struct timeval *tv);
+static int once_activate(struct event_base *base, struct event *ev);
+
 int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
     event_callback_fn callback, void *arg, const struct timeval *tv)
 {
@@ -374,27 +462,32 @@ int event_base_once(struct event_base *base, evutil_socket_t fd, short events,
 	}
 	o->cb = callback;
 	o->arg = arg;
-	struct timeval zero = { 0, 0 };
-	if ((events & (EV_TIMEOUT | EV_READ | EV_WRITE | EV_CLOSED)) == EV_TIMEOUT || events == 0) {
+	int activate = 0;
+	if ((events & (EV_TIMEOUT | EV_IO_MASK)) == EV_TIMEOUT) {
 		event_assign(&o->ev, base, -1, 0, once_fire, o);
-		if (!tv)
-			tv = &zero; /* no timeout given: run on the next loop pass */
-	} else if (events & (EV_READ | EV_WRITE)) {
-		event_assign(&o->ev, base, fd, events & (EV_READ | EV_WRITE | EV_CLOSED), once_fire, o);
+		/* No timeout, or a zero one: active at once, as libevent (which
+		 * makes this idiom fast and order-preserving): counted as active
+		 * before any loop, and run in the current pass when made from a
+		 * callback. */
+		activate = !tv || (tv->tv_sec == 0 && tv->tv_usec == 0);
+	} else if (events & EV_IO_MASK) {
+		event_assign(&o->ev, base, fd, events & EV_IO_MASK, once_fire, o);
 	} else {
-		gev_free(o);
-		return -1;
-	}
-	if (event_add(&o->ev, tv) < 0) {
-		gev_free(o);
+		gev_free(o); /* nothing to wait for (an empty mask) */
 		return -1;
 	}
 	struct gev_thread *th = gev_base_lock(base);
+	if ((activate ? once_activate(base, &o->ev) : event_add_nolock(&o->ev, tv)) < 0) {
+		gev_base_release(th);
+		debug_note_teardown(&o->ev);
+		gev_free(o);
+		return -1;
+	}
 	o->next = base->once_head;
 	if (o->next)
 		o->next->prev = o;
 	base->once_head = o;
-	gev_base_release(th);
+	gev_base_unlock(th); /* wakes a loop running on another thread */
 	return 0;
 }
 
@@ -405,6 +498,8 @@ int event_once(evutil_socket_t fd, short events,
 }
 
 /* ---- bases ---- */
+
+static void preload_unlink(struct event_base *base, struct event *ev);
 
 static void base_free_(struct event_base *base, int run_finalizers, const char *fn)
 {
@@ -420,8 +515,20 @@ static void base_free_(struct event_base *base, int run_finalizers, const char *
 	/* In a poisoned child the Go side is frozen: leave it, free the C side. */
 	if (base->core_idx && gev_core_usable)
 		gev_ops.base_free(base, run_finalizers);
+	/* As libevent's event_base_free deletes every event (the core does so
+	 * for its own), the events added before the base had a Go side are no
+	 * longer pending: the program may delete, free or re-assign them
+	 * afterwards (test: debug_mode_accepts). */
+	if (!base->core_idx) {
+		while (base->preload_head) {
+			struct event *ev = base->preload_head;
+			preload_unlink(base, ev);
+			ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_TIMEOUT);
+		}
+	}
 	gev_th_base_free(base);
 	gev_sig_base_free(base);
+	preload_probe_close(base);
 	once_free_all(base);
 	if (base == event_global_current_base_)
 		event_global_current_base_ = NULL;
@@ -447,6 +554,7 @@ int event_reinit(struct event_base *base)
 		return -1;
 	if (gev_sig_base_reinit(base) < 0 || gev_th_base_reinit(base) < 0)
 		return -1;
+	preload_probe_close(base); /* the parent's; a child makes its own */
 	if (base->core_idx)
 		return gev_ops.base_reinit(base);
 	return 0;
@@ -460,6 +568,8 @@ int event_base_loop(struct event_base *base, int flags)
 	gev_debugx("event_base_loop: base %p, flags 0x%x", (void *)base, flags);
 	struct gev_thread *th = gev_base_lock(base);
 	gev_th_loop_owner(base);
+	if (base->nsignals > 0 && !base->running) /* it becomes the base that receives signals */
+		gev_sig_loop_start(base);
 	int r = gev_ops.base_loop(base, flags);
 	gev_base_unlock(th);
 	return r;
@@ -540,7 +650,7 @@ int event_assign(struct event *ev, struct event_base *base, evutil_socket_t fd,
 		arg = ev;
 	if (__builtin_expect(debug_on, 0)) {
 		if (!(events & EV_SIGNAL))
-			debug_assert_nonblocking(fd);
+			gev_debug_assert_nonblocking(fd, "event_assign");
 		debug_assert_not_added(ev, "event_assign");
 	}
 	if (base && !gev_base_check(base, "event_assign"))
@@ -616,6 +726,10 @@ int event_initialized(const struct event *ev)
 	return ev && (ev->ev_flags & EVLIST_INIT) ? 1 : 0;
 }
 
+/* Flags that put an event on the preload list while the base has no Go
+ * side: added (fd/signal, timeout), or activated by event_base_once. */
+#define PRELOAD_FLAGS (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE)
+
 /* Preload list: events added before the base has a Go side, in order,
  * doubly linked through evcb_active_next (tqe_next to the next event,
  * tqe_prev holding a plain pointer to the previous one, as the Go side's
@@ -683,17 +797,133 @@ static void set_deadline(const struct event_base *base, struct event *ev, const 
 		EV_RELTIMEO(ev) = (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
 }
 
+/* The fds an I/O event may name: below the kernel's fs.nr_open (no process
+ * can have a larger one open) and below libevent's fd map limit (2^27,
+ * which libevent refuses on every backend). reactor/base.go fdCap bounds
+ * the core's fd table the same way. */
+#define FD_MAP_LIMIT (1 << 27)
+static int fd_cap(void)
+{
+	static int cap; /* 0 until read; a racing second read stores the same */
+	int c = __atomic_load_n(&cap, __ATOMIC_RELAXED);
+	if (c)
+		return c;
+	long nr = 0;
+	FILE *f = fopen("/proc/sys/fs/nr_open", "re");
+	if (!f || fscanf(f, "%ld", &nr) != 1 || nr <= 0)
+		nr = 1 << 20; /* the kernel's default */
+	if (f)
+		fclose(f);
+	c = nr < FD_MAP_LIMIT ? (int)nr : FD_MAP_LIMIT;
+	__atomic_store_n(&cap, c, __ATOMIC_RELAXED);
+	return c;
+}
+
+/* Whether the backend can watch ev's fd, asked when ev first joins the
+ * preload list, so that event_add fails at once as in libevent (which
+ * registers the fd with the backend right away) instead of at the first
+ * dispatch. An fd past fd_cap is refused on every backend. On epoll the
+ * kernel decides (closed fds, regular files, /dev/null...): the base keeps
+ * a probe epoll instance until it is adopted, and a registration there
+ * answers as epoll_ctl will for the core (EEXIST: another event has the fd
+ * already). poll watches anything (an fd it cannot use is reported at
+ * dispatch, POLLNVAL), as libevent's does. A negative fd watches nothing. */
+static int preload_fd_ok(struct event_base *base, const struct event *ev)
+{
+	int fd = ev->ev_fd;
+	if (fd < 0 || !(ev->ev_events & EV_IO_MASK) || (ev->ev_flags & EVLIST_INSERTED))
+		return 1;
+	if (fd >= fd_cap()) {
+		gev_warnx("event_add: fd %d can never be open (the limit is %d)", fd, fd_cap());
+		return 0;
+	}
+	if (base->method != GEV_METHOD_EPOLL)
+		return 1;
+	for (int tries = 0; tries < 2; tries++) {
+		if (!base->preload_probe) {
+			int p = epoll_create1(EPOLL_CLOEXEC);
+			if (p < 0)
+				return 1; /* cannot ask: the core will, when it adopts the base */
+			base->preload_probe = p + 1;
+		}
+		struct epoll_event e;
+		memset(&e, 0, sizeof e);
+		e.data.fd = fd;
+		if (epoll_ctl(base->preload_probe - 1, EPOLL_CTL_ADD, fd, &e) == 0 || errno == EEXIST)
+			return 1;
+		int err = errno;
+		/* The probe itself may be gone, if the program closed every fd
+		 * (a daemon after fork) and maybe reused its number: EINVAL (not
+		 * an epoll fd, or fd is its number), or EBADF for an open fd.
+		 * It is not ours any more: forget it, and ask a new one. */
+		if (err == EINVAL || (err == EBADF && fcntl(fd, F_GETFD) >= 0)) {
+			base->preload_probe = 0;
+			continue;
+		}
+		gev_warnx("event_add: epoll_ctl(ADD) on fd %d: %s", fd, strerror(err));
+		return 0;
+	}
+	return 1; /* the probes fail: the core will decide when it adopts the base */
+}
+
+/* Closes the base's probe (adopted: the core's backend answers now; freed;
+ * or reinitialized in a forked child, which makes its own if needed). */
+static void preload_probe_close(struct event_base *base)
+{
+	if (base->preload_probe) {
+		close(base->preload_probe - 1);
+		base->preload_probe = 0;
+	}
+}
+
+/* Debug mode, as libevent's: an fd's events are all edge-triggered or all
+ * not, so an I/O event that would mix them is refused (the core checks
+ * its fd lists the same way once it has the base). Before that, the
+ * preload list is searched: only in debug mode. */
+static int preload_et_mix(const struct event_base *base, const struct event *ev)
+{
+	if (ev->ev_fd < 0 || !(ev->ev_events & EV_IO_MASK) || (ev->ev_flags & EVLIST_INSERTED))
+		return 0;
+	for (const struct event *e = base->preload_head; e; e = EV_PRELOAD_NEXT(e)) {
+		if ((e->ev_flags & EVLIST_INSERTED) && (e->ev_events & EV_IO_MASK) && e->ev_fd == ev->ev_fd &&
+		    ((e->ev_events ^ ev->ev_events) & EV_ET)) {
+			gev_warnx("event_add: tried to mix edge-triggered and non-edge-triggered events on fd %d",
+			    (int)ev->ev_fd);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void preload_add(struct event_base *base, struct event *ev, const struct timeval *tv)
 {
-	int linked = ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT);
+	int linked = ev->ev_flags & PRELOAD_FLAGS;
 	if ((ev->ev_events & (EV_IO_MASK | EV_SIGNAL)) && !(ev->ev_flags & EVLIST_INSERTED))
 		ev->ev_flags |= EVLIST_INSERTED;
 	if (tv) {
 		set_deadline(base, ev, tv);
 		ev->ev_flags |= EVLIST_TIMEOUT;
 	}
-	if (!linked && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT)))
+	if (!linked && (ev->ev_flags & PRELOAD_FLAGS))
 		preload_link(base, ev);
+}
+
+/* Makes a one-shot event active with EV_TIMEOUT (base lock held). Before
+ * the core is loaded it waits on the preload list, active, and the core
+ * activates it when it adopts the base (in list order): event_base_once
+ * does not load the core. */
+static int once_activate(struct event_base *base, struct event *ev)
+{
+	if (!base->core_idx) {
+		ev->ev_res = EV_TIMEOUT;
+		ev->ev_flags |= EVLIST_ACTIVE;
+		preload_link(base, ev);
+		return 0;
+	}
+	if (gev_core_ready("event_base_once") < 0)
+		return -1;
+	gev_ops.event_active(ev, EV_TIMEOUT, 1);
+	return 0;
 }
 
 /* NULL event, no base (warnings, as libevent); in debug mode an event that
@@ -830,6 +1060,11 @@ static int event_add_nolock(struct event *ev, const struct timeval *tv)
 	if (!base->core_idx) {
 		if (ev->ev_flags & EVLIST_FINALIZING)
 			return -1;
+		if ((__builtin_expect(debug_on, 0) && preload_et_mix(base, ev)) || !preload_fd_ok(base, ev)) {
+			if (newsig)
+				gev_sig_release(base, ev->ev_fd);
+			return -1;
+		}
 		preload_add(base, ev, tv);
 		debug_note_added(ev, 1);
 		return 0;
@@ -866,6 +1101,11 @@ static int event_del_nolock(struct event *ev, const char *fn)
 		return 0;
 	if (__builtin_expect(debug_on, 0))
 		debug_note_added(ev, 0);
+	/* An event of a freed base: its free deleted it, so, as in libevent,
+	 * there is nothing to do (programs free their events after the base). */
+	if (ev->ev_base->magic != GEV_BASE_MAGIC &&
+	    !(ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
+		return 0;
 	if (!gev_base_check(ev->ev_base, fn))
 		return -1;
 	struct event_base *base = ev->ev_base;
@@ -874,9 +1114,9 @@ static int event_del_nolock(struct event *ev, const char *fn)
 	 * signal event fires); here only the C-side cases do it. */
 	int wassig = (ev->ev_events & EV_SIGNAL) && (ev->ev_flags & EVLIST_INSERTED);
 	if (!base->core_idx) {
-		if (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT))
+		if (ev->ev_flags & PRELOAD_FLAGS)
 			preload_unlink(base, ev);
-		ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_TIMEOUT);
+		ev->ev_flags &= ~PRELOAD_FLAGS;
 	} else if (gev_core_poisoned) {
 		/* The reactor's copy is frozen in the parent's image; only the
 		 * caller-visible state changes, so the handler can be restored. */
@@ -892,15 +1132,19 @@ static int event_del_nolock(struct event *ev, const char *fn)
 }
 
 /* With thread support, blocking decides whether event_del from another
- * thread waits for the event's running callback (thread.c). */
+ * thread waits for the event's running callback (thread.c). As in libevent
+ * it deletes first and then waits, so that the loop cannot run the event
+ * again meanwhile; a finalizing event is left alone without waiting. */
 static int event_del_(struct event *ev, const char *fn, int blocking)
 {
 	struct event_base *base = ev ? ev->ev_base : NULL;
 	if (!base || base->magic != GEV_BASE_MAGIC || !base->thread)
 		return event_del_nolock(ev, fn);
 	struct gev_thread *th = gev_base_lock(base);
-	gev_th_del_wait(base, ev, blocking);
+	int finalizing = ev->ev_flags & EVLIST_FINALIZING;
 	int r = event_del_nolock(ev, fn);
+	if (!finalizing)
+		gev_th_del_wait(base, ev, blocking);
 	gev_base_unlock(th);
 	return r;
 }
@@ -928,14 +1172,22 @@ void event_free(struct event *ev)
 	}
 	if (__builtin_expect(debug_on, 0) && ev->ev_base && !(ev->ev_flags & EVLIST_FINALIZING))
 		debug_note_added(ev, 0); /* libevent's event_del: fatal if not set up */
+	int pending = ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER);
 	if (ev->ev_base && ev->ev_base->magic == GEV_BASE_MAGIC && ev->ev_base->thread) {
-		/* libevent's event_free always goes through event_del, which waits
-		 * for the event's callback running in another thread. */
-		struct gev_thread *th = gev_base_lock(ev->ev_base);
-		gev_th_del_wait(ev->ev_base, ev, GEV_DEL_AUTOBLOCK);
-		gev_base_release(th);
-	}
-	if (ev->ev_base && (ev->ev_flags & (EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
+		/* libevent's event_free always goes through event_del, which
+		 * deletes, then waits for the event's callback running in another
+		 * thread. */
+		struct event_base *base = ev->ev_base;
+		struct gev_thread *th = gev_base_lock(base);
+		int finalizing = ev->ev_flags & EVLIST_FINALIZING;
+		if (pending)
+			event_del_nolock(ev, "event_del");
+		else
+			gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);
+		if (!finalizing)
+			gev_th_del_wait(base, ev, GEV_DEL_AUTOBLOCK);
+		gev_base_unlock(th);
+	} else if (ev->ev_base && pending)
 		event_del(ev);
 	else /* libevent's event_free always goes through event_del */
 		gev_debugx("event_del: %p (fd %d), callback %p", (void *)ev, (int)ev->ev_fd, (void *)ev->ev_callback);
@@ -1230,7 +1482,7 @@ int event_remove_timer(struct event *ev)
 	if (!base->core_idx) {
 		ev->ev_flags &= ~EVLIST_TIMEOUT;
 		EV_RELTIMEO(ev) = -1;
-		if (!(ev->ev_flags & EVLIST_INSERTED))
+		if (!(ev->ev_flags & PRELOAD_FLAGS))
 			preload_unlink(base, ev);
 		return 0;
 	}

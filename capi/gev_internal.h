@@ -81,6 +81,12 @@ struct sockaddr;
 #define GEV_METHOD_EPOLL 1
 #define GEV_METHOD_POLL  2
 
+/* Our bit in struct event_base.flags (beside EVENT_BASE_FLAG_*): debug mode
+ * (event_enable_debug_mode) was on when the core adopted the base. Set by
+ * the C layer at adoption; the core refuses to mix edge- and
+ * level-triggered events on an fd then, as libevent's debug mode does. */
+#define GEV_BASE_FLAG_DEBUG 0x40000000
+
 struct event_base {
 	uint32_t magic;          /* GEV_BASE_MAGIC while live, GEV_BASE_DEAD once freed */
 	uint32_t core_idx;       /* 1-based index of the Go-side base; 0 = not adopted yet */
@@ -96,7 +102,7 @@ struct event_base {
 	int32_t  pad0;
 	struct event *preload_head;     /* events added before the core was loaded, */
 	struct event *preload_tail;     /* linked through evcb_active_next.tqe_next  */
-	int64_t  npreload;
+	int64_t  npreload;              /* (EVLIST_ACTIVE: an event_base_once to run at once) */
 	/* event_config_set_max_dispatch_interval (set by the C layer at creation,
 	 * honoured by the core's loop): */
 	int32_t  max_dispatch_callbacks;     /* callbacks per pass before rechecking; INT32_MAX = no limit */
@@ -128,6 +134,9 @@ struct event_base {
 	const char *method_name;    /* event_base_get_method: "epoll", "poll", "select" (run by
 	                               the poll backend), "epoll (with changelist)" */
 	int32_t  features;          /* event_base_get_features: EV_FEATURE_* of method_name */
+	int32_t  preload_probe;     /* epoll base not adopted yet: an epoll fd + 1 (0 = none) that
+	                               checks the fds of preloaded I/O events (event.c) */
+	int32_t  nsignums;          /* signal numbers with events in this base (capi/signal.c) */
 };
 
 /* ---- thread support of one base (C memory, capi/thread.c) ----
@@ -227,7 +236,8 @@ struct evconnlistener {
 struct gev_services {
 	/* Log through the program's log callback (or stderr). severity: EVENT_LOG_*. */
 	void (*log)(int severity, const char *msg);
-	/* Per-signal counts written by the C handler; the core swaps them to 0. */
+	/* Per-signal counts written by the C handler. Not read by the core any
+	 * more (it counts the bytes of its base's pipe, as libevent does). */
 	volatile sig_atomic_t *sig_caught;    /* [NSIG] */
 	int nsig;
 	/* Install our handler for sig on base (saving the old action). 0 or -1. */

@@ -42,6 +42,7 @@ struct evconnlistener *evconnlistener_new(struct event_base *base, evconnlistene
 {
 	if (gev_base_adopt(base, "evconnlistener_new") < 0)
 		return NULL;
+	gev_debug_assert_nonblocking(fd, "evconnlistener_new");
 	struct gev_thread *th = gev_base_lock(base);
 	struct evconnlistener *lev = gev_ops.listener_new(base, (void *)cb, ptr, flags, backlog, fd);
 	gev_base_unlock(th);

@@ -2,9 +2,13 @@
  * signal.c - signal delivery for EV_SIGNAL events, entirely in C.
  *
  * Our sigaction handler counts the signal and writes one byte to the
- * self-pipe of the base that most recently added a signal event (libevent's
- * rule: one base receives signals at a time); the core watches that pipe
- * and activates the base's events. This works before the Go core is loaded,
+ * self-pipe of the receiving base; the core watches that pipe and activates
+ * the base's events. One base receives signals at a time (libevent's rule,
+ * tests signal_bases and thread_signal_bases): the one that most recently
+ * added the first event of a signal number, or whose event_base_loop most
+ * recently started while it had signal events. Deleting signal events does
+ * not move it; freeing it leaves no receiver (a signal is then only logged)
+ * until another base adds a signal or starts its loop. This works before the Go core is loaded,
  * and in a child forked after it was, deleting the last event for a signal
  * still restores the action that was in place before (NOTES.md §2: Go's
  * os/signal cannot be used there, signalfd does not work with Go threads).
@@ -35,6 +39,11 @@ static struct {
  * nothing else is taken while it is held. */
 static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile int sig_wfd = -1; /* write end of the receiving base's pipe */
+static struct event_base *sig_base; /* the receiving base (NULL: none) */
+/* libevent's evsig_base_n_signals_added, kept as it keeps it (only for the
+ * warning when another base adds a signal): the receiver's signal numbers
+ * when it became the receiver, less every signal number any base dropped. */
+static int sig_base_nsigs;
 
 /* Fork: the prepare handler takes sig_lock so that the child's copy of what
  * it guards is consistent, and the child re-initializes it (the thread that
@@ -83,8 +92,12 @@ static void gev_sig_handler(int sig)
 	int fd = sig_wfd;
 	if (fd >= 0) {
 		unsigned char c = (unsigned char)sig;
-		ssize_t n = write(fd, &c, 1); /* full pipe: the count above still holds */
+		ssize_t n = write(fd, &c, 1); /* full pipe: the signal is lost, as in libevent */
 		(void)n;
+	} else {
+		/* As libevent's handler does (its log takes no lock, uses no
+		 * malloc: a stack buffer, then the callback or stderr). */
+		gev_warnx("evsig_handler: received signal %d, but have no base configured", sig);
 	}
 	errno = saved;
 }
@@ -99,6 +112,14 @@ static int make_pipe(struct event_base *base)
 	base->sig_rfd = p[0];
 	base->sig_wfd = p[1];
 	return 0;
+}
+
+/* sig_lock held. */
+static void set_receiver(struct event_base *base, int nsigs)
+{
+	sig_base = base;
+	sig_base_nsigs = nsigs;
+	sig_wfd = base->sig_wfd;
 }
 
 int gev_sig_install(struct event_base *base, int sig)
@@ -126,11 +147,36 @@ int gev_sig_install(struct event_base *base, int sig)
 		}
 	}
 	slots[sig].refs++;
-	base->sigrefs[sig]++;
+	int warn = 0;
+	if (base->sigrefs[sig]++ == 0) {
+		/* The base's first event of sig: it becomes the receiver. */
+		warn = sig_base != base && sig_base_nsigs != 0;
+		set_receiver(base, ++base->nsignums);
+	}
 	base->nsignals++;
-	sig_wfd = base->sig_wfd;
 	pthread_mutex_unlock(&sig_lock);
+	if (warn) /* after the unlock: the log callback may add signal events */
+		gev_warnx("Added a signal to an event base while another base has signals: "
+		    "only one base at a time receives signals (the one that added a signal or "
+		    "started its loop last)");
 	return 0;
+}
+
+/* event_base_loop starts: a base with signal events becomes the receiver
+ * (the caller checked base->nsignals first: one load for other bases). */
+void gev_sig_loop_start(struct event_base *base)
+{
+	pthread_mutex_lock(&sig_lock);
+	if (base->nsignums > 0 && base->sig_wfd >= 0)
+		set_receiver(base, base->nsignums);
+	pthread_mutex_unlock(&sig_lock);
+}
+
+/* base has no event of some signal number any more (sig_lock held). */
+static void drop_signum(struct event_base *base)
+{
+	base->nsignums--;
+	sig_base_nsigs--; /* whichever base it was: libevent's count */
 }
 
 static void release_locked(int sig)
@@ -146,7 +192,8 @@ void gev_sig_release(struct event_base *base, int sig)
 		return;
 	pthread_mutex_lock(&sig_lock);
 	if (base->sigrefs[sig] > 0) {
-		base->sigrefs[sig]--;
+		if (--base->sigrefs[sig] == 0)
+			drop_signum(base);
 		base->nsignals--;
 		release_locked(sig);
 	}
@@ -159,12 +206,14 @@ int gev_sig_base_reinit(struct event_base *base)
 	if (base->sig_rfd < 0)
 		return 0;
 	pthread_mutex_lock(&sig_lock);
-	int was_receiver = sig_wfd == base->sig_wfd;
 	close(base->sig_rfd);
 	close(base->sig_wfd);
 	base->sig_rfd = base->sig_wfd = -1;
 	int r = make_pipe(base);
-	if (was_receiver)
+	/* libevent re-adds the base's signals, which makes it the receiver. */
+	if (r == 0 && base->nsignums > 0)
+		set_receiver(base, base->nsignums);
+	else if (sig_base == base)
 		sig_wfd = base->sig_wfd;
 	pthread_mutex_unlock(&sig_lock);
 	return r;
@@ -175,15 +224,20 @@ void gev_sig_base_free(struct event_base *base)
 {
 	pthread_mutex_lock(&sig_lock);
 	for (int sig = 1; sig < GEV_NSIG; sig++) {
+		if (base->sigrefs[sig] > 0)
+			drop_signum(base);
 		while (base->sigrefs[sig] > 0) {
 			base->sigrefs[sig]--;
 			release_locked(sig);
 		}
 	}
 	base->nsignals = 0;
+	if (sig_base == base) {
+		sig_base = NULL;
+		sig_base_nsigs = 0;
+		sig_wfd = -1;
+	}
 	if (base->sig_rfd >= 0) {
-		if (sig_wfd == base->sig_wfd)
-			sig_wfd = -1;
 		close(base->sig_rfd);
 		close(base->sig_wfd);
 		base->sig_rfd = base->sig_wfd = -1;

@@ -45,6 +45,7 @@ void evthread_set_id_callback(unsigned long (*id_fn)(void))
 
 int evthread_set_lock_callbacks(const struct evthread_lock_callbacks *cbs)
 {
+	gev_debug_check_thread_setup();
 	struct evthread_lock_callbacks *target = lock_debugging ? &orig_lock_fns : &lock_fns;
 	if (!cbs) {
 		if (target->alloc)
@@ -70,6 +71,7 @@ int evthread_set_lock_callbacks(const struct evthread_lock_callbacks *cbs)
 
 int evthread_set_condition_callbacks(const struct evthread_condition_callbacks *cbs)
 {
+	gev_debug_check_thread_setup();
 	struct evthread_condition_callbacks *target = lock_debugging ? &orig_cond_fns : &cond_fns;
 	if (!cbs) {
 		if (target->alloc_condition)
@@ -239,7 +241,8 @@ struct th_priv {
 	void *cond;                            /* current_event_cond; NULL without condition callbacks */
 	struct evthread_condition_callbacks cfns;
 	struct event *current;                 /* event whose C callback runs now */
-	int waiters;                           /* threads waiting for it to return */
+	unsigned runs;                         /* C callbacks finished so far */
+	int waiters;                           /* threads waiting for current to return */
 };
 
 #define PRIV(th) ((struct th_priv *)(void *)(th))
@@ -306,6 +309,7 @@ static void th_run_cb(struct gev_thread *th, struct event *ev)
 	fn(fd, res, arg);
 	th_lock(th);
 	p->current = NULL;
+	p->runs++;
 	if (p->waiters) {
 		p->waiters = 0;
 		if (p->cond)
@@ -318,9 +322,13 @@ void gev_th_unlock_slow(struct gev_thread *th) { th_unlock(th); }
 void gev_th_release_slow(struct gev_thread *th) { th_release(th); }
 
 /* event_del from another thread than the loop's, while the loop runs ev's
- * callback: wait (the base lock held once) until the callback returned, so
- * that the caller may free the callback's argument (libevent 2.1's
- * event_del_nolock_). */
+ * callback: wait (the base lock held once) until that run of the callback
+ * returned, so that the caller may free the callback's argument (libevent
+ * 2.1's event_del_nolock_). The caller has deleted ev already, so the loop
+ * cannot start another run; a persistent event's next run, started before
+ * this thread got the lock back (ev re-added by its own callback), must not
+ * keep it waiting: it waits for the run count to move, not for current to
+ * change (test: thread_del_persist). */
 void gev_th_del_wait(struct event_base *base, struct event *ev, int blocking)
 {
 	struct th_priv *p = PRIV(base->thread);
@@ -330,7 +338,8 @@ void gev_th_del_wait(struct event_base *base, struct event *ev, int blocking)
 		return; /* the loop's own thread: never wait for ourselves */
 	if (blocking == GEV_DEL_AUTOBLOCK && (ev->ev_events & EV_FINALIZE))
 		return;
-	while (p->current == ev) {
+	unsigned run = p->runs;
+	while (p->current == ev && p->runs == run) {
 		p->waiters++;
 		if (p->cfns.wait_condition(p->cond, p->lock, NULL) < 0)
 			return;

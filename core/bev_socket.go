@@ -64,8 +64,8 @@ func NewSocketBufferevent(base *reactor.Base, fd int, options int) *Bufferevent 
 	bv.in.freezeEnd = true
 	bv.out.freezeStart = true
 	bv.c.beOps = bevOpsSocket
-	base.AssignGo(&bv.c.evRead, fd, reactor.EV_READ|reactor.EV_PERSIST, bevReadID)
-	base.AssignGo(&bv.c.evWrite, fd, reactor.EV_WRITE|reactor.EV_PERSIST, bevWriteID)
+	base.AssignGo(&bv.c.evRead, fd, reactor.EV_READ|reactor.EV_PERSIST|reactor.EV_FINALIZE, bevReadID)
+	base.AssignGo(&bv.c.evWrite, fd, reactor.EV_WRITE|reactor.EV_PERSIST|reactor.EV_FINALIZE, bevWriteID)
 	return bv
 }
 
@@ -234,8 +234,8 @@ func (s *bevSocket) setfd(bv *Bufferevent, fd int) int {
 	s.delWrite()
 	s.kind = fdUnknown
 	s.connecting, s.connRefused = false, false
-	bv.base.AssignGo(&bv.c.evRead, fd, reactor.EV_READ|reactor.EV_PERSIST, bevReadID)
-	bv.base.AssignGo(&bv.c.evWrite, fd, reactor.EV_WRITE|reactor.EV_PERSIST, bevWriteID)
+	bv.base.AssignGo(&bv.c.evRead, fd, reactor.EV_READ|reactor.EV_PERSIST|reactor.EV_FINALIZE, bevReadID)
+	bv.base.AssignGo(&bv.c.evWrite, fd, reactor.EV_WRITE|reactor.EV_PERSIST|reactor.EV_FINALIZE, bevWriteID)
 	if fd >= 0 {
 		bv.Enable(bv.c.enabled)
 	}
@@ -559,8 +559,8 @@ func (bv *Bufferevent) SetBase(nb *reactor.Base) int {
 	fd := s.fd()
 	bv.base = nb
 	c.evBase = nb.C()
-	nb.AssignGo(&c.evRead, fd, reactor.EV_READ|reactor.EV_PERSIST, bevReadID)
-	nb.AssignGo(&c.evWrite, fd, reactor.EV_WRITE|reactor.EV_PERSIST, bevWriteID)
+	nb.AssignGo(&c.evRead, fd, reactor.EV_READ|reactor.EV_PERSIST|reactor.EV_FINALIZE, bevReadID)
+	nb.AssignGo(&c.evWrite, fd, reactor.EV_WRITE|reactor.EV_PERSIST|reactor.EV_FINALIZE, bevWriteID)
 	nb.AssignGo(&bv.blk.evDefer, -1, 0, bevDeferID)
 	return 0
 }

@@ -339,8 +339,8 @@ func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn stri
 	}
 	c.evBase = base.C()
 	c.beOps = bevOpsNone
-	base.AssignGo(&c.evRead, -1, 0, bevTimerRID)
-	base.AssignGo(&c.evWrite, -1, 0, bevTimerWID)
+	base.AssignGo(&c.evRead, -1, reactor.EV_FINALIZE, bevTimerRID) // EV_FINALIZE: what libevent gives a bufferevent's events (event_get_events)
+	base.AssignGo(&c.evWrite, -1, reactor.EV_FINALIZE, bevTimerWID)
 	base.AssignGo(&blk.evDefer, -1, 0, bevDeferID)
 	c.input, c.output = in.h, out.h
 	c.enabled = reactor.EV_WRITE
@@ -812,8 +812,8 @@ func (bv *Bufferevent) SetTimeouts(rd, wr *cTimeval) int {
 // disables the direction and reports BEV_EVENT_{READING,WRITING}|TIMEOUT
 // (bufferevent_init_generic_timeout_cbs_). newBufferevent already does this.
 func (bv *Bufferevent) initGenericTimeouts() {
-	bv.base.AssignGo(&bv.c.evRead, -1, 0, bevTimerRID)
-	bv.base.AssignGo(&bv.c.evWrite, -1, 0, bevTimerWID)
+	bv.base.AssignGo(&bv.c.evRead, -1, reactor.EV_FINALIZE, bevTimerRID)
+	bv.base.AssignGo(&bv.c.evWrite, -1, reactor.EV_FINALIZE, bevTimerWID)
 }
 
 // genericAdjTimeouts is bufferevent_generic_adj_timeouts_ (for backends

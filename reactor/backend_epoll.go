@@ -128,7 +128,12 @@ func (e *epollBackend) wait(timeoutUsec int64) error {
 	for i := 0; i < n; i++ {
 		fd, what := out[2*i], uint32(out[2*i+1])
 		var res int16
-		if what&(unix.EPOLLHUP|unix.EPOLLERR) != 0 {
+		// As libevent's epoll: an error, or a hangup that is not also a
+		// read hangup (a pipe's writer went away), wakes readers and
+		// writers; a peer's close() (EPOLLHUP|EPOLLRDHUP on a local
+		// socket) is reported as what it also is: EV_CLOSED, and
+		// readable/writable as the kernel says.
+		if what&unix.EPOLLERR != 0 || what&(unix.EPOLLHUP|unix.EPOLLRDHUP) == unix.EPOLLHUP {
 			res = EV_READ | EV_WRITE
 		} else {
 			if what&unix.EPOLLIN != 0 {

@@ -3,13 +3,15 @@ package reactor
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
 	"unsafe"
 
 	"goevent/internal/cmem"
 	"goevent/internal/slots"
 	"goevent/internal/svc"
-
-	"golang.org/x/sys/unix"
 )
 
 // Base is the Go side of one struct event_base.
@@ -18,9 +20,12 @@ type Base struct {
 	idx    uint32 // 1-based slot in the base table (= c.CoreIdx)
 	method int32
 	be     backend
+	// debugMode: event_enable_debug_mode was on (it cannot change later);
+	// then, as in libevent, an fd's events are all edge-triggered or all not.
+	debugMode bool
 
 	fds    []fdEntry // indexed by fd
-	maxFd  int       // fds at or above are refused (process fd limit)
+	maxFd  int       // fds at or above are refused (fdCap)
 	sigs   [nsig]*Event
 	heap   timerHeap // array in C memory, shared with the C layer (heap.go)
 	active []evQueue // per priority
@@ -79,7 +84,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 			return b, nil // already adopted
 		}
 	}
-	b := &Base{c: c, method: c.Method, runningPri: -1}
+	b := &Base{c: c, method: c.Method, runningPri: -1, debugMode: c.Flags&GEV_BASE_FLAG_DEBUG != 0}
 	if b.method != MethodPoll && b.method != MethodEpoll {
 		return nil, fmt.Errorf("event_base %p: unknown method %d", cbase, c.Method)
 	}
@@ -88,7 +93,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 		return nil, err
 	}
 	b.be = be
-	b.maxFd = fdLimit()
+	b.maxFd = fdCap()
 	npri := int(c.NPriorities)
 	if npri < 1 {
 		npri = 1
@@ -115,7 +120,8 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 		}
 	}
 	// Preloaded events: C set EVLIST_INSERTED and/or EVLIST_TIMEOUT and the
-	// absolute deadline; insert them for real.
+	// absolute deadline, or EVLIST_ACTIVE and the result (event_base_once
+	// with no timeout); insert or activate them for real, in list order.
 	ev := c.PreloadHead
 	c.PreloadHead, c.PreloadTail, c.NPreload = nil, nil, 0
 	nfail := 0
@@ -123,7 +129,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 		next := ev.ActiveNext
 		ev.ActiveNext, ev.ActivePrev = nil, nil
 		fl := ev.Flags
-		ev.Flags &^= EVLIST_INSERTED | EVLIST_TIMEOUT
+		ev.Flags &^= EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE
 		ev.HeapIdx = -1
 		if fl&EVLIST_INSERTED != 0 {
 			if b.insertMapped(ev) != 0 {
@@ -132,6 +138,9 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 		}
 		if fl&EVLIST_TIMEOUT != 0 {
 			b.insertTimeout(ev)
+		}
+		if fl&EVLIST_ACTIVE != 0 {
+			b.activate(ev, ev.Res, 1)
 		}
 		ev = next
 	}
@@ -145,21 +154,28 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 	return b, nil
 }
 
-// fdLimit returns the process's fd limit, the bound of the fd table.
-func fdLimit() int {
-	var rl unix.Rlimit
-	if unix.Getrlimit(unix.RLIMIT_NOFILE, &rl) != nil {
-		return 1 << 20
+// fdMapLimit is libevent's fd map limit: it refuses fds from 2^27 on,
+// whatever the backend.
+const fdMapLimit = 1 << 27
+
+// fdCap bounds the fd table: fds at or above it can never be open (the
+// kernel's fs.nr_open caps every process's fd limit, however raised) or are
+// past libevent's fd map. capi/event.c (fd_cap) refuses the same fds for
+// events added before the core is loaded. The process's own fd limit is no
+// bound: a program may lower it below fds it has open, and poll, as
+// libevent's, watches closed fds too (reporting them invalid).
+var fdCap = sync.OnceValue(func() int {
+	n := 1 << 20 // the kernel's default
+	if b, err := os.ReadFile("/proc/sys/fs/nr_open"); err == nil {
+		if v, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && v > 0 {
+			n = v
+		}
 	}
-	m := rl.Max
-	if rl.Cur > m {
-		m = rl.Cur
+	if n > fdMapLimit {
+		n = fdMapLimit
 	}
-	if m > 1<<26 {
-		m = 1 << 26
-	}
-	return int(m)
-}
+	return n
+})
 
 // FromC returns the Go side of cbase, or nil if cbase is NULL, not a live
 // base, or not adopted.

@@ -71,10 +71,14 @@ func (b *Base) ioAdd(ev *Event) int {
 	if fd < 0 {
 		return 0
 	}
-	if fd >= len(b.fds) && !b.growFds(fd) {
-		return -1
+	if fd >= len(b.fds) {
+		return b.ioAddBeyond(ev, fd)
 	}
 	e := &b.fds[fd]
+	if b.debugMode && e.head != nil && (e.head.Events^ev.Events)&EV_ET != 0 {
+		svc.Warnf("event_add: tried to mix edge-triggered and non-edge-triggered events on fd %d", fd)
+		return -1
+	}
 	e.count(ev.Events, 1)
 	want := e.want()
 	if want != e.mask {
@@ -133,15 +137,28 @@ func (b *Base) ioUnlink(ev *Event) *fdEntry {
 	return e
 }
 
-// growFds extends the fd table to hold fd.
-func (b *Base) growFds(fd int) bool {
+// ioAddBeyond is ioAdd for an fd past the table: the backend is asked
+// first, so that an fd epoll refuses (closed, never open) fails as in
+// libevent without growing the table for it.
+func (b *Base) ioAddBeyond(ev *Event, fd int) int {
 	if fd >= b.maxFd {
-		b.maxFd = fdLimit() // the limit may have been raised
-		if fd >= b.maxFd {
-			svc.Warnf("event_add: fd %d is beyond the process's fd limit (%d)", fd, b.maxFd)
-			return false
-		}
+		svc.Warnf("event_add: fd %d can never be open (the limit is %d)", fd, b.maxFd)
+		return -1
 	}
+	var probe fdEntry
+	probe.count(ev.Events, 1)
+	want := probe.want()
+	if err := b.be.add(fd, want); err != nil {
+		svc.Warnf("event_add: %s: %v", b.be.name(), err)
+		return -1
+	}
+	b.growFds(fd)
+	b.fds[fd].mask = want
+	return b.ioAdd(ev) // counts and links; the interest is registered already
+}
+
+// growFds extends the fd table to hold fd (< b.maxFd).
+func (b *Base) growFds(fd int) {
 	n := 2 * len(b.fds)
 	if n < 64 {
 		n = 64
@@ -155,7 +172,6 @@ func (b *Base) growFds(fd int) bool {
 	nf := make([]fdEntry, n)
 	copy(nf, b.fds)
 	b.fds = nf
-	return true
 }
 
 // ioReady activates the events of fd that wait for a condition in what

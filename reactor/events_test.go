@@ -10,6 +10,8 @@ import (
 
 	"goevent/reactor"
 	"goevent/reactor/internal/ctest"
+
+	"golang.org/x/sys/unix"
 )
 
 // libeventHeap is a transcription of libevent 2.1.12's minheap-internal.h
@@ -406,6 +408,112 @@ func TestFdMapRandom(t *testing.T) {
 			t.Fatalf("nEvents %d, model %d", n, want)
 		}
 	})
+}
+
+// An I/O event on an fd past the fd table: epoll is asked before the table
+// grows (a closed fd fails as libevent's epoll_ctl does, and leaves the
+// table as it was); poll watches any fd the table can hold (a closed one is
+// reported invalid at dispatch, as libevent's poll does); an fd that can
+// never be open fails on both with a warning.
+func TestAddFdPastTable(t *testing.T) {
+	closed := func(t *testing.T) int {
+		fd, err := unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 3000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unix.Close(fd)
+		return fd
+	}
+	cases := []struct {
+		name     string
+		method   int32
+		fd       func(t *testing.T) int
+		want     int
+		grows    bool
+		warnWith string
+	}{
+		{"epoll closed", reactor.MethodEpoll, closed, -1, false, "epoll_ctl"},
+		{"poll closed", reactor.MethodPoll, closed, 0, true, ""},
+		{"epoll huge", reactor.MethodEpoll, func(*testing.T) int { return 1<<31 - 1 }, -1, false, "can never be open"},
+		{"poll huge", reactor.MethodPoll, func(*testing.T) int { return 1 << 27 }, -1, false, "can never be open"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := newBase(t, c.method, 1)
+			fd := c.fd(t)
+			var fired int16
+			ev := goEvent(t, b, fd, evRead, func(_ *reactor.Event, res int16) { fired = res })
+			before, logs := b.FdTableLen(), logCount()
+			if got := b.Add(ev, nil); got != c.want {
+				t.Fatalf("Add on fd %d: %d, want %d", fd, got, c.want)
+			}
+			if grew := b.FdTableLen() > fd; grew != c.grows || (!grew && b.FdTableLen() != before) {
+				t.Fatalf("fd table %d -> %d entries for fd %d", before, b.FdTableLen(), fd)
+			}
+			if c.warnWith != "" {
+				expectLog(t, logs, c.warnWith)
+			}
+			check(t, b)
+			if c.want == 0 {
+				if b.FdMask(fd) != evRead {
+					t.Fatalf("mask %#x", b.FdMask(fd))
+				}
+				if b.Loop(reactor.EVLOOP_NONBLOCK); fired&evRead == 0 {
+					t.Fatalf("callback result %#x: want the invalid fd reported as readable", fired)
+				}
+			}
+		})
+	}
+}
+
+// Debug mode (GEV_BASE_FLAG_DEBUG at adoption): the events of an fd are all
+// edge-triggered or all not, in either order and whatever they wait for;
+// without it they mix, as in libevent.
+func TestEdgeLevelMix(t *testing.T) {
+	cases := []struct {
+		first, second int16
+		debug         bool
+		want          int
+	}{
+		{evRead | reactor.EV_ET, evRead, true, -1},
+		{evRead, evWrite | reactor.EV_ET, true, -1},
+		{evClosed | reactor.EV_ET, evRead | evPersist, true, -1},
+		{evRead | reactor.EV_ET, evWrite | reactor.EV_ET, true, 0},
+		{evRead, evWrite, true, 0},
+		{evRead | reactor.EV_ET, evRead, false, 0},
+		{evRead, evWrite | reactor.EV_ET, false, 0},
+	}
+	for _, c := range cases {
+		forEachBackend(t, func(t *testing.T, m int32) {
+			cb := newCBase(t, m, 1)
+			if c.debug {
+				cb.Flags |= reactor.GEV_BASE_FLAG_DEBUG
+			}
+			b, err := reactor.Adopt(unsafePtr(cb))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(b.Free)
+			fd, _ := socketpair(t)
+			nop := func(*reactor.Event, int16) {}
+			e1, e2 := goEvent(t, b, fd, c.first, nop), goEvent(t, b, fd, c.second, nop)
+			if r := b.Add(e1, nil); r != 0 {
+				t.Fatalf("first add: %d", r)
+			}
+			logs := logCount()
+			if r := b.Add(e2, nil); r != c.want {
+				t.Fatalf("%#x then %#x (debug %v): %d, want %d", c.first, c.second, c.debug, r, c.want)
+			}
+			if c.want < 0 {
+				expectLog(t, logs, "mix edge-triggered")
+				b.Del(e1)
+				if r := b.Add(e2, nil); r != 0 {
+					t.Fatalf("alone: %d", r)
+				}
+			}
+			check(t, b)
+		})
+	}
 }
 
 // event_config_set_max_dispatch_interval: with max_dispatch_callbacks = 2

@@ -65,6 +65,9 @@ func (b *Base) FdMask(fd int) int16 {
 	return b.fds[fd].mask
 }
 
+// FdTableLen returns the size of the fd table.
+func (b *Base) FdTableLen() int { return len(b.fds) }
+
 // CheckInvariants verifies every list, the heap and the counters of b.
 func (b *Base) CheckInvariants() error {
 	if err := checkHeap(&b.heap); err != nil {

@@ -15,6 +15,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if mode := os.Getenv(runtimePollerEnv); mode != "" {
+		os.Exit(runtimePollerChild(mode))
+	}
 	// Stand in for the C layer: log capture and signal bookkeeping.
 	svc.Attach(ctest.Services())
 	os.Exit(m.Run())

@@ -53,6 +53,7 @@ const (
 // EVENT_BASE_FLAG_* bits of struct event_base.flags that the reactor reads.
 const (
 	EVENT_BASE_FLAG_NO_CACHE_TIME = 0x08
+	GEV_BASE_FLAG_DEBUG           = 0x40000000 // ours: debug mode was on at adoption
 )
 
 // EVENT_BASE_COUNT_* of event_base_get_num_events.

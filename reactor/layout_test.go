@@ -136,6 +136,7 @@ func TestLayoutConstants(t *testing.T) {
 		{"EVLIST_INIT", 13, reactor.EVLIST_INIT},
 		{"EVLIST_ALL", 14, reactor.EVLIST_ALL},
 		{"sizeof(struct timeval)", 15, int(unsafe.Sizeof(reactor.Timeval{}))},
+		{"GEV_BASE_FLAG_DEBUG", 16, reactor.GEV_BASE_FLAG_DEBUG},
 	}
 	for _, c := range consts {
 		if got := ctest.Const(c.idx); got != c.val {

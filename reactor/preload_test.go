@@ -47,6 +47,8 @@ func TestAdoptPreload(t *testing.T) {
 		io := mk(a, evRead|evPersist, reactor.EVLIST_INSERTED, 0, 1)
 		timer := mk(-1, 0, reactor.EVLIST_TIMEOUT, 2000, 2)
 		both := mk(a, evWrite, reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT, 60_000_000, 3)
+		active := mk(-1, 0, reactor.EVLIST_ACTIVE, 0, 4) // event_base_once, no timeout
+		active.Res = evTimeout
 		wantTimer, wantBoth := timer.Timeout, both.Timeout
 		b, err := reactor.Adopt(unsafePtr(c))
 		if err != nil {
@@ -59,24 +61,28 @@ func TestAdoptPreload(t *testing.T) {
 		if timer.Timeout != wantTimer || both.Timeout != wantBoth {
 			t.Fatal("deadlines changed")
 		}
-		for _, ev := range []*reactor.Event{io, timer, both} {
+		for _, ev := range []*reactor.Event{io, timer, both, active} {
 			if ev.ActiveNext != nil {
 				t.Fatal("preload link left")
 			}
 		}
 		if io.Flags != reactor.EVLIST_INIT|reactor.EVLIST_INSERTED ||
 			timer.Flags != reactor.EVLIST_INIT|reactor.EVLIST_TIMEOUT ||
-			both.Flags != reactor.EVLIST_INIT|reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT {
-			t.Fatalf("flags %#x %#x %#x", io.Flags, timer.Flags, both.Flags)
+			both.Flags != reactor.EVLIST_INIT|reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT ||
+			active.Flags != reactor.EVLIST_INIT|reactor.EVLIST_ACTIVE {
+			t.Fatalf("flags %#x %#x %#x %#x", io.Flags, timer.Flags, both.Flags, active.Flags)
 		}
 		check(t, b)
+		if n, nActive := b.Counts(); n != 5 || nActive != 1 {
+			t.Fatalf("counts: %d events, %d active; want 5 and 1", n, nActive)
+		}
 		if b.FdMask(a) != evRead|evWrite {
 			t.Fatalf("fd mask %#x", b.FdMask(a))
 		}
 		mustWrite(t, peer, "x")
-		b.Loop(reactor.EVLOOP_ONCE) // io (read) and both (write) are ready at once
+		b.Loop(reactor.EVLOOP_ONCE) // the active one first, then io (read) and both (write)
 		got := ctest.Calls()
-		if len(got) != 2 {
+		if len(got) != 3 || got[0].Arg != 4 || got[0].What != evTimeout {
 			t.Fatalf("calls %+v", got)
 		}
 		b.Del(io)

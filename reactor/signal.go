@@ -11,11 +11,11 @@ import (
 
 // Signals. The C layer installs a sigaction handler for every signal that
 // has events (before forwarding the event_add to the reactor); the handler
-// increments sig_caught[sig] and writes one byte to the signal base's pipe
-// (cbase.sig_wfd). The reactor keeps, per base, the list of events of each
-// signal and one internal persistent read watcher on cbase.sig_rfd: when the
-// pipe is readable it drains it and activates the events of every signal
-// named in the pipe (taken atomically with svc.TakeCaught).
+// writes one byte, the signal number, to the receiving base's pipe
+// (cbase.sig_wfd; capi/signal.c decides which base receives). The reactor
+// keeps, per base, the list of events of each signal and one internal
+// persistent read watcher on cbase.sig_rfd: when the pipe is readable it
+// drains it and activates the events of every signal named in the pipe.
 
 // sigHandler is the Go handler of a base's signal-pipe watcher.
 type sigHandler struct{ b *Base }
@@ -57,14 +57,15 @@ func (b *Base) watchSignals() int {
 }
 
 // drainSignals empties the signal pipe and activates the events of every
-// signal caught since the last time. The C handler writes the signal number
-// as the byte; like libevent, the signals named in this base's pipe are
-// consumed (their counts taken) even when the base has no event for them any
-// more, so a later event_add does not inherit stale counts. A byte that is
-// not a signal number makes every signal with events be checked.
+// signal named in it, as many times as it is named: the C handler writes the
+// signal number as the byte. Counting the bytes of this base's own pipe (as
+// libevent does) keeps signals apart when the receiving base changes while
+// another base's pipe still holds some (test: signal_bases). Like libevent,
+// the signals named in the pipe are consumed even when the base has no event
+// for them any more, so a later event_add does not inherit stale counts. A
+// byte that is not a signal number is ignored.
 func (b *Base) drainSignals(fd int) {
-	var seen [nsig]bool
-	all := false
+	var counts [nsig]int
 	for {
 		n, err := unix.Read(fd, b.drain[:])
 		if err == unix.EINTR {
@@ -72,9 +73,7 @@ func (b *Base) drainSignals(fd int) {
 		}
 		for _, c := range b.drain[:max(n, 0)] {
 			if c > 0 && int(c) < nsig {
-				seen[c] = true
-			} else {
-				all = true
+				counts[c]++
 			}
 		}
 		if err != nil || n < len(b.drain) {
@@ -82,11 +81,8 @@ func (b *Base) drainSignals(fd int) {
 		}
 	}
 	for sig := 1; sig < nsig; sig++ {
-		if !seen[sig] && !(all && b.sigs[sig] != nil) {
-			continue
-		}
-		n := svc.TakeCaught(sig)
-		if n <= 0 || b.sigs[sig] == nil {
+		n := counts[sig]
+		if n == 0 || b.sigs[sig] == nil {
 			continue
 		}
 		if n > 0x7fff {

@@ -1,3 +1,13 @@
+// The runtime's cgroup-aware GOMAXPROCS (Go 1.25+) keeps the cgroup's CPU
+// limit files open for the life of the process (two descriptors under cgroup
+// v1, one under v2) to re-read them; libevent leaves no descriptor behind
+// once its bases are freed. Off, the runtime reads them once at load and
+// closes them, and GOMAXPROCS is the CPU count as before Go 1.25: the
+// program's own threads call into the core, and a container's CPU quota
+// should throttle them as it does the rest of the program, not cap how many
+// may run Go code at once. GODEBUG=containermaxprocs=1 turns it back on.
+//go:debug containermaxprocs=0
+
 // Command gocore is goevent's Go core, built with -buildmode=c-archive and
 // linked by the Makefile into libgoevent_core-2.1.so.7, a dependency of the
 // C libraries that the dynamic linker maps at program start; its Go runtime
@@ -24,6 +34,7 @@ import (
 	"unsafe"
 
 	"goevent/internal/svc"
+	"goevent/reactor"
 )
 
 func main() {}
@@ -34,6 +45,7 @@ func goevent_core_attach_go(ops *C.struct_gev_core_ops, services *C.struct_gev_s
 		return -1
 	}
 	svc.Attach(unsafe.Pointer(services))
+	reactor.StartRuntimePoller()
 	return C.gev_fill_ops(ops)
 }
 

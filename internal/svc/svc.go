@@ -18,7 +18,6 @@ import "C"
 import (
 	"fmt"
 	"os"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -85,12 +84,3 @@ func NSig() int {
 	return int(services.nsig)
 }
 
-// TakeCaught returns how many times sig was caught since the last call and
-// resets the count, atomically with respect to the C signal handler.
-func TakeCaught(sig int) int {
-	if services == nil || sig <= 0 || sig >= int(services.nsig) {
-		return 0
-	}
-	p := (*int32)(unsafe.Add(unsafe.Pointer(services.sig_caught), uintptr(sig)*unsafe.Sizeof(C.sig_atomic_t(0))))
-	return int(atomic.SwapInt32(p, 0))
-}

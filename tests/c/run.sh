@@ -4,13 +4,23 @@
 # (transcripts recorded from the real libevent 2.1.12). Also runs the scenario
 # scripts tests/c/scripts/*.sh (except lib.sh).
 #
-# usage: tests/c/run.sh [--impl ours|real] [--backend epoll|poll] [--record] [--check-stale] [NAME...]
+# usage: tests/c/run.sh [--impl ours|real] [--backend epoll|poll] [--debug-mode] [--record] [--check-stale] [NAME...]
 #
 # --backend poll runs the cases and scripts with EVENT_NOEPOLL=1.
 # Their transcript is expected/NAME.out, or expected/NAME.poll.out where the
 # real libevent prints something else on poll (the method name, EV_ET, ...):
 # `--backend poll --record` writes NAME.poll.out only when it differs. A case
 # meant for one backend says so with /* backends: epoll */.
+#
+# --debug-mode links every case (and ours/ program) with support/debug_mode_on.c,
+# whose constructor calls event_enable_debug_mode() before main, so the same
+# program runs in libevent's debug mode against either library (as libevent's
+# own regression tests do with EVENT_DEBUG_MODE=1). The transcript is
+# expected/NAME.debug.out (NAME.debug.poll.out on poll) where the real libevent
+# prints something else in debug mode, else the usual one; `--debug-mode
+# --record` writes it only when it differs. A case that cannot run in debug
+# mode says why with /* debug-mode: skip: REASON */. Scripts do not run in
+# debug mode (they drive unmodified programs).
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,13 +32,14 @@ DEFAULT_TIMEOUT=20
 SCRIPT_TIMEOUT=120
 
 usage() {
-	echo "usage: $0 [--impl ours|real] [--backend epoll|poll] [--record] [--check-stale] [NAME...]" >&2
+	echo "usage: $0 [--impl ours|real] [--backend epoll|poll] [--debug-mode] [--record] [--check-stale] [NAME...]" >&2
 	exit 2
 }
 
 impl=ours
 backend=epoll
 mode=test          # test | record | stale
+debug=0            # 1: --debug-mode
 names=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -36,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--impl=*) impl=${1#--impl=}; shift ;;
 	--backend) [ $# -ge 2 ] || usage; backend=$2; shift 2 ;;
 	--backend=*) backend=${1#--backend=}; shift ;;
+	--debug-mode) debug=1; shift ;;
 	--record) mode=record; shift ;;
 	--check-stale) mode=stale; shift ;;
 	-h|--help) usage ;;
@@ -50,6 +62,11 @@ case "$backend" in epoll|poll) ;; *) echo "--backend must be epoll or poll" >&2;
 [ "$mode" != test ] && impl=real
 
 BUILD="$ROOT/build/tests/c/$impl"
+DEBUG_OBJ=()
+if [ $debug -eq 1 ]; then
+	BUILD="$ROOT/build/tests/c/$impl-debug"
+	DEBUG_OBJ=("$HERE/support/debug_mode_on.c")
+fi
 mkdir -p "$BUILD" || exit 2
 
 # pkg-config wrapper for the selected implementation.
@@ -102,7 +119,7 @@ sel_scripts=()
 sel_ours=()
 if [ ${#names[@]} -eq 0 ]; then
 	sel_cases=("${all_cases[@]}")
-	[ "$mode" = test ] && sel_scripts=("${all_scripts[@]}")
+	[ "$mode" = test ] && [ $debug -eq 0 ] && sel_scripts=("${all_scripts[@]}")
 	[ "$mode" = test ] && [ "$impl" = ours ] && sel_ours=("${all_ours[@]}")
 else
 	for n in "${names[@]}"; do
@@ -110,7 +127,12 @@ else
 		found=0
 		if [ -f "$CASES/$n.c" ]; then sel_cases+=("$n"); found=1; fi
 		if [ "$mode" = test ] && [ "$n" != lib ] && [ -f "$SCRIPTS/$n.sh" ]; then
-			sel_scripts+=("$n"); found=1
+			found=1
+			if [ $debug -eq 0 ]; then
+				sel_scripts+=("$n")
+			else
+				echo "# note: script $n does not run in debug mode" >&2
+			fi
 		fi
 		if [ -f "$HERE/ours/$n.c" ]; then
 			found=1
@@ -133,11 +155,14 @@ failed_names=()
 note_fail() { failed=$((failed + 1)); failed_names+=("$1"); }
 
 # tests/c/PENDING lists cases that need functions goevent does not have yet
-# ("NAME<TAB>reason"). Against ours, such a case failing counts as skipped,
-# and passing is an error (so the list cannot go stale).
+# ("NAME<TAB>reason"; "NAME@debug<TAB>reason" for the --debug-mode run only).
+# Against ours, such a case failing counts as skipped, and passing is an
+# error (so the list cannot go stale).
 pending_reason() {
 	[ "$impl" = ours ] && [ "$mode" = test ] && [ -f "$HERE/PENDING" ] || return 0
-	awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$HERE/PENDING"
+	local key=$1
+	[ $debug -eq 1 ] && key="$1@debug"
+	awk -F'\t' -v n="$key" '$1 == n { print $2 }' "$HERE/PENDING"
 }
 case_fail() {
 	local why
@@ -177,6 +202,11 @@ case_backends() {
 	echo "${b:-epoll poll}"
 }
 
+# The reason a case gives for not running in debug mode (empty: it runs).
+case_debug_skip() {
+	sed -n 's|^[[:space:]]*/\*[[:space:]]*debug-mode:[[:space:]]*skip:[[:space:]]*\(.*[^[:space:]]\)[[:space:]]*\*/.*|\1|p' "$1" | head -n 1
+}
+
 case_libs() {
 	local l
 	l=$(sed -n 's|^[[:space:]]*/\*[[:space:]]*libs:[[:space:]]*\(.*[^[:space:]]\)[[:space:]]*\*/.*|\1|p' "$1" | head -n 1)
@@ -194,14 +224,28 @@ build_case() {
 	fi
 	rm -f "$BUILD/$n"
 	# shellcheck disable=SC2086
-	cc -Wall -Werror -g -I"$HERE/support" -o "$BUILD/$n" "$src" $flags -lpthread >"$BUILD/$n.build.log" 2>&1
+	cc -Wall -Werror -g -I"$HERE/support" -o "$BUILD/$n" "$src" "${DEBUG_OBJ[@]}" $flags -lpthread >"$BUILD/$n.build.log" 2>&1
 }
 
 run_case() {
 	local n=$1 src="$CASES/$1.c" exp="$EXPECTED/$1.out" out="$BUILD/$1.stdout" err="$BUILD/$1.stderr"
-	local pollexp="$EXPECTED/$1.poll.out"
-	if [ "$backend" = poll ] && { [ -f "$pollexp" ] || [ "$mode" = record ]; }; then
-		exp=$pollexp
+	# The transcripts this run may compare with, most specific first: the
+	# first that exists is expected; a recording writes the first and only
+	# when it differs from the next existing one.
+	local chain=("$EXPECTED/$1.out")
+	[ "$backend" = poll ] && chain=("$EXPECTED/$1.poll.out" "${chain[@]}")
+	[ $debug -eq 1 ] && chain=("$EXPECTED/$1.debug.out" "${chain[@]}")
+	[ $debug -eq 1 ] && [ "$backend" = poll ] && chain=("$EXPECTED/$1.debug.poll.out" "${chain[@]}")
+	local c base_exp=""
+	if [ "$mode" = record ]; then
+		exp=${chain[0]}
+		for c in "${chain[@]:1}"; do
+			if [ -f "$c" ]; then base_exp=$c; break; fi
+		done
+	else
+		for c in "${chain[@]}"; do
+			if [ -f "$c" ]; then exp=$c; break; fi
+		done
 	fi
 	local t rc
 
@@ -223,6 +267,15 @@ run_case() {
 		return
 		;;
 	esac
+	if [ $debug -eq 1 ]; then
+		local why
+		why=$(case_debug_skip "$src")
+		if [ -n "$why" ]; then
+			echo "SKIP $n (not run in debug mode: $why)"
+			skipped=$((skipped + 1))
+			return
+		fi
+	fi
 	if [ "$mode" != record ] && [ ! -f "$exp" ]; then
 		echo "FAIL $n: no expected/$n.out (record it with: $0 --record $n)"
 		case_fail "$n"
@@ -265,7 +318,7 @@ run_case() {
 			echo "FAIL $n: exit status $rc"
 		fi
 		if [ -f "$exp" ]; then
-			diff -u --label "expected/$n.out" --label "actual" "$exp" "$out" | head -n 40 | sed 's/^/    /'
+			diff -u --label "expected/$(basename "$exp")" --label "actual" "$exp" "$out" | head -n 40 | sed 's/^/    /'
 		else
 			head -n 40 "$out" | sed 's/^/    /'
 		fi
@@ -277,9 +330,9 @@ run_case() {
 	case "$mode" in
 	record)
 		mkdir -p "$EXPECTED"
-		if [ "$backend" = poll ] && cmp -s "$EXPECTED/$n.out" "$out"; then
+		if [ -n "$base_exp" ] && cmp -s "$base_exp" "$out"; then
 			rm -f "$exp"
-			echo "ok   $n (poll prints the same as expected/$n.out, ${secs}s)"
+			echo "ok   $n (prints the same as expected/$(basename "$base_exp"), ${secs}s)"
 		elif [ -f "$exp" ] && cmp -s "$exp" "$out"; then
 			echo "ok   $n (unchanged, ${secs}s)"
 		else
@@ -298,7 +351,7 @@ run_case() {
 			else
 				echo "FAIL $n: output differs"
 			fi
-			diff -u --label "expected/$n.out" --label "actual" "$exp" "$out" | head -n 40 | sed 's/^/    /'
+			diff -u --label "expected/$(basename "$exp")" --label "actual" "$exp" "$out" | head -n 40 | sed 's/^/    /'
 			show_stderr_tail "$err"
 			case_fail "$n"
 		fi
@@ -309,9 +362,14 @@ run_case() {
 # tests/c/ours/NAME.c: goevent-only checks (misuse that crashes the real
 # libevent, so there is no transcript): the program checks itself, exit 0 = pass.
 run_ours() {
-	local n=$1 src="$HERE/ours/$1.c" out="$BUILD/ours-$1.stdout" err="$BUILD/ours-$1.stderr" flags rc
+	local n=$1 src="$HERE/ours/$1.c" out="$BUILD/ours-$1.stdout" err="$BUILD/ours-$1.stderr" flags rc why
+	if [ $debug -eq 1 ] && why=$(case_debug_skip "$src") && [ -n "$why" ]; then
+		echo "SKIP $n (not run in debug mode: $why)"
+		skipped=$((skipped + 1))
+		return
+	fi
 	if ! flags=$(pc --cflags --libs libevent 2>&1) ||
-	    ! cc -Wall -Werror -g -I"$HERE/support" -o "$BUILD/ours-$n" "$src" $flags -lpthread >"$BUILD/ours-$n.build.log" 2>&1; then
+	    ! cc -Wall -Werror -g -I"$HERE/support" -o "$BUILD/ours-$n" "$src" "${DEBUG_OBJ[@]}" $flags -lpthread >"$BUILD/ours-$n.build.log" 2>&1; then
 		echo "FAIL $n: build failed"
 		head -n 30 "$BUILD/ours-$n.build.log" | sed 's/^/    /'
 		note_fail "$n"
@@ -364,7 +422,7 @@ run_script() {
 	esac
 }
 
-echo "# impl=$impl backend=$backend mode=$mode build=$BUILD"
+echo "# impl=$impl backend=$backend mode=$mode debug-mode=$debug build=$BUILD"
 [ -n "$impl_problem" ] && echo "# note: $impl_problem"
 if [ "$impl" = ours ] && [ -z "$impl_problem" ]; then
 	# make sure we compile against our headers and link our libraries

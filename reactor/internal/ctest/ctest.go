@@ -101,6 +101,7 @@ static long gev_const(int i) {
 	case 13: return EVLIST_INIT;
 	case 14: return EVLIST_ALL;
 	case 15: return (long)sizeof(struct timeval);
+	case 16: return GEV_BASE_FLAG_DEBUG;
 	}
 	return -1;
 }

@@ -169,6 +169,7 @@ int main(void)
 	printf("== free without BEV_OPT_CLOSE_ON_FREE\n");
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
+	evutil_make_socket_nonblocking(sv[0]);
 	b = bufferevent_socket_new(base, sv[0], 0);
 	bufferevent_free(b);
 	passes(2);

@@ -60,6 +60,7 @@ int main(void)
 	printf("event_init: %s method=%s\n", base ? "non-NULL" : "NULL", event_base_get_method(base));
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
+	evutil_make_socket_nonblocking(sv[0]);
 
 	printf("== event_set attaches to the current base\n");
 	memset(&ev_read, 0, sizeof(ev_read));

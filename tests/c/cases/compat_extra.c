@@ -45,6 +45,7 @@ int main(void)
 	    strcmp(event_get_method(), event_base_get_method(base)) == 0 ? "yes" : "no");
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
+	evutil_make_socket_nonblocking(sv[0]);
 
 	printf("== event_loop\n");
 	printf("event_loop(0) on empty base: %d\n", event_loop(0));

@@ -9,6 +9,7 @@
  * of events, re-assigning an event after it fired or after its base was
  * freed, event_debug_unassign of a deleted event. Without debug mode,
  * event_debug_unassign only clears the initialized flag. */
+/* debug-mode: skip: it enables debug mode itself (a second call is fatal) */
 #include <event2/event.h>
 #include <event2/event_struct.h>
 #include <signal.h>

@@ -108,6 +108,8 @@ int main(void)
 	}
 	fd_a = a[0];
 	fd_b = b[0];
+	evutil_make_socket_nonblocking(a[0]);
+	evutil_make_socket_nonblocking(b[0]);
 	struct timeval t10 = { 10, 0 }, t20 = { 20, 0 };
 	evs[0] = event_new(base, a[0], EV_READ | EV_PERSIST, named_cb, "r5");
 	evs[1] = event_new(base, a[0], EV_WRITE | EV_ET, named_cb, "w5");

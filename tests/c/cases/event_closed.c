@@ -1,8 +1,8 @@
-/* event_closed: EV_CLOSED. On epoll (EPOLLRDHUP) an event waiting for
- * EV_CLOSED fires when the peer shuts down its writing side, with
- * EV_CLOSED in the result, alone or beside EV_READ; poll cannot detect it
- * (its transcript is expected/event_closed.poll.out, recorded from
- * libevent's poll backend): there only EV_READ reports the end of file. */
+/* event_closed: EV_CLOSED. An event waiting for EV_CLOSED fires when the
+ * peer shuts down its writing side, with EV_CLOSED in the result, alone or
+ * beside EV_READ: epoll reports it with EPOLLRDHUP, and libevent 2.1.12's
+ * poll backend too, with POLLRDHUP (one transcript for both). The peer's
+ * close(), resets and pipes: event_closed_peer. */
 #include <event2/event.h>
 #include <signal.h>
 #include <stdio.h>

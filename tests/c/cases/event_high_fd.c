@@ -38,6 +38,7 @@ int main(void)
 	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return 1;
 	hi = (int)rl.rlim_cur - 1;
+	evutil_make_socket_nonblocking(sv[0]); /* hi shares its flags */
 	if (dup2(sv[0], hi) != hi) {
 		printf("dup2 to the highest fd failed\n");
 		return 1;

@@ -141,6 +141,7 @@ int main(void)
 
 	/* 6) CLOSE_ON_FREE when the program already freed the underlying one */
 	socketpair(AF_UNIX, SOCK_STREAM, 0, s);
+	evutil_make_socket_nonblocking(s[0]);
 	under = bufferevent_socket_new(base, s[0], BEV_OPT_CLOSE_ON_FREE);
 	filt = bufferevent_filter_new(under, NULL, NULL, BEV_OPT_CLOSE_ON_FREE, NULL, NULL);
 	bufferevent_free(under);

@@ -53,6 +53,7 @@ static void run(const char *label)
 	step("event_del (not pending)");
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return;
+	evutil_make_socket_nonblocking(sv[0]);
 	io = event_new(b, sv[0], EV_READ, cb, NULL);
 	event_add(io, NULL);
 	step("event_add (read)");

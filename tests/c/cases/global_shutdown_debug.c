@@ -4,6 +4,7 @@
  * base was made), not as "called twice"; and with debug mode on but no event
  * or base ever made, it may be enabled again after the shutdown. Each step
  * runs in a child so that the fatal error ends only the child. */
+/* debug-mode: skip: it enables debug mode itself (a second call is fatal) */
 #include <event2/event.h>
 #include <signal.h>
 #include <stdio.h>

@@ -175,6 +175,7 @@ int main(void)
 	tc_order[0] = 0;
 	if (evutil_socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
+	evutil_make_socket_nonblocking(sv[0]);
 	io = event_new(base, sv[0], EV_READ, named_cb, "R");
 	event_add(io, NULL);
 	t0 = tc_now();

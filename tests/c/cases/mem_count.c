@@ -7,6 +7,7 @@
  * thread support, the locks of a base and of an evbuffer come from the
  * allocator too. */
 /* libs: libevent libevent_pthreads */
+/* debug-mode: skip: it counts allocations, which debug mode's own bookkeeping changes (an entry per event in libevent, one table in goevent), and sets lock callbacks after a base (fatal there) */
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/event_struct.h>

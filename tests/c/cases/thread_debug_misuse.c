@@ -51,6 +51,7 @@ static void run(const char *name, int debugging, int misuse)
 		base = event_base_new();
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 			_exit(2);
+		evutil_make_socket_nonblocking(sv[0]);
 		bev = bufferevent_socket_new(base, sv[0], BEV_OPT_CLOSE_ON_FREE | BEV_OPT_THREADSAFE);
 		out = bufferevent_get_output(bev);
 		evbuffer_lock(out);

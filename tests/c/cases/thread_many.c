@@ -75,6 +75,8 @@ static void *worker_main(void *arg)
 	w->base = event_base_new();
 	if (!w->base || socketpair(AF_UNIX, SOCK_STREAM, 0, w->sv) < 0)
 		return NULL;
+	evutil_make_socket_nonblocking(w->sv[0]);
+	evutil_make_socket_nonblocking(w->sv[1]);
 	/* "i" written on sv[0] is read on sv[1] by ping_cb, which answers "o" on
 	 * sv[1], read on sv[0] by pong_cb, which sends the next "i". */
 	w->rd1 = event_new(w->base, w->sv[1], EV_READ | EV_PERSIST, ping_cb, w);
@@ -230,6 +232,7 @@ int main(void)
 	sb = event_base_new();
 	if (pipe(idle_pipe) < 0)
 		return 1;
+	evutil_make_socket_nonblocking(idle_pipe[0]);
 	idle = event_new(sb, idle_pipe[0], EV_READ | EV_PERSIST, idle_cb, NULL);
 	event_add(idle, NULL);
 	mark = evtimer_new(sb, mark_cb, NULL);

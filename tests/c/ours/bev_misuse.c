@@ -30,6 +30,8 @@ int main(void)
 	base = event_base_new();
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return 1;
+	evutil_make_socket_nonblocking(sv[0]); /* debug mode wants it (run.sh --debug-mode) */
+	evutil_make_socket_nonblocking(sv[1]);
 	dead = bufferevent_socket_new(base, -1, 0);
 	bufferevent_free(dead);
 	event_base_loop(base, EVLOOP_NONBLOCK);

@@ -128,6 +128,18 @@ static inline const char *tc_sig_disposition(int sig, void (*mine)(int))
 	return "libevent";
 }
 
+/* ---- debug-mode runs (run.sh --debug-mode) ------------------------------ */
+
+/* Defined by support/debug_mode_on.c, which run.sh --debug-mode links into
+ * every case; absent (weak, NULL) otherwise. */
+extern const int tc_debug_mode_on_ __attribute__((weak));
+
+/* 1 when the case runs in libevent's debug mode turned on by run.sh. A case
+ * leaves out, in that run, a part that debug mode rejects on purpose (a
+ * blocking fd handed to libevent, lock callbacks set after a base was made)
+ * and prints that it did; that transcript is then expected/NAME.debug.out. */
+static inline int tc_debug_mode(void) { return &tc_debug_mode_on_ != NULL; }
+
 /* ---- log capture -------------------------------------------------------- */
 
 /* What tc_log_capture's callback has seen since the last tc_log_reset. */
