@@ -10,7 +10,9 @@
 track_children() { local p; for p in $(ps -o pid= --ppid "$1"); do track_pid "$p"; done; }
 # known_difference: skip if the child refused to run its loop for the documented reason.
 # Such a child stays in the Go dispatch it was forked from (one thread left, in
-# epoll_wait on the parent's epoll instance) and never sees its SIGTERM: KILL it.
+# epoll_wait on the epoll instance it shares with the parent), runs the parent's
+# listener callback there ("Could not accept new connection: Invalid argument": it closed
+# its copy of the listening socket) and never sees its SIGTERM: KILL it.
 known_difference() {
 	local p
 	if [ "$IMPL" = ours ] && grep -q 'Go core was started before this process forked and cannot run in the child' "$WORK/bitlbee-fork.log"; then
