@@ -71,7 +71,8 @@ $(CORE): $(GOARC) capi/gocore/lazystart/lazystart.c capi/gocore/core.map capi/ge
 	  echo "a Go core object still has a load-time constructor" >&2; exit 1; fi
 	$(CC) $(CFLAGS_CAPI) -DGEV_GO_RT0=$(GO_RT0) -c -o $(GOOBJ)/lazystart.o capi/gocore/lazystart/lazystart.c
 	$(CC) -shared -s -Wl,-soname,libgoevent_core-$(SOVER) -Wl,--version-script=capi/gocore/core.map \
-	  -Wl,-z,nodelete -Wl,-z,relro -Wl,-z,now -Wl,--no-undefined -o $@ $(GOOBJ)/*.o -lpthread
+	  -Wl,-z,nodelete -Wl,-z,relro -Wl,-z,now -Wl,--no-undefined -Wl,--wrap=pthread_key_create \
+	  -o $@ $(GOOBJ)/*.o -lpthread
 
 # Only libevent's public names leave the C libraries.
 $(MAP): $(ABI) $(ABI_INT)
