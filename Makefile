@@ -36,6 +36,13 @@ HEADERS  := $(shell find include -name '*.h')
 GO_SRC   := $(shell find capi/gocore core reactor internal -name '*.go' ! -name '*_test.go') \
             $(wildcard capi/gocore/*.c capi/*.h) go.mod
 
+# Go's build cache does not see C headers outside a package's directory:
+# the cgo packages include capi/*.h and include/, so a change there would
+# leave stale objects (a struct laid out the old way). Their hash in
+# CGO_CFLAGS is part of every cgo package's cache key.
+HDR_HASH := $(shell cat capi/*.h $(HEADERS) | sha1sum | cut -c1-16)
+export CGO_CFLAGS := $(or $(CGO_CFLAGS),-g -O2) -DGEV_HEADERS_SHA1=$(HDR_HASH)
+
 CFLAGS_CAPI := -O2 -g -fPIC -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Icapi
 LDFLAGS_LIB := -shared -Wl,--version-script=$(MAP) -Wl,-z,nodelete -Wl,--no-undefined
 # The C libraries find the core beside themselves ($ORIGIN) or on the library path.
@@ -57,7 +64,7 @@ GO_RT0  := _rt0_$(GOARCH_)_linux_lib
 GOARC   := $(OBJDIR)/gocore.a
 GOOBJ   := $(OBJDIR)/gocore
 
-$(GOARC): $(GO_SRC)
+$(GOARC): $(GO_SRC) Makefile
 	@mkdir -p $(OBJDIR)
 	$(GO) build -buildmode=c-archive -trimpath -ldflags "-s -w" -o $@ ./capi/gocore
 	@rm -f $(OBJDIR)/gocore.h
