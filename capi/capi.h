@@ -76,7 +76,6 @@ int gev_base_adopt(struct event_base *base, const char *fn);
 int gev_bev_locking_ok(int options, const char *fn);
 
 /* Signals (signal.c). */
-extern volatile sig_atomic_t gev_sig_caught[GEV_NSIG];
 int gev_sig_install(struct event_base *base, int sig);
 void gev_sig_release(struct event_base *base, int sig);
 void gev_sig_loop_start(struct event_base *base);

@@ -238,10 +238,7 @@ struct evconnlistener {
 struct gev_services {
 	/* Log through the program's log callback (or stderr). severity: EVENT_LOG_*. */
 	void (*log)(int severity, const char *msg);
-	/* Per-signal counts written by the C handler. Not read by the core any
-	 * more (it counts the bytes of its base's pipe, as libevent does). */
-	volatile sig_atomic_t *sig_caught;    /* [NSIG] */
-	int nsig;
+	int nsig;                /* GEV_NSIG: signal numbers are below it */
 	/* Install our handler for sig on base (saving the old action). 0 or -1. */
 	int (*sig_install)(struct event_base *base, int sig);
 	/* Drop one of base's references to sig; restores the saved action at the last. */

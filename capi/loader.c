@@ -31,7 +31,6 @@ static pthread_mutex_t load_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static const struct gev_services services = {
 	.log = gev_log,
-	.sig_caught = gev_sig_caught,
 	.nsig = GEV_NSIG,
 	.sig_install = gev_sig_install,
 	.sig_release = gev_sig_release,
