@@ -70,7 +70,8 @@ ROWS=(
 	"start_load_only|{tools}/spawn run start_load_only 200 {impl}/lifecycle load|value|ms|lo|-|"
 	"exit_after_loop|{tools}/spawn exit exit_after_loop 50 {impl}/lifecycle exit|value|ms|lo|<= real + 0.2 ms|"
 	"exit_tmux_server|fn:tmux_exit exit_tmux_server 20|value|ms|lo|<= real + 0.2 ms|"
-	"timers_memory_kept|{impl}/lifecycle memback timers_memory_kept 1000000|value|MiB|lo|<= +30 MiB|"
+	"timers_memory_kept|{impl}/lifecycle memback timers_memory_kept 1000000 cold|value|MiB|lo|<= +30 MiB|"
+	"timers_memory_kept_running|{impl}/lifecycle memback timers_memory_kept_running 1000000 running|value|MiB|lo|<= +30 MiB|"
 )
 
 failed=0
