@@ -9,6 +9,8 @@
 #   REPS=n             repetitions per row (default 3; the median is shown)
 #   BENCH=a,b,c*       run only the rows with these names (shell patterns)
 #   BENCH_OURS_LIB=dir another build of our library (to test this script)
+#   BENCH_SELF=1       "ours" is a copy of Debian's libevent: every ratio should
+#                      be 1.00, the spread is the machine's noise
 #
 # Benchmarks report; no number fails the run.  Exit status 1 only when a
 # program could not be built or run (its row says FAILED and why).
@@ -20,6 +22,20 @@ OUT="$ROOT/build/bench"
 LOGS="$OUT/logs"
 RESULTS="$OUT/results.md"
 OURS_LIB=${BENCH_OURS_LIB:-"$ROOT/build/lib"}
+if [ -n "${BENCH_SELF:-}" ]; then
+	# noise floor: "ours" is a copy of Debian's libevent, so every ratio
+	# should be 1.00; the spread shows how noisy the machine is right now
+	OURS_LIB="$ROOT/build/bench/selflib"
+	mkdir -p "$OURS_LIB/pkgconfig" || exit 1
+	sysdir=$(env -u PKG_CONFIG_PATH pkg-config --variable=libdir libevent 2>/dev/null)
+	for f in libevent-2.1.so.7 libevent_core-2.1.so.7 libevent_pthreads-2.1.so.7; do
+		cp -L "$sysdir/$f" "$OURS_LIB/" 2>/dev/null
+	done
+	ln -sf libevent-2.1.so.7 "$OURS_LIB/libevent.so"
+	env -u PKG_CONFIG_PATH pkg-config --print-variables libevent >/dev/null 2>&1 &&
+		sed "s|^libdir=.*|libdir=$OURS_LIB|" "$(env -u PKG_CONFIG_PATH pkg-config --variable=pcfiledir libevent)/libevent.pc" \
+		>"$OURS_LIB/pkgconfig/libevent.pc"
+fi
 OURS_PC="$OURS_LIB/pkgconfig"
 CC=${CC:-cc}
 CFLAGS="-O2 -g -Wall -Wextra"
@@ -80,6 +96,7 @@ declare -A libpath     # impl -> the libevent the binaries resolve to
 declare -A result      # impl|row -> median value, "FAILED" or "" (not run)
 declare -A reason      # impl|row -> failure reason
 declare -A nruns       # impl|row -> runs made
+declare -A spread      # impl|row -> (max - min) / median of its runs, in %
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
@@ -194,6 +211,7 @@ header="goevent benchmarks: $(nproc 2>/dev/null || echo '?') CPUs (${cpu:-unknow
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
 git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null || commit="$commit+changes"
 load_start=$(loadavg)
+[ -n "${BENCH_SELF:-}" ] && header="$header; BENCH_SELF: ours = a copy of Debian's libevent (noise floor)"
 echo "$header"
 echo "commit $commit, $(date -u '+%Y-%m-%d %H:%M UTC'), load average at start: $load_start"
 for impl in "${IMPLS[@]}"; do
@@ -415,6 +433,10 @@ run_one() {
 	fi
 }
 
+spread_pct() { sort -g | awk '{ v[NR] = $1 } END {
+	if (NR < 2) exit
+	m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+	if (m != 0) printf "%.0f\n", 100 * (v[NR] - v[1]) / (m < 0 ? -m : m) }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 fmt_val() {   # fmt_val VALUE UNIT
@@ -472,6 +494,7 @@ for r in "${selected[@]}"; do
 		else
 			result[$impl|$name]=$(printf '%s' "${vals[$impl]}" | median)
 			nruns[$impl|$name]=$(printf '%s' "${vals[$impl]}" | grep -c .)
+			spread[$impl|$name]=$(printf '%s' "${vals[$impl]}" | spread_pct)
 		fi
 		line+=$(printf '  %s: %s' "$impl" "${result[$impl|$name]}")
 	done
@@ -493,10 +516,10 @@ table() {
 	echo
 	echo "ratio = libevent time / goevent time (for GB/s and msg/s rows: goevent / libevent): > 1 means goevent is better."
 	echo
-	printf '| %-27s | %10s | %10s | %-12s | %6s | %-36s |\n' benchmark real ours unit ratio "target (issue 11)"
-	printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..29})" "$(printf -- '-%.0s' {1..12})" \
+	printf '| %-27s | %10s | %10s | %-12s | %6s | %-36s | %6s |\n' benchmark real ours unit ratio "target (issue 11)" spread
+	printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..29})" "$(printf -- '-%.0s' {1..12})" \
 		"$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..8})" \
-		"$(printf -- '-%.0s' {1..38})"
+		"$(printf -- '-%.0s' {1..38})" "$(printf -- '-%.0s' {1..8})"
 	local sumlog=0 nratio=0 short_runs=0
 	for r in "${selected[@]}"; do
 		IFS='|' read -r name spec metric unit better target opts <<<"$r"
@@ -523,7 +546,11 @@ table() {
 				nratio=$((nratio + 1))
 			fi
 		fi
-		printf '| %-27s | %10s | %10s | %-12s | %6s | %-36s |\n' "$name" "$rs" "$os" "$unit" "$ratio" "$target"
+		local sp="-" a=${spread[real|$name]:-} b=${spread[ours|$name]:-}
+		if [ -n "$a$b" ]; then
+			sp=$(( ${a:-0} > ${b:-0} ? ${a:-0} : ${b:-0} ))%
+		fi
+		printf '| %-27s | %10s | %10s | %-12s | %6s | %-36s | %6s |\n' "$name" "$rs" "$os" "$unit" "$ratio" "$target" "$sp"
 	done
 	echo
 	if [ $nratio -gt 0 ]; then
@@ -531,6 +558,7 @@ table() {
 	else
 		echo "geomean: no row has both implementations"
 	fi
+	echo "spread: (slowest - fastest run) / median, the larger of the two implementations' (noise; - = one run)"
 	[ $short_runs -ne 0 ] && echo "(* = fewer runs than asked, because a run took over ${SLOW_RUN}s)"
 	local any=0 f
 	for r in "${selected[@]}"; do
