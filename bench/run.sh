@@ -11,6 +11,8 @@
 #   BENCH_OURS_LIB=dir another build of our library (to test this script)
 #   BENCH_SELF=1       "ours" is a copy of Debian's libevent: every ratio should
 #                      be 1.00, the spread is the machine's noise
+#   BENCH_QUIET=1      on a shared machine: before each row, wait (up to 5 min)
+#                      until the CPUs are at least 90 % idle over 3 s
 #
 # Benchmarks report; no number fails the run.  Exit status 1 only when a
 # program could not be built or run (its row says FAILED and why).
@@ -138,6 +140,29 @@ oneline() {   # most telling line of a log file (bash's own job reports left out
 }
 short() { local s=$1; [ ${#s} -gt 110 ] && s="${s:0:107}..."; printf '%s' "$s"; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null; }
+idle_pct() {   # idle_pct SECONDS: share of CPU time idle over the interval, in %
+	local a b
+	a=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat)
+	sleep "$1"
+	b=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
+		d = y[2] - x[2]; printf "%.0f\n", (d > 0) ? 100 * (y[1] - x[1]) / d : 100 }'
+}
+quiet_waits=0 quiet_timeouts=0
+wait_quiet() {   # with BENCH_QUIET: waits until the machine is idle (bounded)
+	[ -n "${BENCH_QUIET:-}" ] || return 0
+	local t0=$SECONDS waited=0
+	while [ "$(idle_pct 3)" -lt 90 ]; do
+		waited=1
+		if [ $((SECONDS - t0)) -ge 300 ]; then
+			quiet_timeouts=$((quiet_timeouts + 1))
+			echo "  (machine still busy after 5 min; running anyway)"
+			return 0
+		fi
+		sleep 7
+	done
+	quiet_waits=$((quiet_waits + waited))
+}
 
 selected=()
 for r in "${ROWS[@]}"; do
@@ -457,6 +482,7 @@ for r in "${selected[@]}"; do
 		once) reps=1 ;;
 		esac
 	done
+	wait_quiet
 	declare -A vals=() done_impl=()
 	for impl in "${IMPLS[@]}"; do
 		vals[$impl]=""
@@ -513,6 +539,7 @@ table() {
 	local name spec metric unit better target opts
 	echo "$header"
 	echo "commit $commit, $(date -u '+%Y-%m-%d %H:%M UTC'); load average at start $load_start, at end $load_end"
+	[ -n "${BENCH_QUIET:-}" ] && echo "BENCH_QUIET: each row started once the CPUs were >= 90 % idle over 3 s ($quiet_waits rows waited, $quiet_timeouts gave up after 5 min)"
 	echo
 	echo "ratio = libevent time / goevent time (for GB/s and msg/s rows: goevent / libevent): > 1 means goevent is better."
 	echo
