@@ -11,8 +11,8 @@
 #   BENCH_OURS_LIB=dir another build of our library (to test this script)
 #   BENCH_SELF=1       "ours" is a copy of Debian's libevent: every ratio should
 #                      be 1.00, the spread is the machine's noise
-#   BENCH_QUIET=1      on a shared machine: before each row, wait (up to 5 min)
-#                      until the CPUs are at least 90 % idle over 3 s
+#   BENCH_QUIET=1      on a shared machine: before each repetition of a row, wait
+#                      (up to 5 min) until the CPUs are at least 90 % idle over 3 s
 #
 # Benchmarks report; no number fails the run.  Exit status 1 only when a
 # program could not be built or run (its row says FAILED and why).
@@ -482,7 +482,6 @@ for r in "${selected[@]}"; do
 		once) reps=1 ;;
 		esac
 	done
-	wait_quiet
 	declare -A vals=() done_impl=()
 	for impl in "${IMPLS[@]}"; do
 		vals[$impl]=""
@@ -495,6 +494,7 @@ for r in "${selected[@]}"; do
 		fi
 	done
 	for ((rep = 1; rep <= reps; rep++)); do
+		wait_quiet
 		# alternate which implementation goes first
 		if ((rep % 2)); then order=(real ours); else order=(ours real); fi
 		for impl in "${order[@]}"; do
@@ -539,7 +539,7 @@ table() {
 	local name spec metric unit better target opts
 	echo "$header"
 	echo "commit $commit, $(date -u '+%Y-%m-%d %H:%M UTC'); load average at start $load_start, at end $load_end"
-	[ -n "${BENCH_QUIET:-}" ] && echo "BENCH_QUIET: each row started once the CPUs were >= 90 % idle over 3 s ($quiet_waits rows waited, $quiet_timeouts gave up after 5 min)"
+	[ -n "${BENCH_QUIET:-}" ] && echo "BENCH_QUIET: each repetition started once the CPUs were >= 90 % idle over 3 s ($quiet_waits waited, $quiet_timeouts gave up after 5 min)"
 	echo
 	echo "ratio = libevent time / goevent time (for GB/s and msg/s rows: goevent / libevent): > 1 means goevent is better."
 	echo
