@@ -408,11 +408,14 @@ tmux_exit() {
 	runenv "$impl" timeout -k 3 60 env -u TMUX TERM=xterm "$OUT/tools/spawn" tmuxexit "$name" "$n" \
 		tmux "$dir/s" </dev/null
 	rc=$?
-	if [ -S "$dir/s" ]; then   # a server left by a failed run
-		spid=$(runenv "$impl" timeout -k 2 5 tmux -S "$dir/s" display -p '#{pid}' </dev/null 2>/dev/null)
-		runenv "$impl" timeout -k 2 5 tmux -S "$dir/s" kill-server </dev/null >/dev/null 2>&1
+	local sock
+	for sock in "$dir"/s.*; do   # a server left by a failed run
+		[ -S "$sock" ] || continue
+		spid=$(runenv "$impl" timeout -k 2 5 tmux -S "$sock" display -p '#{pid}' </dev/null 2>/dev/null)
+		[ -n "$spid" ] || continue
+		runenv "$impl" timeout -k 2 5 tmux -S "$sock" kill-server </dev/null >/dev/null 2>&1
 		gone "$spid"
-	fi
+	done
 	rm -rf "$dir"
 	return $rc
 }

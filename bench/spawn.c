@@ -15,7 +15,7 @@
  *       RESULT name=NAME value=median_ms unit=ms mean_ms=... n=...
  *
  *   spawn tmuxexit NAME N TMUX SOCKET
- *       N times (after 2 untimed ones): starts a tmux server on SOCKET
+ *       N times (after 2 untimed ones): starts a tmux server on SOCKET.<i>
  *       (`TMUX -S SOCKET -f /dev/null new-session -d "sleep 600"`), asks it
  *       for its pid (`display -p '#{pid}'`), then sends it SIGTERM (what
  *       `tmux kill-server` does) and times until the process has exited
@@ -158,14 +158,17 @@ static void run_to_end(char **cmd, int outfd)
 	check_status(status, cmd[0]);
 }
 
-static int tmuxexit_main(const char *name, int n, char *tmux, char *sock)
+static int tmuxexit_main(const char *name, int n, char *tmux, const char *sockbase)
 {
+	char sock[4096];
 	char *new_cmd[] = { tmux, "-S", sock, "-f", "/dev/null", "new-session", "-d", "sleep 600", NULL };
 	char *pid_cmd[] = { tmux, "-S", sock, "display", "-p", "#{pid}", NULL };
 	double *t = calloc((size_t)n, sizeof *t), sum = 0;
 	if (!t)
 		failf("out of memory");
 	for (int i = 0; i < 2 + n; i++) {
+		/* a fresh socket each time: no server ever meets its predecessor's */
+		snprintf(sock, sizeof sock, "%s.%d", sockbase, i);
 		run_to_end(new_cmd, -1);
 		int p[2];
 		if (pipe(p) < 0)
