@@ -4,7 +4,9 @@
 #   make demo         build, then run examples/hello-world.c with a client
 #   make test         every test: Go tests, then the C suite (differential,
 #                     fork, seed program, binary drop-in; again in debug mode)
-#   make bench        our library vs Debian's libevent, side by side
+#   make bench        our library vs Debian's libevent, side by side, one row per
+#                     shape with ratios and a geomean (REPS=3, BENCH=row1,row2*;
+#                     writes build/bench/results.md; see bench/README.md)
 #   make abi-report   the 240 functions and their state; rewrites docs/COMPATIBILITY.md
 #   make install PREFIX=/usr/local DESTDIR=
 
