@@ -2,6 +2,7 @@ package core
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -19,10 +20,10 @@ import (
 // Invariants (checked after every operation by the tests):
 //   - the sum of the segments' n equals total_len in the C handle;
 //   - 0 <= off, 0 <= n, off+n <= cap for every segment;
-//   - no segment is empty (n == 0) except a lone one in an empty buffer: it
-//     is kept so that a buffer that fills and drains (a request/response
-//     connection, an add+drain loop) reuses one block instead of allocating
-//     each time.
+//   - no segment is empty (n == 0) except a lone one in an empty buffer:
+//     a buffer the program uses directly keeps it (see keepsBlock), so that
+//     its add+drain loops are served by the C fast path without a crossing;
+//     one that evbuffer_expand or evbuffer_reserve_space asked for stays too.
 //
 // Empty blocks after the data live outside the chain, on the buffer's list
 // of empty extents (Buffer.empty): libevent's trailing empty chains. They
@@ -38,10 +39,17 @@ import (
 // slack a buffer can hold (at most one partly used segment) while a segment
 // still amortises its bookkeeping (~100 ns) over 16 KiB of copying, and 16 KiB
 // is also libevent's default single read of a bufferevent. Reads from a
-// descriptor use their own, adaptive size (readMin..readMax, see io.go). A
-// drained buffer keeps its last segment only when it is at most keepMax
-// bytes: libevent frees everything, we keep at most one page per idle buffer
-// so that a connection's steady state allocates nothing.
+// descriptor use their own, adaptive size (readMin..readMax, see io.go).
+//
+// Emptied buffers. libevent frees every chain of a buffer drained to empty,
+// and so do we for a bufferevent's buffers and buffers with callbacks: an
+// idle connection holds no block (issue 11). Its next read or write takes a
+// block from cmem's free list of its class (one uncontended lock, no
+// clearing), so a steady connection still allocates nothing from the
+// kernel. A buffer the program uses directly (no bufferevent, no callbacks:
+// the ones the C fast path serves, evbuffer_fast.go) keeps its last segment
+// when it is at most keepMax bytes, so that C can reset it and go on adding
+// without a crossing.
 const (
 	minSeg  = 512
 	growCap = 16 << 10
@@ -150,6 +158,9 @@ func getSeg() *seg {
 }
 
 func putSeg(s *seg) {
+	if s.flags == segOwned && s.ext == nil && s.cap <= keepMax && s.base != nil && cacheSeg(s) {
+		return
+	}
 	s.releaseBlock()
 	s.segData = segData{}
 	segPool.mu.Lock()
@@ -157,6 +168,74 @@ func putSeg(s *seg) {
 	segPool.free = s
 	segPool.mu.Unlock()
 }
+
+// Plain segments of the small sizes (minSeg..keepMax) keep their block when
+// freed, up to segCacheMax of each size: a connection's read takes one and
+// its write gives it back, one lock for header and block together instead of
+// one for each. cmem.Trim empties the cache first (flushSegCache), so what it
+// holds goes back to the kernel when the loop idles.
+const segCacheMax = 64
+
+var segCache [4]struct {
+	mu   sync.Mutex
+	free *seg
+	n    int
+	_    [40]byte
+}
+
+func segCacheIdx(size int) int { return bits.Len(uint(size)) - 10 } // 512 -> 0 ... 4096 -> 3
+
+func cacheSeg(s *seg) bool {
+	c := &segCache[segCacheIdx(s.cap)]
+	c.mu.Lock()
+	if c.n >= segCacheMax {
+		c.mu.Unlock()
+		return false
+	}
+	s.off, s.n = 0, 0
+	s.next = c.free
+	c.free = s
+	c.n++
+	c.mu.Unlock()
+	return true
+}
+
+func cachedSeg(size int) *seg {
+	c := &segCache[segCacheIdx(size)]
+	c.mu.Lock()
+	s := c.free
+	if s != nil {
+		c.free = s.next
+		c.n--
+	}
+	c.mu.Unlock()
+	if s != nil {
+		s.next = nil
+	}
+	return s
+}
+
+func flushSegCache() {
+	for i := range segCache {
+		c := &segCache[i]
+		c.mu.Lock()
+		s := c.free
+		c.free, c.n = nil, 0
+		c.mu.Unlock()
+		for s != nil {
+			next := s.next
+			s.releaseBlock()
+			s.segData = segData{}
+			segPool.mu.Lock()
+			s.next = segPool.free
+			segPool.free = s
+			segPool.mu.Unlock()
+			s = next
+		}
+	}
+}
+
+func init() { cmem.OnTrim(flushSegCache) }
 
 // blockSize rounds a wanted capacity to what cmem will really hand out, so the
 // segment can use all of it: a power of two up to 1 MiB, whole pages above.
@@ -185,7 +264,12 @@ func newSeg(c int) *seg {
 	if size < 0 {
 		return nil
 	}
-	p := cmem.Alloc(size)
+	if size <= keepMax {
+		if s := cachedSeg(size); s != nil {
+			return s
+		}
+	}
+	p := cmem.AllocRaw(size) // data: the caller fills what it reads
 	if p == nil {
 		return nil
 	}
@@ -516,8 +600,27 @@ func (b *Buffer) link(s *seg) {
 	b.tail = s
 }
 
+// keepsBlock says whether the buffer keeps its last block when emptied: only
+// a buffer the C fast path may serve (see the top of this file).
+func (b *Buffer) keepsBlock() bool { return b.hook == nil && b.cbs == nil }
+
+// emptied drops what an empty buffer that does not keep a block still holds:
+// a lone empty segment and the empty extents, as libevent's drain of
+// everything frees all chains.
+func (b *Buffer) emptied() {
+	if b.keepsBlock() {
+		return
+	}
+	if h := b.head; h != nil {
+		putSeg(h)
+		b.head, b.tail = nil, nil
+	}
+	b.freeEmpties()
+}
+
 // consume removes n <= Len() bytes from the front, freeing emptied segments;
-// a drained last segment of at most keepMax bytes stays as the empty tail.
+// a drained last segment of at most keepMax bytes stays as the empty tail
+// when the buffer keeps a block.
 func (b *Buffer) consume(n int) {
 	for n > 0 {
 		s := b.head
@@ -528,11 +631,12 @@ func (b *Buffer) consume(n int) {
 		}
 		n -= s.n
 		if s == b.tail {
-			if s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil {
+			if s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil && b.keepsBlock() {
 				s.off, s.n = 0, 0
 			} else {
 				putSeg(s)
 				b.head, b.tail = nil, nil
+				b.emptied()
 			}
 			break
 		}
@@ -646,6 +750,7 @@ func (b *Buffer) AddBuffer(src *Buffer) int {
 // the other way round (dst first), as evbuffer_remove_buffer does.
 func (b *Buffer) tookAll(src *Buffer, n int) {
 	src.h.totalLen = 0
+	src.emptied()
 	b.h.totalLen += uintptr(n)
 	src.changed(0, n)
 	b.changed(n, 0)
@@ -732,7 +837,7 @@ func (b *Buffer) moveFront(from *seg, dst unsafe.Pointer, n int) {
 		if s == b.tail {
 			// Emptied the last segment: keep it if small, as consume does
 			// (as the lone segment, or behind the data as an empty extent).
-			keep := s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil
+			keep := s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil && b.keepsBlock()
 			if keep && prev == nil {
 				s.off = 0
 				break

@@ -101,11 +101,11 @@ func SizeOf(n int) int {
 // span is a run of pages of one arena serving one class (or none: free in the
 // pool, its pages given back).
 type span struct {
-	base     uintptr
+	mem      unsafe.Pointer // first page (C memory: the GC ignores it)
 	npages   uint32
-	nfree    uint32  // free blocks: on the list or never used
-	free     uintptr // free list through the blocks' first words
-	bump     uintptr // first never-used block; never-used memory is zero
+	nfree    uint32         // free blocks: on the list or never used
+	free     unsafe.Pointer // free list through the blocks' first words
+	bump     unsafe.Pointer // first never-used block; never-used memory is zero
 	next     *span   // class partial list, or the pool
 	released bool    // pages given back (or never touched): nothing resident
 	listed   bool    // on its class's partial list
@@ -134,6 +134,7 @@ var heap struct {
 
 type arena struct {
 	base  uintptr
+	mem   unsafe.Pointer // = base
 	next  uint32 // first page never given to a span
 	spans [arenaPages]*span
 }
@@ -172,7 +173,7 @@ func newArena() *arena {
 	if tail := p + 2*arenaBytes - (base + arenaBytes); tail > 0 {
 		_ = unix.Munmap(b[base+arenaBytes-p:])
 	}
-	ar := &arena{base: base}
+	ar := &arena{base: base, mem: unsafe.Pointer(&b[base-p])}
 	hi, lo := (base>>arenaShift)>>13, (base>>arenaShift)&(1<<13-1)
 	if arenaOf[hi] == nil {
 		arenaOf[hi] = new([1 << 13]*arena)
@@ -211,7 +212,7 @@ func getSpan(npages uint32) *span {
 
 // carve takes npages never-used pages of ar as a new span; heap.mu held.
 func carve(ar *arena, npages uint32) *span {
-	s := &span{base: ar.base + uintptr(ar.next)<<pageShift, npages: npages, released: true}
+	s := &span{mem: unsafe.Add(ar.mem, uintptr(ar.next)<<pageShift), npages: npages, released: true}
 	for i := uint32(0); i < npages; i++ {
 		ar.spans[ar.next+i] = s
 	}
@@ -238,7 +239,7 @@ func (c *class) refill() bool {
 	if s == nil {
 		return false
 	}
-	s.free, s.bump = 0, s.base
+	s.free, s.bump = nil, s.mem
 	s.nfree = c.nblocks
 	c.cur = s
 	return true
@@ -272,18 +273,18 @@ func alloc(n int, zero bool) unsafe.Pointer {
 	s.nfree--
 	c.inuse++
 	p := s.free
-	if p != 0 {
-		s.free = *(*uintptr)(unsafe.Pointer(p))
+	if p != nil {
+		s.free = *(*unsafe.Pointer)(p)
 		c.mu.Unlock()
 		if zero {
-			clear(unsafe.Slice((*byte)(unsafe.Pointer(p)), n))
+			clear(unsafe.Slice((*byte)(p), n))
 		}
-		return unsafe.Pointer(p)
+		return p
 	}
 	p = s.bump
-	s.bump += c.size
+	s.bump = unsafe.Add(p, c.size)
 	c.mu.Unlock()
-	return unsafe.Pointer(p) // never used since mapped or given back: zero
+	return p // never used since mapped or given back: zero
 }
 
 // Alloc returns n zeroed bytes of C-visible memory, or nil if n <= 0 or the
@@ -309,8 +310,8 @@ func Free(p unsafe.Pointer, n int) {
 	}
 	c := &classes[classOf(n)]
 	c.mu.Lock()
-	*(*uintptr)(p) = s.free
-	s.free = uintptr(p)
+	*(*unsafe.Pointer)(p) = s.free
+	s.free = p
 	s.nfree++
 	c.inuse--
 	if s.nfree == 1 && s != c.cur {
@@ -356,6 +357,11 @@ func Releasable() int { return int(emptyBytes.Load()) }
 // again) and moves the spans to the pool, where any class may take them. It
 // returns the bytes given back.
 func Trim() int {
+	trimHooks.Lock()
+	for _, f := range trimHooks.fns {
+		f()
+	}
+	trimHooks.Unlock()
 	var spans *span
 	total := 0
 	for i := range classes {
@@ -392,7 +398,7 @@ func Trim() int {
 	}
 	for s := spans; s != nil; {
 		next := s.next
-		_ = unix.Madvise(unsafe.Slice((*byte)(unsafe.Pointer(s.base)), uintptr(s.npages)<<pageShift), unix.MADV_DONTNEED)
+		_ = unix.Madvise(unsafe.Slice((*byte)(s.mem), uintptr(s.npages)<<pageShift), unix.MADV_DONTNEED)
 		heap.mu.Lock()
 		s.next = heap.pool[s.npages]
 		heap.pool[s.npages] = s
@@ -400,6 +406,20 @@ func Trim() int {
 		s = next
 	}
 	return total
+}
+
+// trimHooks run at the start of every Trim: caches of blocks built on cmem
+// give them back first (core's segment cache).
+var trimHooks struct {
+	sync.Mutex
+	fns []func()
+}
+
+// OnTrim registers f to run at the start of every Trim.
+func OnTrim(f func()) {
+	trimHooks.Lock()
+	trimHooks.fns = append(trimHooks.fns, f)
+	trimHooks.Unlock()
 }
 
 // Stats is a snapshot for tests and measurements.
