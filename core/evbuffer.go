@@ -794,6 +794,10 @@ func (b *Buffer) Pullup(size int) unsafe.Pointer {
 	}
 	b.moveFront(b.head, s.base, size)
 	s.n = size
+	// Blocks are not cleared (AllocRaw); programs read a pulled-up buffer
+	// as a C string more often than they should, and libevent's fresh
+	// chain is usually zero there (evbuffer_search case: evbuffer_find).
+	clear(bytesAt(unsafe.Add(s.base, size), s.cap-size))
 	// s goes in front of whatever is left (a lone empty segment left
 	// behind becomes an empty extent).
 	if h := b.head; h != nil && h.n == 0 {
