@@ -53,6 +53,11 @@ type Base struct {
 	onces    []*Event  // pending loopexit one-shots (C memory)
 	drain    [256]byte // signal pipe read buffer
 	dead     bool
+
+	// Memory given back when idle (idle.go): armed when there is some, and
+	// how long the armed loop has waited with nothing arriving (µs).
+	idleArmed bool
+	idleQuiet int64
 }
 
 // nsig is the size of the per-signal table (glibc's NSIG).

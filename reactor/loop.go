@@ -47,8 +47,7 @@ func (b *Base) Loop(flags int) int {
 		if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && b.c.NEvents == 0 && b.nActive == 0 {
 			return 1
 		}
-		c.TvCache = Timeval{}
-		if err := b.be.wait(timeout); err != nil {
+		if err := b.idleWait(timeout); err != nil { // clears c.TvCache
 			svc.Warnf("event_base_loop: %v", err)
 			return -1
 		}

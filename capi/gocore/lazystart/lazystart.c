@@ -218,8 +218,12 @@ static void start_runtime(void)
 	size_t nkeys = sizeof keys / sizeof keys[0];
 	/* argv's NULL, the environment and its NULL, auxv pairs (+ AT_RANDOM, AT_NULL) */
 	size_t n = 1 + nenv + 1 + 2 * (nkeys + 2);
-	uintptr_t *vec = malloc(n * sizeof *vec);  /* kept: the runtime points into it */
-	if (!vec)
+	/* Kept: the runtime points into it. Mapped, not malloc'ed: a block
+	 * malloc'ed now would stay at the top of glibc's heap for good and keep
+	 * it from shrinking below (the core often starts while a program's
+	 * heap is at its largest: after it added its timers). */
+	uintptr_t *vec = mmap(NULL, n * sizeof *vec, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vec == MAP_FAILED)
 		return;
 	size_t i = 0;
 	vec[i++] = 0;                              /* argc = 0: argv is empty */

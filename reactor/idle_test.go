@@ -1,0 +1,67 @@
+package reactor_test
+
+import (
+	"testing"
+	"time"
+	"unsafe"
+
+	"goevent/internal/cmem"
+	"goevent/reactor"
+
+	"golang.org/x/sys/unix"
+)
+
+// An idle loop gives back freed cmem spans within about idleAfter (100 ms);
+// one whose waits keep ending with I/O does not trim until it idles.
+func TestIdleLoopGivesBackMemory(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, method int32) {
+		b := newBase(t, method, 1)
+		var blocks []unsafe.Pointer
+		for i := 0; i < 64; i++ { // 4 MiB in 64 KiB blocks
+			blocks = append(blocks, cmem.Alloc(64<<10))
+		}
+		for _, p := range blocks {
+			cmem.Free(p, 64<<10)
+		}
+		if cmem.Releasable() < 4<<20 {
+			t.Fatalf("releasable %d after freeing 4 MiB", cmem.Releasable())
+		}
+		// Busy: a descriptor readable every 20 ms for 300 ms.
+		a, p := socketpair(t)
+		reads := 0
+		ev := goEvent(t, b, a, reactor.EV_READ|reactor.EV_PERSIST, func(ev *reactor.Event, res int16) {
+			var buf [16]byte
+			unix.Read(a, buf[:])
+			reads++
+		})
+		b.Add(ev, nil)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for i := 0; i < 15; i++ {
+				time.Sleep(20 * time.Millisecond)
+				mustWrite(t, p, "x")
+			}
+		}()
+		timer := goEvent(t, b, -1, 0, func(*reactor.Event, int16) {})
+		b.Add(timer, tv(300_000))
+		start := time.Now()
+		for time.Since(start) < 300*time.Millisecond {
+			b.Loop(reactor.EVLOOP_ONCE)
+		}
+		<-done
+		if got := cmem.Releasable(); got < 4<<20 {
+			t.Fatalf("a busy loop trimmed: releasable %d", got)
+		}
+		b.Del(ev)
+		// Idle: a 400 ms timer.
+		b.Add(timer, tv(400_000))
+		b.Loop(0)
+		if got := cmem.Releasable(); got != 0 {
+			t.Fatalf("after 400 ms of idling %d bytes are still releasable", got)
+		}
+		if reads == 0 {
+			t.Fatal("the descriptor was never read")
+		}
+	})
+}
