@@ -1,0 +1,341 @@
+package evdns
+
+import (
+	"strings"
+
+	"golang.org/x/net/dns/dnsmessage"
+)
+
+// reply is what a request gets from a parsed answer (libevent's struct
+// reply): the addresses (4 or 16 bytes each, network order, at most
+// maxAddrs) or the PTR name.
+type reply struct {
+	have  bool
+	addrs []byte
+	ptr   string
+}
+
+const (
+	flagQR = 0x8000
+	flagTC = 0x0200
+)
+
+// replyInfo is the outcome of parsing a datagram for a request in flight.
+type replyInfo struct {
+	req   *request
+	flags uint16
+	ttl   uint32
+	rep   *reply // nil: the reply was bad (error from flags, else DNS_ERR_UNKNOWN)
+	cname string
+}
+
+// parseReply is reply_parse: a datagram from a nameserver. Datagrams that
+// answer no request in flight (unknown id, not a response, shorter than a
+// header) are ignored.
+func (b *Base) parseReply(pkt []byte) {
+	ri, ok := b.decodeReply(pkt)
+	if !ok {
+		return
+	}
+	r := ri.req
+	if ri.cname != "" && r.putCname != nil && *r.putCname == "" {
+		*r.putCname = ri.cname
+	}
+	r.handleReply(ri.flags, ri.ttl, ri.rep)
+}
+
+// decodeReply parses pkt with dnsmessage, reading what libevent reads: the
+// header, every question (one must be the request's name), the answers of
+// the request's type (and a CNAME target for getaddrinfo), and when there
+// is no answer the SOA of the authority section for the TTL. The
+// additional section is never looked at.
+func (b *Base) decodeReply(pkt []byte) (ri replyInfo, ok bool) {
+	var p dnsmessage.Parser
+	hdr, err := p.Start(pkt)
+	if err != nil {
+		return ri, false
+	}
+	id := hdr.ID
+	r := b.inflight[id]
+	if r == nil {
+		return ri, false
+	}
+	flags := rawFlags(pkt)
+	if flags&flagQR == 0 {
+		return ri, false
+	}
+	ri.req, ri.flags = r, flags
+	if flags&0x020f != 0 && flags&0x020f != errNotExist {
+		return ri, true // an error other than NXDOMAIN
+	}
+	matched := false
+	for {
+		q, err := p.Question()
+		if err == dnsmessage.ErrSectionDone {
+			break
+		}
+		if err != nil {
+			return ri, true
+		}
+		got := nameString(&q.Name)
+		if b.randomizeCase {
+			matched = matched || got == r.name
+		} else {
+			matched = matched || strings.EqualFold(got, r.name)
+		}
+	}
+	if !matched {
+		return ri, true
+	}
+	rep := &reply{}
+	ttl := uint32(0xffffffff)
+	wantCname := r.putCname != nil && *r.putCname == ""
+answers:
+	for {
+		h, err := p.AnswerHeader()
+		if err == dnsmessage.ErrSectionDone {
+			break
+		}
+		if err != nil {
+			return ri, true
+		}
+		typ, class := uint16(h.Type), uint16(h.Class)
+		switch {
+		case (typ == typeA || typ == typeAAAA) && class == classINET:
+			if r.typ != typ {
+				if p.SkipAnswer() != nil {
+					return ri, true
+				}
+				continue
+			}
+			size := 4
+			if typ == typeAAAA {
+				size = 16
+			}
+			if int(h.Length)%size != 0 {
+				return ri, true // not a whole number of addresses
+			}
+			data, err := answerData(&p, typ, h.Length)
+			if err != nil {
+				return ri, true
+			}
+			room := maxAddrs - len(rep.addrs)/size
+			n := len(data) / size
+			if n > room {
+				n = room
+			}
+			ttl = min(ttl, h.TTL)
+			rep.addrs = append(rep.addrs, data[:n*size]...)
+			rep.have = true
+			if len(rep.addrs)/size == maxAddrs {
+				break answers
+			}
+		case typ == typePTR && class == classINET:
+			if r.typ != typePTR {
+				if p.SkipAnswer() != nil {
+					return ri, true
+				}
+				continue
+			}
+			ptr, err := p.PTRResource()
+			if err != nil {
+				return ri, true
+			}
+			rep.ptr = nameString(&ptr.PTR)
+			ttl = min(ttl, h.TTL)
+			rep.have = true
+			break answers
+		case typ == typeCNAME:
+			if !wantCname {
+				if p.SkipAnswer() != nil {
+					return ri, true
+				}
+				continue
+			}
+			cn, err := p.CNAMEResource()
+			if err != nil {
+				return ri, true
+			}
+			ri.cname = nameString(&cn.CNAME)
+			wantCname = false
+		default:
+			if p.SkipAnswer() != nil {
+				return ri, true
+			}
+		}
+	}
+	if !rep.have {
+		if err := p.SkipAllAnswers(); err != nil {
+			return ri, true
+		}
+		for {
+			h, err := p.AuthorityHeader()
+			if err == dnsmessage.ErrSectionDone {
+				break
+			}
+			if err != nil {
+				return ri, true
+			}
+			if uint16(h.Type) == typeSOA && uint16(h.Class) == classINET {
+				soa, err := p.SOAResource()
+				if err != nil {
+					return ri, true
+				}
+				ttl = min(ttl, h.TTL, soa.MinTTL)
+			} else if p.SkipAuthority() != nil {
+				return ri, true
+			}
+		}
+	}
+	if ttl == 0xffffffff {
+		ttl = 0
+	}
+	ri.ttl, ri.rep = ttl, rep
+	return ri, true
+}
+
+// answerData is the RDATA of the current answer (of length n, a multiple
+// of the address size).
+func answerData(p *dnsmessage.Parser, typ uint16, n uint16) ([]byte, error) {
+	switch {
+	case typ == typeA && n == 4:
+		a, err := p.AResource()
+		return a.A[:], err
+	case typ == typeAAAA && n == 16:
+		a, err := p.AAAAResource()
+		return a.AAAA[:], err
+	}
+	u, err := p.UnknownResource()
+	return u.Data, err
+}
+
+// rawFlags is the header's flags word.
+func rawFlags(pkt []byte) uint16 { return uint16(pkt[2])<<8 | uint16(pkt[3]) }
+
+// nameString is a parsed name as libevent writes it: labels joined by
+// dots, no final dot ("" for the root).
+func nameString(n *dnsmessage.Name) string {
+	s := n.Data[:n.Length]
+	if len(s) > 0 && s[len(s)-1] == '.' {
+		s = s[:len(s)-1]
+	}
+	return string(s)
+}
+
+// handleReply is reply_handle.
+func (r *request) handleReply(flags uint16, ttl uint32, rep *reply) {
+	b := r.base
+	if flags&0x020f == 0 && rep != nil && rep.have {
+		r.scheduleCallback(ttl, errNone, rep)
+		if r.handle != nil && r.ns != nil && r.handle == r.ns.probe {
+			r.ns.probe = nil // its callback says it is up: do not cancel it
+		}
+		if r.ns != nil {
+			r.ns.setUp()
+		}
+		r.finished(true)
+		return
+	}
+	var e int
+	switch {
+	case flags&flagTC != 0:
+		e = errTruncated
+	case flags&0x000f != 0:
+		code := int(flags&0x000f) - 1
+		if code > 4 {
+			e = errUnknown
+		} else {
+			e = code + 1 // DNS_ERR_FORMAT .. DNS_ERR_REFUSED are the RCODEs
+		}
+	case rep != nil && !rep.have:
+		e = errNoData
+	default:
+		e = errUnknown
+	}
+	switch e {
+	case errNotImpl, errRefused:
+		// a bad nameserver: try another one (once)
+		if r.reissueCount < b.maxReissues {
+			if r.ns != nil {
+				r.ns.failed(sprintf("Bad response %d (%s)", e, errString(e)))
+			}
+			if r.reissue() {
+				return
+			}
+		}
+	case errServFail:
+		// Sometimes "broken", sometimes "confusing query": a timeout, not a failure.
+		logf(logDebug, "Got a SERVERFAILED from nameserver at %s; will allow the request to time out.",
+			r.nsName())
+		r.onTimeout(0)
+		return
+	default:
+		if r.ns != nil {
+			if r.handle != nil && r.handle == r.ns.probe {
+				r.ns.probe = nil
+			}
+			r.ns.setUp()
+		}
+	}
+	if h := r.handle; h != nil && h.search != nil && r.typ != typePTR {
+		if h.searchNext() {
+			return
+		}
+	}
+	r.scheduleCallback(ttl, e, nil)
+	r.finished(true)
+}
+
+func (r *request) nsName() string {
+	if r.ns == nil {
+		return "?"
+	}
+	return formatSockaddr(r.ns.addr)
+}
+
+// errString is evdns_err_to_string.
+func errString(e int) string {
+	switch e {
+	case errNone:
+		return "no error"
+	case errFormat:
+		return "misformatted query"
+	case errServFail:
+		return "server failed"
+	case errNotExist:
+		return "name does not exist"
+	case errNotImpl:
+		return "query not implemented"
+	case errRefused:
+		return "refused"
+	case errTruncated:
+		return "reply truncated or ill-formed"
+	case errUnknown:
+		return "unknown"
+	case errTimeout:
+		return "request timed out"
+	case errShutdown:
+		return "dns subsystem shut down"
+	case errCancel:
+		return "dns request canceled"
+	case errNoData:
+		return "no records in the reply"
+	}
+	return "[Unknown error code]"
+}
+
+// ---- the query on the wire ----
+
+// buildQuery is evdns_request_data_build: header (id, RD, one question),
+// the name, type, class IN. nil when the name cannot be encoded.
+func buildQuery(id uint16, name string, typ uint16) []byte {
+	pkt := make([]byte, 12, 12+len(name)+2+4)
+	pkt[0], pkt[1] = byte(id>>8), byte(id)
+	pkt[2] = 0x01 // RD
+	pkt[5] = 1    // QDCOUNT
+	pkt, ok := appendLabels(pkt, name, nil)
+	if !ok {
+		return nil
+	}
+	return append(pkt, byte(typ>>8), byte(typ), 0, classINET)
+}
