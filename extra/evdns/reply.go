@@ -68,8 +68,10 @@ func (b *Base) decodeReply(pkt []byte) (ri replyInfo, ok bool) {
 	if flags&0x020f != 0 && flags&0x020f != errNotExist {
 		return ri, true // an error other than NXDOMAIN
 	}
+	// libevent compares each question with its own query's name read at
+	// the same offset: in effect only the first question can match.
 	matched := false
-	for {
+	for first := true; ; first = false {
 		q, err := p.Question()
 		if err == dnsmessage.ErrSectionDone {
 			break
@@ -77,11 +79,14 @@ func (b *Base) decodeReply(pkt []byte) (ri replyInfo, ok bool) {
 		if err != nil {
 			return ri, true
 		}
+		if !first {
+			continue
+		}
 		got := nameString(&q.Name)
 		if b.randomizeCase {
-			matched = matched || got == r.name
+			matched = got == r.name
 		} else {
-			matched = matched || strings.EqualFold(got, r.name)
+			matched = strings.EqualFold(got, r.name)
 		}
 	}
 	if !matched {

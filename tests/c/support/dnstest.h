@@ -397,8 +397,12 @@ static inline const char *tc_dns_describe(char *buf, size_t n, int result, char 
 				inet_ntop(AF_INET, (char *)addresses + 4 * i, a, sizeof a);
 			else if (type == DNS_IPv6_AAAA)
 				inet_ntop(AF_INET6, (char *)addresses + 16 * i, a, sizeof a);
-			else if (type == DNS_PTR)
+			else if (type == DNS_PTR) {
+				/* lower case: a name echoed from the question has evdns's random case */
 				snprintf(a, sizeof a, "%s", *(char **)addresses);
+				for (char *c = a; *c; c++)
+					*c = (char)tolower((unsigned char)*c);
+			}
 			else
 				snprintf(a, sizeof a, "?");
 			o += snprintf(buf + o, n - (size_t)o, " %s", a);
