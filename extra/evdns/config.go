@@ -126,6 +126,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		b.maxRetransmits = n
 	case matchesOption(opt, "randomize-case:"):
 		n := strtoint(val)
+		if n == -1 {
+			return -1
+		}
 		if flags&optMisc == 0 {
 			return 0
 		}
@@ -154,6 +157,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		b.probeInitial = t
 	case matchesOption(opt, "so-rcvbuf:"):
 		n := strtoint(val)
+		if n == -1 {
+			return -1
+		}
 		if flags&optMisc == 0 {
 			return 0
 		}
@@ -161,6 +167,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		b.soRcvbuf = n
 	case matchesOption(opt, "so-sndbuf:"):
 		n := strtoint(val)
+		if n == -1 {
+			return -1
+		}
 		if flags&optMisc == 0 {
 			return 0
 		}
