@@ -552,3 +552,36 @@ int evdns_server_request_get_requesting_addr(struct evdns_server_request *req,
 	memcpy(sa, &s->addr, (size_t)s->addrlen);
 	return s->addrlen;
 }
+
+/* ---- bufferevent_socket_connect_hostname with an evdns_base ---- */
+
+static void bev_lookup_cb(int result, struct evutil_addrinfo *ai, void *arg)
+{
+	struct bufferevent *bev = arg;
+	struct gev_thread *th = gev_bev_lock(bev);
+	gev_ops.dns_bev_lookup_done(bev, result, ai ? ai->ai_addr : NULL, ai ? (int)ai->ai_addrlen : 0);
+	gev_base_unlock(th);
+	if (ai)
+		evutil_freeaddrinfo(ai);
+}
+
+/* As libevent: reading and writing wait for the lookup, which holds a
+ * reference; the answer (maybe at once) connects to its first address.
+ * The bufferevent's lock is held throughout, as libevent holds it. */
+int gev_dns_connect_hostname(struct bufferevent *bev, struct evdns_base *dns,
+    const struct evutil_addrinfo *hint, const char *hostname, const char *portbuf)
+{
+	static const char fn[] = "bufferevent_socket_connect_hostname";
+	if (gev_dns_ready(fn) < 0)
+		return -1;
+	struct gev_thread *th = gev_bev_lock(bev);
+	if (gev_ops.dns_bev_lookup_start(bev) < 0) {
+		gev_base_unlock(th);
+		return -1;
+	}
+	struct evdns_getaddrinfo_request *req = evdns_getaddrinfo(dns, hostname, portbuf, hint, bev_lookup_cb, bev);
+	if (req)
+		gev_ops.dns_bev_lookup_request(bev, req);
+	gev_base_unlock(th);
+	return 0;
+}

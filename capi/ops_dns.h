@@ -14,6 +14,7 @@ struct evdns_server_port;
 struct evdns_server_request;
 struct evdns_getaddrinfo_request;
 struct evutil_addrinfo;
+struct bufferevent;
 
 /* The first bytes of every evdns handle the core hands out (struct
  * evdns_base, evdns_request, evdns_server_port, evdns_getaddrinfo_request:
@@ -94,6 +95,9 @@ struct gev_dns_cfuncs {
 	X(void, dns_port_close, (struct evdns_server_port *port)) \
 	X(int, dns_sreq_add_reply, (struct evdns_server_request *req, int section, char *name, int type, int dns_class, int ttl, int datalen, int is_name, char *data)) \
 	X(int, dns_sreq_respond, (struct evdns_server_request *req, int err)) \
-	X(int, dns_sreq_drop, (struct evdns_server_request *req))
+	X(int, dns_sreq_drop, (struct evdns_server_request *req)) \
+	X(int, dns_bev_lookup_start, (struct bufferevent *bev)) \
+	X(void, dns_bev_lookup_request, (struct bufferevent *bev, struct evdns_getaddrinfo_request *req)) \
+	X(void, dns_bev_lookup_done, (struct bufferevent *bev, int result, struct sockaddr *sa, int socklen))
 
 #endif

@@ -13,6 +13,7 @@ import "C"
 import (
 	"unsafe"
 
+	"goevent/core"
 	"goevent/extra/evdns"
 )
 
@@ -199,4 +200,27 @@ func goevent_dns_sreq_drop(req *C.struct_evdns_server_request) (r C.int) {
 	r = -1
 	defer guard("evdns_server_request_drop")
 	return C.int(evdns.APIDrop(unsafe.Pointer(req)))
+}
+
+// bufferevent_socket_connect_hostname with an evdns_base: the bufferevent
+// (core) waits for the lookup (evdns) that capi/dns.c starts.
+
+//export goevent_dns_bev_lookup_start
+func goevent_dns_bev_lookup_start(bev *C.struct_bufferevent) (r C.int) {
+	r = -1
+	defer guard("bufferevent_socket_connect_hostname")
+	return C.int(core.BevLookupStart(unsafe.Pointer(bev)))
+}
+
+//export goevent_dns_bev_lookup_request
+func goevent_dns_bev_lookup_request(bev *C.struct_bufferevent, req *C.struct_evdns_getaddrinfo_request) {
+	defer guard("bufferevent_socket_connect_hostname")
+	p := unsafe.Pointer(req)
+	core.BevLookupCancel(unsafe.Pointer(bev), func() { evdns.APIGetAddrInfoCancel(p) })
+}
+
+//export goevent_dns_bev_lookup_done
+func goevent_dns_bev_lookup_done(bev *C.struct_bufferevent, result C.int, sa *C.struct_sockaddr, socklen C.int) {
+	defer guard("bufferevent_socket_connect_hostname")
+	core.BevLookupDone(unsafe.Pointer(bev), int(result), unsafe.Pointer(sa), int(socklen))
 }

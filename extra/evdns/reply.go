@@ -1,8 +1,6 @@
 package evdns
 
 import (
-	"strings"
-
 	"golang.org/x/net/dns/dnsmessage"
 )
 
@@ -82,12 +80,9 @@ func (b *Base) decodeReply(pkt []byte) (ri replyInfo, ok bool) {
 		if !first {
 			continue
 		}
-		got := nameString(&q.Name)
-		if b.randomizeCase {
-			matched = got == r.name
-		} else {
-			matched = strings.EqualFold(got, r.name)
-		}
+		// Case-insensitive even with randomize-case on, as libevent
+		// 2.1.12 compares (servers that do not keep the case still work).
+		matched = asciiEqualFold(nameString(&q.Name), r.name)
 	}
 	if !matched {
 		return ri, true
