@@ -80,7 +80,7 @@ static void cb(int result, struct evutil_addrinfo *res, void *arg)
 	const char *what = arg ? (const char *)arg : cur_what;
 	printf("%s", in_call ? "[during the call] " : "[from the loop] ");
 	print_list(what, result, res);
-	if (--pending == 0)
+	if (--pending == 0 && !in_call)
 		event_base_loopexit(base, NULL);
 }
 
