@@ -195,6 +195,26 @@ int main(void)
 	show_servers(dns, srv.port);
 	evdns_base_free(dns, 0);
 
+	/* the other ways to add a nameserver */
+	dns = evdns_base_new(base, 0);
+	printf("nameserver_add 127.0.0.1: %d\n", evdns_base_nameserver_add(dns, htonl(0x7f000001)));
+	struct sockaddr_in sin;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)srv.port);
+	sin.sin_addr.s_addr = htonl(0x7f000001);
+	printf("sockaddr_add: %d\n", evdns_base_nameserver_sockaddr_add(dns, (struct sockaddr *)&sin, sizeof sin, 0));
+	printf("sockaddr_add again: %d\n", evdns_base_nameserver_sockaddr_add(dns, (struct sockaddr *)&sin, sizeof sin, 0));
+	struct sockaddr_in6 sin6;
+	memset(&sin6, 0, sizeof sin6);
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_port = htons(5353);
+	sin6.sin6_addr.s6_addr[15] = 1;
+	printf("sockaddr_add ::1: %d\n", evdns_base_nameserver_sockaddr_add(dns, (struct sockaddr *)&sin6, sizeof sin6, 0));
+	printf("ip_add [::1]: %d\n", evdns_base_nameserver_ip_add(dns, "[::1]"));
+	show_servers(dns, srv.port);
+	evdns_base_free(dns, 0);
+
 	/* evdns_base_set_option's checks */
 	dns = evdns_base_new(base, 0);
 	static const char *opts[][2] = {
