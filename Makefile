@@ -4,7 +4,9 @@
 #   make demo         build, then run examples/hello-world.c with a client
 #   make test         every test: Go tests, then the C suite (differential,
 #                     fork, seed program, binary drop-in; again in debug mode)
-#   make bench        our library vs Debian's libevent, side by side
+#   make bench        our library vs Debian's libevent, side by side, one row per
+#                     shape with ratios and a geomean (REPS=3, BENCH=row1,row2*;
+#                     writes build/bench/results.md; see bench/README.md)
 #   make abi-report   the 240 functions and their state; rewrites docs/COMPATIBILITY.md
 #   make install PREFIX=/usr/local DESTDIR=
 
@@ -40,6 +42,13 @@ HEADERS  := $(shell find include -name '*.h')
 GO_SRC   := $(shell find capi/gocore core reactor internal extra -name '*.go' ! -name '*_test.go') \
             $(wildcard capi/gocore/*.c capi/*.h) go.mod
 
+# Go's build cache does not see C headers outside a package's directory:
+# the cgo packages include capi/*.h and include/, so a change there would
+# leave stale objects (a struct laid out the old way). Their hash in
+# CGO_CFLAGS is part of every cgo package's cache key.
+HDR_HASH := $(shell cat capi/*.h $(HEADERS) | sha1sum | cut -c1-16)
+export CGO_CFLAGS := $(or $(CGO_CFLAGS),-g -O2) -DGEV_HEADERS_SHA1=$(HDR_HASH)
+
 CFLAGS_CAPI := -O2 -g -fPIC -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Icapi
 LDFLAGS_LIB := -shared -Wl,--version-script=$(MAP) -Wl,-z,nodelete -Wl,--no-undefined
 # The C libraries find the core beside themselves ($ORIGIN) or on the library path.
@@ -61,7 +70,7 @@ GO_RT0  := _rt0_$(GOARCH_)_linux_lib
 GOARC   := $(OBJDIR)/gocore.a
 GOOBJ   := $(OBJDIR)/gocore
 
-$(GOARC): $(GO_SRC)
+$(GOARC): $(GO_SRC) Makefile
 	@mkdir -p $(OBJDIR)
 	$(GO) build -buildmode=c-archive -trimpath -ldflags "-s -w" -o $@ ./capi/gocore
 	@rm -f $(OBJDIR)/gocore.h
@@ -75,7 +84,8 @@ $(CORE): $(GOARC) capi/gocore/lazystart/lazystart.c capi/gocore/core.map capi/ge
 	  echo "a Go core object still has a load-time constructor" >&2; exit 1; fi
 	$(CC) $(CFLAGS_CAPI) -DGEV_GO_RT0=$(GO_RT0) -c -o $(GOOBJ)/lazystart.o capi/gocore/lazystart/lazystart.c
 	$(CC) -shared -s -Wl,-soname,libgoevent_core-$(SOVER) -Wl,--version-script=capi/gocore/core.map \
-	  -Wl,-z,nodelete -Wl,-z,relro -Wl,-z,now -Wl,--no-undefined -o $@ $(GOOBJ)/*.o -lpthread
+	  -Wl,-z,nodelete -Wl,-z,relro -Wl,-z,now -Wl,--no-undefined -Wl,--wrap=pthread_key_create \
+	  -o $@ $(GOOBJ)/*.o -lpthread
 
 # Only libevent's public names leave the C libraries.
 $(MAP): $(ABI) $(ABI_INT) $(ABI_EXT)

@@ -18,8 +18,9 @@
  *       time per message instead of cross-CPU wake-up latency, which on
  *       virtual machines is large and bimodal.
  *   echo serve CONNS PORTFILE       serve only: write the port to PORTFILE,
- *       echo until CONNS connections have come and gone, then exit (used to
- *       strace the server alone)
+ *       echo until CONNS connections have come and gone, then print
+ *       "SERVER ... pid=PID" and exit (used to strace the server alone; its
+ *       loop runs on the main thread, whose thread id is PID)
  *   echo client PORT CONNS ROUNDS   client only (no libevent needed)
  *
  * Built with -DECHO_CLIENT_ONLY, only the client mode exists and the program
@@ -451,7 +452,7 @@ static int serve_main(int nconns, const char *portfile)
 		die("writing port file");
 	int rc = serve(lfd, nconns);
 	if (rc == 0)
-		printf("SERVER conns=%d echoed_bytes=%lld\n", nconns, echoed_bytes);
+		printf("SERVER conns=%d echoed_bytes=%lld pid=%d\n", nconns, echoed_bytes, (int)getpid());
 	return rc;
 }
 #endif /* !ECHO_CLIENT_ONLY */

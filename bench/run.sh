@@ -1,56 +1,118 @@
 #!/usr/bin/env bash
 # goevent benchmarks: builds bench/*.c twice - against our library (build/lib)
-# and against Debian's libevent 2.1.12 - runs both, alternating, and prints a
-# side-by-side table; then counts the echo server's system calls per message
-# with strace (when installed).  See bench/README.md.
+# and against Debian's libevent 2.1.12 - runs both, alternating, and prints
+# one table row per shape (real, ours, unit, ratio, the target of issue 11)
+# and the geometric mean of the ratios; also writes it to build/bench/results.md.
+# See bench/README.md.
 #
-# usage: bench/run.sh            (REPS=n to change the 3 repetitions)
+# usage: bench/run.sh
+#   REPS=n             repetitions per row (default 3; the median is shown)
+#   BENCH=a,b,c*       run only the rows with these names (shell patterns)
+#   BENCH_OURS_LIB=dir another build of our library (to test this script)
+#   BENCH_SELF=1       "ours" is a copy of Debian's libevent: every ratio should
+#                      be 1.00, the spread is the machine's noise
+#   BENCH_QUIET=1      on a shared machine: before each repetition of a row, wait
+#                      (up to 5 min) until the CPUs are at least 90 % idle over 3 s
 #
-# Exit status: 0 if every benchmark ran for both implementations, 1 otherwise.
-# A failing implementation/benchmark prints "ours: FAILED (reason)" and the
-# run goes on.
+# Benchmarks report; no number fails the run.  Exit status 1 only when a
+# program could not be built or run (its row says FAILED and why).
 set -u
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 OUT="$ROOT/build/bench"
 LOGS="$OUT/logs"
-OURS_LIB=${BENCH_OURS_LIB:-"$ROOT/build/lib"}   # override only to test this script
+RESULTS="$OUT/results.md"
+OURS_LIB=${BENCH_OURS_LIB:-"$ROOT/build/lib"}
+if [ -n "${BENCH_SELF:-}" ]; then
+	# noise floor: "ours" is a copy of Debian's libevent, so every ratio
+	# should be 1.00; the spread shows how noisy the machine is right now
+	OURS_LIB="$ROOT/build/bench/selflib"
+	mkdir -p "$OURS_LIB/pkgconfig" || exit 1
+	sysdir=$(env -u PKG_CONFIG_PATH pkg-config --variable=libdir libevent 2>/dev/null)
+	for f in libevent-2.1.so.7 libevent_core-2.1.so.7 libevent_pthreads-2.1.so.7; do
+		cp -L "$sysdir/$f" "$OURS_LIB/" 2>/dev/null
+	done
+	ln -sf libevent-2.1.so.7 "$OURS_LIB/libevent.so"
+	env -u PKG_CONFIG_PATH pkg-config --print-variables libevent >/dev/null 2>&1 &&
+		sed "s|^libdir=.*|libdir=$OURS_LIB|" "$(env -u PKG_CONFIG_PATH pkg-config --variable=pcfiledir libevent)/libevent.pc" \
+		>"$OURS_LIB/pkgconfig/libevent.pc"
+fi
 OURS_PC="$OURS_LIB/pkgconfig"
 CC=${CC:-cc}
 CFLAGS="-O2 -g -Wall -Wextra"
 REPS=${REPS:-3}
-RUN_TIMEOUT=15       # seconds, one benchmark run
-SLOW_RUN=8           # a run slower than this is not repeated
-STRACE_TIMEOUT=30    # seconds, one traced server run
-
+FILTER=${BENCH:-}
+RUN_TIMEOUT=30       # seconds, one run of one row (a row may set its own)
+SLOW_RUN=10          # a run slower than this is not repeated
+PROGS=(echo dispatch buffers conns lifecycle)   # built per implementation
 IMPLS=(real ours)
 
-# name | program and arguments | metric in the RESULT line | unit shown
-BENCHES=(
-	"echo_64B_1conn_1cpu|echo bench echo_64B_1conn_1cpu 1 30000 onecpu|msgs_per_sec|msg/s"
-	"echo_64B_50conn|echo bench echo_64B_50conn 50 1000|msgs_per_sec|msg/s"
-	"chain_100|dispatch chain chain_100 100 100 200000|events_per_sec|event/s"
-	"chain_1000|dispatch chain chain_1000 1000 1000 200000|events_per_sec|event/s"
-	"timer_churn_1e6|dispatch timers timer_churn_1e6 1000000 1000 main|ops_per_sec|op/s"
-	"timer_churn_cb_1e6|dispatch timers timer_churn_cb_1e6 1000000 1000 callback|ops_per_sec|op/s"
-	"evbuffer_add_drain_1e6|dispatch evbuffer evbuffer_add_drain_1e6 1000000|ops_per_sec|op/s"
+# One row per shape:
+#   name | command | RESULT field | unit | better (lo: lower, hi: higher) | target | options
+# The command's first word is a program of build/bench/<impl>/ ({impl}/prog)
+# or of build/bench/tools/ ({tools}/prog), or fn:NAME for a function below.
+# Options: timeout=S (per run), once (one run per implementation).
+ROWS=(
+	# evbuffer (one thread, no system calls)
+	"evbuffer_readln_crlf|{impl}/buffers readln evbuffer_readln_crlf 3000000|value|ns/line|lo|<= 90 ns (aim <= 40)|"
+	"evbuffer_add_buffer_64B|{impl}/buffers addbuf evbuffer_add_buffer_64B 3000000|value|ns/op|lo|<= 90 ns|"
+	"evbuffer_reserve_commit_256|{impl}/buffers reserve evbuffer_reserve_commit_256 3000000|value|ns/op|lo|<= 70 ns (aim <= 20)|"
+	"evbuffer_add_printf|{impl}/buffers printf evbuffer_add_printf 2000000|value|ns/op|lo|<= 80 ns|"
+	"evbuffer_bulk_8x1MiB|{impl}/buffers bulk evbuffer_bulk_8x1MiB 200|value|GB/s|hi|ratio >= 1.0|"
+	"evbuffer_bulk_8x1MiB_warm|{impl}/buffers bulkwarm evbuffer_bulk_8x1MiB_warm 200|value|GB/s|hi|ratio >= 1.0|"
+	"evbuffer_pullup_16k_pieces|{impl}/buffers pullup evbuffer_pullup_16k_pieces 500|value|GB/s|hi|ratio >= 1.0|"
+	"evbuffer_search_16MiB|{impl}/buffers search evbuffer_search_16MiB 200|value|GB/s|hi|ratio >= 1.0|"
+	"evbuffer_add_drain_1e6|{impl}/dispatch evbuffer evbuffer_add_drain_1e6 1000000|ns_per_op|ns/op|lo|-|"
+	# event loop, one process
+	"event_active_1000|{impl}/dispatch active event_active_1000 5000 1000|value|ns/callback|lo|<= 30 ns|"
+	"bench_classic_100|{impl}/dispatch classic bench_classic_100 1000 100|value|us/run|lo|ratio >= 1.0|"
+	"bench_cascade_100|{impl}/dispatch cascade bench_cascade_100 1000 100|value|us/run|lo|ratio >= 1.0|"
+	"chain_100|{impl}/dispatch chain chain_100 100 100 200000|ns_per_event|ns/event|lo|-|"
+	"chain_1000|{impl}/dispatch chain chain_1000 1000 1000 200000|ns_per_event|ns/event|lo|-|"
+	"timer_churn_1e6|{impl}/dispatch timers timer_churn_1e6 1000000 1000 main|ns_per_op|ns/op|lo|-|"
+	"timer_churn_cb_1e6|{impl}/dispatch timers timer_churn_cb_1e6 1000000 1000 callback|ns_per_op|ns/op|lo|-|"
+	# with a separate load-generator process on loopback
+	"dispatch_100fds|{impl}/conns fds dispatch_100fds 100 1000|value|ns/event|lo|ratio >= 1.0|"
+	"dispatch_1000fds|{impl}/conns fds dispatch_1000fds 1000 100|value|ns/event|lo|ratio >= 1.0|"
+	"dispatch_10000fds|{impl}/conns fds dispatch_10000fds 10000 10|value|ns/event|lo|ratio >= 1.0|"
+	"conn_setup|{impl}/conns setup conn_setup 5000|value|us CPU/conn|lo|ratio >= 1.0|"
+	"idle_conn_rss_10k|{impl}/conns idle idle_conn_rss_10k 10000|value|B/conn|lo|<= real|"
+	"echo_64B_1conn_1cpu|{impl}/echo bench echo_64B_1conn_1cpu 1 30000 onecpu|msgs_per_sec|msg/s|hi|-|"
+	"echo_64B_50conn|{impl}/echo bench echo_64B_50conn 50 1000|msgs_per_sec|msg/s|hi|-|"
+	"syscalls_64B_50conn|fn:syscalls syscalls_64B_50conn 50 100 500|value|syscalls/msg|lo|<= 2.1, no SIGURG to the loop thread|once"
+	"syscalls_64B_1conn|fn:syscalls syscalls_64B_1conn 1 1000 5000|value|syscalls/msg|lo|-|once"
+	# whole processes
+	"tmux_display|fn:tmux_display tmux_display 200|value|ms|lo|<= real + 1 ms|"
+	"start_first_dispatch|{tools}/spawn run start_first_dispatch 200 {impl}/lifecycle start|value|ms|lo|-|"
+	"start_load_only|{tools}/spawn run start_load_only 200 {impl}/lifecycle load|value|ms|lo|-|"
+	"exit_after_loop|{tools}/spawn exit exit_after_loop 50 {impl}/lifecycle exit|value|ms|lo|<= real + 0.2 ms|"
+	"exit_tmux_server|fn:tmux_exit exit_tmux_server 20|value|ms|lo|<= real + 0.2 ms|"
+	"timers_memory_kept|{impl}/lifecycle memback timers_memory_kept 1000000 cold|value|MiB|lo|<= +30 MiB|"
+	"timers_memory_kept_running|{impl}/lifecycle memback timers_memory_kept_running 1000000 running|value|MiB|lo|<= +30 MiB|"
 )
-# strace: round trips of the short and the long traced run (the difference
-# cancels start-up and tear-down system calls)
-STRACE_N1=1000
-STRACE_N2=5000
 
 failed=0
 declare -A build_err   # impl -> reason the build failed ("" = ok)
-declare -A result      # impl|bench -> median value, or "FAILED"
-declare -A reason      # impl|bench -> failure reason
-
-mkdir -p "$OUT/real" "$OUT/ours" "$LOGS" || exit 1
-rm -f "$LOGS"/*
-ulimit -n 4096 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null
+declare -A libpath     # impl -> the libevent the binaries resolve to
+declare -A result      # impl|row -> median value, "FAILED" or "" (not run)
+declare -A reason      # impl|row -> failure reason
+declare -A nruns       # impl|row -> runs made
+declare -A spread      # impl|row -> (max - min) / median of its runs, in %
 
 have() { command -v "$1" >/dev/null 2>&1; }
+
+wanted() {   # wanted NAME : is the row selected by BENCH?
+	[ -z "$FILTER" ] && return 0
+	local pat
+	local -a pats
+	IFS=',' read -r -a pats <<<"$FILTER"
+	for pat in "${pats[@]}"; do
+		# shellcheck disable=SC2053
+		[[ $1 == $pat ]] && return 0
+	done
+	return 1
+}
 
 pc() {   # pc IMPL ARGS... : pkg-config for one implementation
 	local impl=$1; shift
@@ -73,10 +135,49 @@ runenv() {   # runenv IMPL CMD... : run with the implementation's libraries
 oneline() {   # most telling line of a log file (bash's own job reports left out)
 	local lines
 	lines=$(grep -v -e '^[[:space:]]*$' -e 'run\.sh: line [0-9]*: ' "$1" 2>/dev/null)
-	printf '%s\n' "$lines" | grep -m1 -iE 'error|undefined|fatal|cannot|panic|failed' \
+	printf '%s\n' "$lines" | grep -m1 -iE 'error|undefined|fatal|cannot|panic|failed|gave up|nothing within' \
 		|| printf '%s\n' "$lines" | head -n1
 }
 short() { local s=$1; [ ${#s} -gt 110 ] && s="${s:0:107}..."; printf '%s' "$s"; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null; }
+idle_pct() {   # idle_pct SECONDS: share of CPU time idle over the interval, in %
+	local a b
+	a=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat)
+	sleep "$1"
+	b=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " ")
+		d = y[2] - x[2]; printf "%.0f\n", (d > 0) ? 100 * (y[1] - x[1]) / d : 100 }'
+}
+quiet_waits=0 quiet_timeouts=0
+wait_quiet() {   # with BENCH_QUIET: waits until the machine is idle (bounded)
+	[ -n "${BENCH_QUIET:-}" ] || return 0
+	local t0=$SECONDS waited=0
+	while [ "$(idle_pct 3)" -lt 90 ]; do
+		waited=1
+		if [ $((SECONDS - t0)) -ge 300 ]; then
+			quiet_timeouts=$((quiet_timeouts + 1))
+			echo "  (machine still busy after 5 min; running anyway)"
+			return 0
+		fi
+		sleep 7
+	done
+	quiet_waits=$((quiet_waits + waited))
+}
+
+selected=()
+for r in "${ROWS[@]}"; do
+	name=${r%%|*}
+	wanted "$name" && selected+=("$r")
+done
+if [ ${#selected[@]} -eq 0 ]; then
+	echo "bench: BENCH=$FILTER selects no row; rows are:" >&2
+	for r in "${ROWS[@]}"; do echo "  ${r%%|*}" >&2; done
+	exit 2
+fi
+
+mkdir -p "$OUT/real" "$OUT/ours" "$OUT/tools" "$LOGS" || exit 1
+rm -f "$LOGS"/*
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 4096 2>/dev/null
 
 # ------------------------------------------------------------------ build
 build_impl() {
@@ -96,16 +197,15 @@ build_impl() {
 	cflags=$(pc "$impl" --cflags libevent) && libs=$(pc "$impl" --libs libevent) || {
 		build_err[$impl]="pkg-config --cflags/--libs libevent failed"; return; }
 	local p
-	for p in echo dispatch; do
+	for p in "${PROGS[@]}"; do
 		rm -f "$dir/$p"
 		# shellcheck disable=SC2086
-		if ! $CC $CFLAGS $cflags "$HERE/$p.c" -o "$dir/$p" $libs >>"$log" 2>&1; then
+		if ! $CC $CFLAGS -I"$HERE" $cflags "$HERE/$p.c" -o "$dir/$p" $libs >>"$log" 2>&1; then
 			build_err[$impl]="building $p.c: $(short "$(oneline "$log")")"; return
 		fi
 	done
-	# The binary must resolve libevent to the intended implementation.
-	local want got
-	if [ "$impl" = ours ]; then want="$OURS_LIB/"; else want=""; fi
+	# The binaries must resolve libevent to the intended implementation.
+	local got
 	got=$(runenv "$impl" ldd "$dir/echo" 2>/dev/null | awk '/libevent/ {print $3; exit}')
 	if [ -z "$got" ] || [ "$got" = "not" ]; then
 		build_err[$impl]="ldd: libevent not found for $dir/echo"; return
@@ -121,17 +221,24 @@ build_impl() {
 	build_err[$impl]=""
 }
 
-declare -A libpath
 for impl in "${IMPLS[@]}"; do
 	build_impl "$impl"
 done
-# libevent-free client for the traced echo server
-client_err=""
-if ! $CC $CFLAGS -DECHO_CLIENT_ONLY "$HERE/echo.c" -o "$OUT/echo-client" >"$LOGS/build-client.log" 2>&1; then
-	client_err="building echo client: $(short "$(oneline "$LOGS/build-client.log")")"
+# libevent-free tools: the traced echo server's client and the process timer
+tools_err=""
+if ! $CC $CFLAGS -DECHO_CLIENT_ONLY "$HERE/echo.c" -o "$OUT/tools/echo-client" >"$LOGS/build-tools.log" 2>&1 ||
+   ! $CC $CFLAGS -I"$HERE" "$HERE/spawn.c" -o "$OUT/tools/spawn" >>"$LOGS/build-tools.log" 2>&1; then
+	tools_err="building the tools: $(short "$(oneline "$LOGS/build-tools.log")")"
 fi
 
-echo "goevent benchmarks - $(nproc 2>/dev/null || echo '?') CPUs, $(uname -sr), reps=$REPS (median)"
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+header="goevent benchmarks: $(nproc 2>/dev/null || echo '?') CPUs (${cpu:-unknown CPU}), $(uname -sr), REPS=$REPS (median)"
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+git -C "$ROOT" diff --quiet HEAD -- 2>/dev/null || commit="$commit+changes"
+load_start=$(loadavg)
+[ -n "${BENCH_SELF:-}" ] && header="$header; BENCH_SELF: ours = a copy of Debian's libevent (noise floor)"
+echo "$header"
+echo "commit $commit, $(date -u '+%Y-%m-%d %H:%M UTC'), load average at start: $load_start"
 for impl in "${IMPLS[@]}"; do
 	if [ -n "${build_err[$impl]}" ]; then
 		echo "  $impl: FAILED (${build_err[$impl]})"
@@ -140,26 +247,202 @@ for impl in "${IMPLS[@]}"; do
 		echo "  $impl: ${libpath[$impl]}"
 	fi
 done
+[ -n "$tools_err" ] && echo "  tools: FAILED ($tools_err)" && failed=1
 echo
 
+# ------------------------------------------------------------------ function rows
+# A function row prints a RESULT line on stdout, or explains on stderr and
+# returns non-zero.  Arguments: IMPL REP then the row's own.
+
+# strace_server IMPL CONNS ROUNDS OUT STRACE-OPTIONS... : traces the echo
+# server over CONNS connections x ROUNDS round trips; sets st_err, st_pid.
+strace_server() {
+	local impl=$1 conns=$2 n=$3 st=$4; shift 4
+	local base="$LOGS/strace-$impl-$conns-$n-$RANDOM"
+	local portfile="$base.port" spid port rc i
+	st_err="" st_pid=""
+	rm -f "$portfile" "$st"
+	runenv "$impl" timeout -k 3 60 strace "$@" -o "$st" \
+		"$OUT/$impl/echo" serve "$conns" "$portfile" >"$base.server.out" 2>"$base.server.err" </dev/null &
+	spid=$!
+	for ((i = 0; i < 200; i++)); do   # up to 20 s for the port
+		[ -s "$portfile" ] && break
+		kill -0 "$spid" 2>/dev/null || break
+		sleep 0.1
+	done
+	port=$(cat "$portfile" 2>/dev/null)
+	if [ -z "$port" ]; then
+		kill "$spid" 2>/dev/null
+		wait "$spid"
+		st_err="server did not start: $(short "$(oneline "$base.server.err")")"
+		return 1
+	fi
+	timeout -k 3 60 "$OUT/tools/echo-client" client "$port" "$conns" "$n" \
+		>"$base.client.out" 2>"$base.client.err" </dev/null
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		kill "$spid" 2>/dev/null
+		wait "$spid"
+		st_err="client exit $rc: $(short "$(oneline "$base.client.err")")"
+		return 1
+	fi
+	wait "$spid"
+	rc=$?
+	if [ $rc -ne 0 ] || [ ! -e "$st" ]; then
+		st_err="traced server exit $rc: $(short "$(oneline "$base.server.err")")"
+		return 1
+	fi
+	st_pid=$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' "$base.server.out")
+}
+
+# strace -c table -> "syscall calls" lines
+st_counts() {
+	awk '/^-----/ || /% time/ || / total$/ { next }
+	     NF == 6 { print $6, $4 } NF == 5 { print $5, $4 }' "$1"
+}
+
+# syscalls IMPL REP NAME CONNS N1 N2: system calls per echoed 64-byte
+# message, all threads (strace -f -c), from the difference of an N2-round and
+# an N1-round run (start-up and tear-down cancel out); then a run traced only
+# for tgkill/SIGURG to see whether runtime signals reach the loop thread.
+syscalls() {
+	local impl=$1 name=$3 conns=$4 n1=$5 n2=$6
+	if ! have strace; then echo "strace not installed (apt-get install strace)" >&2; return 1; fi
+	[ -n "$tools_err" ] && { echo "$tools_err" >&2; return 1; }
+	local s1="$LOGS/strace-$name-$impl-$n1.txt" s2="$LOGS/strace-$name-$impl-$n2.txt"
+	local sig="$LOGS/strace-$name-$impl-signals.txt" per="$LOGS/$name-$impl.per-msg"
+	strace_server "$impl" "$conns" "$n1" "$s1" -f -c || { echo "$st_err" >&2; return 1; }
+	strace_server "$impl" "$conns" "$n2" "$s2" -f -c || { echo "$st_err" >&2; return 1; }
+	local msgs=$(((n2 - n1) * conns))
+	join -a1 -a2 -e 0 -o 0,1.2,2.2 <(st_counts "$s1" | sort) <(st_counts "$s2" | sort) |
+	awk -v d="$msgs" '
+		{ per = ($3 - $2) / d; tot += per; if (per > 0.005 || per < -0.005) printf "%s %.3f\n", $1, per }
+		END { printf "TOTAL %.3f\n", tot }' | sort -k2,2gr >"$per"
+	local total top
+	total=$(awk '$1 == "TOTAL" { print $2 }' "$per")
+	top=$(awk '$1 != "TOTAL" { printf "%s%s %s", sep, $1, $2; sep = ", " }' "$per")
+	# signals: trace only tgkill/tkill (seccomp filter: the rest runs untraced)
+	local opts=(-f -qq -e trace=tgkill,tkill -e signal=SIGURG)
+	if strace --seccomp-bpf -f -e trace=none true >/dev/null 2>&1; then
+		opts=(--seccomp-bpf "${opts[@]}")
+	fi
+	local sigline="signals: not measured"
+	if strace_server "$impl" "$conns" "$n2" "$sig" "${opts[@]}" && [ -n "$st_pid" ]; then
+		sigline=$(awk -v main="$st_pid" -v msgs=$((n2 * conns)) '
+			/tgkill\(.*SIGURG/ { sent++ }
+			/--- SIGURG/ { if ($1 == main) loop++; else other++ }
+			END { printf "SIGURG in a %d-message run: %d sent (tgkill), %d delivered to the loop thread, %d to other threads",
+			      msgs, sent, loop, other }' "$sig")
+	fi
+	printf '%s\n%s\n' "syscalls/msg by call: ${top:-none}" "$sigline" >"$LOGS/$name-$impl.detail"
+	echo "RESULT name=$name value=$total unit=syscalls/msg"
+}
+
+# tmux_usable IMPL: Debian's tmux is installed and, for ours, loads our library.
+tmux_usable() {
+	local impl=$1 lib
+	if ! have tmux; then echo "tmux not installed (apt-get install tmux)" >&2; return 1; fi
+	[ -n "$tools_err" ] && { echo "$tools_err" >&2; return 1; }
+	lib=$(runenv "$impl" ldd "$(command -v tmux)" 2>/dev/null | awk '/libevent/ {print $3; exit}')
+	lib=$(readlink -f "$lib" 2>/dev/null)
+	if [ "$impl" = ours ] && [ "${lib#"$(readlink -f "$OURS_LIB")"/}" = "$lib" ]; then
+		echo "tmux resolves libevent to '$lib', not to $OURS_LIB" >&2; return 1
+	fi
+}
+
+# alive PID: the process exists and is not a zombie (its parent, often init, reaps it)
+alive() {
+	local st
+	st=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# gone PID...: waits up to 5 s for each process to end; kills a leftover
+# tmux server or its pane's sleep (only those).
+gone() {
+	local p i
+	for p in "$@"; do
+		[ -n "$p" ] || continue
+		for ((i = 0; i < 50; i++)); do
+			alive "$p" || break
+			sleep 0.1
+		done
+		if alive "$p"; then
+			case $(cat "/proc/$p/comm" 2>/dev/null) in
+			tmux*|sleep) kill -9 "$p" 2>/dev/null ;;
+			esac
+		fi
+	done
+}
+
+# tmux_display IMPL REP NAME N: Debian's tmux, on its own socket in a
+# temporary directory, server and clients on IMPL's library; N clients
+# `tmux display -p x` one after another (spawn run: mean).
+tmux_display() {
+	local impl=$1 name=$3 n=$4
+	tmux_usable "$impl" || return 1
+	local dir rc spid ppid
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/goevent-bench-tmux.XXXXXX") || return 1
+	local tm=(env -u TMUX TERM=xterm tmux -S "$dir/s" -f /dev/null)
+	if ! runenv "$impl" timeout -k 2 10 "${tm[@]}" new-session -d -s bench "sleep 600" </dev/null; then
+		echo "tmux server did not start" >&2; rm -rf "$dir"; return 1
+	fi
+	spid=$(runenv "$impl" timeout -k 2 5 "${tm[@]}" display -p '#{pid}' </dev/null)
+	ppid=$(runenv "$impl" timeout -k 2 5 "${tm[@]}" display -p '#{pane_pid}' </dev/null)
+	runenv "$impl" timeout -k 3 60 env -u TMUX TERM=xterm "$OUT/tools/spawn" run "$name" "$n" \
+		tmux -S "$dir/s" display -p x </dev/null
+	rc=$?
+	runenv "$impl" timeout -k 2 5 "${tm[@]}" kill-server </dev/null >/dev/null 2>&1
+	gone "$spid" "$ppid"
+	rm -rf "$dir"
+	return $rc
+}
+
+# tmux_exit IMPL REP NAME N: N tmux servers (on IMPL's library), each sent
+# SIGTERM as `tmux kill-server` does; time until the process has exited.
+tmux_exit() {
+	local impl=$1 name=$3 n=$4
+	tmux_usable "$impl" || return 1
+	local dir rc spid
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/goevent-bench-tmux.XXXXXX") || return 1
+	runenv "$impl" timeout -k 3 60 env -u TMUX TERM=xterm "$OUT/tools/spawn" tmuxexit "$name" "$n" \
+		tmux "$dir/s" </dev/null
+	rc=$?
+	local sock
+	for sock in "$dir"/s.*; do   # a server left by a failed run
+		[ -S "$sock" ] || continue
+		spid=$(runenv "$impl" timeout -k 2 5 tmux -S "$sock" display -p '#{pid}' </dev/null 2>/dev/null)
+		[ -n "$spid" ] || continue
+		runenv "$impl" timeout -k 2 5 tmux -S "$sock" kill-server </dev/null >/dev/null 2>&1
+		gone "$spid"
+	done
+	rm -rf "$dir"
+	return $rc
+}
+
 # ------------------------------------------------------------------ run
-# run_one IMPL BENCH REP : sets run_val (number) or run_err (reason); run_secs
+# run_one IMPL ROW REP : sets run_val (number) or run_err (reason); run_secs
 run_one() {
-	local impl=$1 name=$2 rep=$3 spec=$4 metric=$5
+	local impl=$1 name=$2 rep=$3 spec=$4 metric=$5 tmo=$6
 	local base="$LOGS/$impl-$name-$rep" rc t0 t1
 	local -a cmd
+	spec=${spec//\{impl\}/$OUT/$impl}
+	spec=${spec//\{tools\}/$OUT/tools}
 	read -r -a cmd <<<"$spec"
-	cmd[0]="$OUT/$impl/${cmd[0]}"
 	run_val="" run_err=""
 	t0=$(date +%s.%N)
-	runenv "$impl" timeout -k 3 "$RUN_TIMEOUT" "${cmd[@]}" >"$base.out" 2>"$base.err" </dev/null
+	if [ "${cmd[0]#fn:}" != "${cmd[0]}" ]; then
+		"${cmd[0]#fn:}" "$impl" "$rep" "${cmd[@]:1}" >"$base.out" 2>"$base.err" </dev/null
+	else
+		runenv "$impl" timeout -k 3 "$tmo" "${cmd[@]}" >"$base.out" 2>"$base.err" </dev/null
+	fi
 	rc=$?
 	t1=$(date +%s.%N)
 	run_secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	local line
 	line=$(grep -m1 "^RESULT name=$name " "$base.out")
 	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-		run_err="timed out after ${RUN_TIMEOUT}s"
+		run_err="timed out after ${tmo}s"
 	elif [ $rc -gt 128 ]; then
 		run_err="killed by signal $((rc - 128)) ($(kill -l $((rc - 128)) 2>/dev/null || echo '?'))"
 	elif [ $rc -ne 0 ]; then
@@ -178,24 +461,48 @@ run_one() {
 	fi
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+spread_pct() { sort -g | awk '{ v[NR] = $1 } END {
+	if (NR < 2) exit
+	m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+	if (m != 0) printf "%.0f\n", 100 * (v[NR] - v[1]) / (m < 0 ? -m : m) }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit; if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-for b in "${BENCHES[@]}"; do
-	IFS='|' read -r name spec metric unit <<<"$b"
+fmt_val() {   # fmt_val VALUE UNIT
+	awk -v v="$1" -v u="$2" 'BEGIN {
+		if (u ~ /\/s$/ && u != "GB/s") {
+			if (v >= 1e6) printf "%.2fM", v / 1e6; else if (v >= 1e3) printf "%.1fk", v / 1e3; else printf "%.0f", v
+		} else if (u == "B/conn") printf "%.0f", v
+		else if (u == "GB/s" || u == "ms" || u == "syscalls/msg") printf "%.2f", v
+		else printf "%.1f", v }'
+}
+
+for r in "${selected[@]}"; do
+	IFS='|' read -r name spec metric unit better target opts <<<"$r"
+	tmo=$RUN_TIMEOUT reps=$REPS
+	for o in ${opts//,/ }; do
+		case $o in
+		timeout=*) tmo=${o#timeout=} ;;
+		once) reps=1 ;;
+		esac
+	done
 	declare -A vals=() done_impl=()
 	for impl in "${IMPLS[@]}"; do
 		vals[$impl]=""
 		if [ -n "${build_err[$impl]}" ]; then
 			reason[$impl|$name]="build: ${build_err[$impl]}"
 			done_impl[$impl]=1
+		elif [ "${spec#\{tools\}}" != "$spec" ] && [ -n "$tools_err" ]; then
+			reason[$impl|$name]=$tools_err
+			done_impl[$impl]=1
 		fi
 	done
-	for ((rep = 1; rep <= REPS; rep++)); do
+	for ((rep = 1; rep <= reps; rep++)); do
+		wait_quiet
 		# alternate which implementation goes first
 		if ((rep % 2)); then order=(real ours); else order=(ours real); fi
 		for impl in "${order[@]}"; do
 			[ -n "${done_impl[$impl]:-}" ] && continue
-			run_one "$impl" "$name" "$rep" "$spec" "$metric"
+			run_one "$impl" "$name" "$rep" "$spec" "$metric" "$tmo"
 			if [ -n "$run_err" ]; then
 				reason[$impl|$name]=$run_err
 				done_impl[$impl]=1
@@ -208,15 +515,15 @@ for b in "${BENCHES[@]}"; do
 			fi
 		done
 	done
-	line=$(printf '%-24s' "$name")
+	line=$(printf '%-28s' "$name")
 	for impl in "${IMPLS[@]}"; do
 		if [ -n "${reason[$impl|$name]:-}" ]; then
 			result[$impl|$name]=FAILED
 			failed=1
 		else
 			result[$impl|$name]=$(printf '%s' "${vals[$impl]}" | median)
-			n=$(printf '%s' "${vals[$impl]}" | grep -c .)
-			[ "$n" -lt "$REPS" ] && reason[$impl|$name]="only $n run(s): slower than ${SLOW_RUN}s" && result[$impl|$name]+="*"
+			nruns[$impl|$name]=$(printf '%s' "${vals[$impl]}" | grep -c .)
+			spread[$impl|$name]=$(printf '%s' "${vals[$impl]}" | spread_pct)
 		fi
 		line+=$(printf '  %s: %s' "$impl" "${result[$impl|$name]}")
 	done
@@ -228,117 +535,84 @@ for b in "${BENCHES[@]}"; do
 	done
 	unset vals done_impl
 done
+load_end=$(loadavg)
 
 # ------------------------------------------------------------------ table
-fmt_num() { awk -v v="$1" 'BEGIN { if (v >= 1e6) printf "%.2fM", v / 1e6; else if (v >= 1e3) printf "%.1fk", v / 1e3; else printf "%.0f", v }'; }
-echo
-echo "Throughput, median of $REPS runs; every metric is higher-is-better."
-echo "ours/real > 1.00 means OUR library is faster; < 1.00 means it is slower."
-echo "ns/op = 1e9 / throughput (lower is better)."
-echo
-printf '%-24s %-8s %10s %10s %9s %12s %12s\n' benchmark unit real ours ours/real "real ns/op" "ours ns/op"
-printf '%-24s %-8s %10s %10s %9s %12s %12s\n' ------------------------ -------- ---------- ---------- --------- ------------ ------------
-for b in "${BENCHES[@]}"; do
-	IFS='|' read -r name spec metric unit <<<"$b"
-	r=${result[real|$name]} o=${result[ours|$name]}
-	rv=${r%\*} ov=${o%\*}
-	rs=$r os=$o ratio="-" rns="-" ons="-"
-	[ "$rv" != FAILED ] && rs="$(fmt_num "$rv")${r:${#rv}}" && rns=$(awk -v v="$rv" 'BEGIN { printf "%.1f", 1e9 / v }')
-	[ "$ov" != FAILED ] && os="$(fmt_num "$ov")${o:${#ov}}" && ons=$(awk -v v="$ov" 'BEGIN { printf "%.1f", 1e9 / v }')
-	if [ "$rv" != FAILED ] && [ "$ov" != FAILED ]; then
-		ratio=$(awk -v a="$ov" -v b="$rv" 'BEGIN { printf "%.2f", a / b }')
-	fi
-	printf '%-24s %-8s %10s %10s %9s %12s %12s\n' "$name" "$unit" "$rs" "$os" "$ratio" "$rns" "$ons"
-done
-for k in "${!result[@]}"; do
-	if [ "${result[$k]%\*}" != "${result[$k]}" ]; then
-		echo "(* = fewer runs than $REPS because a run took over ${SLOW_RUN}s)"
-		break
-	fi
-done
-
-# ------------------------------------------------------------------ strace
-# strace_run IMPL N OUTFILE : traces the echo server over N round trips on one
-# connection; sets st_err on failure.
-strace_run() {
-	local impl=$1 n=$2 st=$3 base="$LOGS/strace-$1-$2"
-	local portfile="$base.port" spid port rc i
-	st_err=""
-	rm -f "$portfile" "$st"
-	runenv "$impl" timeout -k 3 "$STRACE_TIMEOUT" strace -f -c -o "$st" \
-		"$OUT/$impl/echo" serve 1 "$portfile" >"$base.server.out" 2>"$base.server.err" </dev/null &
-	spid=$!
-	for ((i = 0; i < 200; i++)); do   # up to 20 s for the port
-		[ -s "$portfile" ] && break
-		kill -0 "$spid" 2>/dev/null || break
-		sleep 0.1
+table() {
+	local name spec metric unit better target opts
+	echo "$header"
+	echo "commit $commit, $(date -u '+%Y-%m-%d %H:%M UTC'); load average at start $load_start, at end $load_end"
+	[ -n "${BENCH_QUIET:-}" ] && echo "BENCH_QUIET: each repetition started once the CPUs were >= 90 % idle over 3 s ($quiet_waits waited, $quiet_timeouts gave up after 5 min)"
+	echo
+	echo "ratio = libevent time / goevent time (for GB/s and msg/s rows: goevent / libevent): > 1 means goevent is better."
+	echo
+	printf '| %-27s | %10s | %10s | %-12s | %6s | %-36s | %6s |\n' benchmark real ours unit ratio "target (issue 11)" spread
+	printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..29})" "$(printf -- '-%.0s' {1..12})" \
+		"$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..8})" \
+		"$(printf -- '-%.0s' {1..38})" "$(printf -- '-%.0s' {1..8})"
+	local sumlog=0 nratio=0 short_runs=0
+	for r in "${selected[@]}"; do
+		IFS='|' read -r name spec metric unit better target opts <<<"$r"
+		local rv=${result[real|$name]} ov=${result[ours|$name]} rs os ratio="-"
+		rs=$rv os=$ov
+		[ "$rv" != FAILED ] && rs=$(fmt_val "$rv" "$unit")
+		[ "$ov" != FAILED ] && os=$(fmt_val "$ov" "$unit")
+		local want=$REPS
+		[ "${opts#*once}" != "$opts" ] && want=1
+		local impl
+		for impl in real ours; do
+			if [ "${result[$impl|$name]}" != FAILED ] && [ "${nruns[$impl|$name]:-0}" -lt "$want" ]; then
+				short_runs=1
+				if [ $impl = real ]; then rs="$rs*"; else os="$os*"; fi
+			fi
+		done
+		if [ "$rv" != FAILED ] && [ "$ov" != FAILED ]; then
+			ratio=$(awk -v r="$rv" -v o="$ov" -v b="$better" 'BEGIN {
+				if (r <= 0 || o <= 0) { print "-"; exit }
+				printf "%.2f", (b == "hi") ? o / r : r / o }')
+			if [ "$ratio" != "-" ]; then
+				sumlog=$(awk -v s="$sumlog" -v r="$rv" -v o="$ov" -v b="$better" 'BEGIN {
+					printf "%.12f", s + log((b == "hi") ? o / r : r / o) }')
+				nratio=$((nratio + 1))
+			fi
+		fi
+		local sp="-" a=${spread[real|$name]:-} b=${spread[ours|$name]:-}
+		if [ -n "$a$b" ]; then
+			sp=$(( ${a:-0} > ${b:-0} ? ${a:-0} : ${b:-0} ))%
+		fi
+		printf '| %-27s | %10s | %10s | %-12s | %6s | %-36s | %6s |\n' "$name" "$rs" "$os" "$unit" "$ratio" "$target" "$sp"
 	done
-	port=$(cat "$portfile" 2>/dev/null)
-	if [ -z "$port" ]; then
-		kill "$spid" 2>/dev/null
-		wait "$spid"
-		st_err="server did not start: $(short "$(oneline "$base.server.err")")"
-		return
+	echo
+	if [ $nratio -gt 0 ]; then
+		awk -v s="$sumlog" -v n="$nratio" 'BEGIN { printf "geomean of the %d ratios: %.2f (> 1: goevent better overall)\n", n, exp(s / n) }'
+	else
+		echo "geomean: no row has both implementations"
 	fi
-	timeout -k 3 "$STRACE_TIMEOUT" "$OUT/echo-client" client "$port" 1 "$n" >"$base.client.out" 2>"$base.client.err" </dev/null
-	rc=$?
-	if [ $rc -ne 0 ]; then
-		kill "$spid" 2>/dev/null
-		wait "$spid"
-		st_err="client exit $rc: $(short "$(oneline "$base.client.err")")"
-		return
-	fi
-	wait "$spid"
-	rc=$?
-	if [ $rc -ne 0 ] || [ ! -s "$st" ]; then
-		st_err="traced server exit $rc: $(short "$(oneline "$base.server.err")")"
-	fi
+	echo "spread: (slowest - fastest run) / median, the larger of the two implementations' (noise; - = one run)"
+	[ $short_runs -ne 0 ] && echo "(* = fewer runs than asked, because a run took over ${SLOW_RUN}s)"
+	local any=0 f
+	for r in "${selected[@]}"; do
+		name=${r%%|*}
+		for impl in real ours; do
+			f="$LOGS/$name-$impl.detail"
+			[ -f "$f" ] || continue
+			[ $any -eq 0 ] && echo && echo "System calls per echoed 64-byte message (server only, all threads, strace -f -c; difference of two runs):" && any=1
+			sed "s/^/  $name $impl: /" "$f"
+		done
+	done
+	for r in "${selected[@]}"; do
+		name=${r%%|*}
+		for impl in real ours; do
+			if [ "${result[$impl|$name]}" = FAILED ]; then
+				echo "FAILED $name $impl: ${reason[$impl|$name]}"
+			fi
+		done
+	done
 }
 
-# strace -c table -> "syscall calls" lines
-st_counts() {
-	awk '/^-----/ || /% time/ || / total$/ { next }
-	     NF == 6 { print $6, $4 } NF == 5 { print $5, $4 }' "$1"
-}
-
 echo
-if ! have strace; then
-	echo "System calls per echoed message: skipped (strace not installed)"
-elif [ -n "$client_err" ]; then
-	echo "System calls per echoed message: FAILED ($client_err)"
-	failed=1
-else
-	echo "System calls per echoed 64-byte message (echo server only, 1 connection,"
-	echo "strace -f -c; counts of a ${STRACE_N2}-round-trip run minus a ${STRACE_N1}-round-trip run,"
-	echo "divided by $((STRACE_N2 - STRACE_N1)); lower is better):"
-	for impl in "${IMPLS[@]}"; do
-		if [ -n "${build_err[$impl]}" ]; then
-			echo "  $impl: FAILED (build: ${build_err[$impl]})"
-			continue
-		fi
-		if [ "${result[$impl|echo_64B_1conn_1cpu]}" = FAILED ]; then
-			echo "  $impl: FAILED (skipped: echo_64B_1conn_1cpu failed above)"
-			failed=1
-			continue
-		fi
-		s1="$LOGS/strace-$impl-$STRACE_N1.txt" s2="$LOGS/strace-$impl-$STRACE_N2.txt"
-		strace_run "$impl" "$STRACE_N1" "$s1"
-		[ -z "$st_err" ] && strace_run "$impl" "$STRACE_N2" "$s2"
-		if [ -n "$st_err" ]; then
-			echo "  $impl: FAILED ($st_err)"
-			failed=1
-			continue
-		fi
-		join -a1 -a2 -e 0 -o 0,1.2,2.2 <(st_counts "$s1" | sort) <(st_counts "$s2" | sort) |
-		awk -v d=$((STRACE_N2 - STRACE_N1)) -v impl="$impl" '
-			{ per = ($3 - $2) / d; tot += per; if (per > 0.005) printf "%s %.3f\n", $1, per }
-			END { printf "TOTAL %.3f\n", tot }' | sort -k2,2gr >"$LOGS/strace-$impl.per-msg"
-		total=$(awk '$1 == "TOTAL" { print $2 }' "$LOGS/strace-$impl.per-msg")
-		top=$(awk '$1 != "TOTAL" { printf "%s%s %s", sep, $1, $2; sep = ", " }' "$LOGS/strace-$impl.per-msg" | cut -c1-160)
-		printf '  %-5s %6s syscalls/message   top: %s\n' "$impl" "$total" "${top:-none}"
-	done
-	echo "  (raw strace -c tables: $LOGS/strace-*.txt)"
-fi
+table | tee "$RESULTS"
+echo "(also written to ${RESULTS#"$ROOT"/}; raw logs in ${LOGS#"$ROOT"/}/)"
 
 echo
 if [ $failed -ne 0 ]; then

@@ -26,8 +26,21 @@ extern struct gev_core_ops gev_ops;
 
 /* 1 once the core is loaded in this process and usable. */
 extern int gev_core_usable;
-/* 1 in a child forked after the core was loaded: Go must never run here. */
-extern int gev_core_poisoned;
+/* Which start of the core this process's runtime is: a child forked after
+ * the core started counts one more (loader.c), and its core starts afresh. */
+extern uint32_t gev_core_epoch;
+/* A base whose Go side was made by the runtime of a parent process: in a
+ * forked child only its C side remains (events can be deleted, signal
+ * handlers restored, the base freed; the rest is refused with a message). */
+static inline int gev_base_stale(const struct event_base *base)
+{
+	return base->core_idx != 0 && base->core_epoch != gev_core_epoch;
+}
+/* The base has a Go side in this process's core. */
+static inline int gev_base_live(const struct event_base *base)
+{
+	return base->core_idx != 0 && base->core_epoch == gev_core_epoch && gev_core_usable;
+}
 
 /* Loads the core on first use. Returns 0 when gev_ops may be called, or logs
  * why not (naming fn, the public function that needed it) and returns -1. */
@@ -63,7 +76,6 @@ int gev_base_adopt(struct event_base *base, const char *fn);
 int gev_bev_locking_ok(int options, const char *fn);
 
 /* Signals (signal.c). */
-extern volatile sig_atomic_t gev_sig_caught[GEV_NSIG];
 int gev_sig_install(struct event_base *base, int sig);
 void gev_sig_release(struct event_base *base, int sig);
 void gev_sig_loop_start(struct event_base *base);

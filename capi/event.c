@@ -383,16 +383,31 @@ int gev_base_check(const struct event_base *base, const char *fn)
 	return 1;
 }
 
+/* A base the parent's core adopted, used in a forked child (capi.h). */
+static int stale_refused(const char *fn)
+{
+	gev_warnx("%s: this event_base was set up by the Go core of the parent process, "
+	    "before this process forked; here it can only be freed (its events deleted, "
+	    "its loop told to exit): make a new base in the child", fn);
+	return -1;
+}
+
 int gev_base_adopt(struct event_base *base, const char *fn)
 {
-	if (!gev_base_check(base, fn) || gev_core_ready(fn) < 0)
+	if (!gev_base_check(base, fn))
+		return -1;
+	if (gev_base_stale(base))
+		return stale_refused(fn);
+	if (gev_core_ready(fn) < 0)
 		return -1;
 	if (base->core_idx)
 		return 0;
 	/* Two threads may adopt a thread-safe base at once: one wins. */
 	struct gev_thread *th = gev_base_lock(base);
-	if (!base->core_idx) /* debug mode cannot change once a base exists */
+	if (!base->core_idx) { /* debug mode cannot change once a base exists */
 		base->flags = (base->flags & ~GEV_BASE_FLAG_DEBUG) | (debug_on ? GEV_BASE_FLAG_DEBUG : 0);
+		base->core_epoch = gev_core_epoch; /* before core_idx is set: never stale */
+	}
 	int r = base->core_idx || gev_ops.base_adopt(base) >= 0 ? 0 : -1;
 	if (r == 0)
 		preload_probe_close(base);
@@ -512,8 +527,8 @@ static void base_free_(struct event_base *base, int run_finalizers, const char *
 	if (!gev_base_check(base, fn))
 		return;
 	gev_debugx("%s: freeing base %p", fn, (void *)base);
-	/* In a poisoned child the Go side is frozen: leave it, free the C side. */
-	if (base->core_idx && gev_core_usable)
+	/* A stale base's Go side is the parent's: leave it, free the C side. */
+	if (gev_base_live(base))
 		gev_ops.base_free(base, run_finalizers);
 	/* As libevent's event_base_free deletes every event (the core does so
 	 * for its own), the events added before the base had a Go side are no
@@ -550,6 +565,8 @@ int event_reinit(struct event_base *base)
 {
 	if (!gev_base_check(base, "event_reinit"))
 		return -1;
+	if (gev_base_stale(base))
+		return stale_refused("event_reinit");
 	if (base->core_idx && gev_core_ready("event_reinit") < 0)
 		return -1;
 	if (gev_sig_base_reinit(base) < 0 || gev_th_base_reinit(base) < 0)
@@ -558,6 +575,24 @@ int event_reinit(struct event_base *base)
 	if (base->core_idx)
 		return gev_ops.base_reinit(base);
 	return 0;
+}
+
+/* A callback of this loop forked, and this is the child, back from the
+ * callback (gev_fork.h): the loop's Go side stays with the parent. As in
+ * libevent, the loop ends normally if the child asked it to exit
+ * (bitlbee's forking daemon does, then runs a base of its own); otherwise
+ * it cannot go on here. */
+static int loop_left_in_child(struct event_base *base)
+{
+	base->running = 0;
+	if (base->forked_exit) {
+		base->forked_exit = 0;
+		return 0;
+	}
+	gev_warnx("event_base_loop: this process was forked inside a callback of this "
+	    "loop, whose Go side stays with the parent process; the loop cannot go on "
+	    "here (make a new base in the child)");
+	return -1;
 }
 
 int event_base_loop(struct event_base *base, int flags)
@@ -572,6 +607,8 @@ int event_base_loop(struct event_base *base, int flags)
 		gev_sig_loop_start(base);
 	int r = gev_ops.base_loop(base, flags);
 	gev_base_unlock(th);
+	if (__builtin_expect(r == GEV_LOOP_FORKED, 0))
+		return loop_left_in_child(base);
 	return r;
 }
 
@@ -592,6 +629,10 @@ int event_loop(int flags)
 
 int event_base_loopexit(struct event_base *base, const struct timeval *tv)
 {
+	if (gev_base_check(base, "event_base_loopexit") && gev_base_stale(base)) {
+		base->forked_exit = 1; /* loop_left_in_child */
+		return 0;
+	}
 	if (gev_base_adopt(base, "event_base_loopexit") < 0)
 		return -1;
 	struct gev_thread *th = gev_base_lock(base);
@@ -611,6 +652,8 @@ int event_base_loopbreak(struct event_base *base)
 		return -1;
 	struct gev_thread *th = gev_base_lock(base);
 	base->event_break = 1;
+	if (gev_base_stale(base))
+		base->forked_exit = 1; /* loop_left_in_child */
 	int r = gev_th_wake_if_needed(base);
 	gev_base_release(th);
 	return r;
@@ -920,6 +963,8 @@ static int once_activate(struct event_base *base, struct event *ev)
 		preload_link(base, ev);
 		return 0;
 	}
+	if (gev_base_stale(base))
+		return stale_refused("event_base_once");
 	if (gev_core_ready("event_base_once") < 0)
 		return -1;
 	gev_ops.event_active(ev, EV_TIMEOUT, 1);
@@ -960,7 +1005,7 @@ static int event_check(const struct event *ev, const char *fn)
  * order as in libevent), and the event count is libevent's. Anything else
  * goes to the core: I/O or signal registration, active events, common
  * timeouts, finalizing or invalid flags, Go-handled events, a full array
- * (only the core allocates), a base in a poisoned child. The thread lock is
+ * (only the core allocates), a stale base in a forked child. The thread lock is
  * held by the caller, and unlocking wakes a loop running on another thread. */
 
 /* ev's timer may be handled here: the core has base, is usable and shares
@@ -968,7 +1013,7 @@ static int event_check(const struct event *ev, const char *fn)
  * tracks those itself). */
 static inline int timer_fast_ok(const struct event_base *base, const struct event *ev)
 {
-	return base->core_idx != 0 && gev_core_usable && base->timeheap != NULL &&
+	return gev_base_live(base) && base->timeheap != NULL &&
 	    !(ev->ev_events & EV_SIGNAL) && ev->ev_closure != GEV_CLOSURE_GO;
 }
 
@@ -1117,9 +1162,9 @@ static int event_del_nolock(struct event *ev, const char *fn)
 		if (ev->ev_flags & PRELOAD_FLAGS)
 			preload_unlink(base, ev);
 		ev->ev_flags &= ~PRELOAD_FLAGS;
-	} else if (gev_core_poisoned) {
-		/* The reactor's copy is frozen in the parent's image; only the
-		 * caller-visible state changes, so the handler can be restored. */
+	} else if (gev_base_stale(base)) {
+		/* The reactor's copy is the parent's; only the caller-visible
+		 * state changes, so the handler can be restored. */
 		ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER);
 	} else {
 		if (timer_del_fast(base, ev))
@@ -1310,7 +1355,7 @@ int event_base_priority_init(struct event_base *base, int npriorities)
 {
 	if (!gev_base_check(base, "event_base_priority_init"))
 		return -1;
-	if (base->core_idx && gev_core_usable) {
+	if (gev_base_live(base)) {
 		struct gev_thread *th = gev_base_lock(base);
 		int r = gev_ops.base_priority_init(base, npriorities);
 		gev_base_release(th);
@@ -1367,7 +1412,7 @@ int event_base_loopcontinue(struct event_base *base)
 	if (!gev_base_check(base, "event_base_loopcontinue"))
 		return -1;
 	/* Only a running loop looks at it, and a loop runs with a Go side. */
-	if (base->core_idx && gev_core_usable) {
+	if (gev_base_live(base)) {
 		struct gev_thread *th = gev_base_lock(base);
 		int r = gev_ops.base_loopcontinue(base);
 		if (r == 0)
@@ -1382,7 +1427,7 @@ struct event *event_base_get_running_event(struct event_base *base)
 {
 	if (!gev_base_check(base, "event_base_get_running_event"))
 		return NULL;
-	if (!base->core_idx || !gev_core_usable)
+	if (!gev_base_live(base))
 		return NULL;
 	struct gev_thread *th = gev_base_lock(base);
 	struct event *ev = gev_ops.base_running_event(base);
@@ -1479,10 +1524,10 @@ int event_remove_timer(struct event *ev)
 	struct event_base *base = ev->ev_base;
 	if (!(ev->ev_flags & EVLIST_TIMEOUT))
 		return 0;
-	if (!base->core_idx) {
+	if (!base->core_idx || gev_base_stale(base)) {
 		ev->ev_flags &= ~EVLIST_TIMEOUT;
 		EV_RELTIMEO(ev) = -1;
-		if (!(ev->ev_flags & PRELOAD_FLAGS))
+		if (!base->core_idx && !(ev->ev_flags & PRELOAD_FLAGS))
 			preload_unlink(base, ev);
 		return 0;
 	}

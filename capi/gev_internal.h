@@ -57,7 +57,7 @@ struct sockaddr;
  * semantics) when a signal event is first added, before forwarding the add.
  * Once the core owns the base, the core calls sig_release(base, sig) whenever
  * a signal event leaves its signal map (event_del, a non-persistent signal
- * event firing, base free); before that (preload) or in a poisoned child the
+ * event firing, base free); before that (preload) or for a stale base in a forked child the
  * C layer releases it itself.
  */
 #define GEV_EV_OFF_HEAPIDX   40
@@ -137,6 +137,8 @@ struct event_base {
 	int32_t  preload_probe;     /* epoll base not adopted yet: an epoll fd + 1 (0 = none) that
 	                               checks the fds of preloaded I/O events (event.c) */
 	int32_t  nsignums;          /* signal numbers with events in this base (capi/signal.c) */
+	uint32_t core_epoch;        /* gev_core_epoch when the core adopted the base (loader.c) */
+	int32_t  forked_exit;       /* a forked child asked this stale base's loop to exit */
 };
 
 /* ---- thread support of one base (C memory, capi/thread.c) ----
@@ -236,10 +238,7 @@ struct evconnlistener {
 struct gev_services {
 	/* Log through the program's log callback (or stderr). severity: EVENT_LOG_*. */
 	void (*log)(int severity, const char *msg);
-	/* Per-signal counts written by the C handler. Not read by the core any
-	 * more (it counts the bytes of its base's pipe, as libevent does). */
-	volatile sig_atomic_t *sig_caught;    /* [NSIG] */
-	int nsig;
+	int nsig;                /* GEV_NSIG: signal numbers are below it */
 	/* Install our handler for sig on base (saving the old action). 0 or -1. */
 	int (*sig_install)(struct event_base *base, int sig);
 	/* Drop one of base's references to sig; restores the saved action at the last. */
@@ -270,7 +269,15 @@ struct gev_core_ops {
 #undef GEV_DECLARE_OP_FIELD
 
 /* The one symbol the Go core exports: starts its Go runtime if this is the
- * first call, fills ops, keeps svc. 0 on success. */
+ * first call in this process (also in a child forked after it ran in the
+ * parent: capi/gocore/lazystart), fills ops, keeps svc. 0 on success, -1,
+ * or GEV_ATTACH_IN_CALLBACK: a forked child still inside a callback that
+ * the parent's runtime called; it may attach once that callback returned. */
 int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc);
+#define GEV_ATTACH_IN_CALLBACK (-2)
+
+/* What the core's base_loop returns in a child forked inside one of the
+ * loop's callbacks, once that callback returned (capi/gev_fork.h). */
+#define GEV_LOOP_FORKED (-2)
 
 #endif /* GEV_INTERNAL_H */

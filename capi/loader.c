@@ -8,10 +8,14 @@
  * program start -- it is there even after the program chroot()s or its
  * library directory goes away -- but its Go runtime only starts when
  * goevent_core_attach is first called, here, the first time a program needs
- * the core (capi/gocore/lazystart/lazystart.c). A child forked after that is
- * marked "poisoned": there the C layer never enters Go again (signal events
- * can still be deleted, bases freed; everything else fails with a logged
- * message instead of hanging). See ../shared/NOTES.md §1.
+ * the core (capi/gocore/lazystart/lazystart.c).
+ *
+ * A child forked after that attaches again when it first needs the core:
+ * the core then puts its image back as it was at load and starts a fresh
+ * runtime (lazystart.c). What the parent's runtime made stays the
+ * parent's: such a base is "stale" in the child (gev_core_epoch moved on,
+ * capi.h's gev_base_stale), and only its C side remains usable. See
+ * ../shared/NOTES.md §1 and docs/ARCHITECTURE.md "Fork".
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -20,35 +24,35 @@
 
 struct gev_core_ops gev_ops;
 int gev_core_usable;
-int gev_core_poisoned;
+uint32_t gev_core_epoch = 1;
 
 static int core_started;                      /* goevent_core_attach was called */
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t load_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static const struct gev_services services = {
 	.log = gev_log,
-	.sig_caught = gev_sig_caught,
 	.nsig = GEV_NSIG,
 	.sig_install = gev_sig_install,
 	.sig_release = gev_sig_release,
 };
 
-static void load_core(void)
-{
-	core_started = 1;
-	if (goevent_core_attach(&gev_ops, &services) == 0)
-		gev_core_usable = 1;
-}
-
 int gev_core_load(const char *fn)
 {
-	if (gev_core_poisoned) {
-		gev_warnx("%s: the Go core was started before this process forked and cannot "
-		    "run in the child; only event_del/event_free of signal events, "
-		    "event_base_free and exec are possible here", fn);
+	int r = 0;
+	pthread_mutex_lock(&load_mu);
+	if (!gev_core_usable) {
+		core_started = 1;
+		r = goevent_core_attach(&gev_ops, &services);
+		if (r == 0)
+			gev_core_usable = 1;
+	}
+	pthread_mutex_unlock(&load_mu);
+	if (r == GEV_ATTACH_IN_CALLBACK) {
+		gev_warnx("%s: this process was forked inside a callback of a loop that the "
+		    "Go core ran in its parent; the core can start here once that callback "
+		    "has returned", fn);
 		return -1;
 	}
-	pthread_once(&load_once, load_core);
 	if (!gev_core_usable) {
 		gev_warnx("%s: the goevent core could not start (out of memory?)", fn);
 		return -1;
@@ -56,12 +60,15 @@ int gev_core_load(const char *fn)
 	return 0;
 }
 
-/* In a child of a process whose core already ran, Go must never run again. */
+/* A child of a process whose core ran: its runtime is the parent's, so the
+ * child starts its own when it first needs one, and the bases the parent's
+ * core adopted become stale. */
 static void on_fork_child(void)
 {
+	pthread_mutex_init(&load_mu, NULL);
 	if (core_started) {
-		gev_core_poisoned = 1;
 		gev_core_usable = 0;
+		gev_core_epoch++;
 	}
 }
 

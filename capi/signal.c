@@ -22,8 +22,6 @@
 
 #include "capi.h"
 
-volatile sig_atomic_t gev_sig_caught[GEV_NSIG];
-
 /* Per signal: how many events hold our handler, and the action it replaced. */
 static struct {
 	int refs;
@@ -34,8 +32,7 @@ static struct {
  * changes: libevent's global signal lock, so that threads adding and
  * deleting signal events on different bases never race on them. Uncontended
  * it costs a few atomic operations per signal add/del (not hot paths). It is
- * never taken by the handler, which reads only sig_wfd (a plain int) and
- * updates gev_sig_caught atomically. Lock order: a base lock, then sig_lock;
+ * never taken by the handler, which reads only sig_wfd (a plain int). Lock order: a base lock, then sig_lock;
  * nothing else is taken while it is held. */
 static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
 static volatile int sig_wfd = -1; /* write end of the receiving base's pipe */
@@ -87,8 +84,6 @@ __attribute__((constructor)) static void gev_sig_init(void)
 static void gev_sig_handler(int sig)
 {
 	int saved = errno;
-	if (sig > 0 && sig < GEV_NSIG)
-		__atomic_fetch_add(&gev_sig_caught[sig], 1, __ATOMIC_RELAXED);
 	int fd = sig_wfd;
 	if (fd >= 0) {
 		unsigned char c = (unsigned char)sig;

@@ -247,21 +247,21 @@ struct th_priv {
 
 #define PRIV(th) ((struct th_priv *)(void *)(th))
 
-/* In a child forked after the core ran (single-threaded, about to exec),
- * a lock another thread of the parent held would never be released: the C
- * layer runs unlocked there. (libevent_pthreads also re-initializes its
+/* A stale base in a forked child (capi.h): a lock another thread of the
+ * parent held would never be released, and the base's loop is the
+ * parent's: the C layer runs unlocked there. (libevent_pthreads also re-initializes its
  * mutexes in every child; custom callbacks are the program's business.) */
 static void th_lock(struct gev_thread *th)
 {
 	struct th_priv *p = PRIV(th);
-	if (p->lock && !gev_core_poisoned)
+	if (p->lock && !gev_base_stale(th->base))
 		p->lfns.lock(0, p->lock);
 }
 
 static void th_release(struct gev_thread *th)
 {
 	struct th_priv *p = PRIV(th);
-	if (p->lock && !gev_core_poisoned)
+	if (p->lock && !gev_base_stale(th->base))
 		p->lfns.unlock(0, p->lock);
 }
 
@@ -285,14 +285,14 @@ static int th_notify(struct gev_thread *th)
 
 int gev_th_wake_if_needed(struct event_base *base)
 {
-	if (!need_notify(base) || gev_core_poisoned) /* the parent's loop is not ours to wake */
+	if (!need_notify(base) || gev_base_stale(base)) /* the parent's loop is not ours to wake */
 		return 0;
 	return base->thread ? th_notify(base->thread) : -1;
 }
 
 static void th_unlock(struct gev_thread *th)
 {
-	if (need_notify(th->base) && !gev_core_poisoned)
+	if (need_notify(th->base) && !gev_base_stale(th->base))
 		th_notify(th);
 	th_release(th);
 }
@@ -332,7 +332,7 @@ void gev_th_release_slow(struct gev_thread *th) { th_release(th); }
 void gev_th_del_wait(struct event_base *base, struct event *ev, int blocking)
 {
 	struct th_priv *p = PRIV(base->thread);
-	if (!p || !p->cond || !p->lock || gev_core_poisoned || blocking == GEV_DEL_NOBLOCK)
+	if (!p || !p->cond || !p->lock || gev_base_stale(base) || blocking == GEV_DEL_NOBLOCK)
 		return;
 	if (!gev_th_id_fn || base->th_owner == (uint64_t)gev_th_id_fn())
 		return; /* the loop's own thread: never wait for ourselves */
@@ -388,10 +388,10 @@ static void th_destroy(struct th_priv *p)
 {
 	if (p->pub.notify_fd >= 0)
 		close(p->pub.notify_fd);
-	/* In a poisoned child a parent's thread may have held the lock or
-	 * waited on the condition: destroying them could block. The child is
-	 * about to exec; leave them. */
-	if (gev_core_poisoned) {
+	/* In a forked child a parent's thread may have held a stale base's
+	 * lock or waited on its condition: destroying them could block. Leave
+	 * them. */
+	if (gev_base_stale(p->pub.base)) {
 		gev_free(p);
 		return;
 	}

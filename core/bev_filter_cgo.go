@@ -1,18 +1,25 @@
 package core
 
 /*
+#cgo CFLAGS: -I${SRCDIR}/../capi
 #include <stdint.h>
+#include "gev_fork.h"
 
 // Calls of the program's filter functions and free_context (C values,
 // passed as integers like ccall.go's trampolines).
 typedef int (*gev_filter_fn)(void *src, void *dst, long lim, int mode, void *ctx);
 
 static inline int gev_call_filter(uintptr_t fn, uintptr_t src, uintptr_t dst, int64_t lim, int mode, uintptr_t ctx) {
-	return ((gev_filter_fn)fn)((void *)src, (void *)dst, (long)lim, mode, (void *)ctx);
+	gev_cb_enter();
+	int r = ((gev_filter_fn)fn)((void *)src, (void *)dst, (long)lim, mode, (void *)ctx);
+	gev_cb_leave();
+	return r;
 }
 
 static inline void gev_call_free_ctx(uintptr_t fn, uintptr_t ctx) {
+	gev_cb_enter();
 	((void (*)(void *))fn)((void *)ctx);
+	gev_cb_leave();
 }
 */
 import "C"

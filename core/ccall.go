@@ -1,8 +1,10 @@
 package core
 
 /*
+#cgo CFLAGS: -I${SRCDIR}/../capi
 #include <errno.h>
 #include <stdint.h>
+#include "gev_fork.h"
 
 struct bufferevent;
 struct evconnlistener;
@@ -12,25 +14,34 @@ struct sockaddr;
 // arguments travel as integers (they are C values a program chose, never Go
 // pointers), which also spares cgo's pointer checks. The event and error
 // callbacks set errno first: programs print strerror(errno) there, as
-// libevent leaves the failing call's errno in place.
+// libevent leaves the failing call's errno in place. gev_cb_enter/leave: a
+// fork inside a callback (gev_fork.h).
 
 static inline void gev_bev_data_cb(uintptr_t fn, uintptr_t bev, uintptr_t arg) {
+	gev_cb_enter();
 	((void (*)(struct bufferevent *, void *))fn)((struct bufferevent *)bev, (void *)arg);
+	gev_cb_leave();
 }
 
 static inline void gev_bev_event_cb(uintptr_t fn, uintptr_t bev, short what, uintptr_t arg, int err) {
 	errno = err;
+	gev_cb_enter();
 	((void (*)(struct bufferevent *, short, void *))fn)((struct bufferevent *)bev, what, (void *)arg);
+	gev_cb_leave();
 }
 
 static inline void gev_lev_accept_cb(uintptr_t fn, uintptr_t lev, int fd, uintptr_t sa, int socklen, uintptr_t arg) {
+	gev_cb_enter();
 	((void (*)(struct evconnlistener *, int, struct sockaddr *, int, void *))fn)(
 		(struct evconnlistener *)lev, fd, (struct sockaddr *)sa, socklen, (void *)arg);
+	gev_cb_leave();
 }
 
 static inline void gev_lev_error_cb(uintptr_t fn, uintptr_t lev, uintptr_t arg, int err) {
 	errno = err;
+	gev_cb_enter();
 	((void (*)(struct evconnlistener *, void *))fn)((struct evconnlistener *)lev, (void *)arg);
+	gev_cb_leave();
 }
 */
 import "C"

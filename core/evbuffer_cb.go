@@ -4,6 +4,7 @@ package core
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "gev_fork.h"
 
 struct evbuffer;
 // The lock fields of struct evbuffer (capi/gev_internal.h; the layout test
@@ -21,20 +22,28 @@ struct evbuffer_cb_info_gev { size_t orig_size, n_added, n_deleted; };
 // evbuffer_cb_info a callback gets lives on this C stack frame, as in libevent.
 static inline void gev_evbuf_cb(uintptr_t fn, uintptr_t buf, size_t orig, size_t added, size_t deleted, uintptr_t arg) {
 	struct evbuffer_cb_info_gev info = { orig, added, deleted };
+	gev_cb_enter();
 	((void (*)(struct evbuffer *, const struct evbuffer_cb_info_gev *, void *))fn)(
 		(struct evbuffer *)buf, &info, (void *)arg);
+	gev_cb_leave();
 }
 
 static inline void gev_evbuf_cb_obsolete(uintptr_t fn, uintptr_t buf, size_t oldlen, size_t newlen, uintptr_t arg) {
+	gev_cb_enter();
 	((void (*)(struct evbuffer *, size_t, size_t, void *))fn)((struct evbuffer *)buf, oldlen, newlen, (void *)arg);
+	gev_cb_leave();
 }
 
 static inline void gev_evbuf_ref_cleanup(uintptr_t fn, uintptr_t data, size_t len, uintptr_t arg) {
+	gev_cb_enter();
 	((void (*)(const void *, size_t, void *))fn)((const void *)data, len, (void *)arg);
+	gev_cb_leave();
 }
 
 static inline void gev_evbuf_fs_cleanup(uintptr_t fn, uintptr_t seg, int flags, uintptr_t arg) {
+	gev_cb_enter();
 	((void (*)(const void *, int, void *))fn)((const void *)seg, flags, (void *)arg);
+	gev_cb_leave();
 }
 
 // The buffer's lock (evbuffer_enable_locking), taken by the core only where

@@ -6,10 +6,14 @@ package reactor
 #include <stdint.h>
 #include <sys/epoll.h>
 #include "gev_internal.h"
+#include "gev_fork.h"
 
-// One Go->C crossing per C callback.
+// One Go->C crossing per C callback; gev_cb_enter/leave: a fork inside it
+// (gev_fork.h).
 static void gev_call_event_cb(void *fn, int fd, short what, void *arg) {
+	gev_cb_enter();
 	((void (*)(int, short, void *))fn)(fd, what, arg);
+	gev_cb_leave();
 }
 
 // Go holds ev_callback and ev_arg as integers (ev_arg may be any value a
@@ -54,7 +58,9 @@ static int gev_poll(void *fds, unsigned long n, int ms, uintptr_t thp) {
 
 // event_finalize callbacks: void (*)(struct event *, void *).
 static void gev_call_finalize_cb(uintptr_t fn, void *ev, uintptr_t arg) {
+	gev_cb_enter();
 	((void (*)(void *, void *))fn)(ev, (void *)arg);
+	gev_cb_leave();
 }
 
 // The C layer's free (gev_free), for event_free_finalize.
@@ -64,7 +70,10 @@ static void gev_call_free(uintptr_t fn, void *p) {
 
 // event_base_foreach_event callbacks: int (*)(const struct event_base *, const struct event *, void *).
 static int gev_call_foreach_cb(uintptr_t fn, void *base, void *ev, uintptr_t arg) {
-	return ((int (*)(void *, void *, void *))fn)(base, ev, (void *)arg);
+	gev_cb_enter();
+	int r = ((int (*)(void *, void *, void *))fn)(base, ev, (void *)arg);
+	gev_cb_leave();
+	return r;
 }
 
 static int gev_epoll_event_size(void) { return (int)sizeof(struct epoll_event); }

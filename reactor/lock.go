@@ -4,12 +4,15 @@ package reactor
 #cgo CFLAGS: -I${SRCDIR}/../capi -I${SRCDIR}/../include
 #include <stddef.h>
 #include "gev_internal.h"
+#include "gev_fork.h"
 
 // Integer arguments: cgo checks no pointer for them (th and ev are C memory).
 static inline void gev_th_call_lock(uintptr_t th) { ((struct gev_thread *)th)->lock((struct gev_thread *)th); }
 static inline void gev_th_call_unlock(uintptr_t th) { ((struct gev_thread *)th)->unlock((struct gev_thread *)th); }
 static inline void gev_th_call_run_cb(uintptr_t th, uintptr_t ev) {
+	gev_cb_enter(); // the C layer's run_cb calls the program's callback
 	((struct gev_thread *)th)->run_cb((struct gev_thread *)th, (struct event *)ev);
+	gev_cb_leave();
 }
 
 static long gev_th_off(int i) {

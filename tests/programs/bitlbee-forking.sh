@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# desc: BitlBee in forking mode (-F: the listener forks a child per client from inside its event-loop callback; the child leaves the inherited loop with event_base_loopexit and runs a new base from event_init) with a 1 s ping interval: two clients welcomed by two child processes (each mapping the library under test), one answering the pings and still served, the other dropped with "Ping Timeout" and its child exiting. On goevent this is a documented difference (docs/DIFFERENCES.md: a child forked after the Go core ran cannot run a loop): skip when the child logs it
+# desc: BitlBee in forking mode (-F: the listener forks a child per client from inside its event-loop callback; the child leaves the inherited loop with event_base_loopexit and runs a new base from event_init) with a 1 s ping interval: two clients welcomed by two child processes (each mapping the library under test), one answering the pings and still served, the other dropped with "Ping Timeout" and its child exiting. (on goevent the child starts a Go core of its own: docs/ARCHITECTURE.md, "Fork")
 # packages: bitlbee
 # binaries: /usr/sbin/bitlbee
 # timeout: 90
@@ -8,27 +8,10 @@
 
 # The forked children are stopped by pid too (they are not in any pidfile).
 track_children() { local p; for p in $(ps -o pid= --ppid "$1"); do track_pid "$p"; done; }
-# known_difference: skip if the child refused to run its loop for the documented reason.
-# Such a child stays in the Go dispatch it was forked from (one thread left, in
-# epoll_wait on the epoll instance it shares with the parent), runs the parent's
-# listener callback there ("Could not accept new connection: Invalid argument": it closed
-# its copy of the listening socket) and never sees its SIGTERM: KILL it.
-known_difference() {
-	local p
-	if [ "$IMPL" = ours ] && grep -q 'Go core was started before this process forked and cannot run in the child' "$WORK/bitlbee-fork.log"; then
-		for p in $(ps -o pid= --ppid "$bf"); do kill -KILL "$p" 2>/dev/null; done
-		skip "the forked child cannot run a loop after the Go core ran in its parent (docs/DIFFERENCES.md, fork): $(grep -m 1 -o 'event_[a-z_]*: the Go core' "$WORK/bitlbee-fork.log")"
-	fi
-}
-# expect_line N ERE [TIMEOUT]: irc_wait, but a known difference is a skip (checked every 1-2 s)
+# expect_line N ERE [TIMEOUT]: irc_wait, tracking the children forked meanwhile
 expect_line() {
-	local i
-	for ((i = 0; i < ${3:-10}; i += 2)); do
-		irc_expect "$1" "$2" 1 && return 0
-		known_difference
-	done
 	track_children "$bf"
-	irc_wait "$1" "$2" 1
+	irc_wait "$1" "$2" "${3:-10}"
 }
 
 # Ping every second, drop a client after 2 s without an answer.

@@ -122,11 +122,17 @@ int main(void)
 			fprintf(stderr, "  member %d: done %.3f s, at 1 s %u\n", i, done_at[i], (unsigned)at_half[i]);
 	}
 	int all = 1, served = 1, close_finish = 1, fair = 1;
-	double first = 1e9, last = 0;
+	double first = 1e9, last = 0, mean = 0;
+	for (int i = 0; i < NM; i++)
+		mean += (double)at_half[i] / NM;
 	for (int i = 0; i < NM; i++) {
 		all &= got[i] == EACH;
 		served &= at_half[i] > 0 && at_half[i] < EACH;
-		fair &= at_half[i] >= EACH * 3 / 10 && at_half[i] <= EACH * 7 / 10;
+		/* the budget is shared: at the snapshot every member is within
+		 * 40% of the members' mean (about 50% of its data then; the mean,
+		 * not the clock, so a late snapshot on a loaded machine still
+		 * measures fairness) */
+		fair &= at_half[i] >= 0.6 * mean && at_half[i] <= 1.4 * mean;
 		if (done_at[i] < first) first = done_at[i];
 		if (done_at[i] > last) last = done_at[i];
 	}
@@ -134,7 +140,7 @@ int main(void)
 	printf("group: every member got 20 KiB: %s\n", tc_yesno(all));
 	printf("group: took between 1.5 and 2.6 s: %s\n", tc_yesno(took >= 1.5 && took <= 2.6));
 	printf("group: at 1 s every member had some but not all: %s\n", tc_yesno(served));
-	printf("group: at 1 s every member had 30%% to 70%% of its data: %s\n", tc_yesno(fair));
+	printf("group: at 1 s every member within 40%% of the members' mean: %s\n", tc_yesno(fair));
 	printf("group: members finished within 0.8 s of each other: %s\n", tc_yesno(close_finish));
 	bufferevent_rate_limit_group_get_totals(g, &tr, &tw);
 	printf("group: totals read %lu written %lu\n", (unsigned long)tr, (unsigned long)tw);

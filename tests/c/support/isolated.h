@@ -149,15 +149,43 @@ static inline void tc_iso_client_event_cb_(struct bufferevent *bev, short what, 
 		event_base_loopexit(tc_iso_.base, NULL);
 }
 
-/* After the files went away; the child chroots into child_root (made if
- * missing, left for the caller to remove). Returns the exit status. */
-static inline int tc_iso_run(const char *child_root)
+/* A TCP connection on 127.0.0.1 served through a listener and two socket
+ * bufferevents on tc_iso_.base: the client's "ping" comes back. Returns
+ * what the client read ("" if nothing), or NULL if setting up failed. */
+static inline const char *tc_iso_tcp_echo(void)
 {
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
 	struct evconnlistener *l;
 	struct bufferevent *client;
 	struct timeval guard = {5, 0};
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(0x7f000001);
+	l = evconnlistener_new_bind(tc_iso_.base, tc_iso_accept_cb_, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 8, (struct sockaddr *)&sin, sizeof(sin));
+	if (!l || getsockname(evconnlistener_get_fd(l), (struct sockaddr *)&sin, &len) != 0)
+		return NULL;
+	client = bufferevent_socket_new(tc_iso_.base, -1, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(client, tc_iso_client_read_cb_, NULL, tc_iso_client_event_cb_, NULL);
+	bufferevent_enable(client, EV_READ);
+	if (bufferevent_socket_connect(client, (struct sockaddr *)&sin, sizeof(sin)) != 0)
+		return NULL;
+	event_base_loopexit(tc_iso_.base, &guard);
+	event_base_dispatch(tc_iso_.base);
+	bufferevent_free(client);
+	if (tc_iso_.server)
+		bufferevent_free(tc_iso_.server);
+	tc_iso_.server = NULL;
+	evconnlistener_free(l);
+	return tc_iso_.echoed;
+}
+
+/* After the files went away; the child chroots into child_root (made if
+ * missing, left for the caller to remove). Returns the exit status. */
+static inline int tc_iso_run(const char *child_root)
+{
 	char buf[1024];
 	int rp[2], status, exited;
 	pid_t pid;
@@ -184,30 +212,12 @@ static inline int tc_iso_run(const char *child_root)
 	}
 	printf("parent: timer fired %d, SIGUSR1 fired %d\n", tc_iso_.timer_fired, tc_iso_.sig_fired);
 
-	/* a TCP connection served through a listener */
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(0x7f000001);
-	l = evconnlistener_new_bind(tc_iso_.base, tc_iso_accept_cb_, NULL,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 8, (struct sockaddr *)&sin, sizeof(sin));
-	if (!l || getsockname(evconnlistener_get_fd(l), (struct sockaddr *)&sin, &len) != 0) {
-		printf("parent: no listener\n");
+	const char *echoed = tc_iso_tcp_echo();
+	if (!echoed) {
+		printf("parent: no listener or connect failed\n");
 		return 1;
 	}
-	client = bufferevent_socket_new(tc_iso_.base, -1, BEV_OPT_CLOSE_ON_FREE);
-	bufferevent_setcb(client, tc_iso_client_read_cb_, NULL, tc_iso_client_event_cb_, NULL);
-	bufferevent_enable(client, EV_READ);
-	if (bufferevent_socket_connect(client, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
-		printf("parent: connect failed\n");
-		return 1;
-	}
-	event_base_loopexit(tc_iso_.base, &guard);
-	event_base_dispatch(tc_iso_.base);
-	printf("parent: echo over 127.0.0.1: %s\n", tc_iso_.echoed[0] ? tc_iso_.echoed : "(nothing)");
-	bufferevent_free(client);
-	if (tc_iso_.server)
-		bufferevent_free(tc_iso_.server);
-	evconnlistener_free(l);
+	printf("parent: echo over 127.0.0.1: %s\n", echoed[0] ? echoed : "(nothing)");
 
 	exited = tc_collect_child(pid, rp[0], buf, sizeof(buf), 10, &status);
 	fputs(buf, stdout);
