@@ -31,7 +31,7 @@ split=$DAEMON_PID
 wait_port 8443
 check_maps "$split" core
 
-got=$( (echo "hello goevent"; sleep 2) | timeout 10 openssl s_client -quiet -connect 127.0.0.1:8443 -servername target.test 2>/dev/null | head -n 1)
+got=$( (echo "hello goevent"; sleep 2) | timeout 10 openssl s_client -quiet -connect 127.0.0.1:8443 -servername target.test 2>/dev/null | head -n 1 | tr -d '\r')
 expect_eq "the line back through the split" "$got" "tneveog olleh"
 grep -q '^target.test 1$' "$WORK/queries.log" || fail "no A query for the SNI name target.test: $(tr '\n' ' ' <"$WORK/queries.log")"
 wait_for 5 grep -q 'sni:target.test' "$WORK/conn.log" || fail "the connect log does not name the SNI host"
