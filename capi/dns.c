@@ -95,6 +95,8 @@ static const struct gev_dns_cfuncs cfuncs = {
 	.free_addrinfo = gev_free_addrinfo,
 	.strdup = dns_strdup,
 	.parse_sockaddr_port = evutil_parse_sockaddr_port,
+	.log_fn = (void *const volatile *)&evdns_log_fn,
+	.debug_mask = &gev_debug_mask,
 };
 
 static pthread_mutex_t setup_mu = PTHREAD_MUTEX_INITIALIZER;

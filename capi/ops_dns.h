@@ -64,6 +64,10 @@ struct gev_dns_cfuncs {
 	char *(*strdup)(const char *s);
 	/* evutil_parse_sockaddr_port (nameserver lines, hosts files, bind-to). */
 	int (*parse_sockaddr_port)(const char *str, struct sockaddr *out, int *outlen);
+	/* Read without a call before formatting a debug message (as debug_wanted):
+	 * evdns_set_log_fn's function and event_enable_debug_logging's mask. */
+	void *const volatile *log_fn;
+	const volatile uint32_t *debug_mask;
 };
 
 /* dns_getaddrinfo's *err_now when it has no answer yet (a request is

@@ -6,6 +6,7 @@ package main
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/.. -I${SRCDIR}/../../include
+#include <string.h>
 #include "gev_internal.h"
 */
 import "C"
@@ -85,10 +86,19 @@ func goevent_dns_ns_get_addr(b *C.struct_evdns_base, idx C.int, sa *C.struct_soc
 	return C.int(evdns.APINameserverAddr(unsafe.Pointer(b), int(idx), unsafe.Pointer(sa), int(n)))
 }
 
+// cview is a C string viewed as a Go string, without a copy: valid only
+// during the call (the core copies what it keeps).
+func cview(s *C.char) string {
+	if s == nil {
+		return ""
+	}
+	return unsafe.String((*byte)(unsafe.Pointer(s)), int(C.strlen(s)))
+}
+
 //export goevent_dns_resolve
 func goevent_dns_resolve(b *C.struct_evdns_base, typ C.int, name *C.char, flags C.int, cb, arg unsafe.Pointer) (r *C.struct_evdns_request) {
 	defer guard("evdns_base_resolve")
-	n, _ := gostr(name)
+	n := cview(name)
 	return (*C.struct_evdns_request)(evdns.APIResolve(unsafe.Pointer(b), int(typ), n, int(flags), cb, arg))
 }
 

@@ -41,8 +41,9 @@ type Base struct {
 	search *searchState
 	hosts  []hostEntry
 
-	rbuf [1500]byte // nameserver reads (libevent reads at most 1500 bytes)
-	from [128]byte  // and their source address
+	rbuf    [1500]byte // nameserver reads (libevent reads at most 1500 bytes)
+	from    [128]byte  // and their source address
+	scratch reply      // the reply being parsed
 }
 
 var bases table[Base]

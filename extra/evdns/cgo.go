@@ -36,6 +36,14 @@ static inline int gev_dns_cf_debug(uintptr_t cf) {
 	return ((const struct gev_dns_cfuncs *)cf)->debug_wanted();
 }
 
+static inline void *gev_dns_cf_log_fn_ptr(uintptr_t cf) {
+	return (void *)((const struct gev_dns_cfuncs *)cf)->log_fn;
+}
+
+static inline void *gev_dns_cf_debug_mask_ptr(uintptr_t cf) {
+	return (void *)((const struct gev_dns_cfuncs *)cf)->debug_mask;
+}
+
 static inline void *gev_dns_cf_new_ai(uintptr_t cf, const void *sa, int len, uintptr_t hints) {
 	return ((const struct gev_dns_cfuncs *)cf)->new_addrinfo(
 	    (const struct sockaddr *)sa, len, (const struct evutil_addrinfo *)hints);
@@ -96,6 +104,7 @@ static inline int gev_dns_hints_flags(uintptr_t hints) {
 import "C"
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"goevent/internal/svc"
@@ -112,10 +121,28 @@ const (
 // Setup; 0 before (Go unit tests), when the package falls back to Go.
 var cf uintptr
 
+// The C variables that say whether a debug message would go anywhere
+// (read directly: hot paths must not format, nor cross, for nothing).
+var (
+	logFnPtr     *uintptr
+	debugMaskPtr *uint32
+)
+
 // Setup records the C layer's helpers (dns_setup).
 func Setup(p unsafe.Pointer) int {
 	cf = uintptr(p)
+	logFnPtr = (*uintptr)(C.gev_dns_cf_log_fn_ptr(C.uintptr_t(cf)))
+	debugMaskPtr = (*uint32)(C.gev_dns_cf_debug_mask_ptr(C.uintptr_t(cf)))
 	return 0
+}
+
+// debugOn reports whether a debug message would be delivered: to
+// evdns_set_log_fn's function, or with event_enable_debug_logging on.
+func debugOn() bool {
+	if logFnPtr == nil {
+		return false
+	}
+	return atomic.LoadUintptr(logFnPtr) != 0 || atomic.LoadUint32(debugMaskPtr) != 0
 }
 
 func callReplyCB(fn, arg unsafe.Pointer, result int, typ byte, count, ttl int, addrs unsafe.Pointer) {
@@ -155,7 +182,7 @@ func logf(severity int, format string, args ...any) {
 		}
 		return
 	}
-	if severity == logDebug && C.gev_dns_cf_debug(C.uintptr_t(cf)) == 0 {
+	if severity == logDebug && !debugOn() {
 		return
 	}
 	msg := cstr(sprintf(format, args...))

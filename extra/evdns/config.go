@@ -69,7 +69,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		if flags&optSearch == 0 {
 			return 0
 		}
-		logf(logDebug, "Setting ndots to %d", n)
+		if debugOn() {
+			logf(logDebug, "Setting ndots to %d", n)
+		}
 		b.SearchNdots(n)
 	case matchesOption(opt, "timeout:"):
 		t, ok := strtotimeval(val)
@@ -79,7 +81,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		if flags&optMisc == 0 {
 			return 0
 		}
-		logf(logDebug, "Setting timeout to %s", val)
+		if debugOn() {
+			logf(logDebug, "Setting timeout to %s", val)
+		}
 		b.timeout = t
 	case matchesOption(opt, "getaddrinfo-allow-skew:"):
 		t, ok := strtotimeval(val)
@@ -89,7 +93,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		if flags&optMisc == 0 {
 			return 0
 		}
-		logf(logDebug, "Setting getaddrinfo-allow-skew to %s", val)
+		if debugOn() {
+			logf(logDebug, "Setting getaddrinfo-allow-skew to %s", val)
+		}
 		b.gaiSkew = t
 	case matchesOption(opt, "max-timeouts:"):
 		n := strtointClipped(val, 1, 255)
@@ -99,7 +105,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		if flags&optMisc == 0 {
 			return 0
 		}
-		logf(logDebug, "Setting maximum allowed timeouts to %d", n)
+		if debugOn() {
+			logf(logDebug, "Setting maximum allowed timeouts to %d", n)
+		}
 		b.maxNSTimeouts = n
 	case matchesOption(opt, "max-inflight:"):
 		n := strtointClipped(val, 1, 65000)
@@ -109,7 +117,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		if flags&optMisc == 0 {
 			return 0
 		}
-		logf(logDebug, "Setting maximum inflight requests to %d", n)
+		if debugOn() {
+			logf(logDebug, "Setting maximum inflight requests to %d", n)
+		}
 		b.maxInflight = n
 	case matchesOption(opt, "attempts:"):
 		n := strtoint(val)
@@ -122,7 +132,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		if flags&optMisc == 0 {
 			return 0
 		}
-		logf(logDebug, "Setting retries to %d", n)
+		if debugOn() {
+			logf(logDebug, "Setting retries to %d", n)
+		}
 		b.maxRetransmits = n
 	case matchesOption(opt, "randomize-case:"):
 		n := strtoint(val)
@@ -153,7 +165,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		if flags&optMisc == 0 {
 			return 0
 		}
-		logf(logDebug, "Setting initial probe timeout to %s", val)
+		if debugOn() {
+			logf(logDebug, "Setting initial probe timeout to %s", val)
+		}
 		b.probeInitial = t
 	case matchesOption(opt, "so-rcvbuf:"):
 		n := strtoint(val)
@@ -163,7 +177,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		if flags&optMisc == 0 {
 			return 0
 		}
-		logf(logDebug, "Setting SO_RCVBUF to %s", val)
+		if debugOn() {
+			logf(logDebug, "Setting SO_RCVBUF to %s", val)
+		}
 		b.soRcvbuf = n
 	case matchesOption(opt, "so-sndbuf:"):
 		n := strtoint(val)
@@ -173,7 +189,9 @@ func (b *Base) SetOption(opt, val string, flags int) int {
 		if flags&optMisc == 0 {
 			return 0
 		}
-		logf(logDebug, "Setting SO_SNDBUF to %s", val)
+		if debugOn() {
+			logf(logDebug, "Setting SO_SNDBUF to %s", val)
+		}
 		b.soSndbuf = n
 	}
 	return 0
@@ -218,7 +236,9 @@ const hostsPath = "/etc/hosts"
 // nameserver (127.0.0.1 added, unless DNS_OPTION_NAMESERVERS_NO_DEFAULT).
 // hasName is false for a NULL filename (defaults, 1).
 func (b *Base) ResolvConfParse(flags int, filename string, hasName bool) int {
-	logf(logDebug, "Parsing resolv.conf file %s", filename)
+	if debugOn() {
+		logf(logDebug, "Parsing resolv.conf file %s", filename)
+	}
 	addDefault := flags&optNameservers != 0 && flags&optNameserversNoDflt == 0
 	if flags&optHostsfile != 0 {
 		b.LoadHosts(hostsPath, true)

@@ -131,10 +131,10 @@ func collect(res *[]result) func(*deferred) {
 		r := result{err: d.result(), ttl: d.ttl}
 		if d.have {
 			size := 4
-			if d.reqType == typeAAAA {
+			if d.typ == typeAAAA {
 				size = 16
 			}
-			if d.reqType == typePTR {
+			if d.typ == typePTR {
 				r.addrs = append(r.addrs, unix.BytePtrToString((*byte)(*(*unsafe.Pointer)(d.blk))))
 			} else {
 				for i := 0; i < d.count; i++ {

@@ -51,7 +51,7 @@ func FuzzReply(f *testing.F) {
 	f.Fuzz(func(t *testing.T, pkt []byte, sel uint8) {
 		b := &Base{inflight: map[uint16]*request{}}
 		typ := [...]uint16{typeA, typeAAAA, typePTR}[sel%3]
-		r := &request{base: b, typ: typ, name: "www.example.com"}
+		r := &request{base: b, typ: typ, packet: buildQuery(0, "www.example.com", typ)}
 		var cname string
 		if sel&4 != 0 {
 			r.putCname = &cname
@@ -105,6 +105,9 @@ func FuzzNames(f *testing.F) {
 		}
 		if got := nameString(&q.Name); got != back {
 			t.Fatalf("%q: dnsmessage reads %q, we read %q", name, got, back)
+		}
+		if !sameName(pkt[12:], &q.Name) {
+			t.Fatalf("%q: sameName refuses our own question", name)
 		}
 	})
 }

@@ -90,11 +90,15 @@ func (b *Base) GetAddrInfo(node string, hints unsafe.Pointer, port int, cb, arg 
 	}
 	family := hintsFamily(g.hints)
 	if family != pfInet6 {
-		logf(logDebug, "Sending request for %s on ipv4 as %p", node, g)
+		if debugOn() {
+			logf(logDebug, "Sending request for %s on ipv4 as %p", node, g)
+		}
 		g.v4 = b.resolve(typeA, node, 0, nil, nil, g.gotV4, sink)
 	}
 	if family != pfInet {
-		logf(logDebug, "Sending request for %s on ipv6 as %p", node, g)
+		if debugOn() {
+			logf(logDebug, "Sending request for %s on ipv6 as %p", node, g)
+		}
 		g.v6 = b.resolve(typeAAAA, node, 0, nil, nil, g.gotV6, sink)
 	}
 	g.timer.init(b.rb, -1, 0, handlerFunc(g.onTimeout))

@@ -57,7 +57,9 @@ func (b *Base) AddNameserver(sa []byte) int {
 		}
 	}
 	if len(sa) > 128 {
-		logf(logDebug, "Addrlen %d too long.", len(sa))
+		if debugOn() {
+			logf(logDebug, "Addrlen %d too long.", len(sa))
+		}
 		return 2
 	}
 	if len(sa) < 2 {
@@ -107,7 +109,9 @@ func (b *Base) AddNameserver(sa []byte) int {
 	if !b.disableWhenInactive && ns.io.add(nil) < 0 {
 		return fail(2)
 	}
-	logf(logDebug, "Added nameserver %s as %p", formatSockaddr(sa), ns)
+	if debugOn() {
+		logf(logDebug, "Added nameserver %s as %p", formatSockaddr(sa), ns)
+	}
 	if b.serverHead == nil {
 		ns.next, ns.prev = ns, ns
 		b.serverHead = ns
@@ -293,7 +297,9 @@ func (ns *nameserver) onProbeTimer(int16) {
 // flight to ns whatever the limit.
 func (ns *nameserver) sendProbe() {
 	b := ns.base
-	logf(logDebug, "Sending probe to %s", formatSockaddr(ns.addr))
+	if debugOn() {
+		logf(logDebug, "Sending probe to %s", formatSockaddr(ns.addr))
+	}
 	h := newHandle(b)
 	if h == nil {
 		return

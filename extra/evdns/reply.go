@@ -9,8 +9,9 @@ import (
 // maxAddrs) or the PTR name.
 type reply struct {
 	have  bool
-	addrs []byte
+	addrs []byte // a view of buf
 	ptr   string
+	buf   [maxAddrs * 16]byte
 }
 
 const (
@@ -26,6 +27,10 @@ type replyInfo struct {
 	rep   *reply // nil: the reply was bad (error from flags, else DNS_ERR_UNKNOWN)
 	cname string
 }
+
+// The Base's reply (b.scratch) is filled by decodeReply and copied into C
+// memory by the callback's scheduling before the next datagram is read:
+// no allocation per reply.
 
 // parseReply is reply_parse: a datagram from a nameserver. Datagrams that
 // answer no request in flight (unknown id, not a response, shorter than a
@@ -82,12 +87,13 @@ func (b *Base) decodeReply(pkt []byte) (ri replyInfo, ok bool) {
 		}
 		// Case-insensitive even with randomize-case on, as libevent
 		// 2.1.12 compares (servers that do not keep the case still work).
-		matched = asciiEqualFold(nameString(&q.Name), r.name)
+		matched = sameName(r.packet[12:], &q.Name)
 	}
 	if !matched {
 		return ri, true
 	}
-	rep := &reply{}
+	rep := &b.scratch
+	rep.have, rep.addrs, rep.ptr = false, rep.buf[:0], ""
 	ttl := uint32(0xffffffff)
 	wantCname := r.putCname != nil && *r.putCname == ""
 answers:
@@ -115,17 +121,10 @@ answers:
 			if int(h.Length)%size != 0 {
 				return ri, true // not a whole number of addresses
 			}
-			data, err := answerData(&p, typ, h.Length)
-			if err != nil {
+			if !answerData(&p, rep, typ, h.Length) {
 				return ri, true
 			}
-			room := maxAddrs - len(rep.addrs)/size
-			n := len(data) / size
-			if n > room {
-				n = room
-			}
 			ttl = min(ttl, h.TTL)
-			rep.addrs = append(rep.addrs, data[:n*size]...)
 			rep.have = true
 			if len(rep.addrs)/size == maxAddrs {
 				break answers
@@ -194,19 +193,42 @@ answers:
 	return ri, true
 }
 
-// answerData is the RDATA of the current answer (of length n, a multiple
-// of the address size).
-func answerData(p *dnsmessage.Parser, typ uint16, n uint16) ([]byte, error) {
+// answerData appends the addresses of the current answer (RDATA of
+// length n, a multiple of the address size) to rep, as many as fit in
+// maxAddrs; false when the record does not parse.
+func answerData(p *dnsmessage.Parser, rep *reply, typ uint16, n uint16) bool {
+	size := 4
+	if typ == typeAAAA {
+		size = 16
+	}
+	room := len(rep.buf)/16*size - len(rep.addrs)
 	switch {
 	case typ == typeA && n == 4:
 		a, err := p.AResource()
-		return a.A[:], err
+		if err != nil {
+			return false
+		}
+		if room >= 4 {
+			rep.addrs = append(rep.addrs, a.A[:]...)
+		}
+		return true
 	case typ == typeAAAA && n == 16:
 		a, err := p.AAAAResource()
-		return a.AAAA[:], err
+		if err != nil {
+			return false
+		}
+		if room >= 16 {
+			rep.addrs = append(rep.addrs, a.AAAA[:]...)
+		}
+		return true
 	}
 	u, err := p.UnknownResource()
-	return u.Data, err
+	if err != nil {
+		return false
+	}
+	take := min(len(u.Data), room)
+	rep.addrs = append(rep.addrs, u.Data[:take-take%size]...)
+	return true
 }
 
 // rawFlags is the header's flags word.
@@ -265,8 +287,10 @@ func (r *request) handleReply(flags uint16, ttl uint32, rep *reply) {
 		}
 	case errServFail:
 		// Sometimes "broken", sometimes "confusing query": a timeout, not a failure.
-		logf(logDebug, "Got a SERVERFAILED from nameserver at %s; will allow the request to time out.",
-			r.nsName())
+		if debugOn() {
+			logf(logDebug, "Got a SERVERFAILED from nameserver at %s; will allow the request to time out.",
+				r.nsName())
+		}
 		r.onTimeout(0)
 		return
 	default:
@@ -338,4 +362,33 @@ func buildQuery(id uint16, name string, typ uint16) []byte {
 		return nil
 	}
 	return append(pkt, byte(typ>>8), byte(typ), 0, classINET)
+}
+
+// sameName reports whether n (parsed, with its final dot) is the name
+// encoded at the start of wire (our own query: labels, no pointers, ending
+// at the first empty label), ignoring ASCII case.
+func sameName(wire []byte, n *dnsmessage.Name) bool {
+	s := n.Data[:n.Length]
+	if len(s) > 0 && s[len(s)-1] == '.' {
+		s = s[:len(s)-1]
+	}
+	j := 0
+	for i := 0; i < len(wire); {
+		l := int(wire[i])
+		if l == 0 || l&0xc0 != 0 || i+1+l > len(wire) {
+			break
+		}
+		if j > 0 {
+			if j >= len(s) || s[j] != '.' {
+				return false
+			}
+			j++
+		}
+		if j+l > len(s) || !asciiEqualFold(string(wire[i+1:i+1+l]), string(s[j:j+l])) {
+			return false
+		}
+		j += l
+		i += 1 + l
+	}
+	return j == len(s)
 }

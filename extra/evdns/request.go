@@ -3,6 +3,7 @@ package evdns
 import (
 	"math/rand/v2"
 	"os"
+	"strings"
 	"unsafe"
 
 	"goevent/reactor"
@@ -34,13 +35,14 @@ const (
 )
 
 // request is one query on the wire (libevent's struct request): a search
-// makes one after another for the same Handle.
+// makes one after another for the same Handle. Its event is its timeout,
+// and then (libevent's deferred_reply_callback) the callback it schedules:
+// the answer's fields below are that callback's.
 type request struct {
 	base   *Base
 	handle *Handle
 	typ    uint16 // typeA, typeAAAA or typePTR
-	name   string // as sent (0x20 applied), for matching the reply's question
-	packet []byte
+	packet []byte // the query; its question is what a reply must echo
 
 	reissueCount int
 	txCount      int // times sent
@@ -58,7 +60,21 @@ type request struct {
 	next, prev *request
 	queue      *reqQueue
 	done       bool
+
+	// The callback scheduled (cbScheduled): result, and the answers in C
+	// memory for as long as it runs.
+	cbScheduled bool
+	cbHandle    *Handle
+	have        bool
+	ttl         uint32
+	err         int
+	count       int
+	blk         unsafe.Pointer
+	blkSize     int
 }
+
+// deferred is how our own (Go) callbacks see a request whose callback runs.
+type deferred = request
 
 // reqQueue is an intrusive FIFO of requests.
 type reqQueue struct {
@@ -179,30 +195,28 @@ func (b *Base) newRequest(h *Handle, typ uint16, name string, cb, arg unsafe.Poi
 	if len(name) >= 256 {
 		return nil
 	}
-	sent := name
-	if b.randomizeCase {
-		sent = randomizeCase(name)
-	}
 	id := uint16(0xffff)
 	if issuingNow {
 		id = b.transactionID()
 	}
-	pkt := buildQuery(id, sent, typ)
+	pkt := buildQuery(id, name, typ)
 	if pkt == nil {
 		return nil
+	}
+	if b.randomizeCase {
+		randomizeCase(pkt[12 : len(pkt)-4])
 	}
 	r := &request{
 		base:    b,
 		handle:  h,
 		typ:     typ,
-		name:    labelsName(pkt[12:]),
 		packet:  pkt,
 		transID: id,
 		cb:      cb,
 		arg:     arg,
 		gcb:     gcb,
 	}
-	if !r.timer.init(b.rb, -1, 0, handlerFunc(r.onTimeout)) {
+	if !r.timer.init(b.rb, -1, 0, r) {
 		return nil
 	}
 	if issuingNow {
@@ -215,25 +229,33 @@ func (b *Base) newRequest(h *Handle, typ uint16, name string, cb, arg unsafe.Poi
 	return r
 }
 
-// randomizeCase flips the case of each letter of name at random (the 0x20
-// hack: a forged reply must guess it).
-func randomizeCase(name string) string {
-	b := []byte(name)
+// randomizeCase flips the case of each letter of the encoded name at
+// random (the 0x20 hack); the length bytes of labels are never letters
+// that matter (they are below 64).
+func randomizeCase(wire []byte) {
 	var bits uint64
-	for i := range b {
+	for i, c := range wire {
 		if i%64 == 0 {
 			bits = rand.Uint64()
 		}
-		c := b[i]
 		if (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') {
 			if bits&(1<<(i%64)) != 0 {
-				b[i] = c | 0x20
+				wire[i] = c | 0x20
 			} else {
-				b[i] = c &^ 0x20
+				wire[i] = c &^ 0x20
 			}
 		}
 	}
-	return string(b)
+}
+
+// HandleEvent runs r's timeout, or once scheduled its callback.
+func (r *request) HandleEvent(_ *reactor.Event, res int16) {
+	defer recoverHandler()
+	if r.cbScheduled {
+		r.runCallback()
+		return
+	}
+	r.onTimeout(res)
 }
 
 func (r *request) setTransID(id uint16) {
@@ -273,7 +295,9 @@ func (r *request) transmit() bool {
 	case sendFailed:
 		ok = false // the timeout will retransmit
 	}
-	logf(logDebug, "Setting timeout for request %p, sent to nameserver %p", r, r.ns)
+	if debugOn() {
+		logf(logDebug, "Setting timeout for request %p, sent to nameserver %p", r, r.ns)
+	}
 	to := tv(r.base.timeout)
 	if r.timer.add(&to) < 0 {
 		logf(logWarn, "Error from libevent when adding timer for request %p", r)
@@ -336,7 +360,9 @@ func (r *request) finished(freeHandle bool) {
 		}
 		r.queue.remove(r)
 	}
-	r.timer.free()
+	if !r.cbScheduled {
+		r.timer.free()
+	}
 	if wasInflight && r.ns != nil {
 		r.ns.reqsInflight--
 	}
@@ -390,10 +416,14 @@ func (r *request) onTimeout(int16) {
 		return
 	}
 	b := r.base
-	logf(logDebug, "Request %p timed out", r)
+	if debugOn() {
+		logf(logDebug, "Request %p timed out", r)
+	}
 	if r.txCount >= b.maxRetransmits {
 		ns := r.ns
-		logf(logDebug, "Giving up on request %p; tx_count==%d", r, r.txCount)
+		if debugOn() {
+			logf(logDebug, "Giving up on request %p; tx_count==%d", r, r.txCount)
+		}
 		r.scheduleCallback(0, errTimeout, nil)
 		r.finished(true)
 		if ns != nil {
@@ -401,7 +431,9 @@ func (r *request) onTimeout(int16) {
 		}
 		return
 	}
-	logf(logDebug, "Retransmitting request %p; tx_count==%d", r, r.txCount)
+	if debugOn() {
+		logf(logDebug, "Retransmitting request %p; tx_count==%d", r, r.txCount)
+	}
 	r.timer.del()
 	r.swapNS(b.pick())
 	r.transmit()
@@ -418,9 +450,11 @@ func (r *request) onTimeout(int16) {
 
 // Resolve is evdns_base_resolve_ipv4/_ipv6/_reverse/_reverse_ipv6 (typ is
 // the query type; reverse names are built by the C layer). PTR lookups
-// never search.
+// never search. name may be a view of C memory: it is copied if kept.
 func (b *Base) Resolve(typ uint16, name string, flags int, cb, arg unsafe.Pointer) *Handle {
-	logf(logDebug, "Resolve requested for %s", name)
+	if debugOn() {
+		logf(logDebug, "Resolve requested for %s", name)
+	}
 	return b.resolve(typ, name, flags, cb, arg, nil, nil)
 }
 
@@ -465,7 +499,7 @@ func (b *Base) searchRequest(h *Handle, typ uint16, name string, flags int, cb, 
 			h.searchIndex = 0
 		}
 		r.putCname = putCname
-		h.searchOrig = name
+		h.searchOrig = strings.Clone(name) // name may be a view of C memory
 		h.search = st
 		h.searchFlags = flags
 		r.submit()
@@ -514,14 +548,18 @@ func (h *Handle) searchNext() bool {
 			return false
 		}
 		nr = b.newRequest(nil, r.typ, h.searchOrig, r.cb, r.arg, r.gcb)
-		logf(logDebug, "Search: trying raw query %s", h.searchOrig)
+		if debugOn() {
+			logf(logDebug, "Search: trying raw query %s", h.searchOrig)
+		}
 		if nr == nil {
 			return false
 		}
 		h.searchFinished()
 	} else {
 		nn := searchName(h.search, h.searchIndex, h.searchOrig)
-		logf(logDebug, "Search: now trying %s (%d)", nn, h.searchIndex)
+		if debugOn() {
+			logf(logDebug, "Search: now trying %s (%d)", nn, h.searchIndex)
+		}
 		nr = b.newRequest(nil, r.typ, nn, r.cb, r.arg, r.gcb)
 		if nr == nil {
 			return false
@@ -555,92 +593,67 @@ var hostname = os.Hostname
 
 // ---- deferred callbacks ----
 
-// deferred is a callback scheduled from the loop (libevent's
-// deferred_reply_callback): C memory holds the event and the answers the
-// callback receives, which must be C memory for as long as it runs.
-type deferred struct {
-	ev      event
-	blk     unsafe.Pointer // answers (C memory), nil without
-	blkSize int
-	handle  *Handle
-	reqType uint16
-	have    bool
-	ttl     uint32
-	err     int
-	count   int
-	cb, arg unsafe.Pointer
-	gcb     func(*deferred)
-	rb      *reactor.Base
-}
-
 // scheduleCallback is reply_schedule_callback: the callback of r's handle
-// runs from the loop at the default priority with (err, reply).
+// runs from the loop at the default priority with (err, reply), on r's
+// own event (its timeout is done with).
 func (r *request) scheduleCallback(ttl uint32, err int, rep *reply) {
-	d := &deferred{
-		handle:  r.handle,
-		reqType: r.typ,
-		ttl:     ttl,
-		err:     err,
-		cb:      r.cb,
-		arg:     r.arg,
-		gcb:     r.gcb,
-		rb:      r.base.rb,
-	}
-	if rep != nil {
-		d.have = true
-		d.fill(rep)
-	}
-	if !d.ev.init(r.base.rb, -1, 0, handlerFunc(d.run)) {
-		logf(logWarn, "evdns: Couldn't allocate space for deferred callback.")
-		d.release()
+	if r.cbScheduled {
 		return
+	}
+	r.cbScheduled = true
+	r.cbHandle = r.handle
+	r.ttl, r.err = ttl, err
+	if rep != nil {
+		r.have = true
+		r.fill(rep)
 	}
 	if r.handle != nil {
 		r.handle.pendingCB = true
 	}
-	d.ev.activate()
+	r.timer.del()
+	r.timer.activate()
 }
 
 // fill copies the answers into C memory in the form the callback gets.
-func (d *deferred) fill(rep *reply) {
-	switch d.reqType {
+func (r *request) fill(rep *reply) {
+	switch r.typ {
 	case typeA:
-		d.count = len(rep.addrs) / 4
-		d.alloc(len(rep.addrs))
-		copy(unsafe.Slice((*byte)(d.blk), len(rep.addrs)), rep.addrs)
+		r.count = len(rep.addrs) / 4
+		r.alloc(len(rep.addrs))
+		copy(unsafe.Slice((*byte)(r.blk), len(rep.addrs)), rep.addrs)
 	case typeAAAA:
-		d.count = len(rep.addrs) / 16
-		d.alloc(len(rep.addrs))
-		copy(unsafe.Slice((*byte)(d.blk), len(rep.addrs)), rep.addrs)
+		r.count = len(rep.addrs) / 16
+		r.alloc(len(rep.addrs))
+		copy(unsafe.Slice((*byte)(r.blk), len(rep.addrs)), rep.addrs)
 	case typePTR:
 		// A char * to the NUL-terminated name, then the name.
-		d.count = 1
-		d.alloc(8 + len(rep.ptr) + 1)
-		name := unsafe.Add(d.blk, 8)
+		r.count = 1
+		r.alloc(8 + len(rep.ptr) + 1)
+		name := unsafe.Add(r.blk, 8)
 		copy(unsafe.Slice((*byte)(name), len(rep.ptr)), rep.ptr)
 		*(*byte)(unsafe.Add(name, len(rep.ptr))) = 0
-		*(*unsafe.Pointer)(d.blk) = name
+		*(*unsafe.Pointer)(r.blk) = name
 	}
 }
 
-func (d *deferred) alloc(n int) {
+func (r *request) alloc(n int) {
 	if n <= 0 {
 		n = 1
 	}
-	d.blk = cmemAlloc(n)
-	d.blkSize = n
+	r.blk = cmemAlloc(n)
+	r.blkSize = n
 }
 
-// run is reply_run_callback: the callback, with the event_base lock
-// released as libevent runs deferred callbacks; then the handle (if the
-// callback was its last act) and the memory go.
-func (d *deferred) run(int16) {
-	defer d.release()
+// runCallback is reply_run_callback: the callback, with the event_base
+// lock released as libevent runs deferred callbacks; then the handle (if
+// the callback was its last act) and the memory go.
+func (r *request) runCallback() {
+	defer r.release()
 	var typ byte
 	var addrs unsafe.Pointer
 	count := 0
-	if d.have {
-		switch d.reqType {
+	if r.have {
+		switch r.typ {
 		case typeA:
 			typ = 1 // DNS_IPv4_A
 		case typePTR:
@@ -648,43 +661,40 @@ func (d *deferred) run(int16) {
 		case typeAAAA:
 			typ = 3 // DNS_IPv6_AAAA
 		}
-		addrs, count = d.blk, d.count
-	}
-	result := d.err
-	if d.have {
-		result = errNone
+		addrs, count = r.blk, r.count
 	}
 	// The handle outlives the callback (a cancel from inside it finds it
 	// answered and does nothing), then goes.
 	defer func() {
-		if d.handle != nil && d.handle.pendingCB {
-			d.handle.free()
+		if h := r.cbHandle; h != nil && h.pendingCB {
+			h.free()
 		}
 	}()
-	if d.gcb != nil {
-		d.gcb(d)
+	if r.gcb != nil {
+		r.gcb(r)
 		return
 	}
-	if d.cb == nil {
+	if r.cb == nil {
 		return
 	}
-	d.rb.Unlock()
-	callReplyCB(d.cb, d.arg, result, typ, count, int(int32(d.ttl)), addrs)
-	d.rb.Lock()
+	rb := r.base.rb
+	rb.Unlock()
+	callReplyCB(r.cb, r.arg, r.result(), typ, count, int(int32(r.ttl)), addrs)
+	rb.Lock()
 }
 
-func (d *deferred) release() {
-	d.ev.free()
-	if d.blk != nil {
-		cmemFree(d.blk, d.blkSize)
-		d.blk = nil
+func (r *request) release() {
+	r.timer.free()
+	if r.blk != nil {
+		cmemFree(r.blk, r.blkSize)
+		r.blk = nil
 	}
 }
 
-// result, typ and the answers of a deferred callback, for our own (Go) callbacks.
-func (d *deferred) result() int {
-	if d.have {
+// result is the code the callback gets.
+func (r *request) result() int {
+	if r.have {
 		return errNone
 	}
-	return d.err
+	return r.err
 }
