@@ -105,20 +105,20 @@ func APIResolve(h unsafe.Pointer, typ int, name string, flags int, cb, arg unsaf
 	if b == nil {
 		return nil
 	}
-	r := b.Resolve(uint16(typ), name, flags, cb, arg)
-	if r == nil {
+	req := b.Resolve(uint16(typ), name, flags, cb, arg)
+	if req == nil {
 		return nil
 	}
-	return unsafe.Pointer(r.c)
+	return unsafe.Pointer(req)
 }
 
 // APICancel is evdns_cancel_request (the request's own base whatever base is).
 func APICancel(base, req unsafe.Pointer) {
-	h := HandleFromC(req, "evdns_cancel_request")
+	h, b := HandleFromC(req, "evdns_cancel_request")
 	if h == nil || h.cur == nil {
 		return
 	}
-	h.Cancel()
+	b.Cancel(h)
 }
 
 // APISetOption is evdns_base_set_option.

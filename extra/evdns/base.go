@@ -41,6 +41,17 @@ type Base struct {
 	search *searchState
 	hosts  []hostEntry
 
+	// Requests live in C memory and name these by index.
+	reqID      uintptr       // the handler of all its requests' events
+	nsTab      []*nameserver // every nameserver ever added (nil once gone)
+	exts       []*reqExt     // our own callbacks' requests
+	extFree    []int32
+	searches   []*searchInfo // searches in progress
+	searchFree []int32
+	nRequests  int // request blocks not freed yet
+	nHandles   int // evdns_request handles not freed yet
+	pendingCBs int // callbacks scheduled, not run yet
+
 	rbuf    [1500]byte // nameserver reads (libevent reads at most 1500 bytes)
 	from    [128]byte  // and their source address
 	scratch reply      // the reply being parsed
@@ -100,6 +111,11 @@ func NewBase(rb *reactor.Base, flags int) *Base {
 		return nil
 	}
 	b.gen = gen
+	if b.reqID = reactor.RegisterHandler(reqHandler{b}); b.reqID == 0 {
+		bases.Release(b.c.idx)
+		freeHandle(p, sizeofHandle)
+		return nil
+	}
 	if flags&^allBaseFlags != 0 {
 		flags = flagInitNameservers
 		logf(logWarn, "Unrecognized flag passed to evdns_base_new(). Assuming you meant EVDNS_BASE_INITIALIZE_NAMESERVERS.")
@@ -155,21 +171,31 @@ func (b *Base) Free(fail bool) {
 	b.good = 0
 	for r := b.inflightQ.head; r != nil; r = b.inflightQ.head {
 		if fail {
-			r.scheduleCallback(0, errShutdown, nil)
+			b.scheduleCallback(r, 0, errShutdown, nil)
 		}
-		r.finished(true)
+		b.finished(r, true)
 	}
 	for r := b.waiting.head; r != nil; r = b.waiting.head {
 		if fail {
-			r.scheduleCallback(0, errShutdown, nil)
+			b.scheduleCallback(r, 0, errShutdown, nil)
 		}
-		r.finished(true)
+		b.finished(r, true)
 	}
 	b.search = nil
 	b.hosts = nil
 	b.dead = true
 	bases.Release(b.c.idx)
 	freeHandle(unsafe.Pointer(b.c), sizeofHandle)
+	b.maybeRelease()
+}
+
+// maybeRelease gives back the request handler of a freed Base once no
+// request (a callback still to run) needs it.
+func (b *Base) maybeRelease() {
+	if b.dead && b.nRequests == 0 && b.reqID != 0 {
+		reactor.UnregisterHandler(b.reqID)
+		b.reqID = 0
+	}
 }
 
 // ClearHosts is evdns_base_clear_host_addresses.

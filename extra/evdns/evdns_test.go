@@ -126,8 +126,8 @@ type result struct {
 	ttl   uint32
 }
 
-func collect(res *[]result) func(*deferred) {
-	return func(d *deferred) {
+func collect(res *[]result) *reqExt {
+	return &reqExt{gcb: func(d *deferred) {
 		r := result{err: d.result(), ttl: d.ttl}
 		if d.have {
 			size := 4
@@ -137,7 +137,7 @@ func collect(res *[]result) func(*deferred) {
 			if d.typ == typePTR {
 				r.addrs = append(r.addrs, unix.BytePtrToString((*byte)(*(*unsafe.Pointer)(d.blk))))
 			} else {
-				for i := 0; i < d.count; i++ {
+				for i := 0; i < d.addrCount(); i++ {
 					b := unsafe.Slice((*byte)(unsafe.Add(d.blk, i*size)), size)
 					a, _ := netip.AddrFromSlice(b)
 					r.addrs = append(r.addrs, a.String())
@@ -145,7 +145,7 @@ func collect(res *[]result) func(*deferred) {
 			}
 		}
 		*res = append(*res, r)
-	}
+	}}
 }
 
 func newTestBase(t testing.TB, rb *reactor.Base, servers ...string) *Base {
@@ -194,7 +194,7 @@ func TestResolve(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var got []result
-		if h := b.resolve(tc.typ, tc.name, queryNoSearch, nil, nil, collect(&got), nil); h == nil {
+		if h := b.resolve(tc.typ, tc.name, queryNoSearch, nil, nil, collect(&got)); h == nil {
 			t.Fatalf("%s: resolve failed", tc.name)
 		}
 		if !runUntil(t, rb, 3*time.Second, func() bool { return len(got) > 0 }) {
@@ -205,8 +205,8 @@ func TestResolve(t *testing.T) {
 			t.Errorf("%s/%d: got %+v, want %+v", tc.name, tc.typ, g, tc.want)
 		}
 	}
-	if n := handles.Live(); n != 0 {
-		t.Errorf("%d request handles left", n)
+	if b.nHandles != 0 || b.nRequests != 0 {
+		t.Errorf("%d request handles, %d requests left", b.nHandles, b.nRequests)
 	}
 }
 
@@ -218,7 +218,7 @@ func TestInflightLimit(t *testing.T) {
 	b.SetOption("max-inflight", "1", optionsAll)
 	var got []result
 	for i := 0; i < 20; i++ {
-		b.resolve(typeA, "x"+string(rune('a'+i))+".test", queryNoSearch, nil, nil, collect(&got), nil)
+		b.resolve(typeA, "x"+string(rune('a'+i))+".test", queryNoSearch, nil, nil, collect(&got))
 	}
 	if b.inflightQ.n != 1 || b.waiting.n != 19 {
 		t.Fatalf("in flight %d, waiting %d; want 1, 19", b.inflightQ.n, b.waiting.n)
@@ -241,19 +241,19 @@ func TestCancelAndFree(t *testing.T) {
 	b := NewBase(rb, 0)
 	b.addNameserverString(srv.addr())
 	var got []result
-	h := b.resolve(typeA, "c.test", 0, nil, nil, collect(&got), nil)
-	h.Cancel()
+	h := b.resolve(typeA, "c.test", 0, nil, nil, collect(&got))
+	b.Cancel(h)
 	if len(got) != 0 {
 		t.Fatal("callback ran inside cancel")
 	}
-	b.resolve(typeA, "d.test", 0, nil, nil, collect(&got), nil)
+	b.resolve(typeA, "d.test", 0, nil, nil, collect(&got))
 	b.Free(true)
 	runUntil(t, rb, time.Second, func() bool { return len(got) == 2 })
 	if len(got) != 2 || got[0].err != errCancel || got[1].err != errShutdown {
 		t.Fatalf("got %+v", got)
 	}
-	if n := handles.Live(); n != 0 {
-		t.Errorf("%d request handles left", n)
+	if b.nHandles != 0 || b.nRequests != 0 || b.reqID != 0 {
+		t.Errorf("%d request handles, %d requests left; handler %d", b.nHandles, b.nRequests, b.reqID)
 	}
 }
 
@@ -264,7 +264,7 @@ func TestSearchOrder(t *testing.T) {
 	b.SearchAdd("one.test")
 	b.SearchAdd(".two.test")
 	var got []result
-	b.resolve(typeA, "host", 0, nil, nil, collect(&got), nil)
+	b.resolve(typeA, "host", 0, nil, nil, collect(&got))
 	runUntil(t, rb, 3*time.Second, func() bool { return len(got) == 1 })
 	srv.mu.Lock()
 	seen := strings.Join(srv.seen, " ")
@@ -402,6 +402,10 @@ func TestSockaddrHelpers(t *testing.T) {
 func TestLayout(t *testing.T) {
 	if sizeofHandle != 24 || sreqPubOff != 160 || sizeofAddrinfo != 48 {
 		t.Errorf("handle %d, sreq pub %d, addrinfo %d", sizeofHandle, sreqPubOff, sizeofAddrinfo)
+	}
+	// A request in flight: one C block of its struct (event first) and query.
+	if sizeofRequest != 216 || unsafe.Offsetof(request{}.ev) != 0 {
+		t.Errorf("request %d bytes, event at %d", sizeofRequest, unsafe.Offsetof(request{}.ev))
 	}
 	if sreqAddrOff+128 != sreqPubOff {
 		t.Errorf("sockaddr_storage at %d does not end at the public part (%d)", sreqAddrOff, sreqPubOff)

@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/net/dns/dnsmessage"
 	"golang.org/x/sys/unix"
+
+	"goevent/internal/cmem"
 )
 
 // Fuzz targets for everything evdns reads from outside: replies from
@@ -51,10 +53,15 @@ func FuzzReply(f *testing.F) {
 	f.Fuzz(func(t *testing.T, pkt []byte, sel uint8) {
 		b := &Base{inflight: map[uint16]*request{}}
 		typ := [...]uint16{typeA, typeAAAA, typePTR}[sel%3]
-		r := &request{base: b, typ: typ, packet: buildQuery(0, "www.example.com", typ)}
+		q := buildQuery(0, "www.example.com", typ)
+		blk := cmem.Alloc(sizeofRequest + len(q))
+		defer cmem.Free(blk, sizeofRequest+len(q))
+		r := (*request)(blk)
+		r.typ, r.plen, r.nsIdx, r.ext = typ, uint16(len(q)), -1, -1
+		copy(r.packet(), q)
 		var cname string
 		if sel&4 != 0 {
-			r.putCname = &cname
+			r.ext = b.newExt(&reqExt{putCname: &cname})
 		}
 		b.randomizeCase = sel&8 != 0
 		if len(pkt) >= 2 {

@@ -93,13 +93,13 @@ func (b *Base) GetAddrInfo(node string, hints unsafe.Pointer, port int, cb, arg 
 		if debugOn() {
 			logf(logDebug, "Sending request for %s on ipv4 as %p", node, g)
 		}
-		g.v4 = b.resolve(typeA, node, 0, nil, nil, g.gotV4, sink)
+		g.v4 = b.resolve(typeA, node, 0, nil, nil, &reqExt{gcb: g.gotV4, putCname: sink})
 	}
 	if family != pfInet {
 		if debugOn() {
 			logf(logDebug, "Sending request for %s on ipv6 as %p", node, g)
 		}
-		g.v6 = b.resolve(typeAAAA, node, 0, nil, nil, g.gotV6, sink)
+		g.v6 = b.resolve(typeAAAA, node, 0, nil, nil, &reqExt{gcb: g.gotV6, putCname: sink})
 	}
 	g.timer.init(b.rb, -1, 0, handlerFunc(g.onTimeout))
 	if g.v4 != nil || g.v6 != nil {
@@ -203,7 +203,7 @@ func (g *GaiRequest) gotResolve(d *deferred, v4 bool) {
 	}
 	var err int
 	switch {
-	case result == errNone && d.count == 0:
+	case result == errNone && d.addrCount() == 0:
 		err = eaiNodata
 	case result == errNone:
 		err = 0
@@ -279,7 +279,7 @@ func (g *GaiRequest) buildList(d *deferred, v4 bool) unsafe.Pointer {
 		off = 8
 	}
 	var res unsafe.Pointer
-	for i := 0; i < d.count; i++ {
+	for i := 0; i < d.addrCount(); i++ {
 		copy(sa[off:off+size], unsafe.Slice((*byte)(unsafe.Add(d.blk, i*size)), size))
 		ai := newAddrinfo(sa, g.hints)
 		if ai == nil {
@@ -310,11 +310,11 @@ func (g *GaiRequest) onTimeout(int16) {
 	}
 	v4Timed, v6Timed := false, false
 	if g.v4 != nil {
-		g.v4.Cancel()
+		g.base.Cancel(g.v4)
 		v4Timed = true
 	}
 	if g.v6 != nil {
-		g.v6.Cancel()
+		g.base.Cancel(g.v6)
 		v6Timed = true
 	}
 	if g.pending != nil {
@@ -343,10 +343,10 @@ func (g *GaiRequest) Cancel() {
 	g.timer.del()
 	g.userCanceled = true
 	if g.v4 != nil {
-		g.v4.Cancel()
+		g.base.Cancel(g.v4)
 	}
 	if g.v6 != nil {
-		g.v6.Cancel()
+		g.base.Cancel(g.v6)
 	}
 }
 

@@ -101,6 +101,8 @@ func lookup[T any](t *table[T], h unsafe.Pointer, magic uint32, what, fn string,
 	return v
 }
 
+func lookupWarn(fn, msg string) { svc.Warnf("%s: %s", fn, msg) }
+
 // ---- events in C memory with a Go handler ----
 
 // event is one reactor event of the package: C memory (the loop links it

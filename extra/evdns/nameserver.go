@@ -31,6 +31,7 @@ type nameserver struct {
 	probe      *Handle // the probe lookup in flight, if any
 
 	next, prev *nameserver
+	idx        int32 // its slot in Base.nsTab: requests name it so
 	freed      bool
 }
 
@@ -122,6 +123,8 @@ func (b *Base) AddNameserver(sa []byte) int {
 		ns.next.prev = ns
 	}
 	b.good++
+	ns.idx = int32(len(b.nsTab))
+	b.nsTab = append(b.nsTab, ns)
 	return 0
 }
 
@@ -179,12 +182,13 @@ func (b *Base) ClearNameservers() int {
 		r := moved[i]
 		delete(b.inflight, r.transID)
 		b.inflightQ.remove(r)
-		r.txCount, r.reissueCount = 0, 0
-		r.ns = nil
-		r.timer.del()
+		r.txCount, r.reissue = 0, 0
+		r.nsIdx = -1
+		b.rb.Del(&r.ev)
 		r.transID = 0
 		r.transmitMe = false
 		b.waiting.pushFront(r)
+		r.state = reqWaiting
 	}
 	return 0
 }
@@ -210,7 +214,10 @@ func (ns *nameserver) free() {
 	if ns.probe != nil {
 		p := ns.probe
 		ns.probe = nil
-		p.Cancel()
+		ns.base.Cancel(p)
+	}
+	if int(ns.idx) < len(ns.base.nsTab) && ns.base.nsTab[ns.idx] == ns {
+		ns.base.nsTab[ns.idx] = nil
 	}
 }
 
@@ -262,8 +269,8 @@ func (ns *nameserver) failed(msg string) {
 		return
 	}
 	for r := b.inflightQ.head; r != nil; r = r.next {
-		if r.txCount == 0 && r.ns == ns {
-			r.swapNS(b.pick())
+		if r.txCount == 0 && r.nsIdx == ns.idx {
+			b.swapNS(r, b.pick())
 		}
 	}
 }
@@ -278,7 +285,7 @@ func (ns *nameserver) setUp() {
 	if ns.probe != nil {
 		p := ns.probe
 		ns.probe = nil
-		p.Cancel()
+		ns.base.Cancel(p)
 	}
 	ns.up = true
 	ns.failedTimes = 0
@@ -304,18 +311,17 @@ func (ns *nameserver) sendProbe() {
 	if h == nil {
 		return
 	}
-	r := b.newRequest(h, typeA, "google.com", nil, nil, ns.probeDone)
+	ext := b.newExt(&reqExt{gcb: ns.probeDone})
+	r := b.newRequest(h, typeA, "google.com", nil, nil, ext)
 	if r == nil {
-		h.free()
+		b.releaseExt(ext)
+		h.free(b)
 		return
 	}
 	ns.probe = h
 	r.setTransID(b.transactionID())
-	if r.ns != nil && r.ns != ns {
-		// newRequest picked one; the probe goes to ns
-	}
-	r.ns = ns
-	r.submit()
+	r.setNS(ns) // forced to ns, whatever the pick said
+	b.submit(r)
 }
 
 // probeDone is nameserver_probe_callback.
@@ -366,7 +372,8 @@ func (ns *nameserver) send(r *request) int {
 	if ns.reqsInflight == 1 && b.disableWhenInactive && ns.io.add(nil) < 0 {
 		return sendAgain
 	}
-	n, err := rawSendto(ns.fd, r.packet, ns.addr)
+	pkt := r.packet()
+	n, err := rawSendto(ns.fd, pkt, ns.addr)
 	if err != nil {
 		if err == unix.EAGAIN || err == unix.EINTR {
 			return sendAgain
@@ -374,7 +381,7 @@ func (ns *nameserver) send(r *request) int {
 		ns.failed(err.Error())
 		return sendFailed
 	}
-	if n != len(r.packet) {
+	if n != len(pkt) {
 		return sendAgain
 	}
 	return sendOK

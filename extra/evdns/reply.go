@@ -41,10 +41,10 @@ func (b *Base) parseReply(pkt []byte) {
 		return
 	}
 	r := ri.req
-	if ri.cname != "" && r.putCname != nil && *r.putCname == "" {
-		*r.putCname = ri.cname
+	if sink := r.putCname(b); ri.cname != "" && sink != nil && *sink == "" {
+		*sink = ri.cname
 	}
-	r.handleReply(ri.flags, ri.ttl, ri.rep)
+	b.handleReply(r, ri.flags, ri.ttl, ri.rep)
 }
 
 // decodeReply parses pkt with dnsmessage, reading what libevent reads: the
@@ -87,7 +87,7 @@ func (b *Base) decodeReply(pkt []byte) (ri replyInfo, ok bool) {
 		}
 		// Case-insensitive even with randomize-case on, as libevent
 		// 2.1.12 compares (servers that do not keep the case still work).
-		matched = sameName(r.packet[12:], &q.Name)
+		matched = sameName(r.packet()[12:], &q.Name)
 	}
 	if !matched {
 		return ri, true
@@ -95,7 +95,8 @@ func (b *Base) decodeReply(pkt []byte) (ri replyInfo, ok bool) {
 	rep := &b.scratch
 	rep.have, rep.addrs, rep.ptr = false, rep.buf[:0], ""
 	ttl := uint32(0xffffffff)
-	wantCname := r.putCname != nil && *r.putCname == ""
+	sink := r.putCname(b)
+	wantCname := sink != nil && *sink == ""
 answers:
 	for {
 		h, err := p.AnswerHeader()
@@ -245,17 +246,17 @@ func nameString(n *dnsmessage.Name) string {
 }
 
 // handleReply is reply_handle.
-func (r *request) handleReply(flags uint16, ttl uint32, rep *reply) {
-	b := r.base
+func (b *Base) handleReply(r *request, flags uint16, ttl uint32, rep *reply) {
+	ns := r.ns(b)
 	if flags&0x020f == 0 && rep != nil && rep.have {
-		r.scheduleCallback(ttl, errNone, rep)
-		if r.handle != nil && r.ns != nil && r.handle == r.ns.probe {
-			r.ns.probe = nil // its callback says it is up: do not cancel it
+		b.scheduleCallback(r, ttl, errNone, rep)
+		if ns != nil {
+			if r.hnd != nil && r.hnd == ns.probe {
+				ns.probe = nil // its callback says it is up: do not cancel it
+			}
+			ns.setUp()
 		}
-		if r.ns != nil {
-			r.ns.setUp()
-		}
-		r.finished(true)
+		b.finished(r, true)
 		return
 	}
 	var e int
@@ -277,11 +278,11 @@ func (r *request) handleReply(flags uint16, ttl uint32, rep *reply) {
 	switch e {
 	case errNotImpl, errRefused:
 		// a bad nameserver: try another one (once)
-		if r.reissueCount < b.maxReissues {
-			if r.ns != nil {
-				r.ns.failed(sprintf("Bad response %d (%s)", e, errString(e)))
+		if int(r.reissue) < b.maxReissues {
+			if ns != nil {
+				ns.failed(sprintf("Bad response %d (%s)", e, errString(e)))
 			}
-			if r.reissue() {
+			if b.reissueReq(r) {
 				return
 			}
 		}
@@ -289,32 +290,32 @@ func (r *request) handleReply(flags uint16, ttl uint32, rep *reply) {
 		// Sometimes "broken", sometimes "confusing query": a timeout, not a failure.
 		if debugOn() {
 			logf(logDebug, "Got a SERVERFAILED from nameserver at %s; will allow the request to time out.",
-				r.nsName())
+				r.nsName(b))
 		}
-		r.onTimeout(0)
+		b.onTimeout(r)
 		return
 	default:
-		if r.ns != nil {
-			if r.handle != nil && r.handle == r.ns.probe {
-				r.ns.probe = nil
+		if ns != nil {
+			if r.hnd != nil && r.hnd == ns.probe {
+				ns.probe = nil
 			}
-			r.ns.setUp()
+			ns.setUp()
 		}
 	}
-	if h := r.handle; h != nil && h.search != nil && r.typ != typePTR {
-		if h.searchNext() {
+	if h := r.hnd; h != nil && h.srch >= 0 && r.typ != typePTR {
+		if b.searchNext(h, r) {
 			return
 		}
 	}
-	r.scheduleCallback(ttl, e, nil)
-	r.finished(true)
+	b.scheduleCallback(r, ttl, e, nil)
+	b.finished(r, true)
 }
 
-func (r *request) nsName() string {
-	if r.ns == nil {
-		return "?"
+func (r *request) nsName(b *Base) string {
+	if ns := r.ns(b); ns != nil {
+		return formatSockaddr(ns.addr)
 	}
-	return formatSockaddr(r.ns.addr)
+	return "?"
 }
 
 // errString is evdns_err_to_string.
@@ -353,15 +354,12 @@ func errString(e int) string {
 // buildQuery is evdns_request_data_build: header (id, RD, one question),
 // the name, type, class IN. nil when the name cannot be encoded.
 func buildQuery(id uint16, name string, typ uint16) []byte {
-	pkt := make([]byte, 12, 12+len(name)+2+4)
-	pkt[0], pkt[1] = byte(id>>8), byte(id)
-	pkt[2] = 0x01 // RD
-	pkt[5] = 1    // QDCOUNT
-	pkt, ok := appendLabels(pkt, name, nil)
+	var buf [12 + 257 + 4]byte
+	n, ok := encodeQuery(buf[:], id, name, typ)
 	if !ok {
 		return nil
 	}
-	return append(pkt, byte(typ>>8), byte(typ), 0, classINET)
+	return append([]byte(nil), buf[:n]...)
 }
 
 // sameName reports whether n (parsed, with its final dot) is the name

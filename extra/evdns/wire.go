@@ -109,3 +109,47 @@ func labelsName(wire []byte) string {
 	}
 	return string(out)
 }
+
+// encodeQuery writes the query for name into dst (which must hold 12 + 257
+// + 4 bytes), as evdns_request_data_build: header (id, RD, one question),
+// the name, type, class IN. Its length, or false when the name cannot be
+// encoded. No allocation.
+func encodeQuery(dst []byte, id uint16, name string, typ uint16) (int, bool) {
+	if len(name) > 255 || len(dst) < 12+257+4 {
+		return 0, false
+	}
+	clear(dst[:12])
+	dst[0], dst[1] = byte(id>>8), byte(id)
+	dst[2] = 0x01 // RD
+	dst[5] = 1    // QDCOUNT
+	j := 12
+	rest := name
+	for {
+		dot := -1
+		for i := 0; i < len(rest); i++ {
+			if rest[i] == '.' {
+				dot = i
+				break
+			}
+		}
+		label := rest
+		if dot >= 0 {
+			label = rest[:dot]
+		}
+		if len(label) > 63 {
+			return 0, false
+		}
+		dst[j] = byte(len(label))
+		j += 1 + copy(dst[j+1:], label)
+		if dot < 0 {
+			break
+		}
+		rest = rest[dot+1:]
+	}
+	if dst[j-1] != 0 {
+		dst[j] = 0
+		j++
+	}
+	dst[j], dst[j+1], dst[j+2], dst[j+3] = byte(typ>>8), byte(typ), 0, classINET
+	return j + 4, true
+}
