@@ -7,7 +7,7 @@
 #   make bench        our library vs Debian's libevent, side by side, one row per
 #                     shape with ratios and a geomean (REPS=3, BENCH=row1,row2*;
 #                     writes build/bench/results.md; see bench/README.md)
-#   make abi-report   the 240 functions and their state; rewrites docs/COMPATIBILITY.md
+#   make abi-report   the 240 core and 208 extra functions and their state; rewrites docs/COMPATIBILITY.md
 #   make install PREFIX=/usr/local DESTDIR=
 
 GO      ?= go
