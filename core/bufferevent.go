@@ -253,7 +253,7 @@ type Bufferevent struct {
 	finPrev, finNext *Bufferevent // list of dead, not yet finalized
 }
 
-var bevs = slots.Table[Bufferevent]{Max: maxObjects}
+var bevs slots.Table[Bufferevent] // Max: table.go
 
 type bevDeferHandler struct{}
 type bevTimerHandler struct{ write bool }

@@ -379,7 +379,7 @@ type Buffer struct {
 	deferEv   *reactor.Event
 }
 
-var buffers = slots.Table[Buffer]{Max: maxObjects}
+var buffers slots.Table[Buffer] // Max: table.go
 
 // NewBuffer allocates an empty buffer and its C handle; nil if memory or
 // table space is refused.
