@@ -597,15 +597,13 @@ func (bv *Bufferevent) SetPriority(pri int) int {
 	if pri < 0 || pri >= npri {
 		return -1
 	}
-	for _, ev := range [3]*reactor.Event{&bv.c.evRead, &bv.c.evWrite, &bv.blk.evDefer} {
-		if ev != &bv.blk.evDefer && ev.Flags&reactor.EVLIST_ACTIVE != 0 {
-			return -1
-		}
+	if bv.c.evRead.Flags&reactor.EVLIST_ACTIVE != 0 || bv.c.evWrite.Flags&reactor.EVLIST_ACTIVE != 0 {
+		return -1
 	}
 	bv.c.evRead.Pri = uint8(pri)
 	bv.c.evWrite.Pri = uint8(pri)
-	if bv.blk.evDefer.Flags&reactor.EVLIST_ACTIVE == 0 {
-		bv.blk.evDefer.Pri = uint8(pri)
+	if d := bv.dfr; d != nil && d.ev.Flags&reactor.EVLIST_ACTIVE == 0 {
+		d.ev.Pri = uint8(pri) // (a deferred event made later takes evRead's)
 	}
 	return 0
 }
@@ -620,7 +618,7 @@ func (bv *Bufferevent) SetBase(nb *reactor.Base) int {
 	c := bv.c
 	c.evBase = nb.C() // libevent sets it before event_base_set can refuse
 	if c.evRead.Flags != reactor.EVLIST_INIT || c.evWrite.Flags != reactor.EVLIST_INIT ||
-		bv.blk.evDefer.Flags != reactor.EVLIST_INIT {
+		bv.dfr != nil && bv.dfr.ev.Flags != reactor.EVLIST_INIT {
 		return -1
 	}
 	fd := s.fd()
@@ -628,6 +626,9 @@ func (bv *Bufferevent) SetBase(nb *reactor.Base) int {
 	c.evBase = nb.C()
 	nb.AssignGo(&c.evRead, fd, reactor.EV_READ|reactor.EV_PERSIST|reactor.EV_FINALIZE, bevReadID)
 	nb.AssignGo(&c.evWrite, fd, reactor.EV_WRITE|reactor.EV_PERSIST|reactor.EV_FINALIZE, bevWriteID)
-	nb.AssignGo(&bv.blk.evDefer, -1, 0, bevDeferID)
+	if d := bv.dfr; d != nil {
+		nb.AssignGo(&d.ev, -1, 0, bevDeferID)
+		d.ev.Pri = c.evRead.Pri
+	}
 	return 0
 }

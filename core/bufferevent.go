@@ -187,12 +187,22 @@ type cBevPriv struct {
 	gen   uint64
 }
 
-// cBevBlock is the whole C allocation: the public struct, the trailer, and
-// C memory only the core uses (events must not live in the Go heap).
+// cBevBlock is the whole C allocation: the public struct and the trailer.
 type cBevBlock struct {
 	cBev
-	evDefer reactor.Event // deferred callbacks, then the finalizer
 }
+
+// cDefer is the event that runs a bufferevent's deferred callbacks, then its
+// finalizer, in a block of its own (events must not live in the Go heap),
+// made when first needed (scheduleDeferred, release): most bufferevents
+// never defer a callback, and an idle connection should not carry 128 bytes
+// for it (issue 11).
+type cDefer struct {
+	ev  reactor.Event
+	bev *cBev
+}
+
+const sizeofCDefer = int(unsafe.Sizeof(cDefer{}))
 
 // be_ops tags (C's bufferevent_getfd reads ev_read.ev_fd itself when the tag
 // is bevOpsSocket; other kinds ask the core).
@@ -210,7 +220,6 @@ const (
 	sizeofCBev  = int(unsafe.Sizeof(cBevBlock{}))
 	offEvRead   = unsafe.Offsetof(cBev{}.evRead)
 	offEvWrite  = unsafe.Offsetof(cBev{}.evWrite)
-	offEvDefer  = unsafe.Offsetof(cBevBlock{}.evDefer)
 	bevPrivOff  = unsafe.Offsetof(cBev{}.priv)
 	bevPublicSz = 392
 )
@@ -232,6 +241,7 @@ type Bufferevent struct {
 	gen     uint64
 	base    *reactor.Base
 	in, out *Buffer
+	dfr     *cDefer // nil until needed (newDefer)
 	options int
 	be      bevBackend
 	limiter rateLimiter // nil: unlimited
@@ -244,7 +254,7 @@ type Bufferevent struct {
 
 	maxSingleRead, maxSingleWrite int64
 
-	// Deferred callbacks waiting on evDefer.
+	// Deferred callbacks waiting on dfr.
 	deferQueued, inDeferred   bool
 	readPending, writePending bool
 	eventPending              int16
@@ -341,7 +351,6 @@ func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn stri
 	c.beOps = bevOpsNone
 	base.AssignGo(&c.evRead, -1, reactor.EV_FINALIZE, bevTimerRID) // EV_FINALIZE: what libevent gives a bufferevent's events (event_get_events)
 	base.AssignGo(&c.evWrite, -1, reactor.EV_FINALIZE, bevTimerWID)
-	base.AssignGo(&blk.evDefer, -1, 0, bevDeferID)
 	c.input, c.output = in.h, out.h
 	c.enabled = reactor.EV_WRITE
 	in.owned, out.owned = true, true
@@ -418,13 +427,36 @@ func (bv *Bufferevent) release() {
 	}
 	c.priv.magic = bevDead
 	finList.push(bv)
-	ev := &bv.blk.evDefer
-	bv.base.Del(ev)
-	bv.base.Active(ev, reactor.EV_TIMEOUT, 1)
-	if ev.Flags&reactor.EVLIST_ACTIVE == 0 {
+	d := bv.newDefer()
+	if d == nil {
+		bv.finalize() // no memory for the event: finalize now
+		return
+	}
+	bv.base.Del(&d.ev)
+	bv.base.Active(&d.ev, reactor.EV_TIMEOUT, 1)
+	if d.ev.Flags&reactor.EVLIST_ACTIVE == 0 {
 		// The base refused (freed): nothing will run the finalizer.
 		bv.finalize()
 	}
+}
+
+// newDefer returns bv's deferred-callback event, making it first if needed;
+// nil (logged) if memory is refused.
+func (bv *Bufferevent) newDefer() *cDefer {
+	if bv.dfr != nil {
+		return bv.dfr
+	}
+	p := cmem.Alloc(sizeofCDefer)
+	if p == nil {
+		svc.Warnf("bufferevent: out of memory for a deferred callback")
+		return nil
+	}
+	d := (*cDefer)(p)
+	d.bev = bv.c
+	bv.base.AssignGo(&d.ev, -1, 0, bevDeferID)
+	d.ev.Pri = bv.c.evRead.Pri // bufferevent_priority_set's, or the same default
+	bv.dfr = d
+	return d
 }
 
 // Free is bufferevent_free: callbacks cleared, pending work cancelled, and
@@ -452,8 +484,12 @@ func (bv *Bufferevent) finalize() {
 	}
 	finList.remove(bv)
 	c := bv.c
-	for _, ev := range [3]*reactor.Event{&c.evRead, &c.evWrite, &bv.blk.evDefer} {
-		if ev.Flags&(reactor.EVLIST_ACTIVE|reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT) != 0 {
+	evs := [3]*reactor.Event{&c.evRead, &c.evWrite}
+	if bv.dfr != nil {
+		evs[2] = &bv.dfr.ev
+	}
+	for _, ev := range evs {
+		if ev != nil && ev.Flags&(reactor.EVLIST_ACTIVE|reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT) != 0 {
 			bv.base.Del(ev)
 		}
 	}
@@ -470,6 +506,10 @@ func (bv *Bufferevent) finalize() {
 	bv.c = nil
 	cmem.Free(unsafe.Pointer(bv.blk), sizeofCBev)
 	bv.blk = nil
+	if bv.dfr != nil {
+		cmem.Free(unsafe.Pointer(bv.dfr), sizeofCDefer)
+		bv.dfr = nil
+	}
 }
 
 // ---- enable / disable / suspension ----
@@ -571,7 +611,7 @@ func (bv *Bufferevent) deferring(options int) bool {
 	return (bv.options|options)&BevOptDeferCallbacks != 0
 }
 
-// scheduleDeferred queues evDefer (one reference held while it is queued):
+// scheduleDeferred queues dfr (one reference held while it is queued):
 // on the active queue, so that it runs in this loop pass after the current
 // callback; when the deferred callbacks reschedule themselves (the input
 // high-watermark check after a read callback) it waits for the next pass,
@@ -581,7 +621,11 @@ func (bv *Bufferevent) scheduleDeferred() {
 	if bv.deferQueued || bv.dead {
 		return
 	}
-	ev := &bv.blk.evDefer
+	d := bv.newDefer()
+	if d == nil {
+		return
+	}
+	ev := &d.ev
 	if bv.inDeferred {
 		bv.base.Add(ev, &reactor.Timeval{})
 	} else {
@@ -749,7 +793,7 @@ func (bv *Bufferevent) cbRelock(unlocked bool) {
 
 func (bevDeferHandler) HandleEvent(ev *reactor.Event, res int16) {
 	defer recoverHandler("bufferevent deferred callbacks")
-	bv := bevAt(unsafe.Add(unsafe.Pointer(ev), -int(offEvDefer)))
+	bv := bevAt(unsafe.Pointer((*cDefer)(unsafe.Pointer(ev)).bev))
 	if bv == nil {
 		svc.Warnf("bufferevent: deferred event %p of an unknown bufferevent", unsafe.Pointer(ev))
 		return
