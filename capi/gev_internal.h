@@ -202,6 +202,10 @@ struct evbuffer {
 	                            may be kept empty (drain everything in C) */
 	uint32_t dirty;          /* C changed something since the core published */
 	uint32_t pad2;
+	/* A bufferevent's input and output have short handles, embedded in the
+	 * bufferevent's block, that end here (the core's sizeofCBufShort):
+	 * such buffers are never published (fast stays 0), so nothing reads the
+	 * fields below unless fast is 1. */
 	unsigned char *add_ptr;  /* free room after the last segment's data */
 	size_t   add_avail;
 	unsigned char *drain_ptr;/* first segment's data */

@@ -346,6 +346,11 @@ const (
 	bufDead = 0xdeadb0ff
 
 	sizeofCBuf = int(unsafe.Sizeof(cBuf{}))
+
+	// A bufferevent's buffers have short handles, embedded in its C block
+	// (cBevBlock): the fields up to the fast path's windows. They are never
+	// published (they have a hook), so neither side reads past fast there.
+	sizeofCBufShort = int(unsafe.Offsetof(cBuf{}.addPtr))
 )
 
 // Buffer is the Go side of one struct evbuffer.
@@ -355,6 +360,7 @@ type Buffer struct {
 	head, tail *seg
 	hook       bufHook
 	owned      bool // belongs to a bufferevent: evbuffer_free is refused
+	inBev      bool // short handle inside a bufferevent's C block (see bevBlockRef)
 	readHint   int  // adaptive read size, see ReadFrom
 
 	// freezing of either end (evbuffer_freeze)
@@ -377,6 +383,7 @@ type Buffer struct {
 	dying     bool // freed while deferred callbacks were scheduled
 	deferBase *reactor.Base
 	deferEv   *reactor.Event
+	blkRef    *bevBlockRef // inBev and dying: frees the bufferevent's block
 }
 
 var buffers slots.Table[Buffer] // Max: table.go
@@ -389,17 +396,43 @@ func NewBuffer() *Buffer {
 		return nil
 	}
 	*(*cBuf)(hp) = cBuf{}
-	b := &Buffer{h: (*cBuf)(hp), gen: nextGen(), readHint: readMin}
+	b := initBuffer((*cBuf)(hp))
+	if b == nil {
+		freeHandle(hp, sizeofCBuf)
+	}
+	return b
+}
+
+// newBevBuffer makes a bufferevent's buffer on the short handle at hp, in
+// the bufferevent's C block; nil if table space is refused.
+func newBevBuffer(hp unsafe.Pointer) *Buffer {
+	clear(bytesAt(hp, sizeofCBufShort))
+	b := initBuffer((*cBuf)(hp))
+	if b != nil {
+		b.inBev = true
+	}
+	return b
+}
+
+func initBuffer(h *cBuf) *Buffer {
+	b := &Buffer{h: h, gen: nextGen(), readHint: readMin}
 	idx, ok := buffers.Put(b)
 	if !ok {
-		freeHandle(hp, sizeofCBuf)
 		return nil
 	}
-	b.h.idx = idx
-	b.h.gen = b.gen
-	b.h.totalLen = 0
-	b.h.magic = bufLive
+	h.idx = idx
+	h.gen = b.gen
+	h.totalLen = 0
+	h.magic = bufLive
 	return b
+}
+
+// bevBlockRef keeps a freed bufferevent's C block while a buffer whose short
+// handle is in it waits for its deferred callbacks (evbuffer_defer_callbacks:
+// libevent's scheduled callbacks hold a reference to the buffer).
+type bevBlockRef struct {
+	p unsafe.Pointer
+	n int // buffers still to free
 }
 
 // Handle is the struct evbuffer * given to C.
@@ -431,7 +464,14 @@ func (b *Buffer) Free() {
 	h.totalLen = 0
 	buffers.Release(h.idx)
 	b.gen = 0
-	freeHandle(unsafe.Pointer(h), sizeofCBuf)
+	if !b.inBev {
+		freeHandle(unsafe.Pointer(h), sizeofCBuf)
+	} else if r := b.blkRef; r != nil {
+		b.blkRef = nil
+		if r.n--; r.n == 0 {
+			cmem.Free(r.p, sizeofCBev)
+		}
+	}
 	b.h = &deadHandle
 }
 
