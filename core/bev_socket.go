@@ -55,11 +55,13 @@ type bevWriteHandler struct{}
 // NewSocketBufferevent is bufferevent_socket_new. fd may be -1 (no events are
 // registered until it has one).
 func NewSocketBufferevent(base *reactor.Base, fd int, options int) *Bufferevent {
-	bv := newBufferEventNamed(base, nil, options, "bufferevent_socket_new")
+	sb := new(socketBufferevent) // the bufferevent, its buffers and backend in one object
+	bv := newBufferEventIn(&sb.Bufferevent, base, nil, options, "bufferevent_socket_new")
 	if bv == nil {
 		return nil
 	}
-	s := &bevSocket{bv: bv}
+	s := &sb.sock
+	s.bv = bv
 	bv.be = s
 	// As libevent: the program cannot add to the input nor drain the output.
 	bv.in.freezeEnd = true
@@ -310,8 +312,8 @@ func (s *bevSocket) onRead(res int16) {
 		bv.runEventcb(what|BevEventEOF, 0, 0)
 		return
 	}
-	if bv.limiter != nil {
-		bv.limiter.readDone(bv, n)
+	if l := bv.lim(); l != nil {
+		l.readDone(bv, n)
 	}
 	bv.trigger(reactor.EV_READ, 0)
 }
@@ -408,8 +410,8 @@ func (s *bevSocket) onWrite(res int16) {
 			bv.runEventcb(what|BevEventEOF, 0, 0)
 			return
 		}
-		if bv.limiter != nil {
-			bv.limiter.writeDone(bv, n)
+		if l := bv.lim(); l != nil {
+			l.writeDone(bv, n)
 		}
 	}
 	if bv.out.Len() > 0 && bv.writeSuspended == 0 { // bevx: writeDone may have suspended writing (rate limit): do not re-arm

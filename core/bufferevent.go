@@ -237,34 +237,78 @@ var (
 	_ [384 - unsafe.Offsetof(cBev{}.enabled)]byte
 )
 
-// Bufferevent is the Go side of one bufferevent of any kind.
+// Bufferevent is the Go side of one bufferevent of any kind: one Go object
+// with its two buffers (and, for a socket, its backend: socketBufferevent),
+// what is rarely needed in x. An idle connection's Go memory is this object
+// (issue 11: no per-connection Go objects beyond what is needed).
 type Bufferevent struct {
 	c       *cBev
-	blk     *cBevBlock
-	gen     uint64
 	base    *reactor.Base
-	in, out *Buffer
+	in, out *Buffer // = &inBuf, &outBuf
 	dfr     *cDefer // nil until needed (newDefer)
-	options int
 	be      bevBackend
-	limiter rateLimiter // nil: unlimited
+	x       *bevExtra // nil until a rate limit, a max_single_* or release needs it
 
-	refcnt         int
+	options        int32
+	refcnt         int32
 	readSuspended  uint16 // bevSuspend* reasons
 	writeSuspended uint16
 	freed          bool // bufferevent_free was called
 	dead           bool // no references left: finalizer queued
 
-	maxSingleRead, maxSingleWrite int64
-
 	// Deferred callbacks waiting on dfr.
 	deferQueued, inDeferred   bool
 	readPending, writePending bool
 	eventPending              int16
-	errnoPending              int
+	errnoPending              int32
 
-	finPrev, finNext *Bufferevent // list of dead, not yet finalized
+	inBuf, outBuf Buffer
 }
+
+// bevExtra holds what few bufferevents need.
+type bevExtra struct {
+	limiter                       rateLimiter // nil: unlimited
+	maxSingleRead, maxSingleWrite int64
+	finPrev, finNext              *Bufferevent // list of dead, not yet finalized
+}
+
+// ext returns bv.x, made first if needed.
+func (bv *Bufferevent) ext() *bevExtra {
+	if bv.x == nil {
+		bv.x = &bevExtra{maxSingleRead: maxSingleReadDefault, maxSingleWrite: maxSingleWriteDefault}
+	}
+	return bv.x
+}
+
+// lim is bv's rate limiter, nil when unlimited.
+func (bv *Bufferevent) lim() rateLimiter {
+	if x := bv.x; x != nil {
+		return x.limiter
+	}
+	return nil
+}
+
+func (bv *Bufferevent) maxSingle(write bool) int64 {
+	x := bv.x
+	switch {
+	case x == nil && write:
+		return maxSingleWriteDefault
+	case x == nil:
+		return maxSingleReadDefault
+	case write:
+		return x.maxSingleWrite
+	}
+	return x.maxSingleRead
+}
+
+// socketBufferevent is a socket bufferevent in one allocation.
+type socketBufferevent struct {
+	Bufferevent
+	sock bevSocket
+}
+
+// blk is the bufferevent's C block.
+func (bv *Bufferevent) blk() *cBevBlock { return (*cBevBlock)(unsafe.Pointer(bv.c)) }
 
 var bevs slots.Table[Bufferevent] // Max: table.go
 
@@ -309,6 +353,12 @@ func newBufferevent(base *reactor.Base, be bevBackend, options int) *Bufferevent
 // newBufferEventNamed is newBufferevent with fn, the public function named
 // in messages.
 func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn string) *Bufferevent {
+	return newBufferEventIn(new(Bufferevent), base, be, options, fn)
+}
+
+// newBufferEventIn is newBufferEventNamed in bv, a zero Bufferevent (part
+// of a bigger object: socketBufferevent).
+func newBufferEventIn(bv *Bufferevent, base *reactor.Base, be bevBackend, options int, fn string) *Bufferevent {
 	if base == nil {
 		svc.Warnf("%s: event_base is not usable", fn)
 		return nil
@@ -327,12 +377,13 @@ func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn stri
 		return nil
 	}
 	blk := (*cBevBlock)(p)
-	in, out := newBevBuffer(unsafe.Pointer(&blk.bufs[0])), newBevBuffer(unsafe.Pointer(&blk.bufs[1]))
-	if in == nil || out == nil {
-		if in != nil {
+	in, out := &bv.inBuf, &bv.outBuf
+	inOK, outOK := in.initBev(unsafe.Pointer(&blk.bufs[0])), out.initBev(unsafe.Pointer(&blk.bufs[1]))
+	if !inOK || !outOK {
+		if inOK {
 			in.Free()
 		}
-		if out != nil {
+		if outOK {
 			out.Free()
 		}
 		cmem.Free(p, sizeofCBev)
@@ -340,8 +391,7 @@ func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn stri
 		return nil
 	}
 	c := &blk.cBev
-	bv := &Bufferevent{c: c, blk: blk, gen: nextGen(), base: base, in: in, out: out, options: options, be: be,
-		refcnt: 1, maxSingleRead: maxSingleReadDefault, maxSingleWrite: maxSingleWriteDefault}
+	bv.c, bv.base, bv.in, bv.out, bv.options, bv.be, bv.refcnt = c, base, in, out, int32(options), be, 1
 	idx, ok := bevs.Put(bv)
 	if !ok {
 		in.Free()
@@ -358,7 +408,7 @@ func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn stri
 	c.enabled = reactor.EV_WRITE
 	in.owned, out.owned = true, true
 	in.hook, out.hook = bv, bv
-	c.priv = cBevPriv{magic: bevLive, idx: idx, gen: bv.gen}
+	c.priv = cBevPriv{magic: bevLive, idx: idx, gen: nextGen()}
 	return bv
 }
 
@@ -377,7 +427,7 @@ func (bv *Bufferevent) Enabled() int16 { return bv.c.enabled }
 func bevAt(p unsafe.Pointer) *Bufferevent {
 	c := (*cBev)(p)
 	bv := bevs.Get(c.priv.idx)
-	if bv == nil || bv.c != c || bv.gen != c.priv.gen {
+	if bv == nil || bv.c != c { // (its block is c's only while bv.c is c)
 		return nil
 	}
 	return bv
@@ -429,6 +479,7 @@ func (bv *Bufferevent) release() {
 		u.unlink(bv)
 	}
 	c.priv.magic = bevDead
+	bv.ext()
 	finList.push(bv)
 	d := bv.newDefer()
 	if d == nil {
@@ -504,21 +555,19 @@ func (bv *Bufferevent) finalize() {
 		b.owned = false
 		b.hook = nil
 		b.Free()
-		if b.dying { // its handle lives on in the block until it is freed
+		if b.dying() { // its handle lives on in the block until it is freed
 			if ref == nil {
-				ref = &bevBlockRef{p: unsafe.Pointer(bv.blk)}
+				ref = &bevBlockRef{p: unsafe.Pointer(c)}
 			}
 			ref.n++
-			b.blkRef = ref
+			b.x.blkRef = ref
 		}
 	}
 	bevs.Release(c.priv.idx)
-	bv.gen = 0
 	bv.c = nil
 	if ref == nil {
-		cmem.Free(unsafe.Pointer(bv.blk), sizeofCBev)
+		cmem.Free(unsafe.Pointer(c), sizeofCBev)
 	}
-	bv.blk = nil
 	if bv.dfr != nil {
 		cmem.Free(unsafe.Pointer(bv.dfr), sizeofCDefer)
 		bv.dfr = nil
@@ -621,7 +670,7 @@ func (bv *Bufferevent) SetWatermark(events int16, low, high uintptr) {
 // ---- callbacks ----
 
 func (bv *Bufferevent) deferring(options int) bool {
-	return (bv.options|options)&BevOptDeferCallbacks != 0
+	return (int(bv.options)|options)&BevOptDeferCallbacks != 0
 }
 
 // scheduleDeferred queues dfr (one reference held while it is queued):
@@ -714,7 +763,7 @@ func (bv *Bufferevent) runEventcb(what int16, options int, err int) {
 	}
 	if bv.deferring(options) {
 		bv.eventPending |= what
-		bv.errnoPending = err
+		bv.errnoPending = int32(err)
 		bv.scheduleDeferred()
 		return
 	}
@@ -780,7 +829,7 @@ func (bv *Bufferevent) runDeferred() {
 		bv.cbRelock(unlocked)
 	}
 	if bv.eventPending != 0 && c.errorcb != nil {
-		what, err := bv.eventPending, bv.errnoPending
+		what, err := bv.eventPending, int(bv.errnoPending)
 		bv.eventPending, bv.errnoPending = 0, 0
 		fn, arg := c.errorcb, c.cbarg
 		bv.cbUnlock(unlocked)
@@ -823,9 +872,13 @@ func (bevDeferHandler) HandleEvent(ev *reactor.Event, res int16) {
 // readMax is bufferevent_get_read_max_: max_single_read, capped by the
 // limiter.
 func (bv *Bufferevent) readMax() int {
-	n := int(bv.maxSingleRead)
-	if bv.limiter != nil {
-		if m := bv.limiter.readMax(bv); m < n {
+	x := bv.x
+	if x == nil {
+		return maxSingleReadDefault
+	}
+	n := int(x.maxSingleRead)
+	if x.limiter != nil {
+		if m := x.limiter.readMax(bv); m < n {
 			n = m
 		}
 	}
@@ -834,9 +887,13 @@ func (bv *Bufferevent) readMax() int {
 
 // writeMax is bufferevent_get_write_max_.
 func (bv *Bufferevent) writeMax() int {
-	n := int(bv.maxSingleWrite)
-	if bv.limiter != nil {
-		if m := bv.limiter.writeMax(bv); m < n {
+	x := bv.x
+	if x == nil {
+		return maxSingleWriteDefault
+	}
+	n := int(x.maxSingleWrite)
+	if x.limiter != nil {
+		if m := x.limiter.writeMax(bv); m < n {
 			n = m
 		}
 	}
@@ -847,17 +904,17 @@ func (bv *Bufferevent) writeMax() int {
 // the default).
 func (bv *Bufferevent) SetMaxSingleRead(n uint64) {
 	if n == 0 || n > uint64(evSsizeMax) {
-		bv.maxSingleRead = maxSingleReadDefault
+		bv.ext().maxSingleRead = maxSingleReadDefault
 	} else {
-		bv.maxSingleRead = int64(n)
+		bv.ext().maxSingleRead = int64(n)
 	}
 }
 
 func (bv *Bufferevent) SetMaxSingleWrite(n uint64) {
 	if n == 0 || n > uint64(evSsizeMax) {
-		bv.maxSingleWrite = maxSingleWriteDefault
+		bv.ext().maxSingleWrite = maxSingleWriteDefault
 	} else {
-		bv.maxSingleWrite = int64(n)
+		bv.ext().maxSingleWrite = int64(n)
 	}
 }
 
@@ -958,25 +1015,29 @@ var finList finalizerList
 
 func (l *finalizerList) push(bv *Bufferevent) {
 	l.mu.Lock()
-	bv.finPrev, bv.finNext = nil, l.head
+	bv.x.finPrev, bv.x.finNext = nil, l.head
 	if l.head != nil {
-		l.head.finPrev = bv
+		l.head.x.finPrev = bv
 	}
 	l.head = bv
 	l.mu.Unlock()
 }
 
 func (l *finalizerList) remove(bv *Bufferevent) {
+	x := bv.x
+	if x == nil { // never pushed
+		return
+	}
 	l.mu.Lock()
-	if bv.finPrev != nil {
-		bv.finPrev.finNext = bv.finNext
+	if x.finPrev != nil {
+		x.finPrev.x.finNext = x.finNext
 	} else if l.head == bv {
-		l.head = bv.finNext
+		l.head = x.finNext
 	}
-	if bv.finNext != nil {
-		bv.finNext.finPrev = bv.finPrev
+	if x.finNext != nil {
+		x.finNext.x.finPrev = x.finPrev
 	}
-	bv.finPrev, bv.finNext = nil, nil
+	x.finPrev, x.finNext = nil, nil
 	l.mu.Unlock()
 }
 
@@ -987,7 +1048,7 @@ func FinalizeBase(cbase unsafe.Pointer) {
 	for {
 		var victim *Bufferevent
 		finList.mu.Lock()
-		for bv := finList.head; bv != nil; bv = bv.finNext {
+		for bv := finList.head; bv != nil; bv = bv.x.finNext {
 			if bv.c != nil && bv.base.C() == cbase {
 				victim = bv
 				break

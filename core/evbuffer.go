@@ -309,13 +309,6 @@ func nextSegSize(tail *seg, need int) int {
 	return c
 }
 
-// bufHook is told about every change of a buffer's length; the bufferevent
-// uses it on its input (resume reading below the high watermark) and output
-// (start writing). evbuffer_add_cb callbacks will hang off the same point.
-type bufHook interface {
-	bufChanged(b *Buffer, added, drained int)
-}
-
 // cBuf mirrors struct evbuffer in capi/gev_internal.h.
 type cBuf struct {
 	magic    uint32
@@ -353,30 +346,38 @@ const (
 	sizeofCBufShort = int(unsafe.Offsetof(cBuf{}.addPtr))
 )
 
-// Buffer is the Go side of one struct evbuffer.
+// Buffer is the Go side of one struct evbuffer. What only buffers with
+// callbacks need is in x: an idle connection's two buffers are 2 x 64 bytes
+// inside its Bufferevent (issue 11).
 type Buffer struct {
 	h          *cBuf // C handle; h.totalLen is the one copy of the length
-	gen        uint64
 	head, tail *seg
-	hook       bufHook
-	owned      bool // belongs to a bufferevent: evbuffer_free is refused
-	inBev      bool // short handle inside a bufferevent's C block (see bevBlockRef)
-	readHint   int  // adaptive read size, see ReadFrom
-
-	// freezing of either end (evbuffer_freeze)
-	freezeStart, freezeEnd bool
-
-	flags uint32 // evbuffer_set_flags (EVBUFFER_FLAG_DRAINS_TO_FD)
-	resv  bool   // space reserved and the buffer unchanged since: commit allowed
-
 	// empty lists the empty extents after the data, in order (linked by
 	// next; owned blocks, off = n = 0), see the top of this file.
 	empty *seg
-
+	// hook, the buffer's bufferevent, is told about every change of its
+	// length (bufChanged): resume reading below the input's high
+	// watermark, start writing the output.
+	hook *Bufferevent
 	// evbuffer_add_cb callbacks, newest first (libevent's LIST_INSERT_HEAD
-	// order), and the changes not yet reported to them.
-	cbs        *cbEntry
-	nAdd, nDel int
+	// order); x holds the rest of their state.
+	cbs *cbEntry
+	x   *bufExtra
+
+	readHint uint16 // adaptive read size in KiB, see ReadFrom
+	flags    uint8  // evbuffer_set_flags (EVBUFFER_FLAG_DRAINS_TO_FD, the only one)
+	owned    bool   // belongs to a bufferevent: evbuffer_free is refused
+	inBev    bool   // short handle inside a bufferevent's C block (see bevBlockRef)
+	resv     bool   // space reserved and the buffer unchanged since: commit allowed
+
+	// freezing of either end (evbuffer_freeze)
+	freezeStart, freezeEnd bool
+}
+
+// bufExtra is the state of a buffer's callbacks (made by evbuffer_add_cb or
+// evbuffer_defer_callbacks; non-nil whenever cbs is).
+type bufExtra struct {
+	nAdd, nDel int // changes not yet reported to the callbacks
 	// evbuffer_defer_callbacks: the callbacks run from the loop of deferBase
 	// through deferEv (C memory), scheduled at most once at a time.
 	deferred  bool
@@ -385,6 +386,17 @@ type Buffer struct {
 	deferEv   *reactor.Event
 	blkRef    *bevBlockRef // inBev and dying: frees the bufferevent's block
 }
+
+// extra returns b.x, made first if needed.
+func (b *Buffer) extra() *bufExtra {
+	if b.x == nil {
+		b.x = new(bufExtra)
+	}
+	return b.x
+}
+
+// dying reports whether b's Free waits for its deferred callbacks.
+func (b *Buffer) dying() bool { return b.x != nil && b.x.dying }
 
 var buffers slots.Table[Buffer] // Max: table.go
 
@@ -396,35 +408,37 @@ func NewBuffer() *Buffer {
 		return nil
 	}
 	*(*cBuf)(hp) = cBuf{}
-	b := initBuffer((*cBuf)(hp))
-	if b == nil {
+	b := new(Buffer)
+	if !b.init((*cBuf)(hp)) {
 		freeHandle(hp, sizeofCBuf)
-	}
-	return b
-}
-
-// newBevBuffer makes a bufferevent's buffer on the short handle at hp, in
-// the bufferevent's C block; nil if table space is refused.
-func newBevBuffer(hp unsafe.Pointer) *Buffer {
-	clear(bytesAt(hp, sizeofCBufShort))
-	b := initBuffer((*cBuf)(hp))
-	if b != nil {
-		b.inBev = true
-	}
-	return b
-}
-
-func initBuffer(h *cBuf) *Buffer {
-	b := &Buffer{h: h, gen: nextGen(), readHint: readMin}
-	idx, ok := buffers.Put(b)
-	if !ok {
 		return nil
 	}
+	return b
+}
+
+// initBev makes b (zero, inside a Bufferevent) a bufferevent's buffer on the
+// short handle at hp, in the bufferevent's C block; false if table space is
+// refused.
+func (b *Buffer) initBev(hp unsafe.Pointer) bool {
+	clear(bytesAt(hp, sizeofCBufShort))
+	if !b.init((*cBuf)(hp)) {
+		return false
+	}
+	b.inBev = true
+	return true
+}
+
+func (b *Buffer) init(h *cBuf) bool {
+	b.h, b.readHint = h, readMin>>10
+	idx, ok := buffers.Put(b)
+	if !ok {
+		return false
+	}
 	h.idx = idx
-	h.gen = b.gen
+	h.gen = nextGen()
 	h.totalLen = 0
 	h.magic = bufLive
-	return b
+	return true
 }
 
 // bevBlockRef keeps a freed bufferevent's C block while a buffer whose short
@@ -443,10 +457,10 @@ func (b *Buffer) Len() int { return int(b.h.totalLen) }
 
 // Free releases the segments, the table slot and the handle (marked dead).
 func (b *Buffer) Free() {
-	if ev := b.deferEv; ev != nil && ev.Flags&reactor.EVLIST_ACTIVE != 0 && !b.dying {
+	if x := b.x; x != nil && x.deferEv != nil && x.deferEv.Flags&reactor.EVLIST_ACTIVE != 0 && !x.dying {
 		// libevent's scheduled deferred callbacks hold a reference: they
 		// still run from the loop, and the buffer is freed after them.
-		b.dying = true
+		x.dying = true
 		return
 	}
 	for s := b.head; s != nil; {
@@ -463,11 +477,11 @@ func (b *Buffer) Free() {
 	h.fast = 0
 	h.totalLen = 0
 	buffers.Release(h.idx)
-	b.gen = 0
 	if !b.inBev {
 		freeHandle(unsafe.Pointer(h), sizeofCBuf)
-	} else if r := b.blkRef; r != nil {
-		b.blkRef = nil
+	} else if r := b.x; r != nil && r.blkRef != nil {
+		r := r.blkRef
+		b.x.blkRef = nil
 		if r.n--; r.n == 0 {
 			cmem.Free(r.p, sizeofCBev)
 		}
@@ -485,8 +499,8 @@ func (b *Buffer) changed(added, drained int) {
 		b.hook.bufChanged(b, added, drained)
 	}
 	if b.cbs != nil {
-		b.nAdd += added
-		b.nDel += drained
+		b.x.nAdd += added
+		b.x.nDel += drained
 		b.invokeCallbacks()
 	}
 }

@@ -18,7 +18,7 @@ func bufFromC(h unsafe.Pointer, fn string) *Buffer {
 	}
 	c := (*cBuf)(h)
 	b := buffers.Get(c.idx)
-	if b == nil || b.gen != c.gen || b.h != c {
+	if b == nil || b.h != c { // (b.h is c only while b is c's buffer)
 		bufKind.stale(h, fn)
 		return nil
 	}

@@ -42,7 +42,7 @@ func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
 	if b.freezeEnd {
 		return -1, unix.EPERM
 	}
-	want := b.readHint
+	want := int(b.readHint) << 10
 	if max > 0 && max < want {
 		want = max
 	}
@@ -128,9 +128,9 @@ func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
 		if fresh != nil {
 			fresh.n = n - inTail
 		}
-		if n == offered && b.readHint < readMax {
+		if n == offered && b.readHint < readMax>>10 {
 			b.readHint *= 2
-		} else if n < offered/4 && b.readHint > readMin {
+		} else if n < offered/4 && b.readHint > readMin>>10 {
 			b.readHint /= 2
 		}
 	}

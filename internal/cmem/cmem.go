@@ -106,9 +106,9 @@ type span struct {
 	nfree    uint32         // free blocks: on the list or never used
 	free     unsafe.Pointer // free list through the blocks' first words
 	bump     unsafe.Pointer // first never-used block; never-used memory is zero
-	next     *span   // class partial list, or the pool
-	released bool    // pages given back (or never touched): nothing resident
-	listed   bool    // on its class's partial list
+	next     *span          // class partial list, or the pool
+	released bool           // pages given back (or never touched): nothing resident
+	listed   bool           // on its class's partial list
 }
 
 type class struct {
@@ -135,7 +135,7 @@ var heap struct {
 type arena struct {
 	base  uintptr
 	mem   unsafe.Pointer // = base
-	next  uint32 // first page never given to a span
+	next  uint32         // first page never given to a span
 	spans [arenaPages]*span
 }
 
