@@ -377,29 +377,17 @@ func newBufferEventIn(bv *Bufferevent, base *reactor.Base, be bevBackend, option
 		return nil
 	}
 	blk := (*cBevBlock)(p)
-	in, out := &bv.inBuf, &bv.outBuf
-	inOK, outOK := in.initBev(unsafe.Pointer(&blk.bufs[0])), out.initBev(unsafe.Pointer(&blk.bufs[1]))
-	if !inOK || !outOK {
-		if inOK {
-			in.Free()
-		}
-		if outOK {
-			out.Free()
-		}
-		cmem.Free(p, sizeofCBev)
-		svc.Warnf("%s: out of memory", fn)
-		return nil
-	}
 	c := &blk.cBev
+	in, out := &bv.inBuf, &bv.outBuf
 	bv.c, bv.base, bv.in, bv.out, bv.options, bv.be, bv.refcnt = c, base, in, out, int32(options), be, 1
 	idx, ok := bevs.Put(bv)
 	if !ok {
-		in.Free()
-		out.Free()
 		cmem.Free(p, sizeofCBev)
 		svc.Warnf("%s: too many bufferevents", fn)
 		return nil
 	}
+	in.initBev(unsafe.Pointer(&blk.bufs[0]), idx, false)
+	out.initBev(unsafe.Pointer(&blk.bufs[1]), idx, true)
 	c.evBase = base.C()
 	c.beOps = bevOpsNone
 	base.AssignGo(&c.evRead, -1, reactor.EV_FINALIZE, bevTimerRID) // EV_FINALIZE: what libevent gives a bufferevent's events (event_get_events)
@@ -561,6 +549,7 @@ func (bv *Bufferevent) finalize() {
 			}
 			ref.n++
 			b.x.blkRef = ref
+			b.detachFromBev()
 		}
 	}
 	bevs.Release(c.priv.idx)

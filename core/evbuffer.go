@@ -419,26 +419,70 @@ func NewBuffer() *Buffer {
 // initBev makes b (zero, inside a Bufferevent) a bufferevent's buffer on the
 // short handle at hp, in the bufferevent's C block; false if table space is
 // refused.
-func (b *Buffer) initBev(hp unsafe.Pointer) bool {
+// It is found through the bufferevent's table slot bevIdx (bufByIdx): a
+// bufferevent's buffers take no slot of their own.
+func (b *Buffer) initBev(hp unsafe.Pointer, bevIdx uint32, out bool) {
 	clear(bytesAt(hp, sizeofCBufShort))
-	if !b.init((*cBuf)(hp)) {
-		return false
+	idx := bevIdx | idxOfBev
+	if out {
+		idx |= idxOut
 	}
+	b.setup((*cBuf)(hp), idx)
 	b.inBev = true
-	return true
 }
 
 func (b *Buffer) init(h *cBuf) bool {
-	b.h, b.readHint = h, readMin>>10
 	idx, ok := buffers.Put(b)
 	if !ok {
 		return false
 	}
+	b.setup(h, idx)
+	return true
+}
+
+func (b *Buffer) setup(h *cBuf, idx uint32) {
+	b.h, b.readHint = h, readMin>>10
 	h.idx = idx
 	h.gen = nextGen()
 	h.totalLen = 0
 	h.magic = bufLive
-	return true
+}
+
+// A handle's idx names a slot of the buffers table, or with idxOfBev the
+// slot of the buffer's bufferevent in the bufferevents table (idxOut: its
+// output, else its input).
+const (
+	idxOfBev = 1 << 31
+	idxOut   = 1 << 30
+)
+
+// bufByIdx returns the buffer a handle's idx names (nil if none).
+func bufByIdx(idx uint32) *Buffer {
+	if idx&idxOfBev == 0 {
+		return buffers.Get(idx)
+	}
+	bv := bevs.Get(idx &^ (idxOfBev | idxOut))
+	switch {
+	case bv == nil:
+		return nil
+	case idx&idxOut != 0:
+		return &bv.outBuf
+	}
+	return &bv.inBuf
+}
+
+// detachFromBev gives a buffer whose bufferevent goes away while it waits
+// for its deferred callbacks a slot of its own (the bufferevent's is
+// released), so that the callbacks still find it.
+func (b *Buffer) detachFromBev() {
+	idx, ok := buffers.Put(b)
+	if !ok {
+		return // its deferred callbacks will not find it: they are dropped
+	}
+	b.h.idx = idx
+	if x := b.x; x != nil && x.deferEv != nil {
+		(*deferTrailer)(unsafe.Add(unsafe.Pointer(x.deferEv), reactor.EventSize)).idx = idx
+	}
 }
 
 // bevBlockRef keeps a freed bufferevent's C block while a buffer whose short
@@ -476,7 +520,9 @@ func (b *Buffer) Free() {
 	h.magic = bufDead
 	h.fast = 0
 	h.totalLen = 0
-	buffers.Release(h.idx)
+	if h.idx&idxOfBev == 0 {
+		buffers.Release(h.idx)
+	}
 	if !b.inBev {
 		freeHandle(unsafe.Pointer(h), sizeofCBuf)
 	} else if r := b.x; r != nil && r.blkRef != nil {

@@ -255,7 +255,7 @@ var bufDefer struct {
 
 func (bufDeferHandler) HandleEvent(ev *reactor.Event, res int16) {
 	tr := (*deferTrailer)(unsafe.Add(unsafe.Pointer(ev), reactor.EventSize))
-	b := buffers.Get(tr.idx)
+	b := bufByIdx(tr.idx)
 	if b == nil || b.h.gen != tr.gen || b.x == nil || b.x.deferEv != ev {
 		return
 	}
