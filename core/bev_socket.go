@@ -44,9 +44,10 @@ type bevSocket struct {
 	writeAdded  bool // ev_write is pending: waiting for EPOLLOUT (or a connect)
 	flushQueued bool // ev_write was activated to write from the loop
 	connecting  bool
-	connRefused bool // a read saw ECONNREFUSED while connecting
-	dnsErr      int
-	dnsCancel   func() // cancels the evdns lookup of connect_hostname in progress
+	connRefused bool  // a read saw ECONNREFUSED while connecting
+	dnsErr      int32 // bufferevent_socket_get_dns_error
+	// The cancel function of an evdns lookup of connect_hostname in
+	// progress is in bv.x (bevExtra.dnsCancel): connections seldom need it.
 }
 
 type bevReadHandler struct{}
@@ -93,8 +94,9 @@ func (s *bevSocket) free(bv *Bufferevent) {
 // cancelLookup cancels an evdns lookup of bufferevent_socket_connect_hostname
 // in progress (its callback then ends it with EVUTIL_EAI_CANCEL).
 func (s *bevSocket) cancelLookup() {
-	if f := s.dnsCancel; f != nil {
-		s.dnsCancel = nil
+	if x := s.bv.x; x != nil && x.dnsCancel != nil {
+		f := x.dnsCancel
+		x.dnsCancel = nil
 		f()
 	}
 }
@@ -521,7 +523,7 @@ func (bv *Bufferevent) ConnectResolved(gaiErr int, sa unsafe.Pointer, socklen in
 	bv.unsuspendWrite(bevSuspendLookup)
 	bv.unsuspendRead(bevSuspendLookup)
 	if gaiErr != 0 {
-		s.dnsErr = gaiErr
+		s.dnsErr = int32(gaiErr)
 		bv.runEventcb(BevEventError, 0, 0)
 		return 0
 	}
@@ -550,7 +552,7 @@ func (bv *Bufferevent) LookupStart() int {
 // destructor do, as libevent's).
 func (bv *Bufferevent) LookupCancel(f func()) {
 	if s := bevSock(bv); s != nil {
-		s.dnsCancel = f
+		bv.ext().dnsCancel = f
 	}
 }
 
@@ -564,13 +566,15 @@ func (bv *Bufferevent) LookupDone(gaiErr int, sa unsafe.Pointer, socklen int) {
 	defer bv.decref()
 	bv.unsuspendWrite(bevSuspendLookup)
 	bv.unsuspendRead(bevSuspendLookup)
-	s.dnsCancel = nil
+	if bv.x != nil {
+		bv.x.dnsCancel = nil
+	}
 	if gaiErr == eaiCancel {
-		s.dnsErr = gaiErr
+		s.dnsErr = int32(gaiErr)
 		return
 	}
 	if gaiErr != 0 {
-		s.dnsErr = gaiErr
+		s.dnsErr = int32(gaiErr)
 		bv.runEventcb(BevEventError, 0, 0)
 		return
 	}
@@ -585,7 +589,7 @@ const eaiCancel = -90001
 // DNSError is bufferevent_socket_get_dns_error.
 func (bv *Bufferevent) DNSError() int {
 	if s := bevSock(bv); s != nil {
-		return s.dnsErr
+		return int(s.dnsErr)
 	}
 	return 0
 }

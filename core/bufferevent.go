@@ -270,6 +270,7 @@ type bevExtra struct {
 	limiter                       rateLimiter // nil: unlimited
 	maxSingleRead, maxSingleWrite int64
 	finPrev, finNext              *Bufferevent // list of dead, not yet finalized
+	dnsCancel                     func()       // cancels the evdns lookup of connect_hostname in progress
 }
 
 // ext returns bv.x, made first if needed.
