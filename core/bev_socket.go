@@ -242,7 +242,7 @@ func (s *bevSocket) adjTimeouts(bv *Bufferevent) int {
 // bufChanged: data added to the output starts writing
 // (bufferevent_socket_outbuf_cb).
 func (s *bevSocket) bufChanged(bv *Bufferevent, b *Buffer, added, drained int) {
-	if b == bv.out && added > 0 && bv.c.enabled&reactor.EV_WRITE != 0 && bv.writeSuspended == 0 {
+	if b == &bv.out && added > 0 && bv.c.enabled&reactor.EV_WRITE != 0 && bv.writeSuspended == 0 {
 		s.kick()
 	}
 }

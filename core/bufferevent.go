@@ -242,12 +242,11 @@ var (
 // what is rarely needed in x. An idle connection's Go memory is this object
 // (issue 11: no per-connection Go objects beyond what is needed).
 type Bufferevent struct {
-	c       *cBev
-	base    *reactor.Base
-	in, out *Buffer // = &inBuf, &outBuf
-	dfr     *cDefer // nil until needed (newDefer)
-	be      bevBackend
-	x       *bevExtra // nil until a rate limit, a max_single_* or release needs it
+	c    *cBev
+	base *reactor.Base
+	dfr  *cDefer // nil until needed (newDefer)
+	be   bevBackend
+	x    *bevExtra // nil until a rate limit, a max_single_* or release needs it
 
 	options        int32
 	refcnt         int32
@@ -262,7 +261,7 @@ type Bufferevent struct {
 	eventPending              int16
 	errnoPending              int32
 
-	inBuf, outBuf Buffer
+	in, out Buffer // the input and output (their handles are in c's block)
 }
 
 // bevExtra holds what few bufferevents need.
@@ -379,8 +378,8 @@ func newBufferEventIn(bv *Bufferevent, base *reactor.Base, be bevBackend, option
 	}
 	blk := (*cBevBlock)(p)
 	c := &blk.cBev
-	in, out := &bv.inBuf, &bv.outBuf
-	bv.c, bv.base, bv.in, bv.out, bv.options, bv.be, bv.refcnt = c, base, in, out, int32(options), be, 1
+	in, out := &bv.in, &bv.out
+	bv.c, bv.base, bv.options, bv.be, bv.refcnt = c, base, int32(options), be, 1
 	idx, ok := bevs.Put(bv)
 	if !ok {
 		cmem.Free(p, sizeofCBev)
@@ -405,8 +404,8 @@ func newBufferEventIn(bv *Bufferevent, base *reactor.Base, be bevBackend, option
 func (bv *Bufferevent) Handle() unsafe.Pointer { return unsafe.Pointer(bv.c) }
 
 // Input and Output are the bufferevent's buffers.
-func (bv *Bufferevent) Input() *Buffer  { return bv.in }
-func (bv *Bufferevent) Output() *Buffer { return bv.out }
+func (bv *Bufferevent) Input() *Buffer  { return &bv.in }
+func (bv *Bufferevent) Output() *Buffer { return &bv.out }
 
 // Enabled is bufferevent_get_enabled.
 func (bv *Bufferevent) Enabled() int16 { return bv.c.enabled }
@@ -540,7 +539,7 @@ func (bv *Bufferevent) finalize() {
 		bv.be.free(bv)
 	}
 	var ref *bevBlockRef
-	for _, b := range [2]*Buffer{bv.in, bv.out} {
+	for _, b := range [2]*Buffer{&bv.in, &bv.out} {
 		b.owned = false
 		b.hook = nil
 		b.Free()
@@ -628,7 +627,7 @@ func (bv *Bufferevent) bufChanged(b *Buffer, added, drained int) {
 	if bv.dead {
 		return
 	}
-	if b == bv.in && bv.c.wmRead.high != 0 {
+	if b == &bv.in && bv.c.wmRead.high != 0 {
 		if uintptr(b.Len()) >= bv.c.wmRead.high {
 			bv.suspendRead(bevSuspendWM)
 		} else {
@@ -989,7 +988,7 @@ func (bv *Bufferevent) WriteBuffer(src *Buffer) int       { return bv.out.AddBuf
 
 // Read is bufferevent_read; ReadBuffer is bufferevent_read_buffer.
 func (bv *Bufferevent) Read(p unsafe.Pointer, n int) int { return bv.in.Remove(p, n) }
-func (bv *Bufferevent) ReadBuffer(dst *Buffer) int       { return dst.AddBuffer(bv.in) }
+func (bv *Bufferevent) ReadBuffer(dst *Buffer) int       { return dst.AddBuffer(&bv.in) }
 
 // ---- finalizers ----
 

@@ -466,9 +466,9 @@ func bufByIdx(idx uint32) *Buffer {
 	case bv == nil:
 		return nil
 	case idx&idxOut != 0:
-		return &bv.outBuf
+		return &bv.out
 	}
-	return &bv.inBuf
+	return &bv.in
 }
 
 // detachFromBev gives a buffer whose bufferevent goes away while it waits
