@@ -171,22 +171,29 @@ func putSeg(s *seg) {
 
 // Plain segments of the small sizes (minSeg..keepMax) keep their block when
 // freed, up to segCacheMax of each size: a connection's read takes one and
-// its write gives it back, one lock for header and block together instead of
-// one for each. cmem.Trim empties the cache first (flushSegCache), so what it
-// holds goes back to the kernel when the loop idles.
+// its write gives it back, header and block together, with one atomic swap
+// for the size's last freed segment, else one lock. cmem.Trim empties the
+// cache first (flushSegCache), so what it holds goes back to the kernel when
+// the loop idles.
 const segCacheMax = 64
 
 var segCache [4]struct {
+	last atomic.Pointer[seg] // one segment, taken and given back with one atomic swap
 	mu   sync.Mutex
 	free *seg
 	n    int
-	_    [40]byte
+	_    [32]byte
 }
 
 func segCacheIdx(size int) int { return bits.Len(uint(size)) - 10 } // 512 -> 0 ... 4096 -> 3
 
 func cacheSeg(s *seg) bool {
 	c := &segCache[segCacheIdx(s.cap)]
+	s.off, s.n = 0, 0
+	s.next = nil
+	if c.last.CompareAndSwap(nil, s) { // a connection's read-then-write: no lock
+		return true
+	}
 	c.mu.Lock()
 	if c.n >= segCacheMax {
 		c.mu.Unlock()
@@ -202,6 +209,9 @@ func cacheSeg(s *seg) bool {
 
 func cachedSeg(size int) *seg {
 	c := &segCache[segCacheIdx(size)]
+	if s := c.last.Swap(nil); s != nil {
+		return s
+	}
 	c.mu.Lock()
 	s := c.free
 	if s != nil {
@@ -222,6 +232,10 @@ func flushSegCache() {
 		s := c.free
 		c.free, c.n = nil, 0
 		c.mu.Unlock()
+		if l := c.last.Swap(nil); l != nil {
+			l.next = s
+			s = l
+		}
 		for s != nil {
 			next := s.next
 			s.releaseBlock()
@@ -715,7 +729,9 @@ func (b *Buffer) emptied() {
 		putSeg(h)
 		b.head, b.tail = nil, nil
 	}
-	b.freeEmpties()
+	if b.empty != nil {
+		b.freeEmpties()
+	}
 }
 
 // consume removes n <= Len() bytes from the front, freeing emptied segments;

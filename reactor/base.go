@@ -58,6 +58,7 @@ type Base struct {
 	// how long the armed loop has waited with nothing arriving (µs).
 	idleArmed bool
 	idleQuiet int64
+	idleSeen  Timeval // the time cache when the last loop returned
 }
 
 // nsig is the size of the per-signal table (glibc's NSIG).

@@ -154,21 +154,23 @@ func idleTrim() {
 
 // idleWait is the loop's wait with the idle checks around it; timeout in µs
 // as for the backend (-1: none). It clears the time cache, as the loop does
-// before every wait. nil or the backend's error.
+// before every wait. nil or the backend's error. It reads no clock: the
+// time it checks is the previous pass's (or at a loop's first wait the
+// previous loop's last), and an armed loop counts the timeouts of its waits
+// that ended with nothing arriving.
 func (b *Base) idleWait(timeout int64) error {
+	now := b.c.TvCache
+	b.c.TvCache = Timeval{}
 	if timeout == 0 {
-		b.c.TvCache = Timeval{}
 		return b.be.wait(0)
 	}
-	before := b.c.TvCache // the previous pass's time, if cached
-	b.c.TvCache = Timeval{}
-	if before.Sec == 0 {
-		before = NowMonotonic()
-	}
-	t0 := before.Sec*1e6 + before.Usec
 	if !b.idleArmed {
-		b.idleArm(t0)
-		if !b.idleArmed {
+		if now.Sec == 0 {
+			if now = b.idleSeen; now.Sec == 0 || b.c.Flags&EVENT_BASE_FLAG_NO_CACHE_TIME != 0 {
+				now = NowMonotonic()
+			}
+		}
+		if b.idleArm(now.Sec*1e6 + now.Usec); !b.idleArmed {
 			return b.be.wait(timeout)
 		}
 	}
@@ -183,9 +185,9 @@ func (b *Base) idleWait(timeout int64) error {
 		b.idleQuiet = 0 // I/O, a signal or a wakeup: not idle
 		return nil
 	}
-	now := NowMonotonic()
-	b.idleQuiet += now.Sec*1e6 + now.Usec - t0
-	if b.idleQuiet >= idleAfter {
+	// Nothing arrived: the wait timed out (a timer of the program's may be
+	// due: still idle), or a signal interrupted it.
+	if b.idleQuiet += timeout; b.idleQuiet >= idleAfter {
 		b.idleArmed = false
 		b.idleQuiet = 0
 		idleTrim()

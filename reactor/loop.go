@@ -68,6 +68,7 @@ func (b *Base) loopDone() {
 	b.runningPri = -1
 	b.current = nil
 	if !b.dead {
+		b.idleSeen = b.c.TvCache // idle.go: the next loop's first wait needs no clock read
 		b.c.TvCache = Timeval{}
 		storeInt32(&b.c.Running, 0)
 	}
