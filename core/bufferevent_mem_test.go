@@ -74,12 +74,29 @@ func TestIdleConnectionMemory(t *testing.T) {
 	}) {
 		t.Fatal("not every answer went out")
 	}
+	flushSegCache() // blocks cached for the next reads are not the connections'
 	runtime.GC()
 	runtime.ReadMemStats(&m1)
 	c1 := cmem.ReadStats().InUse
 	goPer := float64(int64(m1.HeapAlloc)-int64(m0.HeapAlloc)) / n
+	objs := (int64(m1.HeapObjects) - int64(m0.HeapObjects)) / n
 	cPer := float64(c1-c0) / n
-	t.Logf("per idle connection: Go heap %.0f B (%d objects), cmem %.0f B", goPer, (int64(m1.HeapObjects)-int64(m0.HeapObjects))/n, cPer)
+	t.Logf("per idle connection: Go heap %.0f B (%d objects; a socketBufferevent is %d B), cmem %.0f B",
+		goPer, objs, unsafe.Sizeof(socketBufferevent{}), cPer)
+	// The design's figures (docs/PERFORMANCE.md): one Go object of 224 B (the
+	// rest is the fd table, with two fds per connection here, and the table
+	// slot), one C block of 568 B in the 576 class, no buffer blocks (the
+	// rest of cmem's growth is the epoll result array, as large as the most
+	// events one wait returned: all of them at once here).
+	if sz := unsafe.Sizeof(socketBufferevent{}); sz > 224 {
+		t.Errorf("a socketBufferevent is %d bytes, more than 224", sz)
+	}
+	if objs > 1 || goPer > 350 {
+		t.Errorf("Go heap per idle connection: %.0f B in %d objects (at most 350 B in one)", goPer, objs)
+	}
+	if cPer > 576+32 {
+		t.Errorf("C memory per idle connection: %.0f B (at most 576 + 32)", cPer)
+	}
 	if prof != "" {
 		f, err := os.Create(prof)
 		if err == nil {

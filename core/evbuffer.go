@@ -131,30 +131,42 @@ func (s *seg) space() int {
 	return s.cap - s.off - s.n
 }
 
-// Segment headers are Go objects recycled through a free list so that the
-// steady state allocates nothing; they are carved from slabs that are never
-// freed (like cmem's arenas).
+// Segment headers are Go objects recycled through a free list, so that the
+// steady state allocates nothing; the list keeps at most segPoolMax of them
+// (more are left to the garbage collector) and is emptied when the loop
+// idles (flushSegCache), so that a peak of segments is given back.
+const segPoolMax = 4096
+
 var segPool struct {
 	mu   sync.Mutex
 	free *seg
+	n    int
 }
 
 func getSeg() *seg {
 	segPool.mu.Lock()
 	s := segPool.free
-	if s == nil {
-		slab := make([]seg, 128)
-		for i := 1; i < len(slab)-1; i++ {
-			slab[i].next = &slab[i+1]
-		}
-		segPool.free = &slab[1]
-		s = &slab[0]
-	} else {
+	if s != nil {
 		segPool.free = s.next
+		segPool.n--
 	}
 	segPool.mu.Unlock()
+	if s == nil {
+		return new(seg)
+	}
 	s.next = nil
 	return s
+}
+
+// poolSeg puts a header (its block released, its data cleared) on the list.
+func poolSeg(s *seg) {
+	segPool.mu.Lock()
+	if segPool.n < segPoolMax {
+		s.next = segPool.free
+		segPool.free = s
+		segPool.n++
+	}
+	segPool.mu.Unlock()
 }
 
 func putSeg(s *seg) {
@@ -163,10 +175,7 @@ func putSeg(s *seg) {
 	}
 	s.releaseBlock()
 	s.segData = segData{}
-	segPool.mu.Lock()
-	s.next = segPool.free
-	segPool.free = s
-	segPool.mu.Unlock()
+	poolSeg(s)
 }
 
 // Plain segments of the small sizes (minSeg..keepMax) keep their block when
@@ -240,13 +249,13 @@ func flushSegCache() {
 			next := s.next
 			s.releaseBlock()
 			s.segData = segData{}
-			segPool.mu.Lock()
-			s.next = segPool.free
-			segPool.free = s
-			segPool.mu.Unlock()
+			s.next = nil
 			s = next
 		}
 	}
+	segPool.mu.Lock()
+	segPool.free, segPool.n = nil, 0 // the collector takes them
+	segPool.mu.Unlock()
 }
 
 func init() { cmem.OnTrim(flushSegCache) }
