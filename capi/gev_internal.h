@@ -222,8 +222,9 @@ struct gev_bev_private {
 	uint32_t idx;            /* index of the Go bufferevent in the core's table */
 	uint64_t gen;
 };
-/* The core allocates sizeof(struct bufferevent) + sizeof(struct gev_bev_private);
- * the trailer starts at GEV_BEV_PRIV_OFF. */
+/* The core allocates sizeof(struct bufferevent) + sizeof(struct gev_bev_private),
+ * followed by the short handles of the input and output (struct evbuffer up to
+ * its fast path's windows, see there); the trailer starts at GEV_BEV_PRIV_OFF. */
 #define GEV_BEV_PRIV_OFF 392
 
 /* ---- struct evconnlistener (opaque to programs; C memory owned by the core) ---- */
