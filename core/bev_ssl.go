@@ -143,6 +143,7 @@ type bevSSL struct {
 	// pending: inserted in the reactor, or only activated (kicked) to write
 	// from the loop in this pass.
 	evInit       bool // the events were assigned (event_initialized)
+	pending      int  // SSL_pending() after the last read step
 	rPend, wPend bool
 	wIns, wKick  bool
 
@@ -448,6 +449,7 @@ func (s *bevSSL) doRead(nToRead int) int {
 		}
 		op.niov = int32(k)
 		sslStep(s.fns.read, op)
+		s.pending = int(op.pending)
 		for i := 0; i < int(op.nused); i++ {
 			result |= opMadeProgress
 			if s.rbow && s.clearRbow() < 0 {
@@ -860,6 +862,12 @@ func (s *bevSSL) enable(bv *Bufferevent, what int16) int {
 	r := 0
 	if what&reactor.EV_READ != 0 && s.startReading() < 0 {
 		r = -1
+	}
+	if what&reactor.EV_READ != 0 && s.under == nil && !s.hsCbs && s.pending > 0 && s.rPend {
+		// Reading resumes (a watermark or a rate limit stopped it) while
+		// OpenSSL holds decrypted bytes: read them from the loop, as the
+		// socket may stay quiet (libevent 2.1.12 waits for it; docs/DIFFERENCES.md).
+		bv.base.Active(&bv.c.evRead, reactor.EV_READ, 1)
 	}
 	if what&reactor.EV_WRITE != 0 && s.startWriting() < 0 {
 		r = -1
