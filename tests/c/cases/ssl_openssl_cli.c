@@ -256,6 +256,7 @@ int main(void)
 	}
 	if (write(child_in, "ping\n", 5) != 5)
 		printf("cannot write to s_client\n");
+	evutil_make_socket_nonblocking(child_out); /* as debug mode wants */
 	ev_out = event_new(base, child_out, EV_READ | EV_PERSIST, child_out_cb, NULL);
 	event_add(ev_out, NULL);
 	evtimer_add(g, &tv);
