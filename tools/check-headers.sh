@@ -7,7 +7,7 @@
 #   0. isolation   : compiling against include/ never reaches a system event2 header.
 #   1. prototypes  : gcc -aux-info prototypes of every function the two header
 #                    sets declare (and all 240 names of the ABI list, plus the 56
-#                    evdns names of the extra list) are
+#                    evdns names of the extra list and the 7 of libevent_openssl) are
 #                    identical; the C++ type of every function, callback typedef
 #                    and integer typedef is identical; printf-format attributes
 #                    produce the same diagnostics.
@@ -42,6 +42,8 @@ SIZES="$REFDIR/libevent-2.1.12-sizes-x86_64.txt"
 # implemented and checked like the core's.
 EXTRA_ABI="$REFDIR/libevent-2.1.12-extra-abi.tsv"
 EXTRA_SIZES="$REFDIR/libevent-2.1.12-extra-sizes-x86_64.txt"
+# libevent_openssl's list (event2/bufferevent_ssl.h).
+OPENSSL_ABI="$REFDIR/libevent-2.1.12-openssl-abi.tsv"
 HELLO=${HELLO:-/work/shared/seed/hello-world.c}
 CC=${CC:-gcc}
 CXX=${CXX:-g++}
@@ -67,7 +69,7 @@ fi
 COMMON_HDRS="event2/event-config.h event2/visibility.h event2/util.h
 event2/event.h event2/event_struct.h event2/event_compat.h event2/keyvalq_struct.h
 event2/buffer.h event2/buffer_compat.h event2/bufferevent.h
-event2/bufferevent_struct.h event2/bufferevent_compat.h event2/listener.h
+event2/bufferevent_struct.h event2/bufferevent_compat.h event2/bufferevent_ssl.h event2/listener.h
 event2/thread.h evutil.h event.h
 event2/dns.h event2/dns_compat.h event2/dns_struct.h evdns.h"
 # goevent-only umbrella header.
@@ -111,7 +113,7 @@ fi
 # ---------------------------------------------------------------------------
 # shellcheck disable=SC2086
 mk_tu "$T/proto.c" "" $COMMON_HDRS
-{ cut -f1 "$ABI"; awk -F'\t' '$2 ~ /^event2\/dns/ { print $1 }' "$EXTRA_ABI"; } | sed '/^$/d' | sort -u > "$T/abi-names.txt"
+{ cut -f1 "$ABI"; awk -F'\t' '$2 ~ /^event2\/dns/ { print $1 }' "$EXTRA_ABI"; cut -f1 "$OPENSSL_ABI"; } | sed '/^$/d' | sort -u > "$T/abi-names.txt"
 nabi=$(wc -l < "$T/abi-names.txt")
 
 # aux_protos SIDE DIRREGEX: normalised "name<TAB>prototype" lines for every
@@ -320,6 +322,7 @@ cat > "$T/layout.c" <<'EOF'
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_struct.h>
 #include <event2/bufferevent_compat.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
@@ -485,6 +488,8 @@ int main(void)
 	E(BEV_NORMAL); E(BEV_FLUSH); E(BEV_FINISHED);
 	E(BEV_TRIG_IGNORE_WATERMARKS); E(BEV_TRIG_DEFER_CALLBACKS);
 	E(BEV_OK); E(BEV_NEED_MORE); E(BEV_ERROR);
+	P(enum bufferevent_ssl_state);
+	E(BUFFEREVENT_SSL_OPEN); E(BUFFEREVENT_SSL_CONNECTING); E(BUFFEREVENT_SSL_ACCEPTING);
 	printf("LIBEVENT_VERSION=%s LIBEVENT_VERSION_NUMBER=0x%08lx\n", LIBEVENT_VERSION,
 	    (unsigned long)LIBEVENT_VERSION_NUMBER);
 #ifdef __cplusplus
