@@ -45,7 +45,7 @@ REPS=${REPS:-3}
 FILTER=${BENCH:-}
 RUN_TIMEOUT=30       # seconds, one run of one row (a row may set its own)
 SLOW_RUN=10          # a run slower than this is not repeated
-PROGS=(echo dispatch buffers conns lifecycle dns)   # built per implementation
+PROGS=(echo dispatch buffers conns lifecycle dns tls)   # built per implementation (tls: with libevent_openssl)
 IMPLS=(real ours)
 
 # One row per shape:
@@ -89,6 +89,15 @@ ROWS=(
 	"dns_lookups_1000|{impl}/dns lookups dns_lookups_1000 1000 100000|value|lookups/s|hi|ratio >= 1.0|"
 	"dns_memory_per_request|{impl}/dns memory dns_memory_per_request 20000|value|B/request|lo|<= real|"
 	"dns_server_qps|fn:dns_server dns_server_qps 5|value|queries/s|hi|ratio >= 1.0|"
+	# TLS bufferevents (issue 14): an echo server of libevent_openssl socket
+	# bufferevents, blocking OpenSSL clients in other processes; the crypto is
+	# the same OpenSSL, the difference is the plumbing
+	"tls_echo_64B_50conn|{impl}/tls echo tls_echo_64B_50conn 50 1000 64|msgs_per_sec|msg/s|hi|ratio >= 1.0|"
+	"tls_echo_64B_50conn_cpu|{impl}/tls echo tls_echo_64B_50conn_cpu 50 1000 64|server_us_per_msg|us CPU/msg|lo|ratio >= 1.0|"
+	"tls_echo_16KiB_50conn|{impl}/tls echo tls_echo_16KiB_50conn 50 100 16384|msgs_per_sec|msg/s|hi|ratio >= 1.0|"
+	"tls_echo_16KiB_50conn_cpu|{impl}/tls echo tls_echo_16KiB_50conn_cpu 50 100 16384|server_us_per_msg|us CPU/msg|lo|ratio >= 1.0|"
+	"tls_handshakes|{impl}/tls handshakes tls_handshakes 1000 4|value|handshakes/s|hi|ratio >= 1.0|"
+	"tls_handshakes_cpu|{impl}/tls handshakes tls_handshakes_cpu 1000 4|server_us_per_handshake|us CPU/conn|lo|ratio >= 1.0|"
 	# whole processes
 	"tmux_display|fn:tmux_display tmux_display 200|value|ms|lo|<= real + 1 ms|"
 	"start_first_dispatch|{tools}/spawn run start_first_dispatch 200 {impl}/lifecycle start|value|ms|lo|-|"
@@ -203,11 +212,17 @@ build_impl() {
 	local cflags libs
 	cflags=$(pc "$impl" --cflags libevent) && libs=$(pc "$impl" --libs libevent) || {
 		build_err[$impl]="pkg-config --cflags/--libs libevent failed"; return; }
-	local p
+	local p pcf pl
 	for p in "${PROGS[@]}"; do
 		rm -f "$dir/$p"
+		pcf=$cflags pl=$libs
+		if [ "$p" = tls ]; then   # libevent_openssl and OpenSSL too
+			pcf=$(pc "$impl" --cflags libevent_openssl libevent openssl) &&
+				pl=$(pc "$impl" --libs libevent_openssl libevent openssl) || {
+				build_err[$impl]="pkg-config libevent_openssl/openssl failed"; return; }
+		fi
 		# shellcheck disable=SC2086
-		if ! $CC $CFLAGS -I"$HERE" $cflags "$HERE/$p.c" -o "$dir/$p" $libs >>"$log" 2>&1; then
+		if ! $CC $CFLAGS -I"$HERE" $pcf "$HERE/$p.c" -o "$dir/$p" $pl >>"$log" 2>&1; then
 			build_err[$impl]="building $p.c: $(short "$(oneline "$log")")"; return
 		fi
 	done
