@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 count() { cat "$@" 2>/dev/null | grep -cv '^[[:space:]]*$' || true; }
 echo "| layer | language | lines (non-blank) |"
 echo "|---|---|---|"
-echo "| capi (C layer) | C | $(count capi/*.c capi/*.h capi/pthreads/*.c) |"
+echo "| capi (C layer, libevent_pthreads, libevent_openssl) | C | $(count capi/*.c capi/*.h capi/pthreads/*.c capi/ssl/*.c) |"
 echo "| capi/gocore (exports) | Go + C | $(count capi/gocore/*.go capi/gocore/*.c) |"
 echo "| reactor | Go | $(count $(find reactor -name '*.go' ! -name '*_test.go')) |"
 echo "| core | Go | $(count $(find core -name '*.go' ! -name '*_test.go')) |"
