@@ -43,7 +43,8 @@ enum bufferevent_ssl_state {
    @param underlying the bufferevent that carries the TLS records (a socket,
       a pair, another filter)
    @param ssl the program's SSL; with BEV_OPT_CLOSE_ON_FREE it is freed with
-      the bufferevent (and on failure), and so is the underlying bufferevent
+      the bufferevent (and on failure), and the underlying bufferevent is
+      freed with the bufferevent
    @param state the SSL's state (enum bufferevent_ssl_state)
    @param options BEV_OPT_* flags
    @return the bufferevent, or NULL on failure
