@@ -45,7 +45,7 @@ REPS=${REPS:-3}
 FILTER=${BENCH:-}
 RUN_TIMEOUT=30       # seconds, one run of one row (a row may set its own)
 SLOW_RUN=10          # a run slower than this is not repeated
-PROGS=(echo dispatch buffers conns lifecycle dns)   # built per implementation
+PROGS=(echo dispatch buffers conns lifecycle dns tag)   # built per implementation
 IMPLS=(real ours)
 
 # One row per shape:
@@ -89,6 +89,12 @@ ROWS=(
 	"dns_lookups_1000|{impl}/dns lookups dns_lookups_1000 1000 100000|value|lookups/s|hi|ratio >= 1.0|"
 	"dns_memory_per_request|{impl}/dns memory dns_memory_per_request 20000|value|B/request|lo|<= real|"
 	"dns_server_qps|fn:dns_server dns_server_qps 5|value|queries/s|hi|ratio >= 1.0|"
+	# evtag (issue 13): a message marshalled and unmarshalled as
+	# event_rpcgen.py's generated code does, and "flat" (evtag calls only)
+	"evtag_marshal_struct|{impl}/tag marshal evtag_marshal_struct 1000000|value|ns/msg|lo|-|"
+	"evtag_unmarshal_struct|{impl}/tag unmarshal evtag_unmarshal_struct 1000000|value|ns/msg|lo|-|"
+	"evtag_marshal_flat|{impl}/tag marshal evtag_marshal_flat 1000000 flat|value|ns/msg|lo|ratio >= 1.0|"
+	"evtag_unmarshal_flat|{impl}/tag unmarshal evtag_unmarshal_flat 1000000 flat|value|ns/msg|lo|ratio >= 1.0|"
 	# whole processes
 	"tmux_display|fn:tmux_display tmux_display 200|value|ms|lo|<= real + 1 ms|"
 	"start_first_dispatch|{tools}/spawn run start_first_dispatch 200 {impl}/lifecycle start|value|ms|lo|-|"
