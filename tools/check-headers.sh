@@ -7,7 +7,7 @@
 #   0. isolation   : compiling against include/ never reaches a system event2 header.
 #   1. prototypes  : gcc -aux-info prototypes of every function the two header
 #                    sets declare (and all 240 names of the ABI list, plus the
-#                    evdns and evtag names of the extra list) are
+#                    evdns, evtag and evrpc names of the extra list) are
 #                    identical; the C++ type of every function, callback typedef
 #                    and integer typedef is identical; printf-format attributes
 #                    produce the same diagnostics.
@@ -38,8 +38,9 @@ OURS="$ROOT/include"
 REFDIR=${REFDIR:-/work/shared/reference}
 ABI="$REFDIR/libevent-2.1.12-abi.tsv"
 SIZES="$REFDIR/libevent-2.1.12-sizes-x86_64.txt"
-# The extra library's list: its evdns part (event2/dns.h, dns_compat.h) and
-# its evtag part (event2/tag.h) are implemented and checked like the core's.
+# The extra library's list: its evdns part (event2/dns.h, dns_compat.h), its
+# evtag part (event2/tag.h) and its evrpc part (event2/rpc.h) are checked
+# like the core's.
 EXTRA_ABI="$REFDIR/libevent-2.1.12-extra-abi.tsv"
 EXTRA_SIZES="$REFDIR/libevent-2.1.12-extra-sizes-x86_64.txt"
 HELLO=${HELLO:-/work/shared/seed/hello-world.c}
@@ -70,7 +71,8 @@ event2/buffer.h event2/buffer_compat.h event2/bufferevent.h
 event2/bufferevent_struct.h event2/bufferevent_compat.h event2/listener.h
 event2/thread.h evutil.h event.h
 event2/dns.h event2/dns_compat.h event2/dns_struct.h evdns.h
-event2/tag.h event2/tag_compat.h"
+event2/tag.h event2/tag_compat.h
+event2/rpc.h event2/rpc_struct.h event2/rpc_compat.h evrpc.h"
 # goevent-only umbrella header.
 OURS_ONLY_HDRS="bufferevent.h"
 
@@ -107,7 +109,7 @@ fi
 # ---------------------------------------------------------------------------
 # shellcheck disable=SC2086
 mk_tu "$T/proto.c" "" $COMMON_HDRS
-{ cut -f1 "$ABI"; awk -F'\t' '$2 ~ /^event2\/(dns|tag)/ { print $1 }' "$EXTRA_ABI"; } | sed '/^$/d' | sort -u > "$T/abi-names.txt"
+{ cut -f1 "$ABI"; awk -F'\t' '$2 ~ /^event2\/(dns|tag|rpc)/ { print $1 }' "$EXTRA_ABI"; } | sed '/^$/d' | sort -u > "$T/abi-names.txt"
 nabi=$(wc -l < "$T/abi-names.txt")
 
 # aux_protos SIDE DIRREGEX: normalised "name<TAB>prototype" lines for every
@@ -326,6 +328,8 @@ cat > "$T/layout.c" <<'EOF'
 #include <event2/dns_compat.h>
 #include <event2/dns_struct.h>
 #include <event2/tag.h>
+#include <event2/rpc.h>
+#include <event2/rpc_struct.h>
 #include <stdio.h>
 #include <stddef.h>
 #ifdef __cplusplus
@@ -455,6 +459,28 @@ int main(void)
 	F(struct evdns_server_question, name);
 	P(evdns_callback_type); P(evdns_debug_log_fn_type); P(evdns_request_callback_fn_type);
 	P(evdns_getaddrinfo_cb);
+	S(struct evrpc_status);
+	F(struct evrpc_status, error);
+	F(struct evrpc_status, http_req);
+	S(struct evrpc);
+	F(struct evrpc, next);
+	F(struct evrpc, next.tqe_next);
+	F(struct evrpc, next.tqe_prev);
+	F(struct evrpc, uri);
+	F(struct evrpc, request_new);
+	F(struct evrpc, request_new_arg);
+	F(struct evrpc, request_free);
+	F(struct evrpc, request_unmarshal);
+	F(struct evrpc, reply_new);
+	F(struct evrpc, reply_new_arg);
+	F(struct evrpc, reply_free);
+	F(struct evrpc, reply_complete);
+	F(struct evrpc, reply_marshal);
+	F(struct evrpc, cb);
+	F(struct evrpc, cb_arg);
+	F(struct evrpc, base);
+	P(enum EVRPC_HOOK_TYPE); P(enum EVRPC_HOOK_RESULT);
+	E(EVRPC_INPUT); E(EVRPC_OUTPUT); E(EVRPC_TERMINATE); E(EVRPC_CONTINUE); E(EVRPC_PAUSE);
 	S(struct timeval);
 	F(struct timeval, tv_sec);
 	F(struct timeval, tv_usec);
@@ -540,7 +566,7 @@ if [ -f "$T/layout.ours.c.out" ]; then
 	done
 	want '^LIBEVENT_VERSION=2\.1\.12-stable LIBEVENT_VERSION_NUMBER=0x02010c00$' "LIBEVENT_VERSION 2.1.12-stable / 0x02010c00"
 	# evdns_server_request / _question (libevent-2.1.12-extra-sizes-x86_64.txt)
-	for s in "struct evdns_server_request" "struct evdns_server_question"; do
+	for s in "struct evdns_server_request" "struct evdns_server_question" "struct evrpc" "struct evrpc_status"; do
 		v=$(awk -v k="sizeof($s) = " 'index($0, k) == 1 { print $NF }' "$EXTRA_SIZES")
 		[ -n "$v" ] && want "^$s size=$v " "sizeof($s) == $v"
 	done
@@ -549,7 +575,7 @@ if [ -f "$T/layout.ours.c.out" ]; then
 		fld=$(echo "$line" | sed -E 's/^offsetof\((struct [a-z_]+), ([a-z_]+)\) = ([0-9]+)$/\2/')
 		off=$(echo "$line" | sed -E 's/^offsetof\((struct [a-z_]+), ([a-z_]+)\) = ([0-9]+)$/\3/')
 		want "^$st\.$fld off=$off " "offsetof($st, $fld) == $off"
-	done < <(grep -E '^offsetof\(struct evdns_server_(request|question),' "$EXTRA_SIZES")
+	done < <(grep -E '^offsetof\(struct (evdns_server_(request|question)|evrpc),' "$EXTRA_SIZES")
 	[ $ref_bad = 0 ] && pass "layouts: sizes/offsets/version agree with $(basename "$SIZES")"
 fi
 
