@@ -834,9 +834,14 @@ func (c *Conn) readHeader(p unsafe.Pointer) {
 	}
 }
 
-// mayHaveBody: the methods whose requests may carry a body.
+// mayHaveBody: the methods whose requests may carry a body (2.1.12: all
+// but HEAD and TRACE).
 func mayHaveBody(t int32) bool {
-	return t == reqPOST || t == reqPUT || t == reqPATCH
+	switch t {
+	case reqPOST, reqPUT, reqPATCH, reqGET, reqDELETE, reqOPTIONS, reqCONNECT:
+		return true
+	}
+	return false
 }
 
 // getBodyLength is evhttp_get_body_length.
@@ -847,8 +852,8 @@ func (c *Conn) getBodyLength(r *cRequest) int {
 	case cl == nil && conn == nil:
 		r.ntoread = -1
 	case cl == nil && !cstrEqFold(conn, "Close"):
-		svc.Warnf("evhttp_get_body_length: we got no content length, but the server wants to keep the connection open: %s.", cstring(conn))
-		return -1
+		// No length and a connection to keep: no body (2.1.12).
+		r.ntoread = 0
 	case cl == nil:
 		r.ntoread = -1
 	default:

@@ -109,28 +109,32 @@ func parseVersion(v []byte) (major, minor int32, ok bool) {
 	return major, minor, true
 }
 
-// splitRequestLine splits "METHOD URI VERSION" at its spaces as three
-// strsep(" ") calls do: exactly two spaces (empty fields allowed).
+// splitRequestLine splits "METHOD URI VERSION" as libevent 2.1.12 does:
+// the method up to the first space, the version after the last one, the
+// URI (which may hold spaces) between them and not empty.
 func splitRequestLine(line []byte) (method, uri, version []byte, ok bool) {
 	sp1 := -1
-	sp2 := -1
 	for i, c := range line {
-		if c != ' ' {
-			continue
-		}
-		switch {
-		case sp1 < 0:
+		if c == ' ' {
 			sp1 = i
-		case sp2 < 0:
-			sp2 = i
-		default:
-			return nil, nil, nil, false
+			break
 		}
 	}
-	if sp2 < 0 {
+	if sp1 < 0 {
 		return nil, nil, nil, false
 	}
-	return line[:sp1], line[sp1+1 : sp2], line[sp2+1:], true
+	rest := line[sp1+1:]
+	last := -1
+	for i := len(rest) - 1; i >= 0; i-- {
+		if rest[i] == ' ' {
+			last = i
+			break
+		}
+	}
+	if last <= 0 {
+		return nil, nil, nil, false
+	}
+	return line[:sp1], rest[:last], rest[last+1:], true
 }
 
 // methodType is the method of a request line (exact, upper case), or
