@@ -182,6 +182,7 @@ static void next(void)
 		break;
 	case 3:
 		printf("-- a pool without a base: timeouts through the connections\n");
+		two_conns = 1;
 		pools[3] = evrpc_pool_new(NULL);
 		evrpc_pool_add_connection(pools[3], evhttp_connection_base_new(base, NULL, "127.0.0.1", port));
 		evrpc_pool_set_timeout(pools[3], 1);
