@@ -4,14 +4,14 @@
  * about the pool's timeout even on a connection with a longer timeout of
  * its own; a call queued behind it leaves once the connection is free; a
  * call answered in time is not failed later; timeout 0 means none; the
- * server answers the abandoned calls late without harm. */
+ * server answers the abandoned calls late without harm. Written against the
+ * old headers (evrpc.h, with rpc_compat.h's accessors). */
 /* timeout: 40 */
 #define RPCMSG_RPCS
 #include "rpcmsg.h"
 
 #include <event2/http.h>
-#include <event2/event_compat.h>
-#include <event2/rpc_struct.h>
+#include <evrpc.h> /* the libevent 1.x header: event.h, rpc.h, rpc_struct.h, rpc_compat.h */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <sys/socket.h>
