@@ -20,11 +20,11 @@ func TestLayout(t *testing.T) {
 		"req.responseCode": unsafe.Offsetof(r.responseCode), "req.ntoread": unsafe.Offsetof(r.ntoread),
 		"req.outputBuffer": unsafe.Offsetof(r.outputBuffer), "req.cb": unsafe.Offsetof(r.cb),
 		"req.onCompleteA": unsafe.Offsetof(r.onCompleteA),
-		"kv.size": unsafe.Sizeof(kv), "kv.key": unsafe.Offsetof(kv.key),
+		"kv.size":         unsafe.Sizeof(kv), "kv.key": unsafe.Offsetof(kv.key),
 		"conn.bev": unsafe.Offsetof(c.bev), "conn.address": unsafe.Offsetof(c.address),
 		"conn.port": unsafe.Offsetof(c.port), "conn.addr": unsafe.Offsetof(c.addr),
 		"bound.listener": unsafe.Offsetof(b.listener),
-		"uri.size": unsafe.Sizeof(u), "uri.host": unsafe.Offsetof(u.host), "uri.port": unsafe.Offsetof(u.port),
+		"uri.size":       unsafe.Sizeof(u), "uri.host": unsafe.Offsetof(u.host), "uri.port": unsafe.Offsetof(u.port),
 		"uri.fragment": unsafe.Offsetof(u.fragment),
 	}
 	for k, want := range cLayout {
@@ -105,9 +105,9 @@ func TestSplitRequestLine(t *testing.T) {
 
 func TestChunkSizeAndContentLength(t *testing.T) {
 	chunks := []struct {
-		in   string
-		v    int64
-		ok   bool
+		in string
+		v  int64
+		ok bool
 	}{
 		{"5", 5, true}, {"A", 10, true}, {"0x5", 5, true}, {"5 ;ext", 5, true}, {"5;ext", 0, false},
 		{"-5", 0, false}, {"zz", 0, false}, {" ", 0, true}, {"", 0, false}, {"ffffffffffffffffffff", 1<<63 - 1, true},
