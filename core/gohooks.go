@@ -150,4 +150,3 @@ func (l *Listener) Fd() int { return l.fd() }
 
 // FreeListener is evconnlistener_free for a listener the core's users own.
 func (l *Listener) FreeListener() { l.Free() }
-

@@ -3,6 +3,7 @@ package evhttp
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../capi -I${SRCDIR}/../../include
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -112,6 +113,20 @@ static inline int gev_http_name_from_addr(const void *sa, int salen, char *host,
 	return getnameinfo((const struct sockaddr *)sa, (socklen_t)salen, host, (socklen_t)hl, serv, (socklen_t)sl,
 	    NI_NUMERICHOST | NI_NUMERICSERV) == 0 ? 0 : -1;
 }
+
+// strtoll and sscanf("HTTP/%d.%d%c") as libevent applies them (for the
+// tests: parse.go reproduces them in Go).
+static inline long long gev_http_strtoll(const char *s, int base, int *end) {
+	char *e;
+	long long v = strtoll(s, &e, base);
+	*end = (int)(e - s);
+	return v;
+}
+static inline int gev_http_scan_version(const char *s, int *major, int *minor) {
+	char ch;
+	return sscanf(s, "HTTP/%d.%d%c", major, minor, &ch);
+}
+static inline int gev_http_atoi(const char *s) { return atoi(s); }
 
 // inet_pton(AF_INET6) as libevent's URI parser applies it to "[...]" hosts.
 static inline int gev_http_inet6_ok(const char *s) {
@@ -328,3 +343,31 @@ const (
 	uriPartsN         = int(C.GEV_URI_NPARTS)
 	sizeofSockaddrIn6 = int(C.sizeof_struct_sockaddr_in6)
 )
+
+// ---- the C library's number parsing, for the tests of parse.go ----
+
+// libcStrtoll is C's strtoll on s (up to a NUL): the value and where it
+// stopped.
+func libcStrtoll(s []byte, base int) (int64, int) {
+	b := make([]byte, len(s)+1)
+	copy(b, s)
+	var end C.int
+	v := C.gev_http_strtoll(cptr(b), C.int(base), &end)
+	return int64(v), int(end)
+}
+
+// libcScanVersion is sscanf(s, "HTTP/%d.%d%c"): how many it converted, and
+// the two numbers.
+func libcScanVersion(s []byte) (n int, major, minor int32) {
+	b := make([]byte, len(s)+1)
+	copy(b, s)
+	var ma, mi C.int
+	n = int(C.gev_http_scan_version(cptr(b), &ma, &mi))
+	return n, int32(ma), int32(mi)
+}
+
+func libcAtoi(s []byte) int32 {
+	b := make([]byte, len(s)+1)
+	copy(b, s)
+	return int32(C.gev_http_atoi(cptr(b)))
+}

@@ -125,9 +125,9 @@ type Conn struct {
 
 	requests []unsafe.Pointer // queue; the first is being worked on
 
-	wcb              int
-	wcbFn, wcbArg    unsafe.Pointer
-	evcb             int
+	wcb               int
+	wcbFn, wcbArg     unsafe.Pointer
+	evcb              int
 	closecb, closeArg unsafe.Pointer
 
 	retryEv  event

@@ -27,11 +27,11 @@ type Server struct {
 	rb    *reactor.Base
 	cbase unsafe.Pointer
 
-	sockets          []*cBound
+	sockets            []*cBound
 	connHead, connTail *Conn
-	callbacks        []httpCB
-	gencb, gencbArg  unsafe.Pointer
-	bevcb, bevcbArg  unsafe.Pointer
+	callbacks          []httpCB
+	gencb, gencbArg    unsafe.Pointer
+	bevcb, bevcbArg    unsafe.Pointer
 
 	vhosts       []*Server
 	isVhost      bool

@@ -49,7 +49,7 @@ func unhex(c byte) byte {
 	case isDigit(c):
 		return c - '0'
 	default:
-		return c|0x20 - 'a' + 10
+		return c | 0x20 - 'a' + 10
 	}
 }
 

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -307,3 +308,169 @@ static inline void ht_print_request(struct evhttp_request *req)
 }
 
 #endif /* GOEVENT_TESTS_C_HTTPTEST_H */
+
+/* ---- a raw server for the client cases ----
+ * A thread on 127.0.0.1 (any port) that accepts connections one after the
+ * other and plays a script on each: read a request (or several), answer
+ * with exact bytes (in pieces, with pauses), close or not. What each
+ * connection received is recorded for the transcript. */
+#define HT_SRV_READ  1   /* read one whole request before this step's bytes */
+#define HT_SRV_CLOSE 2   /* close after this step's bytes */
+#define HT_SRV_RST   4   /* close with an RST after this step's bytes */
+#define HT_SRV_IDLE  8   /* read until idle (idle_ms) before this step */
+struct ht_srv_step {
+	const char *data;
+	int len;
+	int pause_ms;
+	int flags;
+};
+struct ht_srv_conn {
+	const struct ht_srv_step *steps;
+	int nsteps;
+	/* results */
+	char got[16384];
+	size_t gotlen;
+	int accepted;
+	int peer_port;   /* the client's port */
+};
+struct ht_srv {
+	int fd, port;
+	struct ht_srv_conn *conns;
+	int nconns;
+	int idle_ms;
+	int accept_ms;   /* wait for each connection at most (default 3000) */
+	pthread_t th;
+};
+
+static inline size_t ht_srv_recv(struct ht_srv_conn *c, int fd, int ms)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	ssize_t n = recv(fd, c->got + c->gotlen, sizeof c->got - c->gotlen - 1, 0);
+	if (n <= 0)
+		return 0;
+	c->gotlen += (size_t)n;
+	c->got[c->gotlen] = '\0';
+	return (size_t)n;
+}
+
+/* Read until one more whole request (head, then its Content-Length or
+ * chunked body) is in c->got after position *pos. */
+static inline void ht_srv_read_request(struct ht_srv_conn *c, int fd, size_t *pos, int ms)
+{
+	for (;;) {
+		char *head = strstr(c->got + *pos, "\r\n\r\n");
+		if (head) {
+			size_t hend = (size_t)(head - c->got) + 4;
+			size_t need = hend;
+			const char *cl = NULL;
+			for (const char *p = c->got + *pos; p < head; p++)
+				if ((p == c->got + *pos || p[-1] == '\n') && strncasecmp(p, "Content-Length:", 15) == 0)
+					cl = p + 15;
+			int chunked = 0;
+			for (const char *p = c->got + *pos; p < head; p++)
+				if ((p == c->got + *pos || p[-1] == '\n') && strncasecmp(p, "Transfer-Encoding: chunked", 26) == 0)
+					chunked = 1;
+			if (cl)
+				need += (size_t)atol(cl);
+			if (chunked) {
+				char *end = strstr(c->got + hend, "0\r\n\r\n");
+				if (end) {
+					*pos = (size_t)(end - c->got) + 5;
+					return;
+				}
+			} else if (c->gotlen >= need) {
+				*pos = need;
+				return;
+			}
+		}
+		if (ht_srv_recv(c, fd, ms) == 0)
+			return;
+	}
+}
+
+static void *ht_srv_main(void *arg)
+{
+	struct ht_srv *s = arg;
+	if (!s->idle_ms)
+		s->idle_ms = 200;
+	if (!s->accept_ms)
+		s->accept_ms = 3000;
+	for (int i = 0; i < s->nconns; i++) {
+		struct ht_srv_conn *c = &s->conns[i];
+		struct pollfd p = { s->fd, POLLIN, 0 };
+		if (poll(&p, 1, s->accept_ms) <= 0)
+			break;
+		struct sockaddr_in peer;
+		socklen_t plen = sizeof peer;
+		int fd = accept(s->fd, (struct sockaddr *)&peer, &plen);
+		if (fd < 0)
+			break;
+		c->accepted = 1;
+		c->peer_port = ntohs(peer.sin_port);
+		size_t pos = 0;
+		int closed = 0;
+		for (int k = 0; k < c->nsteps && !closed; k++) {
+			const struct ht_srv_step *st = &c->steps[k];
+			if (st->flags & HT_SRV_READ)
+				ht_srv_read_request(c, fd, &pos, 3000);
+			if (st->flags & HT_SRV_IDLE)
+				while (ht_srv_recv(c, fd, s->idle_ms) > 0)
+					;
+			if (st->pause_ms)
+				usleep((useconds_t)st->pause_ms * 1000);
+			if (st->data) {
+				size_t n = st->len < 0 ? strlen(st->data) : (size_t)st->len;
+				if (send(fd, st->data, n, MSG_NOSIGNAL) < 0)
+					closed = 1;
+			}
+			if (st->flags & HT_SRV_RST) {
+				struct linger l = { 1, 0 };
+				setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+			}
+			if (st->flags & (HT_SRV_CLOSE | HT_SRV_RST)) {
+				/* what the client sent before the close */
+				if (!(st->flags & HT_SRV_RST))
+					while (ht_srv_recv(c, fd, 50) > 0)
+						;
+				close(fd);
+				closed = 1;
+			}
+		}
+		if (!closed) {
+			/* keep reading until the client closes or goes quiet */
+			while (ht_srv_recv(c, fd, s->idle_ms) > 0)
+				;
+			close(fd);
+		}
+	}
+	return NULL;
+}
+
+/* Start a raw server: its port. */
+static inline int ht_srv_start(struct ht_srv *s, struct ht_srv_conn *conns, int n)
+{
+	struct sockaddr_in sin;
+	s->conns = conns;
+	s->nconns = n;
+	s->fd = tc_listen_loopback(&sin, 16);
+	s->port = ntohs(sin.sin_port);
+	pthread_create(&s->th, NULL, ht_srv_main, s);
+	return s->port;
+}
+
+static inline void ht_srv_stop(struct ht_srv *s)
+{
+	pthread_join(s->th, NULL);
+	close(s->fd);
+}
+
+static inline void ht_srv_print(const struct ht_srv *s)
+{
+	for (int i = 0; i < s->nconns; i++) {
+		const struct ht_srv_conn *c = &s->conns[i];
+		printf("server connection %d: %s, received %zu bytes:\n  ", i + 1, c->accepted ? "accepted" : "none", c->gotlen);
+		ht_print_bytes(c->got, c->gotlen);
+	}
+}
