@@ -8,8 +8,8 @@ import "unsafe"
 // whether a timeout was set on it (a pool leaves such a one alone), and
 // evhttp_connection_fail_ with EVREQ_HTTP_TIMEOUT (a pool's timer).
 const (
-	RPCConnState = iota // bit 0: requests queued; bit 1: timeout set; bit 2: a server's
-	RPCConnTimeout      // fail the connection's first request as timed out
+	RPCConnState   = iota // bit 0: requests queued; bit 1: timeout set; bit 2: a server's
+	RPCConnTimeout        // fail the connection's first request as timed out
 )
 
 // APIRPCConn answers evrpc's questions about a connection (RPCConn*).
