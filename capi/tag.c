@@ -34,6 +34,8 @@ EVENT2_EXPORT_SYMBOL int evtag_decode_tag(ev_uint32_t *ptag, struct evbuffer *ev
 enum { TAG_MAX = 5, INT_MAX32 = 5, INT_MAX64 = 9 };
 /* What the decoders look at: a header, then up to two integers. */
 enum { PEEK_MAX = TAG_MAX + INT_MAX32 + 2 * INT_MAX32 };
+/* Payloads evtag_marshal_buffer copies rather than moves. */
+enum { SMALL_PAYLOAD = 256 };
 
 static int nullbuf(const struct evbuffer *b, const char *fn)
 {
@@ -234,10 +236,34 @@ void evtag_marshal(struct evbuffer *evbuf, ev_uint32_t tag, const void *data,
 void evtag_marshal_buffer(struct evbuffer *evbuf, ev_uint32_t tag,
     struct evbuffer *data)
 {
+	size_t n;
 	if (nullbuf(evbuf, "evtag_marshal_buffer") || nullbuf(data, "evtag_marshal_buffer"))
 		return;
+	if (data == evbuf) {
+		/* libevent adds the tag, then measures data (the same buffer,
+		 * now one tag longer); moving a buffer into itself adds
+		 * nothing */
+		evtag_encode_tag(evbuf, tag);
+		evtag_encode_int(evbuf, (ev_uint32_t)evbuffer_get_length(evbuf));
+		return;
+	}
+	n = evbuffer_get_length(data);
+	/* a small payload (a nested message of generated code) is copied
+	 * with the header in one add and drained: the C layer's fast paths,
+	 * where moving it with evbuffer_add_buffer is a crossing */
+	if (n <= SMALL_PAYLOAD) {
+		unsigned char b[TAG_MAX + INT_MAX32 + SMALL_PAYLOAD];
+		int h = tag_encode(b, tag);
+		h += int_encode(b + h, (ev_uint32_t)n);
+		if (n == 0 || evbuffer_copyout(data, b + h, n) == (ev_ssize_t)n) {
+			evbuffer_add(evbuf, b, (size_t)h + n);
+			if (n)
+				evbuffer_drain(data, n);
+			return;
+		}
+	}
 	/* a length over 32 bits is cut, as libevent cuts it */
-	put_header(evbuf, tag, (ev_uint32_t)evbuffer_get_length(data));
+	put_header(evbuf, tag, (ev_uint32_t)n);
 	evbuffer_add_buffer(evbuf, data);
 }
 

@@ -157,6 +157,11 @@ int main(void)
 		}
 	}
 
+	/* a buffer into itself: the header is added, the data stays */
+	evbuffer_add(b, "self", 4);
+	evtag_marshal_buffer(b, 6, b);
+	dump(b, "a buffer into itself");
+
 	printf("-- evtag_marshal_timeval\n");
 	{
 		static const struct { long sec, usec; } tvs[] = {
