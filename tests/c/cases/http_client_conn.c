@@ -1,5 +1,6 @@
 /* http_client_conn: evhttp client connections: a server that never answers
- * (evhttp_connection_set_timeout: TIMEOUT after about a second); a port
+ * (evhttp_connection_base_bufferevent_new with a bufferevent of the program,
+ * evhttp_connection_set_timeout_tv: TIMEOUT after about a second); a port
  * nobody listens on with retries (evhttp_connection_set_retries 2,
  * set_initial_retry_tv 100 ms: three connects, then the request's callback
  * with the request, code 0); evhttp_cancel_request of a queued request (its
@@ -13,6 +14,7 @@
  * unknown flag. */
 /* timeout: 40 */
 #include <arpa/inet.h>
+#include <event2/bufferevent.h>
 
 #include "httptest.h"
 
@@ -72,8 +74,12 @@ int main(void)
 		static struct ht_srv_conn conn = { st, 1, "", 0, 0, 0 };
 		struct ht_srv srv = { .idle_ms = 2500 };
 		int port = ht_srv_start(&srv, &conn, 1);
-		struct evhttp_connection *evcon = evhttp_connection_base_new(base, NULL, "127.0.0.1", (ev_uint16_t)port);
-		evhttp_connection_set_timeout(evcon, 1);
+		/* a bufferevent of ours for the connection, and the timeout as a timeval */
+		struct bufferevent *bev = bufferevent_socket_new(base, -1, 0);
+		struct evhttp_connection *evcon = evhttp_connection_base_bufferevent_new(base, NULL, bev, "127.0.0.1", (ev_uint16_t)port);
+		printf("  our bufferevent used: %s\n", tc_yesno(evhttp_connection_get_bufferevent(evcon) == bev));
+		struct timeval one = { 1, 0 };
+		evhttp_connection_set_timeout_tv(evcon, &one);
 		evhttp_connection_set_closecb(evcon, closed, "timeout");
 		pending = 1;
 		double t0 = tc_mono();

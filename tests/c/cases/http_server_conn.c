@@ -5,7 +5,7 @@
  * _get_bufferevent, _get_base) and its close callback
  * (evhttp_connection_set_closecb) when the client closes, when the server
  * closes after a reply, and when a callback frees the connection itself;
- * a slow client cut by evhttp_set_timeout (no reply); EOF in the middle of
+ * a slow client cut by evhttp_set_timeout_tv (no reply); EOF in the middle of
  * a request; a client that resets after sending. */
 /* timeout: 40 */
 #include "httptest.h"
@@ -96,7 +96,9 @@ int main(void)
 	}
 
 	/* A slow client: the server's timeout ends it without a reply. */
-	evhttp_set_timeout(http, 1);
+	evhttp_set_timeout(http, 30); /* replaced by the next line */
+	struct timeval one = { 1, 0 };
+	evhttp_set_timeout_tv(http, &one);
 	static const struct ht_step slow[] = {
 		{ "GET /slow HTTP/1.1\r\n", -1, 0, 0 },
 		{ "Host: h\r\n", -1, 300, 0 },

@@ -76,6 +76,10 @@ int main(void)
 	int p3 = ntohs(sin.sin_port);
 	struct evhttp_bound_socket *b3 = evhttp_accept_socket_with_handle(http, fd);
 	printf("accept_socket: %s fd-same=%s\n", tc_yesno(b3 != NULL), tc_yesno(evhttp_bound_socket_get_fd(b3) == fd));
+	int fd2 = tc_listen_loopback(&sin, 16);
+	evutil_make_socket_nonblocking(fd2);
+	int p5 = ntohs(sin.sin_port);
+	printf("accept_socket (no handle): %d\n", evhttp_accept_socket(http, fd2));
 	/* a listener of the program's */
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
@@ -91,6 +95,7 @@ int main(void)
 	ask(p2, "/two");
 	ask(p3, "/three");
 	ask(p4, "/four");
+	ask(p5, "/five");
 	evhttp_set_bevcb(http, mkbev, "mine");
 	ask(p1, "/with-bevcb");
 	ask(p4, "/with-bevcb-too");

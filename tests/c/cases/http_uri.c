@@ -139,6 +139,17 @@ int main(void)
 	for (int i = 0; inputs[i]; i++)
 		parse(inputs[i], EVHTTP_URI_NONCONFORMANT);
 
+	/* evhttp_uri_parse is parse_with_flags with no flags */
+	for (int i = 0; inputs[i] && i < 12; i++) {
+		struct evhttp_uri *a = evhttp_uri_parse(inputs[i]);
+		struct evhttp_uri *b = evhttp_uri_parse_with_flags(inputs[i], 0);
+		printf("uri_parse %d: %s\n", i, (a == NULL) == (b == NULL) ? "same" : "differs");
+		if (a)
+			evhttp_uri_free(a);
+		if (b)
+			evhttp_uri_free(b);
+	}
+
 	struct evhttp_uri *u = evhttp_uri_new();
 	printf("new:");
 	show(u);
