@@ -49,6 +49,13 @@ const (
 
 	// maxLen is EV_SSIZE_MAX: libevent refuses to grow a buffer past it.
 	maxLen = math.MaxInt64
+
+	// copyMax: evbuffer_add_buffer copies a source of at most this many
+	// bytes in one plain segment instead of handing the segment over
+	// (GEV_BUF_COPY_MAX, the C layer does the same on published windows).
+	// Copying 1 KiB costs less than the segment the source would need
+	// for its next bytes, and the destination's room gets used.
+	copyMax = 1024
 )
 
 // Segment flags.
@@ -248,7 +255,7 @@ type cBuf struct {
 	fast       uint32
 	single     uint32
 	dirty      uint32
-	pad2       uint32
+	resv       uint32 // space reserved and the buffer unchanged since: commit allowed
 	addPtr     unsafe.Pointer
 	addAvail   uintptr
 	drainPtr   unsafe.Pointer
@@ -277,7 +284,6 @@ type Buffer struct {
 	freezeStart, freezeEnd bool
 
 	flags uint32 // evbuffer_set_flags (EVBUFFER_FLAG_DRAINS_TO_FD)
-	resv  bool   // space reserved and the buffer unchanged since: commit allowed
 
 	// empty lists the empty extents after the data, in order (linked by
 	// next; owned blocks, off = n = 0), see the top of this file.
@@ -356,7 +362,7 @@ func (b *Buffer) Free() {
 var deadHandle = cBuf{magic: bufDead}
 
 func (b *Buffer) changed(added, drained int) {
-	b.resv = false
+	b.h.resv = 0
 	if b.hook != nil {
 		b.hook.bufChanged(b, added, drained)
 	}
@@ -612,6 +618,17 @@ func (b *Buffer) AddBuffer(src *Buffer) int {
 	}
 	if n > maxLen-b.Len() || b.freezeEnd || src.freezeStart {
 		return -1
+	}
+	if h := src.head; h == src.tail && n <= copyMax && h.flags == segOwned && h.ext == nil {
+		// A few bytes in one plain block: copied (see copyMax); src keeps
+		// its block. Same changes as the move, in the same order.
+		if b.addRaw(h.data(), n) < 0 {
+			return -1
+		}
+		b.h.totalLen -= uintptr(n) // tookAll counts them
+		src.consume(n)
+		b.tookAll(src, n)
+		return 0
 	}
 	var spare *seg // b's empty tail: src gets its block, so both keep one
 	if t := b.tail; t != nil && t.n == 0 {

@@ -416,7 +416,7 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 			return -1
 		}
 		vec[0] = Iovec{s.spacePtr(), uintptr(s.space())}
-		b.resv = true
+		b.h.resv = 1
 		return 1
 	}
 	first := b.tailRoom()
@@ -433,7 +433,7 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 	if avail >= size {
 		// The extents looked at are the vectors (libevent's
 		// evbuffer_read_setup_vecs_ takes the same ones).
-		b.resv = true
+		b.h.resv = 1
 		return used
 	}
 	switch t := b.tail; {
@@ -450,7 +450,7 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 			last.next = s
 		}
 		vec[used] = Iovec{s.spacePtr(), uintptr(s.space())}
-		b.resv = true
+		b.h.resv = 1
 		return used + 1
 	case t != nil && t.n == 0:
 		// No data: one block for everything.
@@ -483,7 +483,7 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 		got += x.space()
 		i++
 	}
-	b.resv = true
+	b.h.resv = 1
 	return i
 }
 
@@ -500,7 +500,7 @@ func (b *Buffer) Commit(vec []Iovec) (int, string) {
 	if len(vec) == 0 {
 		return 0, ""
 	}
-	if !b.resv {
+	if b.h.resv == 0 {
 		return -1, "no space reserved (or the buffer changed since)"
 	}
 	first := b.tailRoom()
@@ -511,7 +511,7 @@ func (b *Buffer) Commit(vec []Iovec) (int, string) {
 		if vec[0].Len > uintptr(first.space()) {
 			return -1, "vector does not match the reserved space"
 		}
-		b.resv = false
+		b.h.resv = 0
 		if k := int(vec[0].Len); k > 0 {
 			first.n += k
 			b.h.totalLen += uintptr(k)
@@ -574,7 +574,7 @@ func (b *Buffer) Commit(vec []Iovec) (int, string) {
 		x = nx
 	}
 	b.empty = keep
-	b.resv = false
+	b.h.resv = 0
 	if added > 0 {
 		b.h.totalLen += uintptr(added)
 		b.changed(added, 0)
