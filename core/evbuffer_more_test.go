@@ -850,3 +850,42 @@ func TestEvbufferLayoutAgainstC(t *testing.T) {
 		}
 	}
 }
+
+// TestEvbufferIndexIn checks the vector search of big segments against
+// bytes.Index: small alphabets (many candidates), needles from 2 bytes to
+// more than a vector, matches at every distance from the block's end.
+func TestEvbufferIndexIn(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	block := cmem.Alloc(3 * cSearchMin)
+	defer cmem.Free(block, 3*cSearchMin)
+	for iter := 0; iter < 3000; iter++ {
+		n := cSearchMin + rng.Intn(2*cSearchMin)
+		d := bytesAt(block, n)
+		alpha := 2 + rng.Intn(4)
+		for i := range d {
+			d[i] = 'a' + byte(rng.Intn(alpha))
+		}
+		m := 2 + rng.Intn(70)
+		what := make([]byte, m)
+		switch iter % 3 {
+		case 0: // from the text, often near its end
+			at := n - m - rng.Intn(100)
+			if iter%2 == 0 {
+				at = rng.Intn(n - m)
+			}
+			copy(what, d[at:])
+		case 1: // absent: a byte outside the alphabet
+			for i := range what {
+				what[i] = 'a' + byte(rng.Intn(alpha))
+			}
+			what[rng.Intn(m)] = 'z'
+		default:
+			for i := range what {
+				what[i] = 'a' + byte(rng.Intn(alpha))
+			}
+		}
+		if got, want := indexIn(d, what), bytes.Index(d, what); got != want {
+			t.Fatalf("iter %d: indexIn(%d bytes, %q) = %d, want %d", iter, n, what, got, want)
+		}
+	}
+}

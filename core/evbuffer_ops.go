@@ -643,35 +643,47 @@ func matchAt(s *seg, off int, what []byte) bool {
 }
 
 // Search returns the position of the first occurrence of what at or after
-// start that ends at or before end (end < 0: no limit), or -1.
+// start that ends at or before end (end < 0: no limit), or -1. Within a
+// segment one call finds it (indexIn: a vector search in C for big
+// segments); only an occurrence that starts in a segment's last
+// len(what)-1 bytes is compared across segments.
 func (b *Buffer) Search(what []byte, start, end int) int {
 	b.fold()
 	if start < 0 || start >= b.Len() || len(what) == 0 {
 		return -1
 	}
+	found := func(pos int) int {
+		if end >= 0 && pos+len(what) > end {
+			return -1
+		}
+		return pos
+	}
+	m := len(what)
 	s, off := b.locate(start)
 	pos := start
 	for s != nil {
 		d := bytesAt(s.data(), s.n)[off:]
-		i := bytes.IndexByte(d, what[0])
-		if i < 0 {
-			pos += len(d)
-			s, off = s.next, 0
-			continue
-		}
-		pos += i
-		off += i
-		if matchAt(s, off, what) {
-			if end >= 0 && pos+len(what) > end {
-				return -1
+		if len(d) >= m {
+			if i := indexIn(d, what); i >= 0 {
+				return found(pos + i)
 			}
-			return pos
+			k := len(d) - m + 1
+			d, off, pos = d[k:], off+k, pos+k
 		}
-		pos++
-		off++
-		if off >= s.n {
-			s, off = s.next, 0
+		// Fewer than m bytes left here: an occurrence would go on in the
+		// next segments.
+		for len(d) > 0 {
+			i := bytes.IndexByte(d, what[0])
+			if i < 0 {
+				break
+			}
+			if matchAt(s, off+i, what) {
+				return found(pos + i)
+			}
+			d, off, pos = d[i+1:], off+i+1, pos+i+1
 		}
+		pos += len(d)
+		s, off = s.next, 0
 	}
 	return -1
 }

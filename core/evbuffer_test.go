@@ -571,3 +571,31 @@ func BenchmarkEvbufferReserveCommit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEvbufferSearch16MiB is the bench row evbuffer_search_16MiB: a
+// 16-byte needle at the end of 16 MiB of text added in 4 KiB blocks, whose
+// first byte occurs once per 198 bytes.
+func BenchmarkEvbufferSearch16MiB(b *testing.B) {
+	const total = 16 << 20
+	prose := "the quick brown fox jumps over the lazy dog while a small bird sings " +
+		"Now and then a cloud passes by the hill and the river keeps running " +
+		"to the sea as it always has done for a very long time indeed\n"
+	needle := []byte("Needle-at-end-16")
+	text := make([]byte, total)
+	for i := range text {
+		text[i] = prose[i%len(prose)]
+	}
+	copy(text[total-16:], needle)
+	buf := NewBuffer()
+	defer buf.Free()
+	for off := 0; off < total; off += 4096 {
+		buf.AddBytes(text[off : off+4096])
+	}
+	b.SetBytes(total)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if p := buf.Search(needle, 0, -1); p != total-16 {
+			b.Fatalf("found at %d", p)
+		}
+	}
+}
