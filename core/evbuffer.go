@@ -279,6 +279,7 @@ type Buffer struct {
 	hook       bufHook
 	owned      bool // belongs to a bufferevent: evbuffer_free is refused
 	readHint   int  // adaptive read size, see ReadFrom
+	growHint   int  // first segment of an emptied buffer, see segSize
 
 	// freezing of either end (evbuffer_freeze)
 	freezeStart, freezeEnd bool
@@ -361,6 +362,30 @@ func (b *Buffer) Free() {
 // reference reads an empty, dead buffer rather than freed memory.
 var deadHandle = cBuf{magic: bufDead}
 
+// segSize is nextSegSize for b. A buffer that was filled with more than
+// keepMax bytes and then emptied starts again with a segment of what it
+// held (up to growCap) instead of doubling from minSeg: a buffer that
+// collects a message or a batch and hands it on in one piece would
+// otherwise allocate a segment per doubling every time (and with the C fast
+// path, cross into the core for each). The hint follows the last emptying:
+// smaller traffic brings it down. Only buffers the program uses directly;
+// a bufferevent's buffers size their reads themselves (ReadFrom).
+func (b *Buffer) segSize(tail *seg, need int) int {
+	c := nextSegSize(tail, need)
+	if tail == nil && b.growHint > c {
+		c = b.growHint
+	}
+	return c
+}
+
+// noteEmptied sets growHint when a buffer that held l bytes was emptied.
+func (b *Buffer) noteEmptied(l int) {
+	b.growHint = 0
+	if l > keepMax && b.hook == nil && b.cbs == nil {
+		b.growHint = min(blockSize(l), growCap)
+	}
+}
+
 func (b *Buffer) changed(added, drained int) {
 	b.h.resv = 0
 	if b.hook != nil {
@@ -423,7 +448,7 @@ func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 		// (allocated first, so that a refusal leaves the buffer unchanged).
 		s := b.takeEmpty(n - sp)
 		if s == nil {
-			s = newSeg(nextSegSize(t, n-sp))
+			s = newSeg(b.segSize(t, n-sp))
 		}
 		if s == nil {
 			return -1
@@ -438,7 +463,7 @@ func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 	} else {
 		s := b.takeEmpty(n)
 		if s == nil {
-			s = newSeg(nextSegSize(nil, n))
+			s = newSeg(b.segSize(nil, n))
 		}
 		if s == nil {
 			return -1
@@ -525,6 +550,7 @@ func (b *Buffer) link(s *seg) {
 // consume removes n <= Len() bytes from the front, freeing emptied segments;
 // a drained last segment of at most keepMax bytes stays as the empty tail.
 func (b *Buffer) consume(n int) {
+	l := b.Len()
 	for n > 0 {
 		s := b.head
 		if s.n > n {
@@ -536,9 +562,11 @@ func (b *Buffer) consume(n int) {
 		if s == b.tail {
 			if s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil {
 				s.off, s.n = 0, 0
+				b.growHint = 0
 			} else {
 				putSeg(s)
 				b.head, b.tail = nil, nil
+				b.noteEmptied(l)
 			}
 			break
 		}

@@ -324,7 +324,7 @@ func (b *Buffer) room(n int) *seg {
 		b.freeEmptiesAfter(e)
 		return e
 	}
-	s := newSeg(nextSegSize(t, n))
+	s := newSeg(b.segSize(t, n))
 	if s == nil {
 		return nil
 	}
@@ -440,7 +440,7 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 	case used < len(vec):
 		// Every extent was looked at: one more for the rest (sized as the
 		// chain grows, so that the next reservations fit in it too).
-		s := newSeg(nextSegSize(t, size-avail))
+		s := newSeg(b.segSize(t, size-avail))
 		if s == nil {
 			return -1
 		}
@@ -469,7 +469,7 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 		if first != nil {
 			room = first.space()
 		}
-		s := newSeg(nextSegSize(t, size-room))
+		s := newSeg(b.segSize(t, size-room))
 		if s == nil {
 			return -1
 		}
