@@ -429,7 +429,7 @@ func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 		}
 		sp := t.space()
 		if sp >= n {
-			copy(bytesAt(unsafe.Add(t.base, t.off+t.n), n), bytesAt(p, n))
+			moveMem(unsafe.Add(t.base, t.off+t.n), p, n)
 			t.n += n
 			b.h.totalLen += uintptr(n)
 			return 0
@@ -437,9 +437,9 @@ func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 		if t.flags&(segImmutable|segPinned) == 0 && t.cap-t.n >= n && t.n <= 2048 && t.n < t.cap/2 {
 			// Moving a few bytes to the front of the block beats a new
 			// segment (the pattern of a partly drained small message).
-			copy(bytesAt(t.base, t.n), bytesAt(t.data(), t.n))
+			moveMem(t.base, t.data(), t.n)
 			t.off = 0
-			copy(bytesAt(unsafe.Add(t.base, t.n), n), bytesAt(p, n))
+			moveMem(unsafe.Add(t.base, t.n), p, n)
 			t.n += n
 			b.h.totalLen += uintptr(n)
 			return 0
@@ -454,10 +454,10 @@ func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 			return -1
 		}
 		if sp > 0 {
-			copy(bytesAt(unsafe.Add(t.base, t.off+t.n), sp), bytesAt(p, sp))
+			moveMem(unsafe.Add(t.base, t.off+t.n), p, sp)
 			t.n += sp
 		}
-		copy(bytesAt(s.base, n-sp), bytesAt(unsafe.Add(p, sp), n-sp))
+		moveMem(s.base, unsafe.Add(p, sp), n-sp)
 		s.n = n - sp
 		b.link(s)
 	} else {
@@ -468,7 +468,7 @@ func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 		if s == nil {
 			return -1
 		}
-		copy(bytesAt(s.base, n), bytesAt(p, n))
+		moveMem(s.base, p, n)
 		s.n = n
 		b.link(s)
 	}
@@ -608,7 +608,7 @@ func (b *Buffer) Copyout(p unsafe.Pointer, n int) int {
 		if k > n-done {
 			k = n - done
 		}
-		copy(bytesAt(unsafe.Add(p, done), k), bytesAt(s.data(), k))
+		moveMem(unsafe.Add(p, done), s.data(), k)
 		done += k
 	}
 	return done
@@ -719,7 +719,7 @@ func (b *Buffer) Pullup(size int) unsafe.Pointer {
 		// Gather into the first block: slide its bytes to the front if the
 		// rest would not fit behind them, then append from the next ones.
 		if h.off+size > h.cap {
-			copy(bytesAt(h.base, h.n), bytesAt(h.data(), h.n))
+			moveMem(h.base, h.data(), h.n)
 			h.off = 0
 		}
 		need := size - h.n
@@ -765,7 +765,7 @@ func (b *Buffer) moveFront(from *seg, dst unsafe.Pointer, n int) {
 		if k > n {
 			k = n
 		}
-		copy(bytesAt(dst, k), bytesAt(s.data(), k))
+		moveMem(dst, s.data(), k)
 		dst = unsafe.Add(dst, k)
 		n -= k
 		s.off += k

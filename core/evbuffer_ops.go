@@ -67,7 +67,7 @@ func (b *Buffer) Prepend(p unsafe.Pointer, n int) int {
 			k = n
 		}
 		if k > 0 {
-			copy(bytesAt(unsafe.Add(h.base, h.off-k), k), bytesAt(unsafe.Add(p, n-k), k))
+			moveMem(unsafe.Add(h.base, h.off-k), unsafe.Add(p, n-k), k)
 			h.off -= k
 			h.n += k
 			done = k
@@ -84,7 +84,7 @@ func (b *Buffer) Prepend(p unsafe.Pointer, n int) int {
 		}
 		s.off = s.cap - rest
 		s.n = rest
-		copy(bytesAt(s.data(), rest), bytesAt(p, rest))
+		moveMem(s.data(), p, rest)
 		if b.head != nil && b.head.n == 0 {
 			// The empty tail as head: replace its block.
 			h := b.head
@@ -350,7 +350,7 @@ func (b *Buffer) AddStr(p unsafe.Pointer, n int) int {
 	if s == nil {
 		return -1
 	}
-	copy(bytesAt(s.spacePtr(), n), bytesAt(p, n))
+	moveMem(s.spacePtr(), p, n)
 	*(*byte)(unsafe.Add(s.spacePtr(), n)) = 0
 	if n == 0 {
 		return 0
@@ -839,7 +839,7 @@ func (b *Buffer) CopyoutFrom(start int, p unsafe.Pointer, n int) int {
 		if k > n-done {
 			k = n - done
 		}
-		copy(bytesAt(unsafe.Add(p, done), k), bytesAt(unsafe.Add(s.data(), off), k))
+		moveMem(unsafe.Add(p, done), unsafe.Add(s.data(), off), k)
 		done += k
 	}
 	return done
