@@ -579,6 +579,117 @@ char *evbuffer_readline(struct evbuffer *buffer)
 	return evbuffer_readln(buffer, NULL, EVBUFFER_EOL_ANY);
 }
 
+/* The formats programs give evbuffer_add_printf most: text with %s, %c,
+ * %d, %i, %u, %x, %X (plain, l, ll or z) and %%, without flags, width or
+ * precision. fmt_simple writes exactly what vsnprintf writes, NUL included,
+ * when all of it fits in the cap bytes at dst, and returns its length; for
+ * anything else, or too little room, it returns -1 and the caller uses
+ * vsnprintf (with its own copy of the arguments). glibc's vsnprintf sets up
+ * a FILE and copies short strings a byte at a time: most of the ~100 ns a
+ * header line cost. */
+static int fmt_simple(char *dst, size_t cap, const char *fmt, va_list ap)
+{
+	char *o = dst, *end = dst + cap, num[24], *d;
+	const char *f = fmt, *s;
+	unsigned long long u;
+	size_t n;
+	int lng, neg;
+
+	for (;;) {
+		/* the text up to the next conversion: short, copied here */
+		while (*f && *f != '%') {
+			if (end - o <= 1)
+				return -1;
+			*o++ = *f++;
+		}
+		if (!*f)
+			break;
+		f++;
+		lng = 0; /* 1 long, 2 long long, 3 size_t */
+		if (*f == 'l') {
+			f++;
+			lng = 1;
+			if (*f == 'l') {
+				f++;
+				lng = 2;
+			}
+		} else if (*f == 'z') {
+			f++;
+			lng = 3;
+		}
+		switch (*f++) {
+		case '%':
+			if (lng || end - o <= 1)
+				return -1;
+			*o++ = '%';
+			continue;
+		case 'c':
+			if (lng || end - o <= 1)
+				return -1;
+			*o++ = (char)(unsigned char)va_arg(ap, int);
+			continue;
+		case 's':
+			if (lng)
+				return -1;
+			s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)";
+			for (n = 0; *s && n < 16; n++) {
+				if (end - o <= 1)
+					return -1;
+				*o++ = *s++;
+			}
+			if (*s) { /* a long one */
+				n = strlen(s);
+				if ((size_t)(end - o) <= n)
+					return -1;
+				memcpy(o, s, n);
+				o += n;
+			}
+			continue;
+		case 'd':
+		case 'i': {
+			long long v = lng == 0 ? va_arg(ap, int) : lng == 1 ? va_arg(ap, long) :
+			    lng == 2 ? va_arg(ap, long long) : (long long)va_arg(ap, ssize_t);
+			neg = v < 0;
+			u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+			d = num + sizeof num;
+			do
+				*--d = (char)('0' + u % 10);
+			while ((u /= 10) != 0);
+			break;
+		}
+		case 'u':
+		case 'x':
+		case 'X': {
+			unsigned base = f[-1] == 'u' ? 10 : 16;
+			const char *digits = f[-1] == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+			u = lng == 0 ? va_arg(ap, unsigned) : lng == 1 ? va_arg(ap, unsigned long) :
+			    lng == 2 ? va_arg(ap, unsigned long long) : va_arg(ap, size_t);
+			neg = 0;
+			d = num + sizeof num;
+			do
+				*--d = digits[u % base];
+			while ((u /= base) != 0);
+			break;
+		}
+		default:
+			return -1;
+		}
+		if (neg)
+			*--d = '-';
+		n = (size_t)(num + sizeof num - d);
+		if ((size_t)(end - o) <= n)
+			return -1;
+		memcpy(o, d, n);
+		o += n;
+	}
+	if (o - dst > INT32_MAX)
+		return -1;
+	*o = '\0';
+	return (int)(o - dst);
+}
+
 /* As libevent, the text is formatted straight into the free room at the
  * end, so a NUL follows it (not counted) and it is in one piece: programs
  * read the last extent as a C string. When the published window holds it,
@@ -599,8 +710,13 @@ int evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 	buf_lock(buf);
 	if (buf->fast && buf->add_avail > 0) {
 		va_copy(aq, ap);
-		n = vsnprintf((char *)buf->add_ptr, buf->add_avail, fmt, aq);
+		n = fmt_simple((char *)buf->add_ptr, buf->add_avail, fmt, aq);
 		va_end(aq);
+		if (n < 0) {
+			va_copy(aq, ap);
+			n = vsnprintf((char *)buf->add_ptr, buf->add_avail, fmt, aq);
+			va_end(aq);
+		}
 		if (n >= 0 && (size_t)n < buf->add_avail) {
 			if (n > 0)
 				fast_grow(buf, (size_t)n);
