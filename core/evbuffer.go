@@ -277,9 +277,9 @@ type Buffer struct {
 	gen        uint64
 	head, tail *seg
 	hook       bufHook
-	owned      bool // belongs to a bufferevent: evbuffer_free is refused
-	readHint   int  // adaptive read size, see ReadFrom
-	growHint   int  // first segment of an emptied buffer, see segSize
+	owned      bool  // belongs to a bufferevent: evbuffer_free is refused
+	readHint   int   // adaptive read size, see ReadFrom
+	growHint   uint8 // first segment of an emptied buffer, in KiB (a byte: see segSize)
 
 	// freezing of either end (evbuffer_freeze)
 	freezeStart, freezeEnd bool
@@ -372,8 +372,8 @@ var deadHandle = cBuf{magic: bufDead}
 // a bufferevent's buffers size their reads themselves (ReadFrom).
 func (b *Buffer) segSize(tail *seg, need int) int {
 	c := nextSegSize(tail, need)
-	if tail == nil && b.growHint > c {
-		c = b.growHint
+	if h := int(b.growHint) << 10; tail == nil && h > c {
+		c = h
 	}
 	return c
 }
@@ -382,7 +382,7 @@ func (b *Buffer) segSize(tail *seg, need int) int {
 func (b *Buffer) noteEmptied(l int) {
 	b.growHint = 0
 	if l > keepMax && b.hook == nil && b.cbs == nil {
-		b.growHint = min(blockSize(l), growCap)
+		b.growHint = uint8(min(blockSize(l), growCap) >> 10)
 	}
 }
 
