@@ -600,33 +600,30 @@ func BenchmarkEvbufferSearch16MiB(b *testing.B) {
 	}
 }
 
-type nopHook struct{}
-
-func (nopHook) bufChanged(*Buffer, int, int) {}
-
 // TestEvbufferGrowHint: a buffer emptied after holding more than keepMax
 // bytes in a last segment it does not keep starts again with a segment of
 // that size (up to growCap); smaller traffic brings it back to minSeg;
-// buffers with a hook never get one.
+// buffers with callbacks (or a bufferevent's hook) never get one.
 func TestEvbufferGrowHint(t *testing.T) {
 	tests := []struct {
 		name      string
 		fill      int
-		hook      bool
+		cb        bool
 		wantNext  int // capacity of the segment the next small add goes to
 		wantAfter int // the same after that small add was drained
 	}{
 		{"after 20000 bytes", 20000, false, growCap, minSeg},
 		{"after 6000 bytes (4 KiB tail kept)", 6000, false, 4096, 4096},
 		{"after 3000 bytes (2 KiB tail kept)", 3000, false, 2048, 2048},
-		{"after 20000 bytes, with a hook", 20000, true, minSeg, minSeg},
+		{"after 20000 bytes, with a callback", 20000, true, minSeg, minSeg},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			b := mustNew(t)
 			defer b.Free()
-			if tc.hook {
-				b.hook = nopHook{}
+			if tc.cb {
+				e := b.AddCb(nil, nil)
+				e.flags &^= cbEnabled // registered, never called
 			}
 			d := pattern(100, 1)
 			for k := 0; k < tc.fill; k += len(d) {
