@@ -9,7 +9,7 @@ echo "| capi (C layer, libevent_pthreads, libevent_openssl) | C | $(count capi/*
 echo "| capi/gocore (exports) | Go + C | $(count capi/gocore/*.go capi/gocore/*.c) |"
 echo "| reactor | Go | $(count $(find reactor -name '*.go' ! -name '*_test.go')) |"
 echo "| core | Go | $(count $(find core -name '*.go' ! -name '*_test.go')) |"
-echo "| extra (evdns) | Go | $(count $(find extra -name '*.go' ! -name '*_test.go')) |"
+echo "| extra (evdns, evhttp) | Go | $(count $(find extra -name '*.go' ! -name '*_test.go')) |"
 echo "| internal | Go | $(count $(find internal -name '*.go' ! -name '*_test.go')) |"
 echo "| include (public headers) | C | $(count include/*.h include/event2/*.h) |"
 echo "| Go tests | Go | $(count $(find . -name '*_test.go')) |"
