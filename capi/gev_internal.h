@@ -196,12 +196,14 @@ struct evbuffer {
 	/* Fast path (buffer.c): small adds, drains, removes and copyouts done in
 	 * C on windows the core publishes, with no crossing. Valid while fast is
 	 * 1; the core folds them back (and clears fast) whenever it is entered.
-	 * Only for buffers without callbacks, hooks, freezing or a reservation. */
+	 * Only for buffers without callbacks, hooks or freezing. */
 	uint32_t fast;           /* 1: the windows below are valid */
 	uint32_t single;         /* 0: head != tail; 1: head == tail; 2: and the block
 	                            may be kept empty (drain everything in C) */
 	uint32_t dirty;          /* C changed something since the core published */
-	uint32_t pad2;
+	uint32_t resv;           /* space reserved and the buffer unchanged since:
+	                            evbuffer_commit_space allowed (set by either side,
+	                            cleared by every change that adds or drains bytes) */
 	/* A bufferevent's input and output have short handles, embedded in the
 	 * bufferevent's block, that end here (the core's sizeofCBufShort):
 	 * such buffers are never published (fast stays 0), so nothing reads the
@@ -213,6 +215,10 @@ struct evbuffer {
 	unsigned char *blk_base; /* single == 2: the block, to reset when emptied */
 	size_t   blk_cap;
 };
+
+/* evbuffer_add_buffer of at most this many bytes copies them instead of
+ * handing over segments (both sides; the core's copyMax). */
+#define GEV_BUF_COPY_MAX 1024
 
 /* ---- struct bufferevent (392 public bytes) + our private trailer ---- */
 #define GEV_BEV_LIVE 0x62657620u /* "bev " */
@@ -262,10 +268,13 @@ struct gev_services {
 #include "ops_bev.h"
 #include "ops_bevx.h"
 #include "ops_dns.h"
+#include "ops_ssl.h"
+#include "ops_http.h"
+#include "ops_rpc.h"
 #define GEV_CORE_OPS(X) \
 	GEV_OPS_EVENT(X) GEV_OPS_THREAD(X) GEV_OPS_CONFIG(X) \
 	GEV_OPS_BUFFER(X) GEV_OPS_BEV(X) GEV_OPS_BEVX(X) \
-	GEV_OPS_DNS(X)
+	GEV_OPS_DNS(X) GEV_OPS_SSL(X) GEV_OPS_HTTP(X) GEV_OPS_RPC(X)
 
 #define GEV_DECLARE_OP_FIELD(ret, name, params) ret (*name) params;
 struct gev_core_ops {

@@ -44,10 +44,29 @@ type bevSocket struct {
 	writeAdded  bool // ev_write is pending: waiting for EPOLLOUT (or a connect)
 	flushQueued bool // ev_write was activated to write from the loop
 	connecting  bool
-	connRefused bool  // a read saw ECONNREFUSED while connecting
-	dnsErr      int32 // bufferevent_socket_get_dns_error
-	// The cancel function of an evdns lookup of connect_hostname in
-	// progress is in bv.x (bevExtra.dnsCancel): connections seldom need it.
+	connRefused bool // a read saw ECONNREFUSED while connecting
+	lookupState
+}
+
+// lookupState is bufferevent_socket_connect_hostname's state, in the kinds
+// that can connect (socket and TLS bufferevents: sockConnector). The cancel
+// function of an evdns lookup in progress is in bv.x (bevExtra.dnsCancel):
+// connections seldom need it.
+type lookupState struct {
+	dnsErr int32 // bufferevent_socket_get_dns_error
+}
+
+func (l *lookupState) lookup() *lookupState { return l }
+
+// sockConnector is a kind bufferevent_socket_connect{,_hostname} work on.
+type sockConnector interface {
+	connect(sa unsafe.Pointer, socklen int) int
+	lookup() *lookupState
+}
+
+func connectorOf(bv *Bufferevent) sockConnector {
+	c, _ := bv.be.(sockConnector)
+	return c
 }
 
 type bevReadHandler struct{}
@@ -497,7 +516,7 @@ func (bv *Bufferevent) SetFd(fd int) int {
 
 // Connect is bufferevent_socket_connect; -1 for other kinds.
 func (bv *Bufferevent) Connect(sa unsafe.Pointer, socklen int) int {
-	s := bevSock(bv)
+	s := connectorOf(bv)
 	if s == nil {
 		svc.Warnf("bufferevent_socket_connect: not a socket bufferevent")
 		return -1
@@ -510,20 +529,20 @@ func (bv *Bufferevent) Connect(sa unsafe.Pointer, socklen int) int {
 // address): bufferevent_connect_getaddrinfo_cb, with the lookup's read and
 // write suspension around it.
 func (bv *Bufferevent) ConnectResolved(gaiErr int, sa unsafe.Pointer, socklen int) int {
-	s := bevSock(bv)
+	s := connectorOf(bv)
 	if s == nil {
 		svc.Warnf("bufferevent_socket_connect_hostname: not a socket bufferevent")
 		return -1
 	}
 	bv.incref()
 	defer bv.decref()
-	s.dnsErr = 0
+	s.lookup().dnsErr = 0
 	bv.suspendWrite(bevSuspendLookup)
 	bv.suspendRead(bevSuspendLookup)
 	bv.unsuspendWrite(bevSuspendLookup)
 	bv.unsuspendRead(bevSuspendLookup)
 	if gaiErr != 0 {
-		s.dnsErr = int32(gaiErr)
+		s.lookup().dnsErr = int32(gaiErr)
 		bv.runEventcb(BevEventError, 0, 0)
 		return 0
 	}
@@ -536,12 +555,12 @@ func (bv *Bufferevent) ConnectResolved(gaiErr int, sa unsafe.Pointer, socklen in
 // LookupStart begins bufferevent_socket_connect_hostname with an evdns_base:
 // reading and writing wait for the lookup, which holds a reference.
 func (bv *Bufferevent) LookupStart() int {
-	s := bevSock(bv)
+	s := connectorOf(bv)
 	if s == nil {
 		svc.Warnf("bufferevent_socket_connect_hostname: not a socket bufferevent")
 		return -1
 	}
-	s.dnsErr = 0
+	s.lookup().dnsErr = 0
 	bv.suspendWrite(bevSuspendLookup)
 	bv.suspendRead(bevSuspendLookup)
 	bv.incref()
@@ -551,7 +570,7 @@ func (bv *Bufferevent) LookupStart() int {
 // LookupCancel records how to cancel the lookup (bufferevent_setfd and the
 // destructor do, as libevent's).
 func (bv *Bufferevent) LookupCancel(f func()) {
-	if s := bevSock(bv); s != nil {
+	if s := connectorOf(bv); s != nil {
 		bv.ext().dnsCancel = f
 	}
 }
@@ -559,7 +578,7 @@ func (bv *Bufferevent) LookupCancel(f func()) {
 // LookupDone is bufferevent_connect_getaddrinfo_cb: the lookup gave
 // gaiErr (0: sa/socklen is its first address).
 func (bv *Bufferevent) LookupDone(gaiErr int, sa unsafe.Pointer, socklen int) {
-	s := bevSock(bv)
+	s := connectorOf(bv)
 	if s == nil {
 		return
 	}
@@ -569,12 +588,13 @@ func (bv *Bufferevent) LookupDone(gaiErr int, sa unsafe.Pointer, socklen int) {
 	if bv.x != nil {
 		bv.x.dnsCancel = nil
 	}
+	l := s.lookup()
 	if gaiErr == eaiCancel {
-		s.dnsErr = int32(gaiErr)
+		l.dnsErr = int32(gaiErr)
 		return
 	}
 	if gaiErr != 0 {
-		s.dnsErr = int32(gaiErr)
+		l.dnsErr = int32(gaiErr)
 		bv.runEventcb(BevEventError, 0, 0)
 		return
 	}
@@ -588,15 +608,15 @@ const eaiCancel = -90001
 
 // DNSError is bufferevent_socket_get_dns_error.
 func (bv *Bufferevent) DNSError() int {
-	if s := bevSock(bv); s != nil {
-		return int(s.dnsErr)
+	if s := connectorOf(bv); s != nil {
+		return int(s.lookup().dnsErr)
 	}
 	return 0
 }
 
-// SetPriority is bufferevent_priority_set (socket bufferevents only).
+// SetPriority is bufferevent_priority_set (socket and TLS bufferevents).
 func (bv *Bufferevent) SetPriority(pri int) int {
-	if bevSock(bv) == nil {
+	if connectorOf(bv) == nil { // libevent 2.1.12: socket and TLS bufferevents
 		return -1
 	}
 	npri := int((*reactor.CBase)(bv.base.C()).NPriorities)

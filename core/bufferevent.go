@@ -270,6 +270,7 @@ type bevExtra struct {
 	maxSingleRead, maxSingleWrite int64
 	finPrev, finNext              *Bufferevent // list of dead, not yet finalized
 	dnsCancel                     func()       // cancels the evdns lookup of connect_hostname in progress
+	goh                           BevHandler   // Go callbacks (gohooks.go), when the C struct holds their markers
 }
 
 // ext returns bv.x, made first if needed.
