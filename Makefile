@@ -20,6 +20,7 @@ BUILD   := build
 LIBDIR  := $(BUILD)/lib
 OBJDIR  := $(BUILD)/obj
 PCDIR   := $(LIBDIR)/pkgconfig
+GOEVENT_BIN := $(BUILD)/bin/goevent
 
 SOVER   := 2.1.so.7
 CORE    := $(LIBDIR)/libgoevent_core-$(SOVER)
@@ -62,7 +63,13 @@ LINK_CORE   := -L$(LIBDIR) -l:libgoevent_core-$(SOVER) -Wl,-rpath,'$$ORIGIN'
 
 .PHONY: all libs devlinks pkgconfig demo test test-headers test-go test-c test-programs programs-doc bench abi-report install clean
 
-all: libs pkgconfig
+all: libs pkgconfig $(GOEVENT_BIN)
+
+# The goevent command (cmd/goevent): check and run programs on goevent. It
+# finds the libraries relative to itself (build/bin -> build/lib).
+$(GOEVENT_BIN): $(wildcard cmd/goevent/*.go cmd/goevent/*.tsv) go.mod
+	@mkdir -p $(dir $@)
+	$(GO) build -trimpath -o $@ ./cmd/goevent
 
 libs: $(CORE) $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH) $(LIBSSL) devlinks
 
