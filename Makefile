@@ -61,7 +61,7 @@ LDFLAGS_LIB := -shared -Wl,--version-script=$(MAP) -Wl,-z,nodelete -Wl,--no-unde
 # The C libraries find the core beside themselves ($ORIGIN) or on the library path.
 LINK_CORE   := -L$(LIBDIR) -l:libgoevent_core-$(SOVER) -Wl,-rpath,'$$ORIGIN'
 
-.PHONY: all libs devlinks pkgconfig demo test test-headers test-go test-c test-programs programs-doc bench abi-report install clean
+.PHONY: all libs devlinks pkgconfig demo test test-headers test-go test-c test-cmake test-examples test-programs programs-doc bench abi-report install deb test-deb clean
 
 all: libs pkgconfig $(GOEVENT_BIN)
 
@@ -164,6 +164,7 @@ test: all
 	$(MAKE) test-headers
 	$(MAKE) test-go
 	$(MAKE) test-c
+	$(MAKE) test-cmake
 
 # Our headers against Debian's (the oracle), when its headers are installed.
 test-headers:
@@ -207,7 +208,7 @@ abi-report: all
 	@bash tools/abi-report.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/event2
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/event2 $(DESTDIR)$(PREFIX)/bin
 	install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 include/event2/*.h $(DESTDIR)$(PREFIX)/include/event2/
 	install -m 755 $(CORE) $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH) $(LIBSSL) $(DESTDIR)$(PREFIX)/lib/
@@ -219,6 +220,33 @@ install: all
 	for pc in libevent libevent_core libevent_extra libevent_pthreads libevent_openssl; do \
 	  sh tools/pkgconfig.sh $$pc "$(PREFIX)" "$(PREFIX)/lib" "$(PREFIX)/include" \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
+	sh tools/cmake.sh $(DESTDIR)$(PREFIX)/lib/cmake/libevent "$(PREFIX)/lib" "$(PREFIX)/include"
+	install -m 755 $(GOEVENT_BIN) $(DESTDIR)$(PREFIX)/bin/goevent
+
+# find_package(Libevent 2.1 COMPONENTS core pthreads) against a scratch
+# install (tests/cmake/run.sh; needs cmake, skipped without it).
+test-cmake: all
+	rm -rf $(BUILD)/cmake-prefix
+	$(MAKE) --no-print-directory install PREFIX=$(ROOT)/$(BUILD)/cmake-prefix >/dev/null
+	bash tests/cmake/run.sh $(BUILD)/cmake-prefix
+
+# The examples against ours and Debian's libevent, each with a scripted
+# client (tests/examples; also part of test-go's first pass).
+test-examples: all
+	$(GO) test -count=1 -v ./tests/examples
+
+# goevent_<version>_amd64.deb (dpkg-deb, no network): libraries in
+# /usr/lib/x86_64-linux-gnu/goevent (never shadowing the system's libevent),
+# headers in /usr/include/goevent, goevent in /usr/bin (tools/deb.sh).
+VERSION ?= 0.1.0
+DEB     := $(BUILD)/goevent_$(VERSION)_amd64.deb
+deb: all
+	bash tools/deb.sh $(VERSION) $(DEB)
+
+# Installs the .deb (root only), runs goevent on the hello-world and on
+# tmux, removes it and checks nothing is left (tests/deb/run.sh).
+test-deb: deb
+	bash tests/deb/run.sh $(DEB)
 
 clean:
 	rm -rf $(BUILD)
