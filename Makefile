@@ -2,13 +2,18 @@
 #
 #   make              build headers' libraries into build/lib (runs nothing)
 #   make demo         build, then run examples/hello-world.c with a client
-#   make test         every test: Go tests, then the C suite (differential,
-#                     fork, seed program, binary drop-in; again in debug mode)
+#   make               also builds build/bin/goevent (cmd/goevent: check, run)
+#   make test         every test: Go tests (examples included), then the C suite
+#                     (differential, fork, seed program, binary drop-in; again in
+#                     debug mode), then test-cmake (skipped without cmake)
+#   make deb          build/goevent_$(VERSION)_amd64.deb; make test-deb (root) installs,
+#                     uses and removes it
 #   make bench        our library vs Debian's libevent, side by side, one row per
 #                     shape with ratios and a geomean (REPS=3, BENCH=row1,row2*;
 #                     writes build/bench/results.md; see bench/README.md)
 #   make abi-report   the 240 core and 208 extra functions and their state; rewrites docs/COMPATIBILITY.md
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (libraries, headers, pkg-config and
+#                     CMake files, bin/goevent)
 
 GO      ?= go
 CC      ?= cc
