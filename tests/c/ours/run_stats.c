@@ -64,6 +64,7 @@ static int events_workload(void)
 	char buf[30];
 	if (!base || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		return 1;
+	evutil_make_socket_nonblocking(sv[0]); /* debug mode (run.sh --debug-mode) requires it */
 	ev_active = event_new(base, -1, 0, active_cb, NULL);
 	ev_timer = event_new(base, -1, EV_PERSIST, timer_cb, NULL);
 	ev_read = event_new(base, sv[0], EV_READ | EV_PERSIST, read_cb, NULL);
@@ -182,7 +183,7 @@ int main(void)
 	r = run_child(self, "events", file);
 	printf("%s", r);
 	TC_CHECK("a report was written", strstr(r, "goevent stats (pid ") != NULL);
-	TC_CHECK("one report (one copy of the C layer answers)", strstr(r, "goevent stats") == strstr(r, "goevent stats (pid ") && !strstr(strstr(r, "goevent stats") + 1, "goevent stats"));
+	TC_CHECK("one report (one copy of the C layer answers)", strstr(r, "goevent stats") && !strstr(strstr(r, "goevent stats") + 1, "goevent stats"));
 	TC_CHECK("bases 1", num(r, "bases:") == 1);
 	TC_CHECK("callbacks run 101", num(r, "callbacks run:") == 101);
 	TC_CHECK("read 30", num(r, "read ") == 30);
