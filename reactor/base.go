@@ -53,6 +53,8 @@ type Base struct {
 	onces    []*Event  // pending loopexit one-shots (C memory)
 	drain    [256]byte // signal pipe read buffer
 	dead     bool
+
+	st *Stats // counters, nil unless StatsOn (stats.go)
 }
 
 // nsig is the size of the per-signal table (glibc's NSIG).
@@ -112,6 +114,9 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 	}
 	b.idx = slot + 1
 	c.CoreIdx = b.idx
+	if StatsOn {
+		b.statsStart()
+	}
 
 	if c.SigRfd >= 0 {
 		if b.watchSignals() != 0 {
@@ -268,6 +273,9 @@ func (b *Base) FreeFinalize(run bool) {
 	UnregisterHandler(b.onceID)
 	b.be.close()
 	b.dead = true
+	if b.st != nil {
+		b.statsEnd()
+	}
 
 	if bases.Get(b.idx-1) == b {
 		bases.Release(b.idx - 1)
