@@ -336,6 +336,9 @@ func (s *bevSocket) onRead(res int16) {
 	if l := bv.lim(); l != nil {
 		l.readDone(bv, n)
 	}
+	if st := bv.base.Stats(); st != nil {
+		st.BevRead += uint64(n)
+	}
 	bv.trigger(reactor.EV_READ, 0)
 }
 
@@ -433,6 +436,9 @@ func (s *bevSocket) onWrite(res int16) {
 		}
 		if l := bv.lim(); l != nil {
 			l.writeDone(bv, n)
+		}
+		if st := bv.base.Stats(); st != nil {
+			st.BevWritten += uint64(n)
 		}
 	}
 	if bv.out.Len() > 0 && bv.writeSuspended == 0 { // bevx: writeDone may have suspended writing (rate limit): do not re-arm

@@ -59,6 +59,8 @@ type Base struct {
 	idleArmed bool
 	idleQuiet int64
 	idleSeen  Timeval // the time cache when the last loop returned
+
+	st *Stats // counters, nil unless StatsOn (stats.go)
 }
 
 // nsig is the size of the per-signal table (glibc's NSIG).
@@ -118,6 +120,9 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 	}
 	b.idx = slot + 1
 	c.CoreIdx = b.idx
+	if StatsOn {
+		b.statsStart()
+	}
 
 	if c.SigRfd >= 0 {
 		if b.watchSignals() != 0 {
@@ -274,6 +279,9 @@ func (b *Base) FreeFinalize(run bool) {
 	UnregisterHandler(b.onceID)
 	b.be.close()
 	b.dead = true
+	if b.st != nil {
+		b.statsEnd()
+	}
 
 	if bases.Get(b.idx-1) == b {
 		bases.Release(b.idx - 1)

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"goevent/internal/cmem"
@@ -47,7 +48,16 @@ func (b *Base) Loop(flags int) int {
 		if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && b.c.NEvents == 0 && b.nActive == 0 {
 			return 1
 		}
-		if err := b.idleWait(timeout); err != nil { // clears c.TvCache
+		var err error // idleWait clears c.TvCache
+		if st := b.st; st != nil {
+			st.Loops++
+			t0 := time.Now()
+			err = b.idleWait(timeout)
+			st.BlockedNs += int64(time.Since(t0))
+		} else {
+			err = b.idleWait(timeout)
+		}
+		if err != nil {
 			svc.Warnf("event_base_loop: %v", err)
 			return -1
 		}
@@ -161,7 +171,11 @@ func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 			count++
 		}
 		b.current = ev
-		b.run(ev)
+		if st := b.st; st != nil {
+			b.runCounted(ev, st)
+		} else {
+			b.run(ev)
+		}
 		// ev may be freed by now, and the base too.
 		if b.dead {
 			return -1
