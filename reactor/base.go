@@ -53,6 +53,8 @@ type Base struct {
 	onces    []*Event  // pending loopexit one-shots (C memory)
 	drain    [256]byte // signal pipe read buffer
 	dead     bool
+
+	lastYield int64 // nanotime of the loop's last yieldIfDue (runtime.go)
 }
 
 // nsig is the size of the per-signal table (glibc's NSIG).

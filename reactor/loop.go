@@ -47,6 +47,7 @@ func (b *Base) Loop(flags int) int {
 		if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && b.c.NEvents == 0 && b.nActive == 0 {
 			return 1
 		}
+		b.yieldIfDue()
 		c.TvCache = Timeval{}
 		if err := b.be.wait(timeout); err != nil {
 			svc.Warnf("event_base_loop: %v", err)
