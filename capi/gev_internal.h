@@ -266,12 +266,15 @@ struct gev_core_ops {
 };
 #undef GEV_DECLARE_OP_FIELD
 
-/* The one symbol the Go core exports: starts its Go runtime if this is the
- * first call in this process (also in a child forked after it ran in the
- * parent: capi/gocore/lazystart), fills ops, keeps svc. 0 on success, -1,
- * or GEV_ATTACH_IN_CALLBACK: a forked child still inside a callback that
- * the parent's runtime called; it may attach once that callback returned. */
+/* The Go core's two exports. goevent_core_attach starts its Go runtime if
+ * that has not happened in this process (also in a child forked after it
+ * ran in the parent: capi/gocore/lazystart), waits for it, fills ops, keeps
+ * svc. 0 on success, -1, or GEV_ATTACH_IN_CALLBACK: a forked child still
+ * inside a callback that the parent's runtime called; it may attach once
+ * that callback returned. goevent_core_prestart only starts the runtime, which
+ * then initialises on a thread of its own while the caller goes on. */
 int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc);
+void goevent_core_prestart(void);
 #define GEV_ATTACH_IN_CALLBACK (-2)
 
 /* What the core's base_loop returns in a child forked inside one of the

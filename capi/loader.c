@@ -60,6 +60,21 @@ int gev_core_load(const char *fn)
 	return 0;
 }
 
+/* The program made an event_base: it will very likely dispatch, so the Go
+ * runtime starts now and initialises on its own thread while the program goes
+ * on setting up (a tmux client connects to its server meanwhile); the first
+ * call that needs the core waits for what is left of it. Not before a base:
+ * a program that links libevent and does not use it gets no runtime. A fork
+ * between here and the first dispatch is fine: the child starts a runtime of
+ * its own when it first needs one (lazystart.c). */
+void gev_core_prestart(void)
+{
+	pthread_mutex_lock(&load_mu);
+	if (!gev_core_usable)
+		goevent_core_prestart();
+	pthread_mutex_unlock(&load_mu);
+}
+
 /* A child of a process whose core ran: its runtime is the parent's, so the
  * child starts its own when it first needs one, and the bases the parent's
  * core adopted become stale. */

@@ -19,6 +19,16 @@ import (
 // runtime offers; it costs nothing after this call.
 func StartRuntimePoller() { time.AfterFunc(time.Hour, func() {}).Stop() }
 
+// Prepare does what the first base would otherwise do on the program's
+// thread at its first dispatch: starts the runtime's poller and reads the fd
+// cap (fs.nr_open). The core's package init calls it, on the runtime's own
+// thread, which starts when the program makes its first base and runs while
+// the program goes on setting up (capi/loader.c).
+func Prepare() {
+	StartRuntimePoller()
+	_ = fdCap()
+}
+
 // The loop's goroutine and the runtime's sysmon thread. A loop runs on the
 // goroutine of a C thread's call into Go (event_base_dispatch), which the
 // scheduler never switches: it is locked to that thread and only makes C
