@@ -20,12 +20,14 @@ import (
 func StartRuntimePoller() { time.AfterFunc(time.Hour, func() {}).Stop() }
 
 // Prepare does what the first base would otherwise do on the program's
-// thread at its first dispatch: starts the runtime's poller and reads the fd
-// cap (fs.nr_open). The core's package init calls it, on the runtime's own
-// thread, which starts when the program makes its first base and runs while
-// the program goes on setting up (capi/loader.c).
+// thread at its first dispatch: it reads the fd cap (fs.nr_open). The core's
+// package init calls it, on the runtime's own thread, which starts when the
+// program makes its first base and runs while the program goes on setting up
+// (capi/loader.c). The runtime's poller is not started here: its two
+// descriptors would appear at some moment while the program sets up (which
+// may close or dup2 descriptors then); they open in the program's own first
+// call into the core instead (goevent_core_attach_go), as before.
 func Prepare() {
-	StartRuntimePoller()
 	_ = fdCap()
 }
 
