@@ -104,7 +104,6 @@ static const int go_sigs[] = { SIGBUS, SIGFPE, SIGSEGV, SIGPIPE, SIGURG };
 #define N_GO_SIGS (sizeof go_sigs / sizeof go_sigs[0])
 static struct sigaction before_go[N_GO_SIGS];
 
-
 /* runtime/cgo's pthread key (linked with --wrap=pthread_key_create: no
  * other code in the core makes keys). */
 static pthread_key_t go_key;
