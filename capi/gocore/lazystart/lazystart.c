@@ -89,6 +89,7 @@ extern char **environ;
 
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 static int started;      /* the runtime was started in this image */
+static int no_threads;   /* it was not: this process may not create threads */
 static pid_t start_pid;  /* by this process */
 
 /* The runtime keeps a slice of the auxv part for the life of the process. */
@@ -391,12 +392,34 @@ static char *godebug_for_runtime(void)
 	return s;
 }
 
+static void *no_op(void *arg) { return arg; }
+
+/* The runtime cannot start without threads of its own: it initialises itself
+ * on a new one, then adds sysmon and more; runtime/cgo aborts the process
+ * when pthread_create fails. A process may be unable to make any: a non-root
+ * user with RLIMIT_NPROC at 0, as privilege-separated daemons set it for
+ * their unprivileged child before its first libevent call (ladvd). libevent
+ * needs no thread there; we can only refuse instead of aborting, so one
+ * thread is tried first. */
+static int can_create_threads(void)
+{
+	pthread_t t;
+	if (pthread_create(&t, NULL, no_op, NULL) != 0)
+		return 0;
+	pthread_join(t, NULL);
+	return 1;
+}
+
 static void start_runtime(void)
 {
 	static const unsigned long keys[] = {
 		AT_PAGESZ, AT_SYSINFO_EHDR, AT_SECURE, AT_HWCAP, AT_HWCAP2,
 		AT_MINSIGSTKSZ, AT_PLATFORM,
 	};
+	if (!can_create_threads()) {
+		no_threads = 1;
+		return;
+	}
 	for (size_t k = 0; k < N_GO_SIGS; k++)
 		sigaction(go_sigs[k], NULL, &before_go[k]);
 	size_t nenv = 0;
@@ -518,8 +541,8 @@ static int restore_image(void)
 
 /* Starts the runtime once per process (in a child forked after it started:
  * puts the image back first). Returns at once: the runtime initialises on a
- * thread of its own, and the first call into Go waits for it. 0, -1, or
- * GEV_ATTACH_IN_CALLBACK. */
+ * thread of its own, and the first call into Go waits for it. 0, -1,
+ * GEV_ATTACH_IN_CALLBACK or GEV_ATTACH_NO_THREADS. */
 static int start(void)
 {
 	if (started && getpid() != start_pid) {
@@ -529,7 +552,9 @@ static int start(void)
 			return -1;
 	}
 	pthread_once(&start_once, start_runtime);
-	return started ? 0 : -1;
+	if (!started)
+		return no_threads ? GEV_ATTACH_NO_THREADS : -1;
+	return 0;
 }
 
 /* The core's exports (capi/gocore/core.map), called by the C layer
