@@ -251,6 +251,15 @@ struct gev_services {
 	void (*sig_release)(struct event_base *base, int sig);
 };
 
+/* ---- goevent run --stats: what the loops did (GOEVENT_STATS; capi/stats.c) ---- */
+struct gev_stats {
+	uint64_t bases, loops, callbacks;
+	uint64_t read, write, timeout, signal, other; /* events run, by ev_res */
+	uint64_t finalizers;
+	uint64_t bev_read, bev_written;               /* socket bufferevents' bytes */
+	int64_t max_cb_ns, blocked_ns;
+};
+
 /* ---- functions the core provides: the C layer calls them through this table.
  * X(return type, name, parameter list). Go exports each as goevent_<name>.
  * One header per module (ops_*.h), so that modules grow without touching each other.

@@ -53,7 +53,8 @@ type Base struct {
 	drain    [256]byte // signal pipe read buffer
 	dead     bool
 
-	lastYield int64 // nanotime of the loop's last yieldIfDue (runtime.go)
+	lastYield int64  // nanotime of the loop's last yieldIfDue (runtime.go)
+	st        *Stats // counters, nil unless StatsOn (stats.go)
 }
 
 // nsig is the size of the per-signal table (glibc's NSIG).
@@ -113,6 +114,9 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 	}
 	b.idx = slot + 1
 	c.CoreIdx = b.idx
+	if StatsOn {
+		b.statsStart()
+	}
 
 	if c.SigRfd >= 0 {
 		if b.watchSignals() != 0 {
@@ -299,6 +303,9 @@ func (b *Base) FreeFinalize(run bool) {
 	UnregisterHandler(b.onceID)
 	b.be.close()
 	b.dead = true
+	if b.st != nil {
+		b.statsEnd()
+	}
 
 	if bases.Get(b.idx-1) == b {
 		bases.Release(b.idx - 1)

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"goevent/internal/cmem"
@@ -49,7 +50,16 @@ func (b *Base) Loop(flags int) int {
 		}
 		b.yieldIfDue()
 		c.TvCache = Timeval{}
-		if err := b.be.wait(timeout); err != nil {
+		var err error
+		if st := b.st; st != nil {
+			st.Loops++
+			t0 := time.Now()
+			err = b.be.wait(timeout)
+			st.BlockedNs += int64(time.Since(t0))
+		} else {
+			err = b.be.wait(timeout)
+		}
+		if err != nil {
 			svc.Warnf("event_base_loop: %v", err)
 			return -1
 		}
@@ -162,7 +172,11 @@ func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 			count++
 		}
 		b.current = ev
-		b.run(ev)
+		if st := b.st; st != nil {
+			b.runCounted(ev, st)
+		} else {
+			b.run(ev)
+		}
 		// ev may be freed by now, and the base too.
 		if b.dead {
 			return -1
