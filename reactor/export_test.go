@@ -202,3 +202,6 @@ func (b *Base) CommonQueue(i int) []*Event {
 
 // RunCommon fires common-timeout queue i's timer callback now.
 func (b *Base) RunCommon(i int) { b.commons[i].fire() }
+
+// ReadSysctlInt is readSysctlInt (the fd cap's reader).
+func ReadSysctlInt(path string) int { return readSysctlInt(path) }

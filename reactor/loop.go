@@ -48,6 +48,7 @@ func (b *Base) Loop(flags int) int {
 		if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && b.c.NEvents == 0 && b.nActive == 0 {
 			return 1
 		}
+		b.yieldIfDue()
 		var err error // idleWait clears c.TvCache
 		if st := b.st; st != nil {
 			st.Loops++
