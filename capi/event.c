@@ -22,6 +22,7 @@
 
 #include "capi.h"
 #include "timeheap.h"
+#include "activeq.h"
 
 #include <event2/event_compat.h>
 
@@ -967,7 +968,8 @@ static int once_activate(struct event_base *base, struct event *ev)
 		return stale_refused("event_base_once");
 	if (gev_core_ready("event_base_once") < 0)
 		return -1;
-	gev_ops.event_active(ev, EV_TIMEOUT, 1);
+	if (!base->activeq || gev_event_activate(base, ev, EV_TIMEOUT, 1) < 0)
+		gev_ops.event_active(ev, EV_TIMEOUT, 1);
 	return 0;
 }
 
@@ -1023,14 +1025,7 @@ static inline int in_shared_heap(const struct event_base *base, const struct eve
 	return EV_COMMONIDX(ev) == 0 && gev_timeheap_has(base, ev);
 }
 
-static inline void count_event(struct event_base *base, const struct event *ev, int d)
-{
-	if (!(ev->ev_flags & EVLIST_INTERNAL)) {
-		base->n_events += d;
-		if (base->n_events > base->max_events)
-			base->max_events = base->n_events;
-	}
-}
+#define count_event gev_count_event /* activeq.h */
 
 /* event_add(ev, tv) with tv valid and not a common timeout: 1 when done here
  * (event_add succeeded), 0 when the core must do it. */
@@ -1240,14 +1235,22 @@ void event_free(struct event *ev)
 	gev_free(ev);
 }
 
+/* event_active in C, on the active queues the core shares (activeq.h), once
+ * the core has the base; the core does it when the event's priority has no
+ * queue yet. Unlocking wakes a loop running on another thread. */
 void event_active(struct event *ev, int res, short ncalls)
 {
-	if (!event_check(ev, "event_active") || gev_base_adopt(ev->ev_base, "event_active") < 0)
+	if (!event_check(ev, "event_active"))
+		return;
+	struct event_base *base = ev->ev_base;
+	if (__builtin_expect(!gev_base_live(base) || !base->activeq, 0) &&
+	    gev_base_adopt(base, "event_active") < 0)
 		return;
 	gev_debugx("event_active: %p (fd %d), res %d, callback %p", (void *)ev, (int)ev->ev_fd, res,
 	    (void *)ev->ev_callback);
-	struct gev_thread *th = gev_base_lock(ev->ev_base);
-	gev_ops.event_active(ev, res, ncalls);
+	struct gev_thread *th = gev_base_lock(base);
+	if (!base->activeq || gev_event_activate(base, ev, (short)res, ncalls) < 0)
+		gev_ops.event_active(ev, res, ncalls);
 	gev_base_unlock(th);
 }
 
@@ -1411,12 +1414,12 @@ int event_base_loopcontinue(struct event_base *base)
 		return -1;
 	if (!gev_base_check(base, "event_base_loopcontinue"))
 		return -1;
-	/* Only a running loop looks at it, and a loop runs with a Go side. */
+	/* Only a running loop looks at it, and a loop runs with a Go side;
+	 * the flag is the pass state the core shares (activeq.h). */
 	if (gev_base_live(base)) {
 		struct gev_thread *th = gev_base_lock(base);
-		int r = gev_ops.base_loopcontinue(base);
-		if (r == 0)
-			r = gev_th_wake_if_needed(base);
+		base->cont = 1;
+		int r = gev_th_wake_if_needed(base);
 		gev_base_release(th);
 		return r;
 	}
@@ -1430,7 +1433,7 @@ struct event *event_base_get_running_event(struct event_base *base)
 	if (!gev_base_live(base))
 		return NULL;
 	struct gev_thread *th = gev_base_lock(base);
-	struct event *ev = gev_ops.base_running_event(base);
+	struct event *ev = base->current; /* kept by the core's loop */
 	gev_base_release(th);
 	return ev;
 }

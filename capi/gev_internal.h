@@ -24,6 +24,7 @@ struct bufferevent;
 struct evconnlistener;
 struct gev_once;
 struct gev_thread;
+struct gev_evq;
 struct sockaddr;
 
 /* ---- struct event (caller memory, 128 bytes, layout of event2/event_struct.h)
@@ -127,6 +128,23 @@ struct event_base {
 	 * of non-internal events, kept by both sides. */
 	int32_t  n_events;
 	int32_t  max_events;     /* its high-water mark (event_base_get_max_events) */
+	/* The active queues (capi/activeq.h, reactor/activeq.go): one FIFO per
+	 * priority, linked through the events' evcb_active_next. The core
+	 * allocates the array (C-visible memory, activeq_n >= npriorities
+	 * queues, NULL until adoption); both sides insert and remove, so that
+	 * event_active is answered in C and the loop runs plain C callbacks
+	 * from C (reactor/run.c), one crossing per run of them. */
+	struct gev_evq *activeq;
+	int32_t  activeq_n;      /* queues allocated */
+	int32_t  n_active;       /* events on the active queues, internal ones included */
+	int32_t  max_active;     /* its high-water mark */
+	int32_t  running_pri;    /* priority whose queue a pass is running, -1 outside */
+	int32_t  cont;           /* rescan the queues after this callback: a more urgent
+	                            event became active, or event_base_loopcontinue */
+	int32_t  pad1;
+	struct event *current;   /* event whose callback runs (event_base_get_running_event) */
+	volatile int32_t *run_dead; /* while reactor/run.c runs callbacks: the core sets
+	                            *run_dead when one of them frees the base */
 	uint64_t reserved_tail[2]; /* more room */
 	/* ---- C-only fields below: the Go mirror stops at `reserved_tail` ---- */
 	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
@@ -139,6 +157,11 @@ struct event_base {
 	int32_t  nsignums;          /* signal numbers with events in this base (capi/signal.c) */
 	uint32_t core_epoch;        /* gev_core_epoch when the core adopted the base (loader.c) */
 	int32_t  forked_exit;       /* a forked child asked this stale base's loop to exit */
+};
+
+/* One active queue: the events of one priority, oldest first. */
+struct gev_evq {
+	struct event *head, *tail;
 };
 
 /* ---- thread support of one base (C memory, capi/thread.c) ----

@@ -28,17 +28,11 @@ type Base struct {
 	maxFd  int       // fds at or above are refused (fdCap)
 	sigs   [nsig]*Event
 	heap   timerHeap // array in C memory, shared with the C layer (heap.go)
-	active []evQueue // per priority
-
-	nActive int // events on the active queues, internal ones included
-	// libevent's event_count and its high-water mark are c.NEvents and
-	// c.MaxEvents: the C layer's timer fast path keeps them too.
-
-	runningPri int    // priority being processed, -1 outside
-	cont       bool   // a higher-priority event was activated, or loopcontinue: rescan the queues
-	current    *Event // event whose callback is running (event_base_get_running_event)
-
-	maxActive int // high-water mark of nActive (event_base_get_max_events)
+	// The active queues, their counts (c.NActive, c.MaxActive), the pass
+	// state (c.RunningPri, c.Cont) and the running event (c.Current) are
+	// in struct event_base too (activeq.go). libevent's event_count and
+	// its high-water mark are c.NEvents and c.MaxEvents: the C layer's
+	// timer and activation fast paths keep them too.
 
 	commons []*commonTimeout // event_base_init_common_timeout queues, by index
 
@@ -57,10 +51,6 @@ type Base struct {
 
 // nsig is the size of the per-signal table (glibc's NSIG).
 const nsig = 65
-
-// evQueue is the head of an intrusive doubly linked list through
-// ActiveNext/ActivePrev.
-type evQueue struct{ head, tail *Event }
 
 // The base table: slot i holds the base whose core_idx is i+1, so that 0
 // means "not adopted". FromC (every exported call) looks up without a lock.
@@ -84,7 +74,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 			return b, nil // already adopted
 		}
 	}
-	b := &Base{c: c, method: c.Method, runningPri: -1, debugMode: c.Flags&GEV_BASE_FLAG_DEBUG != 0}
+	b := &Base{c: c, method: c.Method, debugMode: c.Flags&GEV_BASE_FLAG_DEBUG != 0}
 	if b.method != MethodPoll && b.method != MethodEpoll {
 		return nil, fmt.Errorf("event_base %p: unknown method %d", cbase, c.Method)
 	}
@@ -98,7 +88,12 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 	if npri < 1 {
 		npri = 1
 	}
-	b.active = make([]evQueue, npri)
+	c.RunningPri, c.Cont, c.Current, c.RunDead = -1, 0, nil, nil
+	c.NActive, c.MaxActive = 0, 0
+	if !b.allocQueues(npri) {
+		b.be.close()
+		return nil, errors.New("out of memory")
+	}
 	b.heap = timerHeap{c: c}
 	b.sigID = RegisterHandler(sigHandler{b})
 	b.onceID = RegisterHandler(onceHandler{b})
@@ -108,6 +103,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 		UnregisterHandler(b.sigID)
 		UnregisterHandler(b.onceID)
 		b.be.close()
+		b.freeQueues()
 		return nil, errors.New("too many event bases")
 	}
 	b.idx = slot + 1
@@ -256,6 +252,7 @@ func (b *Base) FreeFinalize(run bool) {
 	}
 	b.freeCommons()
 	b.heap.release() // empty by now
+	b.freeQueues()   // empty by now
 	for _, ev := range b.onces {
 		cmem.Free(unsafe.Pointer(ev), EventSize)
 	}
@@ -268,6 +265,12 @@ func (b *Base) FreeFinalize(run bool) {
 	UnregisterHandler(b.onceID)
 	b.be.close()
 	b.dead = true
+	c := b.c
+	if c.RunDead != nil { // freed from a callback that run.c called
+		*c.RunDead = 1
+		c.RunDead = nil
+	}
+	c.Current = nil
 
 	if bases.Get(b.idx-1) == b {
 		bases.Release(b.idx - 1)

@@ -311,65 +311,6 @@ func (b *Base) removeTimeout(ev *Event) {
 	b.countEvent(ev, -1)
 }
 
-// insertActive appends ev to its priority's active queue.
-func (b *Base) insertActive(ev *Event) {
-	if ev.Flags&EVLIST_ACTIVE != 0 {
-		return
-	}
-	pri := int(ev.Pri)
-	if pri >= len(b.active) {
-		b.growPriorities(pri)
-	}
-	ev.Flags |= EVLIST_ACTIVE
-	b.countEvent(ev, 1)
-	b.nActive++
-	if b.nActive > b.maxActive {
-		b.maxActive = b.nActive
-	}
-	q := &b.active[pri]
-	ev.ActiveNext = nil
-	ev.ActivePrev = q.tail
-	if q.tail != nil {
-		q.tail.ActiveNext = ev
-	} else {
-		q.head = ev
-	}
-	q.tail = ev
-}
-
-// growPriorities makes room for priority pri (event_base_priority_init may
-// have raised npriorities after the base was adopted).
-func (b *Base) growPriorities(pri int) {
-	n := int(b.c.NPriorities)
-	if n <= pri {
-		n = pri + 1
-	}
-	na := make([]evQueue, n)
-	copy(na, b.active)
-	b.active = na
-}
-
-func (b *Base) removeActive(ev *Event) {
-	if ev.Flags&EVLIST_ACTIVE == 0 {
-		return
-	}
-	q := &b.active[ev.Pri]
-	if ev.ActivePrev != nil {
-		ev.ActivePrev.ActiveNext = ev.ActiveNext
-	} else {
-		q.head = ev.ActiveNext
-	}
-	if ev.ActiveNext != nil {
-		ev.ActiveNext.ActivePrev = ev.ActivePrev
-	} else {
-		q.tail = ev.ActivePrev
-	}
-	ev.ActiveNext, ev.ActivePrev = nil, nil
-	ev.Flags &^= EVLIST_ACTIVE
-	b.countEvent(ev, -1)
-	b.nActive--
-}
-
 // gettime returns the loop's cached time (kept in the C struct, where
 // event_base_gettimeofday_cached reads it), or reads the clock.
 func (b *Base) gettime() Timeval {
@@ -559,28 +500,6 @@ func (b *Base) Active(ev *Event, res int16, ncalls int16) {
 		return
 	}
 	b.activate(ev, res, ncalls)
-}
-
-// activate is event_active_nolock_.
-func (b *Base) activate(ev *Event, res int16, ncalls int16) {
-	if ev.Flags&EVLIST_FINALIZING != 0 {
-		return
-	}
-	if ev.Flags&EVLIST_ACTIVE != 0 {
-		ev.Res |= res
-		return
-	}
-	ev.Res = res
-	if int(ev.Pri) < b.runningPri {
-		b.cont = true
-	}
-	if ev.Events&EV_SIGNAL != 0 {
-		// A callback loop of ev in progress keeps its own remaining count;
-		// this activation runs later with ncalls.
-		ev.Ncalls = ncalls
-		ev.Pncalls = 0
-	}
-	b.insertActive(ev)
 }
 
 // AssignGo prepares ev (C memory) like event_assign with a Go handler:

@@ -534,46 +534,65 @@ func TestDispatchLimits(t *testing.T) {
 		{"0 usec", 1<<31 - 1, 1, 0, "a1 R a2 a3 a4 a5"},
 		{"long interval", 1<<31 - 1, 1, 10_000_000, "a1 a2 a3 a4 a5 R"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			forEachBackend(t, func(t *testing.T, m int32) {
-				c := newCBase(t, m, 2)
-				c.MaxDispatchCallbacks = tc.maxcb
-				c.LimitCallbacksAfterPrio = tc.limitAfter
-				c.MaxDispatchUsec = tc.usec
-				b, err := reactor.Adopt(unsafePtr(c))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer b.Free()
-				rd, wr := socketpair(t)
-				var order []string
-				R := goEvent(t, b, rd, evRead, func(*reactor.Event, int16) { order = append(order, "R") })
-				R.Pri = 0
-				b.Add(R, nil)
-				var as []*reactor.Event
-				for i := 1; i <= 5; i++ {
-					name := fmt.Sprintf("a%d", i)
-					first := i == 1
-					ev := goEvent(t, b, -1, 0, func(*reactor.Event, int16) {
-						order = append(order, name)
-						if first {
-							mustWrite(t, wr, "x")
+		for _, cEvents := range []bool{false, true} {
+			name := tc.name
+			if cEvents {
+				name += ", C callbacks" // a2..a5 run in run.c
+			}
+			t.Run(name, func(t *testing.T) {
+				forEachBackend(t, func(t *testing.T, m int32) {
+					c := newCBase(t, m, 2)
+					c.MaxDispatchCallbacks = tc.maxcb
+					c.LimitCallbacksAfterPrio = tc.limitAfter
+					c.MaxDispatchUsec = tc.usec
+					b, err := reactor.Adopt(unsafePtr(c))
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer b.Free()
+					rd, wr := socketpair(t)
+					ctest.Calls()
+					R := goEvent(t, b, rd, evRead, func(*reactor.Event, int16) { ctest.Record(-1, evRead, 0) })
+					R.Pri = 0
+					b.Add(R, nil)
+					var as []*reactor.Event
+					for i := 1; i <= 5; i++ {
+						i := i
+						var ev *reactor.Event
+						if cEvents && i > 1 {
+							ev = newEvent(t)
+							assignC(b, ev, -1, 0, ctest.RecordCB(), uintptr(i))
+						} else {
+							ev = goEvent(t, b, -1, 0, func(*reactor.Event, int16) {
+								ctest.Record(-1, evTimeout, uintptr(i))
+								if i == 1 {
+									mustWrite(t, wr, "x")
+								}
+							})
 						}
-					})
-					ev.Pri = 1
-					as = append(as, ev)
-				}
-				for _, ev := range as {
-					b.Active(ev, evTimeout, 1)
-				}
-				for i := 0; i < 10 && len(order) < 6; i++ {
-					b.Loop(reactor.EVLOOP_NONBLOCK)
-				}
-				if got := fmt.Sprint(order); got != fmt.Sprint(splitWords(tc.want)) {
-					t.Fatalf("order %v, want %v", order, tc.want)
-				}
+						ev.Pri = 1
+						as = append(as, ev)
+					}
+					for _, ev := range as {
+						b.Active(ev, evTimeout, 1)
+					}
+					var order []string
+					for i := 0; i < 10 && len(order) < 6; i++ {
+						b.Loop(reactor.EVLOOP_NONBLOCK)
+						for _, call := range ctest.Calls() {
+							if call.Arg == 0 {
+								order = append(order, "R")
+							} else {
+								order = append(order, fmt.Sprintf("a%d", call.Arg))
+							}
+						}
+					}
+					if got := fmt.Sprint(order); got != fmt.Sprint(splitWords(tc.want)) {
+						t.Fatalf("order %v, want %v", order, tc.want)
+					}
+				})
 			})
-		})
+		}
 	}
 }
 

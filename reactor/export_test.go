@@ -52,7 +52,7 @@ func checkHeap(h *timerHeap) error {
 }
 
 // Counts returns the base's event and active counters.
-func (b *Base) Counts() (nEvents, nActive int) { return int(b.c.NEvents), b.nActive }
+func (b *Base) Counts() (nEvents, nActive int) { return int(b.c.NEvents), int(b.c.NActive) }
 
 // SigWatch returns the internal signal-pipe watcher, or nil.
 func (b *Base) SigWatch() *Event { return b.sigWatch }
@@ -122,8 +122,8 @@ func (b *Base) CheckInvariants() error {
 		}
 	}
 	nActive := 0
-	for pri := range b.active {
-		q := &b.active[pri]
+	for pri := range b.queues() {
+		q := &b.queues()[pri]
 		var prev *Event
 		for ev := q.head; ev != nil; ev = ev.ActiveNext {
 			if ev.ActivePrev != prev {
@@ -140,8 +140,8 @@ func (b *Base) CheckInvariants() error {
 			return fmt.Errorf("active queue %d: bad tail", pri)
 		}
 	}
-	if nActive != b.nActive {
-		return fmt.Errorf("nActive %d, counted %d", b.nActive, nActive)
+	if nActive != int(b.c.NActive) {
+		return fmt.Errorf("nActive %d, counted %d", b.c.NActive, nActive)
 	}
 	for fd := range b.fds {
 		e := &b.fds[fd]
@@ -202,3 +202,24 @@ func (b *Base) CommonQueue(i int) []*Event {
 
 // RunCommon fires common-timeout queue i's timer callback now.
 func (b *Base) RunCommon(i int) { b.commons[i].fire() }
+
+// Activate and RemoveActive are the core's half of the active queues.
+func (b *Base) Activate(ev *Event, res, ncalls int16) { b.activate(ev, res, ncalls) }
+func (b *Base) RemoveActive(ev *Event)                { b.removeActive(ev) }
+
+// Queue returns the events of priority pri's active queue, in order.
+func (b *Base) Queue(pri int) []*Event {
+	var r []*Event
+	for ev := b.queues()[pri].head; ev != nil; ev = ev.ActiveNext {
+		r = append(r, ev)
+	}
+	return r
+}
+
+// RunnableInC reports the core's and run.c's verdicts on ev.
+func (b *Base) RunnableInC(ev *Event) (goSide, cSide bool) { return b.runnableInC(ev), runInCTest(b, ev) }
+
+// SetRunningPri sets the priority a pass is running (activation reads it)
+// and returns the base's rescan flag.
+func (b *Base) SetRunningPri(pri int32) { b.c.RunningPri = pri }
+func (b *Base) Cont() bool             { return b.c.Cont != 0 }

@@ -203,12 +203,21 @@ type CBase struct {
 	TimeheapCap             int32     // 132 slots allocated
 	NEvents                 int32     // 136 memberships of non-internal events (libevent's event_count)
 	MaxEvents               int32     // 140 high-water mark of NEvents
-	ReservedTail            [2]uint64 // 144 more room
+	Activeq                 *evQueue  // 144 the active queues (activeq.go), C-visible memory
+	ActiveqN                int32     // 152 queues allocated
+	NActive                 int32     // 156 events on the active queues, internal ones included
+	MaxActive               int32     // 160 high-water mark of NActive
+	RunningPri              int32     // 164 priority being processed, -1 outside
+	Cont                    int32     // 168 rescan the queues after this callback
+	Pad1                    int32     // 172
+	Current                 *Event    // 176 event whose callback is running
+	RunDead                 *int32    // 184 run.c's "base freed" flag while it runs callbacks
+	ReservedTail            [2]uint64 // 192 more room
 }
 
 // CBaseSize is the size of the mirrored prefix of struct event_base
 // (offsetof(struct event_base, reserved_tail) + sizeof reserved_tail).
-const CBaseSize = 160
+const CBaseSize = 208
 
 // compile-time size checks; the offsets are checked against the C header in
 // the tests.

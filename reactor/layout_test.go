@@ -101,6 +101,14 @@ func TestLayoutBase(t *testing.T) {
 		{"timeheap_cap", unsafe.Offsetof(c.TimeheapCap)},
 		{"n_events", unsafe.Offsetof(c.NEvents)},
 		{"max_events", unsafe.Offsetof(c.MaxEvents)},
+		{"activeq", unsafe.Offsetof(c.Activeq)},
+		{"activeq_n", unsafe.Offsetof(c.ActiveqN)},
+		{"n_active", unsafe.Offsetof(c.NActive)},
+		{"max_active", unsafe.Offsetof(c.MaxActive)},
+		{"running_pri", unsafe.Offsetof(c.RunningPri)},
+		{"cont", unsafe.Offsetof(c.Cont)},
+		{"current", unsafe.Offsetof(c.Current)},
+		{"run_dead", unsafe.Offsetof(c.RunDead)},
 	} {
 		if got := ctest.BaseOffset(18 + i); got != int(f.off) {
 			t.Errorf("struct event_base.%s: Go offset %d, C %d", f.name, f.off, got)

@@ -33,7 +33,7 @@ func (b *Base) Loop(flags int) int {
 	storeInt32(&c.EventGotterm, 0)
 	storeInt32(&c.EventBreak, 0)
 	for {
-		b.cont = false
+		c.Cont = 0
 		if b.dead { // event_base_free from a callback: c may be gone
 			return -1
 		}
@@ -41,10 +41,10 @@ func (b *Base) Loop(flags int) int {
 			return 0
 		}
 		timeout := int64(0)
-		if b.nActive == 0 && flags&EVLOOP_NONBLOCK == 0 {
+		if c.NActive == 0 && flags&EVLOOP_NONBLOCK == 0 {
 			timeout = b.timeoutNext()
 		}
-		if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && b.c.NEvents == 0 && b.nActive == 0 {
+		if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && c.NEvents == 0 && c.NActive == 0 {
 			return 1
 		}
 		c.TvCache = Timeval{}
@@ -54,9 +54,12 @@ func (b *Base) Loop(flags int) int {
 		}
 		b.updateCache()
 		b.timeoutProcess()
-		if b.nActive > 0 {
+		if c.NActive > 0 {
 			n := b.processActive()
-			if flags&EVLOOP_ONCE != 0 && b.nActive == 0 && n != 0 {
+			if b.dead {
+				return -1
+			}
+			if flags&EVLOOP_ONCE != 0 && c.NActive == 0 && n != 0 {
 				return 0
 			}
 		} else if flags&EVLOOP_NONBLOCK != 0 {
@@ -66,9 +69,9 @@ func (b *Base) Loop(flags int) int {
 }
 
 func (b *Base) loopDone() {
-	b.runningPri = -1
-	b.current = nil
 	if !b.dead {
+		b.c.RunningPri = -1
+		b.c.Current = nil
 		b.c.TvCache = Timeval{}
 		storeInt32(&b.c.Running, 0)
 	}
@@ -124,11 +127,11 @@ func (b *Base) processActive() int {
 		end = b.gettime().addUsec(b.c.MaxDispatchUsec)
 		hasEnd = true
 	}
-	for pri := 0; pri < len(b.active); pri++ {
-		if b.active[pri].head == nil {
+	for pri := 0; pri < int(b.c.ActiveqN); pri++ {
+		if b.queues()[pri].head == nil {
 			continue
 		}
-		b.runningPri = pri
+		b.c.RunningPri = int32(pri)
 		if pri < limitAfter {
 			c = b.processQueue(pri, int(^uint(0)>>1), end, false)
 		} else {
@@ -138,20 +141,37 @@ func (b *Base) processActive() int {
 			break
 		}
 	}
-	b.runningPri = -1
+	if !b.dead {
+		b.c.RunningPri = -1
+	}
 	return c
 }
 
 func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 	count := 0
+	inGo := false // run.c handed the queue's head back: run it here
 	for {
-		if pri >= len(b.active) { // event_base_priority_init from a callback
+		if pri >= int(b.c.ActiveqN) { // event_base_priority_init from a callback
 			break
 		}
-		ev := b.active[pri].head
+		ev := b.queues()[pri].head
 		if ev == nil {
 			break
 		}
+		if !inGo && b.runnableInC(ev) {
+			// A run of plain C callbacks: one crossing for all of them.
+			st, n := b.runQueueC(pri, count, max, end, hasEnd)
+			count = n
+			switch st {
+			case runGo:
+				inGo = true
+				continue
+			case runAbort:
+				return -1
+			}
+			return count // runDone, runLimit
+		}
+		inGo = false
 		if ev.Events&EV_PERSIST != 0 || ev.Flags&EVLIST_FINALIZING != 0 {
 			b.removeActive(ev)
 		} else {
@@ -160,13 +180,13 @@ func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 		if ev.Flags&EVLIST_INTERNAL == 0 {
 			count++
 		}
-		b.current = ev
+		b.c.Current = ev
 		b.run(ev)
 		// ev may be freed by now, and the base too.
 		if b.dead {
 			return -1
 		}
-		b.current = nil
+		b.c.Current = nil
 		if loadInt32(&b.c.EventBreak) != 0 {
 			return -1
 		}
@@ -179,7 +199,7 @@ func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 				return count
 			}
 		}
-		if b.cont {
+		if b.c.Cont != 0 {
 			break
 		}
 	}
@@ -190,7 +210,7 @@ func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 func (b *Base) run(ev *Event) {
 	switch ev.Closure {
 	case ClosureFinalize, ClosureFinalizeFree:
-		b.current = nil
+		b.c.Current = nil
 		b.runFinalizer(ev)
 	case ClosureSignal:
 		b.runSignal(ev, nil)

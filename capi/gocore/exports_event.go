@@ -119,27 +119,6 @@ func goevent_base_priority_init(base *C.struct_event_base, n C.int) (rc C.int) {
 	return rc
 }
 
-//export goevent_base_loopcontinue
-func goevent_base_loopcontinue(base *C.struct_event_base) (rc C.int) {
-	rc = -1
-	defer guard("event_base_loopcontinue")
-	if b := baseOf("event_base_loopcontinue", base); b != nil {
-		rc = C.int(b.LoopContinue())
-	}
-	return rc
-}
-
-//export goevent_base_running_event
-func goevent_base_running_event(base *C.struct_event_base) (ev *C.struct_event) {
-	defer guard("event_base_get_running_event")
-	if b := baseOf("event_base_get_running_event", base); b != nil {
-		if e := b.RunningEvent(); e != nil {
-			return (*C.struct_event)(e.Ptr())
-		}
-	}
-	return nil
-}
-
 //export goevent_base_num_events
 func goevent_base_num_events(base *C.struct_event_base, typ C.unsigned, max, clear C.int) (rc C.int) {
 	rc = 0

@@ -1,0 +1,82 @@
+package reactor
+
+/*
+#include "run.h"
+*/
+import "C"
+
+import "unsafe"
+
+// What stopped run.c's gev_run_queue (run.h).
+const (
+	runDone  = C.GEV_RUN_DONE
+	runLimit = C.GEV_RUN_LIMIT
+	runAbort = C.GEV_RUN_ABORT
+	runGo    = C.GEV_RUN_GO
+)
+
+// runnableInC reports whether ev's run in the loop is all C work, which
+// run.c does without crossing back (gev_run_in_c, the same test): a plain
+// or persistent C callback of an event that leaves its lists through the
+// active queue and the timer heap only (no fd or signal map, no
+// common-timeout queue) and, when persistent with a timeout, is re-armed
+// on the heap in place or into free room.
+func (b *Base) runnableInC(ev *Event) bool {
+	fl := ev.Flags
+	if fl&(EVLIST_FINALIZING|^EVLIST_ALL) != 0 || ev.Events&EV_SIGNAL != 0 {
+		return false
+	}
+	switch ev.Closure {
+	case ClosureEvent, ClosurePersist:
+	default:
+		return false
+	}
+	if ev.Events&EV_PERSIST == 0 {
+		if fl&EVLIST_INSERTED != 0 {
+			return false
+		}
+		if fl&EVLIST_TIMEOUT != 0 && !b.inHeap(ev) {
+			return false
+		}
+	}
+	if ev.Closure == ClosurePersist && ev.RelTimeout > 0 {
+		if ev.CommonIdx != 0 {
+			return false
+		}
+		if ev.Events&(EV_READ|EV_WRITE|EV_CLOSED) != 0 && fl&EVLIST_INSERTED == 0 {
+			return false
+		}
+		if fl&EVLIST_TIMEOUT != 0 {
+			return b.inHeap(ev)
+		}
+		return b.c.Timeheap != nil && b.c.TimeheapN < b.c.TimeheapCap
+	}
+	return true
+}
+
+// inHeap reports whether ev is in the timer heap where its HeapIdx says
+// (gev_timeheap_has).
+func (b *Base) inHeap(ev *Event) bool {
+	i := ev.HeapIdx
+	return ev.CommonIdx == 0 && b.c.Timeheap != nil && i >= 0 && i < b.c.TimeheapN && b.heap.at(int(i)) == ev
+}
+
+// runQueueC lets run.c run the events at the head of queue pri that
+// runnableInC accepts; it returns why it stopped and the pass's count.
+func (b *Base) runQueueC(pri, count, max int, end Timeval, hasEnd bool) (int, int) {
+	th := b.c.Thread // b.c may be freed when this returns
+	raceRelease(unsafe.Pointer(th))
+	he := C.int(0)
+	if hasEnd {
+		he = 1
+	}
+	r := int64(C.gev_run_queue(C.uintptr_t(uintptr(unsafe.Pointer(b.c))), C.int(pri), C.int64_t(count),
+		C.int64_t(max), C.int64_t(end.Sec), C.int64_t(end.Usec), he))
+	raceAcquire(unsafe.Pointer(th))
+	return int(r & 3), int(r >> 2)
+}
+
+// runInCTest exposes gev_run_in_c to the tests.
+func runInCTest(b *Base, ev *Event) bool {
+	return C.gev_run_in_c((*C.struct_event_base)(unsafe.Pointer(b.c)), (*C.struct_event)(unsafe.Pointer(ev))) != 0
+}

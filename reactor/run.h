@@ -1,0 +1,27 @@
+/* run.h - reactor/run.c, called by loop.go. */
+#ifndef GEV_RUN_H
+#define GEV_RUN_H
+
+#include <stdint.h>
+
+struct event;
+struct event_base;
+
+/* What stopped gev_run_queue (the low two bits of its result; the rest is
+ * the updated count of non-internal callbacks run in this pass). */
+#define GEV_RUN_DONE  0 /* the queue is empty, or the pass must rescan (cont) */
+#define GEV_RUN_LIMIT 1 /* max_dispatch_callbacks or max_dispatch_interval reached */
+#define GEV_RUN_ABORT 2 /* loopbreak, or the base was freed */
+#define GEV_RUN_GO    3 /* the queue's head needs the core */
+
+/* 1 if ev's run (its removal from the lists, re-arming, callback) is all C
+ * work that gev_run_queue may do; loop.go's runnableInC is the same test. */
+int gev_run_in_c(const struct event_base *base, const struct event *ev);
+
+/* Runs the events at the head of base's queue pri while gev_run_in_c
+ * accepts them, as loop.go's processQueue would; count is the pass's count
+ * so far, max and end (if has_end) its limits. */
+int64_t gev_run_queue(uintptr_t base, int pri, int64_t count, int64_t max, int64_t end_sec, int64_t end_usec,
+    int has_end);
+
+#endif
