@@ -7,7 +7,7 @@
 #   make bench        our library vs Debian's libevent, side by side, one row per
 #                     shape with ratios and a geomean (REPS=3, BENCH=row1,row2*;
 #                     writes build/bench/results.md; see bench/README.md)
-#   make abi-report   the 240 functions and their state; rewrites docs/COMPATIBILITY.md
+#   make abi-report   the 240 core and 208 extra functions and their state; rewrites docs/COMPATIBILITY.md
 #   make install PREFIX=/usr/local DESTDIR=
 
 GO      ?= go
@@ -26,8 +26,12 @@ CORE    := $(LIBDIR)/libgoevent_core-$(SOVER)
 LIBCORE := $(LIBDIR)/libevent_core-$(SOVER)
 LIBEV   := $(LIBDIR)/libevent-$(SOVER)
 LIBPTH  := $(LIBDIR)/libevent_pthreads-$(SOVER)
+LIBEXT  := $(LIBDIR)/libevent_extra-$(SOVER)
 ABI     := tools/abi/libevent-2.1.12-abi.tsv
 ABI_INT := tools/abi/internal-exports.txt
+# extra (evdns, evhttp, evrpc, evtag): the names implemented so far (a
+# subset of tools/abi/libevent-2.1.12-extra-abi.tsv); only these are exported.
+ABI_EXT := tools/abi/extra-exports.txt
 MAP     := $(BUILD)/libevent.map
 
 CAPI_SRC := $(wildcard capi/*.c)
@@ -35,7 +39,7 @@ CAPI_OBJ := $(patsubst capi/%.c,$(OBJDIR)/%.o,$(CAPI_SRC))
 PTH_SRC  := $(wildcard capi/pthreads/*.c)
 PTH_OBJ  := $(patsubst capi/pthreads/%.c,$(OBJDIR)/pthreads/%.o,$(PTH_SRC))
 HEADERS  := $(shell find include -name '*.h')
-GO_SRC   := $(shell find capi/gocore core reactor internal -name '*.go' ! -name '*_test.go') \
+GO_SRC   := $(shell find capi/gocore core reactor internal extra -name '*.go' ! -name '*_test.go') \
             $(wildcard capi/gocore/*.c capi/*.h) go.mod
 
 # Go's build cache does not see C headers outside a package's directory:
@@ -54,7 +58,7 @@ LINK_CORE   := -L$(LIBDIR) -l:libgoevent_core-$(SOVER) -Wl,-rpath,'$$ORIGIN'
 
 all: libs pkgconfig
 
-libs: $(CORE) $(LIBCORE) $(LIBEV) $(LIBPTH) devlinks
+libs: $(CORE) $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH) devlinks
 
 # The Go core: Go's c-archive objects linked into one shared object that
 # exports one symbol (capi/gocore/core.map). The C libraries depend on it, so
@@ -84,34 +88,39 @@ $(CORE): $(GOARC) capi/gocore/lazystart/lazystart.c capi/gocore/core.map capi/ge
 	  -o $@ $(GOOBJ)/*.o -lpthread
 
 # Only libevent's public names leave the C libraries.
-$(MAP): $(ABI) $(ABI_INT)
+$(MAP): $(ABI) $(ABI_INT) $(ABI_EXT)
 	@mkdir -p $(BUILD)
-	@{ echo '{'; echo '  global:'; { cut -f1 $(ABI); grep -v '^#' $(ABI_INT); } | sed 's/.*/    &;/'; echo '  local: *;'; echo '};'; } > $@
+	@{ echo '{'; echo '  global:'; { cut -f1 $(ABI); grep -v '^#' $(ABI_INT); grep -v '^#' $(ABI_EXT); } | sed 's/.*/    &;/'; echo '  local: *;'; echo '};'; } > $@
 
 $(OBJDIR)/%.o: capi/%.c $(HEADERS) $(wildcard capi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_CAPI) -c -o $@ $<
 
-# libevent_core and libevent are the same C layer under both sonames (as
-# Debian's libevent-2.1 carries core + extra); whichever a program links, all
-# calls resolve to one copy and one Go core.
+# libevent_core, libevent and libevent_extra are the same C layer under three
+# sonames, each exporting the core's and the extra's names (Debian's
+# libevent-2.1 carries core + extra); whichever a program links, all calls
+# resolve to one copy and one Go core.
 $(LIBCORE): $(CAPI_OBJ) $(MAP) $(CORE)
 	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent_core-$(SOVER) -o $@ $(CAPI_OBJ) $(LINK_CORE) -lpthread
 
 $(LIBEV): $(CAPI_OBJ) $(MAP) $(CORE)
 	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent-$(SOVER) -o $@ $(CAPI_OBJ) $(LINK_CORE) -lpthread
 
+$(LIBEXT): $(CAPI_OBJ) $(MAP) $(CORE)
+	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent_extra-$(SOVER) -o $@ $(CAPI_OBJ) $(LINK_CORE) -lpthread
+
 $(LIBPTH): $(PTH_OBJ) $(MAP) $(LIBCORE)
 	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent_pthreads-$(SOVER) -o $@ $(PTH_OBJ) \
 	  -L$(LIBDIR) -Wl,--no-as-needed -l:libevent_core-$(SOVER) -Wl,--as-needed -lpthread
 
-devlinks: $(LIBCORE) $(LIBEV) $(LIBPTH)
+devlinks: $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH)
 	@ln -sf libevent-$(SOVER) $(LIBDIR)/libevent.so
 	@ln -sf libevent_core-$(SOVER) $(LIBDIR)/libevent_core.so
+	@ln -sf libevent_extra-$(SOVER) $(LIBDIR)/libevent_extra.so
 	@ln -sf libevent_pthreads-$(SOVER) $(LIBDIR)/libevent_pthreads.so
 
 # pkg-config files for the build tree (absolute paths into this checkout).
-pkgconfig: $(PCDIR)/libevent.pc $(PCDIR)/libevent_core.pc $(PCDIR)/libevent_pthreads.pc
+pkgconfig: $(PCDIR)/libevent.pc $(PCDIR)/libevent_core.pc $(PCDIR)/libevent_extra.pc $(PCDIR)/libevent_pthreads.pc
 
 $(PCDIR)/%.pc: tools/pkgconfig.sh
 	@mkdir -p $(PCDIR)
@@ -170,11 +179,12 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/event2
 	install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 include/event2/*.h $(DESTDIR)$(PREFIX)/include/event2/
-	install -m 755 $(CORE) $(LIBCORE) $(LIBEV) $(LIBPTH) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(CORE) $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libevent-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent.so
 	ln -sf libevent_core-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent_core.so
+	ln -sf libevent_extra-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent_extra.so
 	ln -sf libevent_pthreads-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent_pthreads.so
-	for pc in libevent libevent_core libevent_pthreads; do \
+	for pc in libevent libevent_core libevent_extra libevent_pthreads; do \
 	  sh tools/pkgconfig.sh $$pc "$(PREFIX)" "$(PREFIX)/lib" "$(PREFIX)/include" \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
 

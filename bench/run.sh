@@ -45,7 +45,7 @@ REPS=${REPS:-3}
 FILTER=${BENCH:-}
 RUN_TIMEOUT=30       # seconds, one run of one row (a row may set its own)
 SLOW_RUN=10          # a run slower than this is not repeated
-PROGS=(echo dispatch buffers conns lifecycle)   # built per implementation
+PROGS=(echo dispatch buffers conns lifecycle dns)   # built per implementation
 IMPLS=(real ours)
 
 # One row per shape:
@@ -82,6 +82,13 @@ ROWS=(
 	"echo_64B_50conn|{impl}/echo bench echo_64B_50conn 50 1000|msgs_per_sec|msg/s|hi|-|"
 	"syscalls_64B_50conn|fn:syscalls syscalls_64B_50conn 50 100 500|value|syscalls/msg|lo|<= 2.1, no SIGURG to the loop thread|once"
 	"syscalls_64B_1conn|fn:syscalls syscalls_64B_1conn 1 1000 5000|value|syscalls/msg|lo|-|once"
+	# evdns (issue 12): lookups against a responder process of our own on
+	# loopback, memory per request in flight, a server port under dnsperf
+	"dns_lookups_1|{impl}/dns lookups dns_lookups_1 1 20000|value|lookups/s|hi|ratio >= 1.0|"
+	"dns_lookups_100|{impl}/dns lookups dns_lookups_100 100 100000|value|lookups/s|hi|ratio >= 1.0|"
+	"dns_lookups_1000|{impl}/dns lookups dns_lookups_1000 1000 100000|value|lookups/s|hi|ratio >= 1.0|"
+	"dns_memory_per_request|{impl}/dns memory dns_memory_per_request 20000|value|B/request|lo|<= real|"
+	"dns_server_qps|fn:dns_server dns_server_qps 5|value|queries/s|hi|ratio >= 1.0|"
 	# whole processes
 	"tmux_display|fn:tmux_display tmux_display 200|value|ms|lo|<= real + 1 ms|"
 	"start_first_dispatch|{tools}/spawn run start_first_dispatch 200 {impl}/lifecycle start|value|ms|lo|-|"
@@ -336,6 +343,32 @@ syscalls() {
 	fi
 	printf '%s\n%s\n' "syscalls/msg by call: ${top:-none}" "$sigline" >"$LOGS/$name-$impl.detail"
 	echo "RESULT name=$name value=$total unit=syscalls/msg"
+}
+
+# dns_server IMPL REP NAME SECONDS: queries per second an evdns server port
+# (bench/dns.c serve) answers under dnsperf (one client, 100 in flight) for
+# SECONDS seconds, on loopback.
+dns_server() {
+	local impl=$1 name=$3 secs=$4
+	if ! have dnsperf; then echo "dnsperf not installed (apt-get install dnsperf)" >&2; return 1; fi
+	local pf="$LOGS/$name-$impl.port" q="$LOGS/$name.queries" pid port rc out
+	rm -f "$pf"
+	[ -s "$q" ] || for i in $(seq 1 1000); do echo "host$i.bench.test A"; done >"$q"
+	runenv "$impl" timeout -k 2 $((secs + 30)) "$OUT/$impl/dns" serve "$pf" </dev/null >"$LOGS/$name-$impl.server.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 1 100); do [ -s "$pf" ] && break; sleep 0.05; done
+	port=$(cat "$pf" 2>/dev/null)
+	if [ -z "$port" ]; then echo "the server did not start" >&2; kill "$pid" 2>/dev/null; wait "$pid"; return 1; fi
+	out=$(timeout $((secs + 20)) dnsperf -s 127.0.0.1 -p "$port" -d "$q" -l "$secs" -c 1 -T 1 -q 100 -t 2 2>&1)
+	rc=$?
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	printf '%s\n' "$out" >"$LOGS/$name-$impl.dnsperf"
+	local qps lost
+	qps=$(printf '%s\n' "$out" | awk '/Queries per second:/ { print $4 }')
+	lost=$(printf '%s\n' "$out" | awk '/Queries lost:/ { print $3 }')
+	if [ $rc -ne 0 ] || [ -z "$qps" ]; then echo "dnsperf failed: $(printf '%s\n' "$out" | tail -n 1)" >&2; return 1; fi
+	echo "RESULT name=$name value=$qps unit=queries/s lost=$lost"
 }
 
 # tmux_usable IMPL: Debian's tmux is installed and, for ours, loads our library.

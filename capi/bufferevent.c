@@ -400,8 +400,8 @@ int bufferevent_socket_connect(struct bufferevent *bev, const struct sockaddr *s
 }
 
 /* With a NULL evdns_base libevent resolves with a blocking getaddrinfo and
- * finishes inside the call; so do we. We have no evdns: a non-NULL base is
- * refused. */
+ * finishes inside the call; so do we. With an evdns_base the lookup is
+ * evdns_getaddrinfo's (dns.c: gev_dns_connect_hostname). */
 int bufferevent_socket_connect_hostname(struct bufferevent *bev, struct evdns_base *evdns_base,
     int family, const char *hostname, int port)
 {
@@ -415,10 +415,6 @@ int bufferevent_socket_connect_hostname(struct bufferevent *bev, struct evdns_ba
 		return -1;
 	if (port < 1 || port > 65535)
 		return -1;
-	if (evdns_base) {
-		gev_warnx("bufferevent_socket_connect_hostname: evdns is not supported by goevent; pass a NULL evdns_base");
-		return -1;
-	}
 	if (gev_core_ready("bufferevent_socket_connect_hostname") < 0)
 		return -1;
 	memset(&hint, 0, sizeof(hint));
@@ -426,6 +422,8 @@ int bufferevent_socket_connect_hostname(struct bufferevent *bev, struct evdns_ba
 	hint.ai_protocol = IPPROTO_TCP;
 	hint.ai_socktype = SOCK_STREAM;
 	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	if (evdns_base)
+		return gev_dns_connect_hostname(bev, evdns_base, &hint, hostname, portbuf);
 	err = getaddrinfo(hostname, portbuf, &hint, &ai);
 	if (err == 0 && !ai)
 		err = EAI_FAIL;

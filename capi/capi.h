@@ -171,6 +171,11 @@ int gev_buf_use_base_lock(struct evbuffer *buf, struct event_base *base);
  * of bufferevent_pair.c, bufferevent_filter.c, ratelim.c. */
 struct bufferevent;
 struct gev_thread *gev_bev_lock(struct bufferevent *bev);
+/* dns.c: bufferevent_socket_connect_hostname with an evdns_base. */
+struct evdns_base;
+struct evutil_addrinfo;
+int gev_dns_connect_hostname(struct bufferevent *bev, struct evdns_base *dns,
+    const struct evutil_addrinfo *hint, const char *hostname, const char *portbuf);
 /* bufferevent.c: a new bufferevent made with options: with
  * BEV_OPT_THREADSAFE its buffers take its base's lock. Base lock held. */
 void gev_bev_setup_locking(struct bufferevent *bev, int options);

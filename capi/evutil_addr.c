@@ -7,7 +7,8 @@
  * Pure C, no state, never loads the Go core. evutil_getaddrinfo hands the
  * query to the C library's getaddrinfo as libevent does on glibc, so results
  * (order, SOCK_RAW entries, ai_canonname, error codes) are the same, and
- * evutil_freeaddrinfo gives them back with freeaddrinfo.
+ * evutil_freeaddrinfo gives them back with freeaddrinfo (the nodes of
+ * evdns_getaddrinfo, dns_gai.c, it frees itself).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -383,9 +384,20 @@ int evutil_getaddrinfo(const char *nodename, const char *servname,
 
 void evutil_freeaddrinfo(struct evutil_addrinfo *ai)
 {
-	/* every list evutil_getaddrinfo returns comes from getaddrinfo */
-	if (ai)
+	/* Lists evutil_getaddrinfo returns come from getaddrinfo; those of
+	 * evdns_getaddrinfo are ours (dns_gai.c), marked as libevent marks its own. */
+	if (!ai)
+		return;
+	if (!(ai->ai_flags & GEV_AI_LIBEVENT_ALLOCATED)) {
 		freeaddrinfo(ai);
+		return;
+	}
+	while (ai) {
+		struct evutil_addrinfo *next = ai->ai_next;
+		gev_free(ai->ai_canonname);
+		gev_free(ai);
+		ai = next;
+	}
 }
 
 const char *evutil_gai_strerror(int err)

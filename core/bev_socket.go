@@ -46,6 +46,7 @@ type bevSocket struct {
 	connecting  bool
 	connRefused bool // a read saw ECONNREFUSED while connecting
 	dnsErr      int
+	dnsCancel   func() // cancels the evdns lookup of connect_hostname in progress
 }
 
 type bevReadHandler struct{}
@@ -83,6 +84,16 @@ func (s *bevSocket) free(bv *Bufferevent) {
 		if fd := s.fd(); fd >= 0 {
 			unix.Close(fd)
 		}
+	}
+	s.cancelLookup()
+}
+
+// cancelLookup cancels an evdns lookup of bufferevent_socket_connect_hostname
+// in progress (its callback then ends it with EVUTIL_EAI_CANCEL).
+func (s *bevSocket) cancelLookup() {
+	if f := s.dnsCancel; f != nil {
+		s.dnsCancel = nil
+		f()
 	}
 }
 
@@ -243,6 +254,7 @@ func (s *bevSocket) setfd(bv *Bufferevent, fd int) int {
 	if fd >= 0 {
 		bv.Enable(bv.c.enabled)
 	}
+	s.cancelLookup()
 	return 0
 }
 
@@ -516,6 +528,57 @@ func (bv *Bufferevent) ConnectResolved(gaiErr int, sa unsafe.Pointer, socklen in
 	}
 	return 0
 }
+
+// LookupStart begins bufferevent_socket_connect_hostname with an evdns_base:
+// reading and writing wait for the lookup, which holds a reference.
+func (bv *Bufferevent) LookupStart() int {
+	s := bevSock(bv)
+	if s == nil {
+		svc.Warnf("bufferevent_socket_connect_hostname: not a socket bufferevent")
+		return -1
+	}
+	s.dnsErr = 0
+	bv.suspendWrite(bevSuspendLookup)
+	bv.suspendRead(bevSuspendLookup)
+	bv.incref()
+	return 0
+}
+
+// LookupCancel records how to cancel the lookup (bufferevent_setfd and the
+// destructor do, as libevent's).
+func (bv *Bufferevent) LookupCancel(f func()) {
+	if s := bevSock(bv); s != nil {
+		s.dnsCancel = f
+	}
+}
+
+// LookupDone is bufferevent_connect_getaddrinfo_cb: the lookup gave
+// gaiErr (0: sa/socklen is its first address).
+func (bv *Bufferevent) LookupDone(gaiErr int, sa unsafe.Pointer, socklen int) {
+	s := bevSock(bv)
+	if s == nil {
+		return
+	}
+	defer bv.decref()
+	bv.unsuspendWrite(bevSuspendLookup)
+	bv.unsuspendRead(bevSuspendLookup)
+	s.dnsCancel = nil
+	if gaiErr == eaiCancel {
+		s.dnsErr = gaiErr
+		return
+	}
+	if gaiErr != 0 {
+		s.dnsErr = gaiErr
+		bv.runEventcb(BevEventError, 0, 0)
+		return
+	}
+	if s.connect(sa, socklen) < 0 {
+		bv.runEventcb(BevEventError, 0, int(unix.ECONNREFUSED))
+	}
+}
+
+// EVUTIL_EAI_CANCEL
+const eaiCancel = -90001
 
 // DNSError is bufferevent_socket_get_dns_error.
 func (bv *Bufferevent) DNSError() int {

@@ -150,6 +150,29 @@ func BevConnectResolved(p unsafe.Pointer, gaiErr int, sa unsafe.Pointer, socklen
 	return bv.ConnectResolved(gaiErr, sa, socklen)
 }
 
+// BevLookupStart, BevLookupCancel and BevLookupDone are the two halves of
+// bufferevent_socket_connect_hostname with an evdns_base (and the cancel
+// the bufferevent keeps meanwhile).
+func BevLookupStart(p unsafe.Pointer) int {
+	bv := bevFromC(p, "bufferevent_socket_connect_hostname")
+	if bv == nil {
+		return -1
+	}
+	return bv.LookupStart()
+}
+
+func BevLookupCancel(p unsafe.Pointer, f func()) {
+	if bv := bevFromC(p, "bufferevent_socket_connect_hostname"); bv != nil {
+		bv.LookupCancel(f)
+	}
+}
+
+func BevLookupDone(p unsafe.Pointer, gaiErr int, sa unsafe.Pointer, socklen int) {
+	if bv := bevFromC(p, "bufferevent_socket_connect_hostname"); bv != nil {
+		bv.LookupDone(gaiErr, sa, socklen)
+	}
+}
+
 // BevGetDNSError is bufferevent_socket_get_dns_error.
 func BevGetDNSError(p unsafe.Pointer) int {
 	bv := bevFromC(p, "bufferevent_socket_get_dns_error")

@@ -6,7 +6,8 @@
 # Checks:
 #   0. isolation   : compiling against include/ never reaches a system event2 header.
 #   1. prototypes  : gcc -aux-info prototypes of every function the two header
-#                    sets declare (and all 240 names of the ABI list) are
+#                    sets declare (and all 240 names of the ABI list, plus the 56
+#                    evdns names of the extra list) are
 #                    identical; the C++ type of every function, callback typedef
 #                    and integer typedef is identical; printf-format attributes
 #                    produce the same diagnostics.
@@ -37,6 +38,10 @@ OURS="$ROOT/include"
 REFDIR=${REFDIR:-/work/shared/reference}
 ABI="$REFDIR/libevent-2.1.12-abi.tsv"
 SIZES="$REFDIR/libevent-2.1.12-sizes-x86_64.txt"
+# The extra library's list: its evdns part (event2/dns.h, dns_compat.h) is
+# implemented and checked like the core's.
+EXTRA_ABI="$REFDIR/libevent-2.1.12-extra-abi.tsv"
+EXTRA_SIZES="$REFDIR/libevent-2.1.12-extra-sizes-x86_64.txt"
 HELLO=${HELLO:-/work/shared/seed/hello-world.c}
 CC=${CC:-gcc}
 CXX=${CXX:-g++}
@@ -63,7 +68,8 @@ COMMON_HDRS="event2/event-config.h event2/visibility.h event2/util.h
 event2/event.h event2/event_struct.h event2/event_compat.h event2/keyvalq_struct.h
 event2/buffer.h event2/buffer_compat.h event2/bufferevent.h
 event2/bufferevent_struct.h event2/bufferevent_compat.h event2/listener.h
-event2/thread.h evutil.h event.h"
+event2/thread.h evutil.h event.h
+event2/dns.h event2/dns_compat.h event2/dns_struct.h evdns.h"
 # goevent-only umbrella header.
 OURS_ONLY_HDRS="bufferevent.h"
 
@@ -105,7 +111,7 @@ fi
 # ---------------------------------------------------------------------------
 # shellcheck disable=SC2086
 mk_tu "$T/proto.c" "" $COMMON_HDRS
-cut -f1 "$ABI" | sed '/^$/d' | sort -u > "$T/abi-names.txt"
+{ cut -f1 "$ABI"; awk -F'\t' '$2 ~ /^event2\/dns/ { print $1 }' "$EXTRA_ABI"; } | sed '/^$/d' | sort -u > "$T/abi-names.txt"
 nabi=$(wc -l < "$T/abi-names.txt")
 
 # aux_protos SIDE DIRREGEX: normalised "name<TAB>prototype" lines for every
@@ -318,6 +324,9 @@ cat > "$T/layout.c" <<'EOF'
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <event2/util.h>
+#include <event2/dns.h>
+#include <event2/dns_compat.h>
+#include <event2/dns_struct.h>
 #include <stdio.h>
 #include <stddef.h>
 #ifdef __cplusplus
@@ -437,6 +446,16 @@ int main(void)
 	F(struct evutil_addrinfo, ai_addr);
 	F(struct evutil_addrinfo, ai_canonname);
 	F(struct evutil_addrinfo, ai_next);
+	S(struct evdns_server_request);
+	F(struct evdns_server_request, flags);
+	F(struct evdns_server_request, nquestions);
+	F(struct evdns_server_request, questions);
+	S(struct evdns_server_question);
+	F(struct evdns_server_question, type);
+	F(struct evdns_server_question, dns_question_class);
+	F(struct evdns_server_question, name);
+	P(evdns_callback_type); P(evdns_debug_log_fn_type); P(evdns_request_callback_fn_type);
+	P(evdns_getaddrinfo_cb);
 	S(struct timeval);
 	F(struct timeval, tv_sec);
 	F(struct timeval, tv_usec);
@@ -521,6 +540,17 @@ if [ -f "$T/layout.ours.c.out" ]; then
 		want "^typedef $t size=$v " "sizeof($t) == $v"
 	done
 	want '^LIBEVENT_VERSION=2\.1\.12-stable LIBEVENT_VERSION_NUMBER=0x02010c00$' "LIBEVENT_VERSION 2.1.12-stable / 0x02010c00"
+	# evdns_server_request / _question (libevent-2.1.12-extra-sizes-x86_64.txt)
+	for s in "struct evdns_server_request" "struct evdns_server_question"; do
+		v=$(awk -v k="sizeof($s) = " 'index($0, k) == 1 { print $NF }' "$EXTRA_SIZES")
+		[ -n "$v" ] && want "^$s size=$v " "sizeof($s) == $v"
+	done
+	while read -r line; do
+		st=$(echo "$line" | sed -E 's/^offsetof\((struct [a-z_]+), ([a-z_]+)\) = ([0-9]+)$/\1/')
+		fld=$(echo "$line" | sed -E 's/^offsetof\((struct [a-z_]+), ([a-z_]+)\) = ([0-9]+)$/\2/')
+		off=$(echo "$line" | sed -E 's/^offsetof\((struct [a-z_]+), ([a-z_]+)\) = ([0-9]+)$/\3/')
+		want "^$st\.$fld off=$off " "offsetof($st, $fld) == $off"
+	done < <(grep -E '^offsetof\(struct evdns_server_(request|question),' "$EXTRA_SIZES")
 	[ $ref_bad = 0 ] && pass "layouts: sizes/offsets/version agree with $(basename "$SIZES")"
 fi
 

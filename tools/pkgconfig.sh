@@ -4,6 +4,7 @@ name=$1 prefix=$2 libdir=$3 includedir=$4
 case $name in
 libevent)          lib=event;          desc="goevent: libevent 2.1 core in Go (drop-in)"; requires="" ;;
 libevent_core)     lib=event_core;     desc="goevent: libevent 2.1 core in Go (drop-in)"; requires="" ;;
+libevent_extra)    lib=event_extra;    desc="goevent: libevent 2.1 extra (evdns) in Go (drop-in)"; requires="" ;;
 libevent_pthreads) lib=event_pthreads; desc="goevent: pthreads support for libevent 2.1"; requires="libevent_core" ;;
 *) echo "pkgconfig.sh: unknown package $name" >&2; exit 1 ;;
 esac

@@ -83,4 +83,3 @@ func NSig() int {
 	}
 	return int(services.nsig)
 }
-

@@ -82,6 +82,7 @@ func TestSonamesAndDependencies(t *testing.T) {
 		// (its runtime starts lazily: tests/c/ours/core_lazy.c).
 		{"libevent-2.1.so.7", "libevent-2.1.so.7", []string{core}, "$ORIGIN"},
 		{"libevent_core-2.1.so.7", "libevent_core-2.1.so.7", []string{core}, "$ORIGIN"},
+		{"libevent_extra-2.1.so.7", "libevent_extra-2.1.so.7", []string{core}, "$ORIGIN"},
 		{"libevent_pthreads-2.1.so.7", "libevent_pthreads-2.1.so.7", []string{"libevent_core-2.1.so.7"}, ""},
 		{core, core, nil, ""},
 	}
@@ -113,32 +114,71 @@ func TestSonamesAndDependencies(t *testing.T) {
 }
 
 // Only libevent's public names may leave the C libraries: no runtime, cgo or
-// internal helper symbol.
+// internal helper symbol. The extra's names (tools/abi/extra-exports.txt) are
+// exported only once implemented, and all of them are.
 func TestCLibrariesExportOnlyLibeventNames(t *testing.T) {
 	abi := abiNames(t)
 	for _, name := range internalExports(t) {
 		abi[name] = true
 	}
-	for _, lib := range []string{"libevent-2.1.so.7", "libevent_core-2.1.so.7", "libevent_pthreads-2.1.so.7"} {
+	extra := extraNames(t)
+	for _, name := range listFile(t, "extra-exports.txt") {
+		if !extra[name] {
+			t.Errorf("extra-exports.txt lists %q, which is not a libevent 2.1.12 extra function", name)
+		}
+		abi[name] = true
+	}
+	for _, lib := range []string{"libevent-2.1.so.7", "libevent_core-2.1.so.7", "libevent_extra-2.1.so.7", "libevent_pthreads-2.1.so.7"} {
 		t.Run(lib, func(t *testing.T) {
 			for _, name := range exported(t, openLib(t, lib)) {
 				if !abi[name] {
-					t.Errorf("%s exports %q, which is not a libevent 2.1.12 public function", lib, name)
+					t.Errorf("%s exports %q, which is not a libevent 2.1.12 public function (or not listed as implemented)", lib, name)
 				}
 			}
 		})
 	}
 }
 
-// Both names a program may link carry the same functions.
-func TestCoreAndFullLibraryExportTheSameFunctions(t *testing.T) {
+// The three names a program may link (libevent, libevent_core,
+// libevent_extra) carry the same functions, core and extra: whichever
+// combination a program links, every name resolves to one copy.
+func TestCoreExtraAndFullLibraryExportTheSameFunctions(t *testing.T) {
 	a := exported(t, openLib(t, "libevent-2.1.so.7"))
-	b := exported(t, openLib(t, "libevent_core-2.1.so.7"))
-	if strings.Join(a, " ") != strings.Join(b, " ") {
-		t.Errorf("libevent-2.1.so.7 and libevent_core-2.1.so.7 export different sets:\n%v\n%v", a, b)
+	for _, other := range []string{"libevent_core-2.1.so.7", "libevent_extra-2.1.so.7"} {
+		b := exported(t, openLib(t, other))
+		if strings.Join(a, " ") != strings.Join(b, " ") {
+			t.Errorf("libevent-2.1.so.7 and %s export different sets:\n%v\n%v", other, a, b)
+		}
 	}
 	if len(a) < 60 {
 		t.Errorf("only %d functions exported; the foundation alone has more", len(a))
+	}
+	have := map[string]bool{}
+	for _, n := range a {
+		have[n] = true
+	}
+	for _, n := range listFile(t, "extra-exports.txt") {
+		if !have[n] {
+			t.Errorf("%s is listed as implemented but not exported", n)
+		}
+	}
+	// Every evdns function (event2/dns.h, event2/dns_compat.h) is done.
+	f, err := os.ReadFile("../../tools/abi/libevent-2.1.12-extra-abi.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ndns := 0
+	for _, line := range strings.Split(string(f), "\n") {
+		name, hdr, ok := strings.Cut(line, "\t")
+		if ok && strings.HasPrefix(hdr, "event2/dns") {
+			ndns++
+			if !have[name] {
+				t.Errorf("evdns function %s is not exported", name)
+			}
+		}
+	}
+	if ndns != 56 {
+		t.Errorf("the extra ABI list has %d evdns functions, want 56", ndns)
 	}
 }
 
@@ -150,11 +190,41 @@ func TestGoCoreExportsOnlyAttach(t *testing.T) {
 	}
 }
 
+// extraNames returns the 208 public function names of libevent 2.1.12's
+// extra library (evdns, evhttp, evrpc, evtag).
+func extraNames(t *testing.T) map[string]bool {
+	t.Helper()
+	names := map[string]bool{}
+	data, err := os.ReadFile("../../tools/abi/libevent-2.1.12-extra-abi.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if name, _, ok := strings.Cut(line, "\t"); ok {
+			names[name] = true
+		}
+	}
+	if len(names) != 208 {
+		t.Fatalf("extra ABI list has %d names, want 208", len(names))
+	}
+	return names
+}
+
 // internalExports lists tools/abi/internal-exports.txt: names beyond the ABI
 // list that Debian's libevent_core exports too (its allocator entry points).
 func internalExports(t *testing.T) []string {
 	t.Helper()
-	data, err := os.ReadFile("../../tools/abi/internal-exports.txt")
+	names := listFile(t, "internal-exports.txt")
+	if len(names) == 0 {
+		t.Fatal("internal-exports.txt lists no names")
+	}
+	return names
+}
+
+// listFile reads a one-name-a-line file of tools/abi ('#' comments).
+func listFile(t *testing.T, name string) []string {
+	t.Helper()
+	data, err := os.ReadFile("../../tools/abi/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,9 +233,6 @@ func internalExports(t *testing.T) []string {
 		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
 			names = append(names, line)
 		}
-	}
-	if len(names) == 0 {
-		t.Fatal("internal-exports.txt lists no names")
 	}
 	return names
 }
