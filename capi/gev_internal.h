@@ -25,6 +25,7 @@ struct evconnlistener;
 struct gev_once;
 struct gev_thread;
 struct gev_evq;
+struct gev_fdent;
 struct sockaddr;
 
 /* ---- struct event (caller memory, 128 bytes, layout of event2/event_struct.h)
@@ -72,6 +73,9 @@ struct sockaddr;
 #define GEV_CLOSURE_EVENT_FINALIZE      5 /* event_finalize: ev_callback is an event_finalize_callback_fn */
 #define GEV_CLOSURE_EVENT_FINALIZE_FREE 6 /* event_free_finalize: the same, then the event is freed */
 #define GEV_EV_OFF_COMMON    44
+/* Those two fields of an event. */
+#define GEV_EV_COMMON(ev)  (*(int32_t *)((char *)(ev) + GEV_EV_OFF_COMMON))
+#define GEV_EV_RELTIMEO(ev) (*(int64_t *)((char *)(ev) + GEV_EV_OFF_RELTIMEO))
 
 /* ---- struct event_base (C memory, allocated by the C layer) ---- */
 #define GEV_BASE_MAGIC  0x67657662u /* "gevb" */
@@ -145,6 +149,13 @@ struct event_base {
 	struct event *current;   /* event whose callback runs (event_base_get_running_event) */
 	volatile int32_t *run_dead; /* while reactor/run.c runs callbacks: the core sets
 	                            *run_dead when one of them frees the base */
+	/* The fd table (capi/iomap.h, reactor/event.go): entry fd lists fd's
+	 * events and interest. The core allocates and grows it (C-visible
+	 * memory, NULL until adoption); on an epoll base (epfd >= 0) both sides
+	 * add, delete and activate, and tell the kernel themselves. */
+	struct gev_fdent *fds;
+	int32_t  nfds;           /* entries allocated */
+	int32_t  epfd;           /* the epoll backend's instance; -1 for poll, or none */
 	uint64_t reserved_tail[2]; /* more room */
 	/* ---- C-only fields below: the Go mirror stops at `reserved_tail` ---- */
 	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
@@ -157,6 +168,18 @@ struct event_base {
 	int32_t  nsignums;          /* signal numbers with events in this base (capi/signal.c) */
 	uint32_t core_epoch;        /* gev_core_epoch when the core adopted the base (loader.c) */
 	int32_t  forked_exit;       /* a forked child asked this stale base's loop to exit */
+};
+
+/* One entry of the fd table: the fd's events (newest first, through their
+ * ev_io_next), how many want each condition, and the interest the backend
+ * was last told (EV_READ|EV_WRITE|EV_CLOSED, and EV_ET if one is
+ * edge-triggered). */
+struct gev_fdent {
+	struct event *head;
+	int32_t nread, nwrite, nclose, net; /* net: events with EV_ET */
+	int16_t mask;
+	int16_t pad0;
+	int32_t pad1;
 };
 
 /* One active queue: the events of one priority, oldest first. */

@@ -70,8 +70,8 @@ func (b *Base) Foreach(fn unsafe.Pointer, arg uintptr) int {
 		return -1
 	}
 	base := unsafe.Pointer(b.c)
-	for fd := range b.fds {
-		for ev := b.fds[fd].head; ev != nil; ev = ev.IoNext {
+	for fd := 0; fd < int(b.c.Nfds); fd++ { // fn may (wrongly) change the table: re-read it
+		for ev := b.fdTab()[fd].head; ev != nil; ev = ev.IoNext {
 			if r := callForeach(fn, base, ev, arg); r != 0 {
 				return r
 			}

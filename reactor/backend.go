@@ -43,6 +43,9 @@ type backend interface {
 	del(fd int, old int16) error
 	wait(timeoutUsec int64) error
 	close()
+	// epollFd is the epoll instance the C side may register fds with
+	// (capi/iomap.h), or -1: the C side then leaves the fd map to the core.
+	epollFd() int
 }
 
 // ioSink receives the ready fds of a wait.

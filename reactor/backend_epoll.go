@@ -60,6 +60,8 @@ func (e *epollBackend) alloc(n int) bool {
 
 func (e *epollBackend) name() string { return "epoll" }
 
+func (e *epollBackend) epollFd() int { return e.epfd }
+
 func epollMask(mask int16) uint32 {
 	var m uint32
 	if mask&EV_READ != 0 {
@@ -117,39 +119,27 @@ func (e *epollBackend) del(fd int, old int16) error {
 }
 
 func (e *epollBackend) wait(timeoutUsec int64) error {
-	n := cEpollWait(e.epfd, e.buf, e.out, e.nevents, usecToMsec(timeoutUsec, epollMaxTimeoutMsec), waitThread(e.sink))
+	// The kernel's events become active in C (gev_epoll_wait in cgo.go:
+	// an error, or a hangup that is not also a read hangup (a pipe's
+	// writer went away), wakes readers and writers, as libevent's epoll
+	// does; a peer's close() (EPOLLHUP|EPOLLRDHUP on a local socket) is
+	// reported as what it also is: EV_CLOSED, and readable/writable as
+	// the kernel says; EV_ET is set, so that edge-triggered events see it
+	// in ev_res). What it leaves is reported here.
+	var cbase *CBase
+	if b, ok := e.sink.(*Base); ok {
+		cbase = b.c
+	}
+	n, left := cEpollWait(e.epfd, e.buf, e.out, e.nevents, usecToMsec(timeoutUsec, epollMaxTimeoutMsec), waitThread(e.sink), cbase)
 	if n < 0 {
 		if unix.Errno(-n) == unix.EINTR {
 			return nil
 		}
 		return fmt.Errorf("epoll_wait: %w", unix.Errno(-n))
 	}
-	out := unsafe.Slice((*int32)(e.out), 2*n)
-	for i := 0; i < n; i++ {
-		fd, what := out[2*i], uint32(out[2*i+1])
-		var res int16
-		// As libevent's epoll: an error, or a hangup that is not also a
-		// read hangup (a pipe's writer went away), wakes readers and
-		// writers; a peer's close() (EPOLLHUP|EPOLLRDHUP on a local
-		// socket) is reported as what it also is: EV_CLOSED, and
-		// readable/writable as the kernel says.
-		if what&unix.EPOLLERR != 0 || what&(unix.EPOLLHUP|unix.EPOLLRDHUP) == unix.EPOLLHUP {
-			res = EV_READ | EV_WRITE
-		} else {
-			if what&unix.EPOLLIN != 0 {
-				res |= EV_READ
-			}
-			if what&unix.EPOLLOUT != 0 {
-				res |= EV_WRITE
-			}
-			if what&unix.EPOLLRDHUP != 0 {
-				res |= EV_CLOSED
-			}
-		}
-		if res == 0 {
-			continue
-		}
-		e.sink.ioReady(int(fd), res|EV_ET)
+	out := unsafe.Slice((*int32)(e.out), 2*left)
+	for i := 0; i < left; i++ {
+		e.sink.ioReady(int(out[2*i]), int16(out[2*i+1]))
 	}
 	if n == e.nevents && e.nevents < epollMaxEvents {
 		e.alloc(2 * e.nevents) // best effort: keep the old buffers on failure

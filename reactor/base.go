@@ -24,8 +24,7 @@ type Base struct {
 	// then, as in libevent, an fd's events are all edge-triggered or all not.
 	debugMode bool
 
-	fds    []fdEntry // indexed by fd
-	maxFd  int       // fds at or above are refused (fdCap)
+	maxFd  int // fds at or above are refused (fdCap); the fd table is in c.Fds (event.go)
 	sigs   [nsig]*Event
 	heap   timerHeap // array in C memory, shared with the C layer (heap.go)
 	// The active queues, their counts (c.NActive, c.MaxActive), the pass
@@ -82,7 +81,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.be = be
+	b.setBackend(be)
 	b.maxFd = fdCap()
 	npri := int(c.NPriorities)
 	if npri < 1 {
@@ -213,8 +212,8 @@ func (b *Base) FreeFinalize(run bool) {
 		return
 	}
 	// Delete everything still in a list, user events included.
-	for fd := range b.fds {
-		for ev := b.fds[fd].head; ev != nil; ev = b.fds[fd].head {
+	for fd := range b.fdTab() {
+		for ev := b.fdTab()[fd].head; ev != nil; ev = b.fdTab()[fd].head {
 			b.del(ev)
 		}
 	}
@@ -253,6 +252,7 @@ func (b *Base) FreeFinalize(run bool) {
 	b.freeCommons()
 	b.heap.release() // empty by now
 	b.freeQueues()   // empty by now
+	b.freeFds()      // empty by now
 	for _, ev := range b.onces {
 		cmem.Free(unsafe.Pointer(ev), EventSize)
 	}
@@ -264,6 +264,7 @@ func (b *Base) FreeFinalize(run bool) {
 	UnregisterHandler(b.sigID)
 	UnregisterHandler(b.onceID)
 	b.be.close()
+	b.c.Epfd = -1
 	b.dead = true
 	c := b.c
 	if c.RunDead != nil { // freed from a callback that run.c called
@@ -303,13 +304,13 @@ func (b *Base) Reinit() int {
 	be, err := newBackend(b.method, b)
 	if err != nil {
 		svc.Warnf("event_reinit: cannot make a new %s backend: %v", b.be.name(), err)
-		b.be = deadBackend{b.be.name()}
+		b.setBackend(deadBackend{b.be.name()})
 		return -1
 	}
-	b.be = be
+	b.setBackend(be)
 	rc := 0
-	for fd := range b.fds {
-		e := &b.fds[fd]
+	for fd := range b.fdTab() {
+		e := &b.fdTab()[fd]
 		e.mask = e.want()
 		if e.mask == 0 {
 			continue
@@ -336,3 +337,11 @@ func (d deadBackend) mod(int, int16, int16) error { return errors.New("no backen
 func (d deadBackend) del(int, int16) error        { return nil }
 func (d deadBackend) wait(int64) error            { return errors.New("no backend") }
 func (d deadBackend) close()                      {}
+func (d deadBackend) epollFd() int                { return -1 }
+
+// setBackend makes be the base's backend and publishes its epoll instance
+// to the C side (struct event_base's epfd).
+func (b *Base) setBackend(be backend) {
+	b.be = be
+	b.c.Epfd = int32(be.epollFd())
+}

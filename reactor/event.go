@@ -3,17 +3,34 @@ package reactor
 import (
 	"unsafe"
 
+	"goevent/internal/cmem"
 	"goevent/internal/svc"
 )
 
-// fdEntry is one slot of the fd table: the fd's events (an intrusive list
-// through IoNext/IoPrev, newest first as in libevent) and how many of them
-// want each condition.
+// fdEntry is one slot of the fd table (struct gev_fdent): the fd's events
+// (an intrusive list through IoNext/IoPrev, newest first as in libevent) and
+// how many of them want each condition. The table is C-visible memory
+// described by struct event_base's fds/nfds, because on an epoll base the C
+// layer adds and deletes I/O events too, and the loop's C code (run.c)
+// activates and deletes them (capi/iomap.h, the same rules). Only this side
+// allocates it.
 type fdEntry struct {
 	head                *Event
 	nread, nwrite, ncls int32
 	net                 int32 // events with EV_ET
 	mask                int16 // aggregate interest the backend was last told
+	_                   int16
+	_                   int32
+}
+
+const fdEntrySize = int(unsafe.Sizeof(fdEntry{}))
+
+// fdTab views the fd table (nil before the first I/O event).
+func (b *Base) fdTab() []fdEntry {
+	if b.c.Fds == nil {
+		return nil
+	}
+	return unsafe.Slice(b.c.Fds, b.c.Nfds)
 }
 
 // want is the aggregate interest of the fd's events.
@@ -71,10 +88,10 @@ func (b *Base) ioAdd(ev *Event) int {
 	if fd < 0 {
 		return 0
 	}
-	if fd >= len(b.fds) {
+	if fd >= int(b.c.Nfds) {
 		return b.ioAddBeyond(ev, fd)
 	}
-	e := &b.fds[fd]
+	e := &b.fdTab()[fd]
 	if b.debugMode && e.head != nil && (e.head.Events^ev.Events)&EV_ET != 0 {
 		svc.Warnf("event_add: tried to mix edge-triggered and non-edge-triggered events on fd %d", fd)
 		return -1
@@ -101,7 +118,7 @@ func (b *Base) ioAdd(ev *Event) int {
 // ioDel takes an I/O event out of its fd's list and updates the backend.
 func (b *Base) ioDel(ev *Event) int {
 	fd := int(ev.Fd)
-	if fd < 0 || fd >= len(b.fds) {
+	if fd < 0 || fd >= int(b.c.Nfds) {
 		return 0
 	}
 	e := b.ioUnlink(ev)
@@ -120,7 +137,7 @@ func (b *Base) ioDel(ev *Event) int {
 // ioUnlink takes ev out of its fd's list and counts without telling the
 // backend, and returns the fd's entry.
 func (b *Base) ioUnlink(ev *Event) *fdEntry {
-	e := &b.fds[ev.Fd]
+	e := &b.fdTab()[ev.Fd]
 	if ev.IoPrev != nil {
 		ev.IoPrev.IoNext = ev.IoNext
 	} else if e.head == ev {
@@ -153,13 +170,14 @@ func (b *Base) ioAddBeyond(ev *Event, fd int) int {
 		return -1
 	}
 	b.growFds(fd)
-	b.fds[fd].mask = want
+	b.fdTab()[fd].mask = want
 	return b.ioAdd(ev) // counts and links; the interest is registered already
 }
 
 // growFds extends the fd table to hold fd (< b.maxFd).
 func (b *Base) growFds(fd int) {
-	n := 2 * len(b.fds)
+	old := int(b.c.Nfds)
+	n := 2 * old
 	if n < 64 {
 		n = 64
 	}
@@ -169,18 +187,29 @@ func (b *Base) growFds(fd int) {
 	if n > b.maxFd {
 		n = b.maxFd
 	}
-	nf := make([]fdEntry, n)
-	copy(nf, b.fds)
-	b.fds = nf
+	p := cmem.Grow(unsafe.Pointer(b.c.Fds), old*fdEntrySize, n*fdEntrySize)
+	if p == nil {
+		panic("fd table: out of memory")
+	}
+	b.c.Fds = (*fdEntry)(p)
+	b.c.Nfds = int32(n) // the new entries are zero: no events
+}
+
+// freeFds releases the fd table (every event is out of it).
+func (b *Base) freeFds() {
+	if b.c.Fds != nil {
+		cmem.Free(unsafe.Pointer(b.c.Fds), int(b.c.Nfds)*fdEntrySize)
+	}
+	b.c.Fds, b.c.Nfds = nil, 0
 }
 
 // ioReady activates the events of fd that wait for a condition in what
 // (called by the backend during wait).
 func (b *Base) ioReady(fd int, what int16) {
-	if fd < 0 || fd >= len(b.fds) {
+	if fd < 0 || fd >= int(b.c.Nfds) {
 		return
 	}
-	for ev := b.fds[fd].head; ev != nil; ev = ev.IoNext {
+	for ev := b.fdTab()[fd].head; ev != nil; ev = ev.IoNext {
 		if ev.Events&(what&^EV_ET) != 0 {
 			b.activate(ev, ev.Events&what, 1)
 		}

@@ -59,14 +59,14 @@ func (b *Base) SigWatch() *Event { return b.sigWatch }
 
 // FdMask returns the aggregate interest registered for fd.
 func (b *Base) FdMask(fd int) int16 {
-	if fd < 0 || fd >= len(b.fds) {
+	if fd < 0 || fd >= int(b.c.Nfds) {
 		return 0
 	}
-	return b.fds[fd].mask
+	return b.fdTab()[fd].mask
 }
 
 // FdTableLen returns the size of the fd table.
-func (b *Base) FdTableLen() int { return len(b.fds) }
+func (b *Base) FdTableLen() int { return int(b.c.Nfds) }
 
 // CheckInvariants verifies every list, the heap and the counters of b.
 func (b *Base) CheckInvariants() error {
@@ -143,8 +143,8 @@ func (b *Base) CheckInvariants() error {
 	if nActive != int(b.c.NActive) {
 		return fmt.Errorf("nActive %d, counted %d", b.c.NActive, nActive)
 	}
-	for fd := range b.fds {
-		e := &b.fds[fd]
+	for fd := range b.fdTab() {
+		e := &b.fdTab()[fd]
 		var x fdEntry
 		var prev *Event
 		for ev := e.head; ev != nil; ev = ev.IoNext {
@@ -223,3 +223,8 @@ func (b *Base) RunnableInC(ev *Event) (goSide, cSide bool) { return b.runnableIn
 // and returns the base's rescan flag.
 func (b *Base) SetRunningPri(pri int32) { b.c.RunningPri = pri }
 func (b *Base) Cont() bool             { return b.c.Cont != 0 }
+
+// The fd table entry's layout, for the layout test.
+const FdEntrySize = fdEntrySize
+
+var FdEntryMaskOffset = int(unsafe.Offsetof(fdEntry{}.mask))

@@ -212,12 +212,15 @@ type CBase struct {
 	Pad1                    int32     // 172
 	Current                 *Event    // 176 event whose callback is running
 	RunDead                 *int32    // 184 run.c's "base freed" flag while it runs callbacks
-	ReservedTail            [2]uint64 // 192 more room
+	Fds                     *fdEntry  // 192 the fd table (event.go), C-visible memory
+	Nfds                    int32     // 200 entries allocated
+	Epfd                    int32     // 204 the epoll backend's instance, -1 none
+	ReservedTail            [2]uint64 // 208 more room
 }
 
 // CBaseSize is the size of the mirrored prefix of struct event_base
 // (offsetof(struct event_base, reserved_tail) + sizeof reserved_tail).
-const CBaseSize = 208
+const CBaseSize = 224
 
 // compile-time size checks; the offsets are checked against the C header in
 // the tests.

@@ -109,6 +109,11 @@ func TestLayoutBase(t *testing.T) {
 		{"cont", unsafe.Offsetof(c.Cont)},
 		{"current", unsafe.Offsetof(c.Current)},
 		{"run_dead", unsafe.Offsetof(c.RunDead)},
+		{"fds", unsafe.Offsetof(c.Fds)},
+		{"nfds", unsafe.Offsetof(c.Nfds)},
+		{"epfd", unsafe.Offsetof(c.Epfd)},
+		{"sizeof(struct gev_fdent)", uintptr(reactor.FdEntrySize)},
+		{"gev_fdent.mask", uintptr(reactor.FdEntryMaskOffset)},
 	} {
 		if got := ctest.BaseOffset(18 + i); got != int(f.off) {
 			t.Errorf("struct event_base.%s: Go offset %d, C %d", f.name, f.off, got)

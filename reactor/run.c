@@ -11,6 +11,8 @@
  * same test (runnableInC).
  */
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include <event2/event.h>
@@ -20,10 +22,13 @@
 #include "gev_fork.h"
 #include "timeheap.h"
 #include "activeq.h"
+#include "iomap.h"
 #include "run.h"
 
-#define EV_RELTIMEO(ev) (*(int64_t *)((char *)(ev) + GEV_EV_OFF_RELTIMEO))
-#define EV_COMMONIDX(ev) (*(int32_t *)((char *)(ev) + GEV_EV_OFF_COMMON))
+extern const struct gev_services *gev_svc; /* internal/svc/services.c */
+
+#define EV_RELTIMEO(ev) GEV_EV_RELTIMEO(ev)
+#define EV_COMMONIDX(ev) GEV_EV_COMMON(ev)
 
 static inline void mono_now(struct timeval *tv)
 {
@@ -66,6 +71,16 @@ static inline int in_heap(const struct event_base *base, const struct event *ev)
 	return EV_COMMONIDX(ev) == 0 && base->timeheap && gev_timeheap_has(base, ev);
 }
 
+/* The kernel refused to drop the interest of a one-shot event's fd: as the
+ * core's ioDel, say so (the event is deleted all the same). */
+static void del_failed(const struct event *ev)
+{
+	char msg[128];
+	snprintf(msg, sizeof msg, "event_del: epoll: epoll_ctl(DEL) on fd %d: %s", (int)ev->ev_fd, strerror(errno));
+	if (gev_svc)
+		gev_svc->log(EVENT_LOG_WARN, msg);
+}
+
 int gev_run_in_c(const struct event_base *base, const struct event *ev)
 {
 	short fl = ev->ev_evcallback.evcb_flags;
@@ -80,13 +95,8 @@ int gev_run_in_c(const struct event_base *base, const struct event *ev)
 	}
 	if (ev->ev_events & EV_SIGNAL)
 		return 0;
-	if (!(ev->ev_events & EV_PERSIST)) {
-		/* The loop deletes it: only from the timer heap here. */
-		if (fl & EVLIST_INSERTED)
-			return 0;
-		if ((fl & EVLIST_TIMEOUT) && !in_heap(base, ev))
-			return 0;
-	}
+	if (!(ev->ev_events & EV_PERSIST) && !gev_event_del_c_ok(base, ev))
+		return 0; /* the loop deletes it: from the heap and an epoll fd map here */
 	if (ev->ev_evcallback.evcb_closure == GEV_CLOSURE_EVENT_PERSIST && EV_RELTIMEO(ev) > 0) {
 		/* Re-armed before its callback: on the heap, in place. */
 		if (EV_COMMONIDX(ev) != 0)
@@ -142,12 +152,10 @@ int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int6
 			st = GEV_RUN_GO;
 			break;
 		}
-		gev_activeq_remove(base, ev);
-		if (!(ev->ev_events & EV_PERSIST) && (ev->ev_evcallback.evcb_flags & EVLIST_TIMEOUT)) {
-			gev_timeheap_remove(base, ev);
-			ev->ev_evcallback.evcb_flags &= ~EVLIST_TIMEOUT;
-			gev_count_event(base, ev, -1);
-		}
+		if (ev->ev_events & EV_PERSIST)
+			gev_activeq_remove(base, ev);
+		else if (gev_event_del(base, ev) < 0)
+			del_failed(ev);
 		if (!(ev->ev_evcallback.evcb_flags & EVLIST_INTERNAL))
 			count++;
 		base->current = ev;

@@ -18,9 +18,9 @@ const (
 // runnableInC reports whether ev's run in the loop is all C work, which
 // run.c does without crossing back (gev_run_in_c, the same test): a plain
 // or persistent C callback of an event that leaves its lists through the
-// active queue and the timer heap only (no fd or signal map, no
-// common-timeout queue) and, when persistent with a timeout, is re-armed
-// on the heap in place or into free room.
+// active queue, the timer heap and an epoll base's fd table only (no signal
+// map, no common-timeout queue, no poll backend) and, when persistent with
+// a timeout, is re-armed on the heap in place or into free room.
 func (b *Base) runnableInC(ev *Event) bool {
 	fl := ev.Flags
 	if fl&(EVLIST_FINALIZING|^EVLIST_ALL) != 0 || ev.Events&EV_SIGNAL != 0 {
@@ -31,13 +31,8 @@ func (b *Base) runnableInC(ev *Event) bool {
 	default:
 		return false
 	}
-	if ev.Events&EV_PERSIST == 0 {
-		if fl&EVLIST_INSERTED != 0 {
-			return false
-		}
-		if fl&EVLIST_TIMEOUT != 0 && !b.inHeap(ev) {
-			return false
-		}
+	if ev.Events&EV_PERSIST == 0 && !b.delInC(ev) {
+		return false
 	}
 	if ev.Closure == ClosurePersist && ev.RelTimeout > 0 {
 		if ev.CommonIdx != 0 {
@@ -50,6 +45,26 @@ func (b *Base) runnableInC(ev *Event) bool {
 			return b.inHeap(ev)
 		}
 		return b.c.Timeheap != nil && b.c.TimeheapN < b.c.TimeheapCap
+	}
+	return true
+}
+
+// delInC reports whether the C side may do b.del(ev) (gev_event_del_c_ok
+// in capi/iomap.h): not a signal event, a timeout on the heap, an fd
+// registration on an epoll base.
+func (b *Base) delInC(ev *Event) bool {
+	fl := ev.Flags
+	if fl&EVLIST_FINALIZING != 0 {
+		return true // a no-op
+	}
+	if ev.Events&EV_SIGNAL != 0 {
+		return false
+	}
+	if fl&EVLIST_TIMEOUT != 0 && !b.inHeap(ev) {
+		return false
+	}
+	if fl&EVLIST_INSERTED != 0 && (ev.Events&(EV_READ|EV_WRITE|EV_CLOSED) == 0 || b.c.Fds == nil || b.c.Epfd < 0) {
+		return false
 	}
 	return true
 }

@@ -121,8 +121,28 @@ func TestActivateCBeyondQueues(t *testing.T) {
 // run.c and loop.go agree on which events run.c takes (gev_run_in_c and
 // runnableInC), over every combination of the fields they look at.
 func TestRunnableInCAgrees(t *testing.T) {
-	b := newBase(t, reactor.MethodEpoll, 1)
+	for _, tc := range []struct {
+		name    string
+		method  int32
+		fdTable bool
+	}{
+		{"epoll", reactor.MethodEpoll, true},
+		{"epoll without an fd table", reactor.MethodEpoll, false},
+		{"poll", reactor.MethodPoll, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) { runnableInCAgrees(t, tc.method, tc.fdTable) })
+	}
+}
+
+func runnableInCAgrees(t *testing.T, method int32, fdTable bool) {
+	b := newBase(t, method, 1)
 	c := cbaseOf(b)
+	if fdTable {
+		rd, _ := socketpair(t)
+		io := goEvent(t, b, rd, evRead, func(*reactor.Event, int16) {})
+		b.Add(io, nil)
+		defer b.Del(io)
+	}
 	other := newEvent(t) // keeps the heap non-empty and allocated
 	assignC(b, other, -1, 0, ctest.RecordCB(), 0)
 	b.Add(other, tv(60e6))
@@ -320,4 +340,24 @@ func TestRunQueueInCTimers(t *testing.T) {
 	if nEv, a := b.Counts(); nEv != 0 || a != 0 {
 		t.Fatalf("counts %d %d", nEv, a)
 	}
+}
+
+// An fd whose event has a priority without a queue (the array is grown by
+// the core only) is left by the wait's C activation to the core, which
+// activates it.
+func TestWaitLeavesFdToCore(t *testing.T) {
+	b := newBase(t, reactor.MethodEpoll, 1)
+	ctest.Calls()
+	rd, wr := socketpair(t)
+	ev := newEvent(t)
+	assignC(b, ev, rd, evRead|evPersist, ctest.RecordCB(), 7)
+	b.Add(ev, nil)
+	ev.Pri = 2 // as if npriorities had been raised
+	mustWrite(t, wr, "x")
+	b.Loop(reactor.EVLOOP_ONCE | reactor.EVLOOP_NONBLOCK)
+	if got := ctest.Calls(); len(got) != 1 || got[0].Arg != 7 || got[0].What != evRead {
+		t.Fatalf("calls %+v", got)
+	}
+	check(t, b)
+	b.Del(ev)
 }

@@ -21,6 +21,7 @@ package ctest
 #include "gev_internal.h"
 #include "timeheap.h"
 #include "activeq.h"
+#include "iomap.h"
 
 // ---- layout ----
 #define OFF(t, f) (long)offsetof(t, f)
@@ -89,6 +90,11 @@ static long gev_base_off(int i) {
 	case 33: return OFF(struct event_base, cont);
 	case 34: return OFF(struct event_base, current);
 	case 35: return OFF(struct event_base, run_dead);
+	case 36: return OFF(struct event_base, fds);
+	case 37: return OFF(struct event_base, nfds);
+	case 38: return OFF(struct event_base, epfd);
+	case 39: return (long)sizeof(struct gev_fdent);
+	case 40: return OFF(struct gev_fdent, mask);
 	}
 	return -1;
 }
@@ -113,6 +119,25 @@ static long gev_const(int i) {
 	case 16: return GEV_BASE_FLAG_DEBUG;
 	}
 	return -1;
+}
+
+// ---- the C layer's event_add/event_del of I/O events (capi/event.c) ----
+static int add_io_c(struct event_base *b, struct event *ev) {
+	if (!gev_io_add_c_ok(b))
+		return 0;
+	if (!(ev->ev_evcallback.evcb_flags & (EVLIST_INSERTED | EVLIST_ACTIVE))) {
+		if (gev_io_add(b, ev) < 0)
+			return 0;
+		ev->ev_evcallback.evcb_flags |= EVLIST_INSERTED;
+		gev_count_event(b, ev, 1);
+	}
+	return 1;
+}
+static int del_c(struct event_base *b, struct event *ev) {
+	if (!gev_event_del_c_ok(b, ev))
+		return 0;
+	gev_event_del(b, ev);
+	return 1;
 }
 
 // ---- C callbacks that record their calls ----
@@ -260,6 +285,17 @@ func ActivateC(cbase, ev unsafe.Pointer, res, ncalls int16) int {
 
 func RemoveActiveC(cbase, ev unsafe.Pointer) {
 	C.gev_activeq_remove((*C.struct_event_base)(cbase), (*C.struct_event)(ev))
+}
+
+// AddIOC and DelC are the C layer's event_add (an I/O event, no timeout)
+// and event_del, on the fd table and queues the base shares; they return
+// false when the core must do it (nothing changed then).
+func AddIOC(cbase, ev unsafe.Pointer) bool {
+	return C.add_io_c((*C.struct_event_base)(cbase), (*C.struct_event)(ev)) != 0
+}
+
+func DelC(cbase, ev unsafe.Pointer) bool {
+	return C.del_c((*C.struct_event_base)(cbase), (*C.struct_event)(ev)) != 0
 }
 
 // EventOffsets returns, by index, the offsets in struct event that the Go
