@@ -156,6 +156,22 @@ struct event_base {
 	struct gev_fdent *fds;
 	int32_t  nfds;           /* entries allocated */
 	int32_t  epfd;           /* the epoll backend's instance; -1 for poll, or none */
+	/* The epoll backend's buffers (the core's): epoll_wait's results, and
+	 * the (fd, events) pairs the C side leaves to the core (reactor/cgo.go). */
+	void    *ep_events;      /* ep_max struct epoll_event */
+	int32_t *ep_out;         /* ep_max pairs */
+	int32_t  ep_max;
+	int32_t  ep_nleft;       /* pairs left in ep_out by the last wait */
+	/* Where reactor/run.c's loop handed an event_base_loop over to the core. */
+	struct gev_loop_resume {
+		int32_t where;   /* GEV_RESUME_* (reactor/run.h) */
+		int32_t pri;     /* GEV_RESUME_QUEUE: the queue being run */
+		int64_t count;   /* its callbacks run so far in this pass */
+		int64_t end_sec; /* the pass's time limit, if has_end */
+		int64_t end_usec;
+		int32_t has_end;
+		int32_t grow;    /* the last wait filled ep_events: the core grows it */
+	} resume;
 	uint64_t reserved_tail[2]; /* more room */
 	/* ---- C-only fields below: the Go mirror stops at `reserved_tail` ---- */
 	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
@@ -325,5 +341,14 @@ int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc
 /* What the core's base_loop returns in a child forked inside one of the
  * loop's callbacks, once that callback returned (capi/gev_fork.h). */
 #define GEV_LOOP_FORKED (-2)
+
+/* What the core's C loop (reactor/run.c) returns when it hands the rest of
+ * an event_base_loop to the core's Go side; struct event_base's resume says
+ * where it stopped. */
+#define GEV_LOOP_RESUME (-3)
+#define GEV_RESUME_START    0 /* nothing done: the Go side runs the whole loop */
+#define GEV_RESUME_WAITED   1 /* after a wait: pairs in ep_out, the time cache, timers, the pass */
+#define GEV_RESUME_TIMEOUTS 2 /* after the time cache's update: due timers, the pass */
+#define GEV_RESUME_QUEUE    3 /* in the pass: queue resume.pri's head needs the Go side */
 
 #endif /* GEV_INTERNAL_H */

@@ -7,7 +7,7 @@ package reactor
 #include <sys/epoll.h>
 #include "gev_internal.h"
 #include "gev_fork.h"
-#include "iomap.h"
+#include "run.h"
 
 // One Go->C crossing per C callback; gev_cb_enter/leave: a fork inside it
 // (gev_fork.h).
@@ -22,53 +22,6 @@ static void gev_call_event_cb(void *fn, int fd, short what, void *arg) {
 // this inlined integer form.
 static inline void gev_call_event_cb_u(uintptr_t fn, int fd, short what, uintptr_t arg) {
 	gev_call_event_cb((void *)fn, fd, what, (void *)arg);
-}
-
-// epoll_wait into buf (C memory, max struct epoll_event), with the lock of
-// th (the base's thread support, or 0) released around the wait. Each ready
-// fd's events become active here, on the fd table and active queues the
-// base shares (capi/iomap.h), with the epoll backend's mapping of kernel
-// events (backend_epoll.go); an fd that needs the core (an event whose
-// priority has no queue yet), or every fd when base is 0, is left in out as
-// an (fd, events) int32 pair. Returns the number of ready fds << 32 | the
-// number of pairs left, or -errno.
-static int64_t gev_epoll_wait(int epfd, uintptr_t bufp, uintptr_t outp, int max, int ms, uintptr_t thp, uintptr_t basep) {
-	struct epoll_event *evs = (struct epoll_event *)bufp;
-	int32_t *out = (int32_t *)outp;
-	struct gev_thread *th = (struct gev_thread *)thp;
-	struct event_base *base = (struct event_base *)basep;
-	if (th)
-		th->release(th);
-	int n = epoll_wait(epfd, evs, max, ms);
-	int err = errno;
-	if (th)
-		th->lock(th);
-	if (n < 0)
-		return -err;
-	int left = 0;
-	for (int i = 0; i < n; i++) {
-		uint32_t what = evs[i].events;
-		int fd = evs[i].data.fd;
-		short res = 0;
-		if ((what & EPOLLERR) || (what & (EPOLLHUP | EPOLLRDHUP)) == EPOLLHUP) {
-			res = EV_READ | EV_WRITE;
-		} else {
-			if (what & EPOLLIN)
-				res |= EV_READ;
-			if (what & EPOLLOUT)
-				res |= EV_WRITE;
-			if (what & EPOLLRDHUP)
-				res |= EV_CLOSED;
-		}
-		if (!res)
-			continue;
-		if (!base || gev_io_ready(base, fd, res | EV_ET) < 0) {
-			out[2 * left] = fd;
-			out[2 * left + 1] = res | EV_ET;
-			left++;
-		}
-	}
-	return (int64_t)n << 32 | left;
 }
 
 static int gev_poll(void *fds, unsigned long n, int ms, uintptr_t thp) {
@@ -129,19 +82,10 @@ func callForeach(fn unsafe.Pointer, base unsafe.Pointer, ev *Event, arg uintptr)
 	return int(C.gev_call_foreach_cb(C.uintptr_t(uintptr(fn)), base, unsafe.Pointer(ev), C.uintptr_t(arg)))
 }
 
-// cEpollWait blocks in epoll_wait inside C, with th's lock released (th may
-// be nil), and activates the ready fds' events of cbase (nil: none) there.
-// It returns the number of ready fds and of (fd, events) pairs left in out
-// for the core, or -errno.
-func cEpollWait(epfd int, buf, out unsafe.Pointer, max, ms int, th *CThread, cbase *CBase) (int, int) {
-	raceRelease(unsafe.Pointer(th))
-	r := int64(C.gev_epoll_wait(C.int(epfd), C.uintptr_t(uintptr(buf)), C.uintptr_t(uintptr(out)), C.int(max), C.int(ms),
-		thArg(th), C.uintptr_t(uintptr(unsafe.Pointer(cbase)))))
-	raceAcquire(unsafe.Pointer(th))
-	if r < 0 {
-		return int(r), 0
-	}
-	return int(r >> 32), int(r & 0xffffffff)
+// cEpollWait is the epoll backend's wait on the base c (run.c's
+// gev_epoll_wait_base): the number of ready fds, or -errno.
+func cEpollWait(c *CBase, ms int) int {
+	return int(C.gev_epoll_wait_base(C.uintptr_t(uintptr(unsafe.Pointer(c))), C.int(ms)))
 }
 
 // cPoll blocks in poll inside C, with th's lock released (th may be nil).

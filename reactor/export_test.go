@@ -228,3 +228,21 @@ func (b *Base) Cont() bool             { return b.c.Cont != 0 }
 const FdEntrySize = fdEntrySize
 
 var FdEntryMaskOffset = int(unsafe.Offsetof(fdEntry{}.mask))
+
+// Offsets in loopResume, for the layout test.
+var (
+	ResumeCountOffset = unsafe.Offsetof(loopResume{}.Count)
+	ResumeGrowOffset  = unsafe.Offsetof(loopResume{}.Grow)
+)
+
+// LoopCOnly runs run.c's loop alone: its result, and where it handed the
+// loop over (meaningful when the result is LoopResumeRC).
+func (b *Base) LoopCOnly(flags int) (int, int) {
+	r := b.loopC(flags)
+	return r, int(b.c.Resume.Where)
+}
+
+const LoopResumeRC = loopResumeRC
+
+// EpollMax is the number of events the epoll backend's buffer holds.
+func (b *Base) EpollMax() int { return int(b.c.EpMax) }

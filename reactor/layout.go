@@ -215,12 +215,28 @@ type CBase struct {
 	Fds                     *fdEntry  // 192 the fd table (event.go), C-visible memory
 	Nfds                    int32     // 200 entries allocated
 	Epfd                    int32     // 204 the epoll backend's instance, -1 none
-	ReservedTail            [2]uint64 // 208 more room
+	EpEvents                unsafe.Pointer // 208 epoll_wait's buffer (backend_epoll.go)
+	EpOut                   *int32         // 216 (fd, events) pairs left to the core
+	EpMax                   int32          // 224 entries in both
+	EpNleft                 int32          // 228 pairs left by the last wait
+	Resume                  loopResume     // 232 where run.c's loop handed a loop over
+	ReservedTail            [2]uint64      // 272 more room
+}
+
+// loopResume mirrors struct gev_loop_resume.
+type loopResume struct {
+	Where   int32 // GEV_RESUME_*
+	Pri     int32
+	Count   int64
+	EndSec  int64
+	EndUsec int64
+	HasEnd  int32
+	Grow    int32
 }
 
 // CBaseSize is the size of the mirrored prefix of struct event_base
 // (offsetof(struct event_base, reserved_tail) + sizeof reserved_tail).
-const CBaseSize = 224
+const CBaseSize = 288
 
 // compile-time size checks; the offsets are checked against the C header in
 // the tests.

@@ -114,6 +114,13 @@ func TestLayoutBase(t *testing.T) {
 		{"epfd", unsafe.Offsetof(c.Epfd)},
 		{"sizeof(struct gev_fdent)", uintptr(reactor.FdEntrySize)},
 		{"gev_fdent.mask", uintptr(reactor.FdEntryMaskOffset)},
+		{"ep_events", unsafe.Offsetof(c.EpEvents)},
+		{"ep_out", unsafe.Offsetof(c.EpOut)},
+		{"ep_max", unsafe.Offsetof(c.EpMax)},
+		{"ep_nleft", unsafe.Offsetof(c.EpNleft)},
+		{"resume", unsafe.Offsetof(c.Resume)},
+		{"resume.count", unsafe.Offsetof(c.Resume) + reactor.ResumeCountOffset},
+		{"resume.grow", unsafe.Offsetof(c.Resume) + reactor.ResumeGrowOffset},
 	} {
 		if got := ctest.BaseOffset(18 + i); got != int(f.off) {
 			t.Errorf("struct event_base.%s: Go offset %d, C %d", f.name, f.off, got)

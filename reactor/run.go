@@ -1,6 +1,7 @@
 package reactor
 
 /*
+#include "gev_internal.h"
 #include "run.h"
 */
 import "C"
@@ -13,7 +14,25 @@ const (
 	runLimit = C.GEV_RUN_LIMIT
 	runAbort = C.GEV_RUN_ABORT
 	runGo    = C.GEV_RUN_GO
+	runDead  = C.GEV_RUN_DEAD
+	runShift = C.GEV_RUN_SHIFT
+
+	loopResumeRC = C.GEV_LOOP_RESUME // run.c's loop handed over (LoopResume)
 )
+
+// LoopCFunc is run.c's loop (int (*)(struct event_base *, int)), which the
+// C layer's event_base_loop enters directly (capi/gocore/attach.c).
+func LoopCFunc() unsafe.Pointer { return unsafe.Pointer(C.gev_loop_c) }
+
+// loopC runs run.c's loop from Go (the C layer enters it from C): the
+// loop's result, or loopResumeRC.
+func (b *Base) loopC(flags int) int {
+	th := b.c.Thread // b.c may be freed when this returns
+	raceRelease(unsafe.Pointer(th))
+	r := int(C.gev_loop_c((*C.struct_event_base)(unsafe.Pointer(b.c)), C.int(flags)))
+	raceAcquire(unsafe.Pointer(th))
+	return r
+}
 
 // runnableInC reports whether ev's run in the loop is all C work, which
 // run.c does without crossing back (gev_run_in_c, the same test): a plain
@@ -88,7 +107,7 @@ func (b *Base) runQueueC(pri, count, max int, end Timeval, hasEnd bool) (int, in
 	r := int64(C.gev_run_queue(C.uintptr_t(uintptr(unsafe.Pointer(b.c))), C.int(pri), C.int64_t(count),
 		C.int64_t(max), C.int64_t(end.Sec), C.int64_t(end.Usec), he))
 	raceAcquire(unsafe.Pointer(th))
-	return int(r & 3), int(r >> 2)
+	return int(r & (1<<runShift - 1)), int(r >> runShift)
 }
 
 // runInCTest exposes gev_run_in_c to the tests.

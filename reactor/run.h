@@ -1,4 +1,4 @@
-/* run.h - reactor/run.c, called by loop.go. */
+/* run.h - reactor/run.c: the core's loop in C, and its pieces loop.go uses. */
 #ifndef GEV_RUN_H
 #define GEV_RUN_H
 
@@ -7,12 +7,14 @@
 struct event;
 struct event_base;
 
-/* What stopped gev_run_queue (the low two bits of its result; the rest is
+/* What stopped gev_run_queue (the low three bits of its result; the rest is
  * the updated count of non-internal callbacks run in this pass). */
 #define GEV_RUN_DONE  0 /* the queue is empty, or the pass must rescan (cont) */
 #define GEV_RUN_LIMIT 1 /* max_dispatch_callbacks or max_dispatch_interval reached */
-#define GEV_RUN_ABORT 2 /* loopbreak, or the base was freed */
-#define GEV_RUN_GO    3 /* the queue's head needs the core */
+#define GEV_RUN_ABORT 2 /* loopbreak */
+#define GEV_RUN_GO    3 /* the queue's head needs the Go side */
+#define GEV_RUN_DEAD  4 /* a callback freed the base */
+#define GEV_RUN_SHIFT 3
 
 /* 1 if ev's run (its removal from the lists, re-arming, callback) is all C
  * work that gev_run_queue may do; loop.go's runnableInC is the same test. */
@@ -23,5 +25,16 @@ int gev_run_in_c(const struct event_base *base, const struct event *ev);
  * so far, max and end (if has_end) its limits. */
 int64_t gev_run_queue(uintptr_t base, int pri, int64_t count, int64_t max, int64_t end_sec, int64_t end_usec,
     int has_end);
+
+/* The epoll backend's wait on base (its epfd and buffers), with the base
+ * lock released around it: epoll_wait for up to ms milliseconds, then the
+ * ready fds' events become active (an fd that needs the Go side is left in
+ * ep_out, ep_nleft pairs). Returns the number of ready fds, or -errno. */
+int gev_epoll_wait_base(uintptr_t base, int ms);
+
+/* event_base_loop on an epoll base, as loop.go's Loop, for as long as
+ * everything it meets is C work; then it returns GEV_LOOP_RESUME with
+ * base->resume saying where the Go side takes over (Base.LoopResume). */
+int gev_loop_c(struct event_base *base, int flags);
 
 #endif

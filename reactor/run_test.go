@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"reflect"
 	"testing"
+	"time"
 	"unsafe"
 
 	"goevent/reactor"
@@ -360,4 +361,114 @@ func TestWaitLeavesFdToCore(t *testing.T) {
 	}
 	check(t, b)
 	b.Del(ev)
+}
+
+// run.c's loop hands an event_base_loop over to the Go side at each of its
+// resume points, and the Go side finishes it as its own loop would.
+func TestLoopCResumePoints(t *testing.T) {
+	const none = -1 // run.c finished the loop itself
+	for _, tc := range []struct {
+		name  string
+		setup func(t *testing.T, b *reactor.Base) func(t *testing.T) // returns the check after the loop
+		flags int
+		where int
+		rc    int
+	}{
+		{"all C", func(t *testing.T, b *reactor.Base) func(*testing.T) {
+			ev := newEvent(t)
+			assignC(b, ev, -1, 0, ctest.RecordCB(), 1)
+			b.Add(ev, tv(0))
+			return func(t *testing.T) { wantCalls(t, 1) }
+		}, reactor.EVLOOP_ONCE, none, 0},
+		{"empty", func(t *testing.T, b *reactor.Base) func(*testing.T) {
+			return func(t *testing.T) { wantCalls(t) }
+		}, 0, none, 1},
+		{"reentrant", func(t *testing.T, b *reactor.Base) func(*testing.T) {
+			cbaseOf(b).Running = 1
+			return func(t *testing.T) { cbaseOf(b).Running = 0 }
+		}, 0, 0, -1},
+		{"fd left to the core", func(t *testing.T, b *reactor.Base) func(*testing.T) {
+			rd, wr := socketpair(t)
+			ev := newEvent(t)
+			assignC(b, ev, rd, evRead, ctest.RecordCB(), 2)
+			b.Add(ev, nil)
+			ev.Pri = 3 // no queue yet
+			mustWrite(t, wr, "x")
+			return func(t *testing.T) { wantCalls(t, 2) }
+		}, reactor.EVLOOP_ONCE, 1, 0},
+		{"epoll buffer full", func(t *testing.T, b *reactor.Base) func(*testing.T) {
+			var args []uintptr
+			for i := 0; i < 40; i++ {
+				rd, wr := socketpair(t)
+				ev := newEvent(t)
+				assignC(b, ev, rd, evRead, ctest.RecordCB(), uintptr(10+i))
+				b.Add(ev, nil)
+				mustWrite(t, wr, "x")
+				args = append(args, uintptr(10+i))
+			}
+			max := b.EpollMax()
+			return func(t *testing.T) {
+				if b.EpollMax() != 2*max {
+					t.Fatalf("epoll buffer %d, was %d", b.EpollMax(), max)
+				}
+				for b.Loop(reactor.EVLOOP_NONBLOCK) == 0 && ctest.NCalls() < len(args) {
+				}
+				if got := ctest.Calls(); len(got) != len(args) {
+					t.Fatalf("%d calls", len(got))
+				}
+			}
+		}, reactor.EVLOOP_ONCE, 1, 0},
+		{"signal event due by its timeout", func(t *testing.T, b *reactor.Base) func(*testing.T) {
+			ev := newEvent(t)
+			assignC(b, ev, sigusr1, evSignal, ctest.RecordCB(), 3)
+			addCSignal(t, b, ev)
+			b.Del(ev)
+			addCSignal(t, b, ev)
+			b.Add(ev, tv(0))
+			return func(t *testing.T) { wantCalls(t, 3) }
+		}, reactor.EVLOOP_ONCE, 2, 0},
+		{"Go handler", func(t *testing.T, b *reactor.Base) func(*testing.T) {
+			c1 := newEvent(t)
+			assignC(b, c1, -1, 0, ctest.RecordCB(), 4)
+			g := goEvent(t, b, -1, 0, func(*reactor.Event, int16) { ctest.Record(-1, evTimeout, 5) })
+			c2 := newEvent(t)
+			assignC(b, c2, -1, 0, ctest.RecordCB(), 6)
+			b.Active(c1, evTimeout, 1)
+			b.Active(g, evTimeout, 1)
+			b.Active(c2, evTimeout, 1)
+			return func(t *testing.T) { wantCalls(t, 4, 5, 6) }
+		}, reactor.EVLOOP_ONCE, 3, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBase(t, reactor.MethodEpoll, 1)
+			ctest.Calls()
+			after := tc.setup(t, b)
+			time.Sleep(time.Millisecond) // the zero timeouts are due
+			r, where := b.LoopCOnly(tc.flags)
+			if r == reactor.LoopResumeRC {
+				if where != tc.where {
+					t.Fatalf("handed over at %d, want %d", where, tc.where)
+				}
+				r = b.LoopResume(tc.flags)
+			} else if tc.where != none {
+				t.Fatalf("run.c's loop returned %d, want a hand-over at %d", r, tc.where)
+			}
+			if r != tc.rc {
+				t.Fatalf("loop returned %d, want %d", r, tc.rc)
+			}
+			after(t)
+			check(t, b)
+		})
+	}
+}
+
+func wantCalls(t *testing.T, args ...uintptr) {
+	t.Helper()
+	var got []uintptr
+	for _, c := range ctest.Calls() {
+		got = append(got, c.Arg)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(args) {
+		t.Fatalf("calls %v, want %v", got, args)
+	}
 }

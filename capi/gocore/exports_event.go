@@ -79,6 +79,19 @@ func goevent_base_loop(base *C.struct_event_base, flags C.int) (rc C.int) {
 	return rc
 }
 
+// goevent_base_loop_resume takes over an event_base_loop that the core's C
+// loop (reactor/run.c) began and handed over (attach.c's loop entry).
+//
+//export goevent_base_loop_resume
+func goevent_base_loop_resume(base *C.struct_event_base, flags C.int) (rc C.int) {
+	rc = -1
+	defer guard("event_base_loop")
+	if b := baseOf("event_base_loop", base); b != nil {
+		rc = C.int(b.LoopResume(int(flags)))
+	}
+	return rc
+}
+
 //export goevent_base_loopexit
 func goevent_base_loopexit(base *C.struct_event_base, tv *C.struct_timeval) (rc C.int) {
 	rc = -1

@@ -95,6 +95,13 @@ static long gev_base_off(int i) {
 	case 38: return OFF(struct event_base, epfd);
 	case 39: return (long)sizeof(struct gev_fdent);
 	case 40: return OFF(struct gev_fdent, mask);
+	case 41: return OFF(struct event_base, ep_events);
+	case 42: return OFF(struct event_base, ep_out);
+	case 43: return OFF(struct event_base, ep_max);
+	case 44: return OFF(struct event_base, ep_nleft);
+	case 45: return OFF(struct event_base, resume);
+	case 46: return OFF(struct event_base, resume.count);
+	case 47: return OFF(struct event_base, resume.grow);
 	}
 	return -1;
 }
