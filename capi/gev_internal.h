@@ -187,12 +187,13 @@ struct event_base {
 };
 
 /* One entry of the fd table: the fd's events (newest first, through their
- * ev_io_next), how many want each condition, and the interest the backend
- * was last told (EV_READ|EV_WRITE|EV_CLOSED, and EV_ET if one is
- * edge-triggered). */
+ * ev_io_next), how many want each condition (16-bit, as libevent's evmap_io,
+ * which refuses the 65 536th of a kind), and the interest the backend was
+ * last told (EV_READ|EV_WRITE|EV_CLOSED, and EV_ET if one is
+ * edge-triggered). 24 bytes. */
 struct gev_fdent {
 	struct event *head;
-	int32_t nread, nwrite, nclose, net; /* net: events with EV_ET */
+	uint16_t nread, nwrite, nclose, net; /* net: events with EV_ET */
 	int16_t mask;
 	int16_t pad0;
 	int32_t pad1;

@@ -64,7 +64,15 @@ static inline int16_t gev_fd_want(const struct gev_fdent *e)
 	return m;
 }
 
-static inline void gev_fd_count(struct gev_fdent *e, short events, int32_t d)
+/* One more event ev on the fd would pass a count's limit (libevent: "Too
+ * many events reading or writing on fd"). */
+static inline int gev_fd_full(const struct gev_fdent *e, short events)
+{
+	return ((events & EV_READ) && e->nread == 0xffff) || ((events & EV_WRITE) && e->nwrite == 0xffff) ||
+	    ((events & EV_CLOSED) && e->nclose == 0xffff) || ((events & EV_ET) && e->net == 0xffff);
+}
+
+static inline void gev_fd_count(struct gev_fdent *e, short events, int d)
 {
 	if (events & EV_READ)
 		e->nread += d;
@@ -126,8 +134,9 @@ static inline int gev_epoll_apply(int epfd, int fd, int16_t old, int16_t mask)
 
 /* Base.ioAdd on an epoll base (gev_io_add_c_ok): puts the I/O event ev in
  * its fd's list, registering the fd's new interest. Returns 0; or -1 when
- * the core must do it (the fd is past the table, or the kernel refused:
- * the core then asks again and reports why), with nothing changed. */
+ * the core must do it (the fd is past the table, a count is full, or the
+ * kernel refused: the core then asks again and reports why), with nothing
+ * changed. */
 static inline int gev_io_add(struct event_base *base, struct event *ev)
 {
 	int fd = ev->ev_fd;
@@ -136,6 +145,8 @@ static inline int gev_io_add(struct event_base *base, struct event *ev)
 	if (fd >= base->nfds)
 		return -1;
 	struct gev_fdent *e = &base->fds[fd];
+	if (gev_fd_full(e, ev->ev_events))
+		return -1; /* the core refuses it, with libevent's warning */
 	gev_fd_count(e, ev->ev_events, 1);
 	int16_t want = gev_fd_want(e);
 	if (want != e->mask) {

@@ -9,18 +9,27 @@ import (
 
 // fdEntry is one slot of the fd table (struct gev_fdent): the fd's events
 // (an intrusive list through IoNext/IoPrev, newest first as in libevent) and
-// how many of them want each condition. The table is C-visible memory
-// described by struct event_base's fds/nfds, because on an epoll base the C
-// layer adds and deletes I/O events too, and the loop's C code (run.c)
-// activates and deletes them (capi/iomap.h, the same rules). Only this side
-// allocates it.
+// how many of them want each condition. The counts are 16-bit, as libevent's
+// (evmap_io), which refuses a 65 536th reader, writer or closer on one fd:
+// 24 bytes a slot. The table is C-visible memory described by struct
+// event_base's fds/nfds, because on an epoll base the C layer adds and
+// deletes I/O events too, and the loop's C code (run.c) activates and
+// deletes them (capi/iomap.h, the same rules). Only this side allocates it.
 type fdEntry struct {
 	head                *Event
-	nread, nwrite, ncls int32
-	net                 int32 // events with EV_ET
-	mask                int16 // aggregate interest the backend was last told
+	nread, nwrite, ncls uint16
+	net                 uint16 // events with EV_ET
+	mask                int16  // aggregate interest the backend was last told
 	_                   int16
 	_                   int32
+}
+
+// full reports whether one more event ev on the fd would pass a count's
+// limit (libevent: "Too many events reading or writing on fd").
+func (e *fdEntry) full(events int16) bool {
+	const max = 0xffff
+	return events&EV_READ != 0 && e.nread == max || events&EV_WRITE != 0 && e.nwrite == max ||
+		events&EV_CLOSED != 0 && e.ncls == max || events&EV_ET != 0 && e.net == max
 }
 
 const fdEntrySize = int(unsafe.Sizeof(fdEntry{}))
@@ -51,7 +60,8 @@ func (e *fdEntry) want() int16 {
 	return m
 }
 
-func (e *fdEntry) count(events int16, d int32) {
+func (e *fdEntry) count(events int16, n int) {
+	d := uint16(n) // -1 wraps to a decrement
 	if events&EV_READ != 0 {
 		e.nread += d
 	}
@@ -94,6 +104,10 @@ func (b *Base) ioAdd(ev *Event) int {
 	e := &b.fdTab()[fd]
 	if b.debugMode && e.head != nil && (e.head.Events^ev.Events)&EV_ET != 0 {
 		svc.Warnf("event_add: tried to mix edge-triggered and non-edge-triggered events on fd %d", fd)
+		return -1
+	}
+	if e.full(ev.Events) {
+		svc.Warnf("event_add: too many events reading or writing on fd %d", fd)
 		return -1
 	}
 	e.count(ev.Events, 1)
@@ -174,15 +188,23 @@ func (b *Base) ioAddBeyond(ev *Event, fd int) int {
 	return b.ioAdd(ev) // counts and links; the interest is registered already
 }
 
-// growFds extends the fd table to hold fd (< b.maxFd).
+// growFds extends the fd table to hold fd (< b.maxFd): it doubles up to
+// 4096 entries, then grows by an eighth (rounded to 256 entries), so that a
+// server's table is at most ~1/8 larger than its highest fd: with 10 000
+// connections, 11 520 entries (270 KiB) instead of 16 384. Descriptors come
+// in order, so the copies stay amortised O(1) per fd.
 func (b *Base) growFds(fd int) {
 	old := int(b.c.Nfds)
-	n := 2 * old
-	if n < 64 {
-		n = 64
-	}
+	n := old
 	for n <= fd {
-		n *= 2
+		switch {
+		case n < 64:
+			n = 64
+		case n < 4096:
+			n *= 2
+		default:
+			n = (n + n/8 + 255) &^ 255
+		}
 	}
 	if n > b.maxFd {
 		n = b.maxFd
