@@ -24,9 +24,9 @@ type Base struct {
 	// then, as in libevent, an fd's events are all edge-triggered or all not.
 	debugMode bool
 
-	maxFd  int // fds at or above are refused (fdCap); the fd table is in c.Fds (event.go)
-	sigs   [nsig]*Event
-	heap   timerHeap // array in C memory, shared with the C layer (heap.go)
+	maxFd int // fds at or above are refused (fdCap); the fd table is in c.Fds (event.go)
+	sigs  [nsig]*Event
+	heap  timerHeap // array in C memory, shared with the C layer (heap.go)
 	// The active queues, their counts (c.NActive, c.MaxActive), the pass
 	// state (c.RunningPri, c.Cont) and the running event (c.Current) are
 	// in struct event_base too (activeq.go). libevent's event_count and

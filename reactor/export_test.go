@@ -217,12 +217,14 @@ func (b *Base) Queue(pri int) []*Event {
 }
 
 // RunnableInC reports the core's and run.c's verdicts on ev.
-func (b *Base) RunnableInC(ev *Event) (goSide, cSide bool) { return b.runnableInC(ev), runInCTest(b, ev) }
+func (b *Base) RunnableInC(ev *Event) (goSide, cSide bool) {
+	return b.runnableInC(ev), runInCTest(b, ev)
+}
 
 // SetRunningPri sets the priority a pass is running (activation reads it)
 // and returns the base's rescan flag.
 func (b *Base) SetRunningPri(pri int32) { b.c.RunningPri = pri }
-func (b *Base) Cont() bool             { return b.c.Cont != 0 }
+func (b *Base) Cont() bool              { return b.c.Cont != 0 }
 
 // The fd table entry's layout, for the layout test.
 const FdEntrySize = fdEntrySize
