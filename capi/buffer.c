@@ -69,7 +69,8 @@ static void buf_unlock2(struct evbuffer *a, struct evbuffer *b)
 }
 
 /* ---- fast path: the windows the core published (gev_internal.h); the
- * core's copy of this logic, for its tests, is in core/evbuffer_fast.go. */
+ * core's copy of this logic, for its tests, is in core/evbuffer_fast.go.
+ * Every change of the bytes clears resv, as the core's does. */
 
 /* n bytes were written at add_ptr: they become data. */
 static inline void fast_grow(struct evbuffer *buf, size_t n)
@@ -80,6 +81,8 @@ static inline void fast_grow(struct evbuffer *buf, size_t n)
 		buf->drain_avail += n;
 	buf->total_len += n;
 	buf->dirty = 1;
+	if (n)
+		buf->resv = 0;
 }
 
 static inline int fast_add(struct evbuffer *buf, const void *data, size_t n)
@@ -100,9 +103,13 @@ static inline int fast_drain(struct evbuffer *buf, size_t n)
 		buf->drain_avail -= n;
 		buf->total_len -= n;
 		buf->dirty = 1;
+		if (n)
+			buf->resv = 0;
 		return 1;
 	}
 	if (buf->single == 2 && n >= buf->total_len) {
+		if (buf->total_len)
+			buf->resv = 0;
 		buf->drain_ptr = buf->add_ptr = buf->blk_base;
 		buf->add_avail = buf->blk_cap;
 		buf->drain_avail = 0;
@@ -185,11 +192,34 @@ int evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen)
 	return r;
 }
 
+/* A few bytes move by copy: cheaper than handing over a segment (which the
+ * source would then have to replace), and the core does the same
+ * (core/evbuffer.go, AddBuffer). Here when the source's bytes are all in
+ * one plain block it keeps (single == 2) and the destination's room holds
+ * them. */
+static inline int fast_add_buffer(struct evbuffer *dst, struct evbuffer *src)
+{
+	size_t n = src->total_len;
+	if (!dst->fast || !src->fast || src->single != 2 || dst == src ||
+	    n > GEV_BUF_COPY_MAX || n > dst->add_avail)
+		return 0;
+	if (n) {
+		memcpy(dst->add_ptr, src->drain_ptr, n);
+		fast_grow(dst, n);
+		fast_drain(src, n);
+	}
+	return 1;
+}
+
 int evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf)
 {
+	int r;
 	if (!buf_check(outbuf, "evbuffer_add_buffer") || !buf_ok(inbuf, "evbuffer_add_buffer"))
 		return -1;
-	return LOCKED2(outbuf, inbuf, gev_ops.evbuffer_add_buffer(outbuf, inbuf));
+	buf_lock2(outbuf, inbuf);
+	r = fast_add_buffer(outbuf, inbuf) ? 0 : gev_ops.evbuffer_add_buffer(outbuf, inbuf);
+	buf_unlock2(outbuf, inbuf);
+	return r;
 }
 
 int evbuffer_drain(struct evbuffer *buf, size_t len)
@@ -215,10 +245,15 @@ int evbuffer_remove(struct evbuffer *buf, void *data, size_t datlen)
 	buf_lock(buf);
 	if (data)
 		k = fast_copyout(buf, data, datlen);
-	if (k >= 0 && fast_drain(buf, (size_t)k))
-		r = (int)k;
-	else
+	if (k < 0) {
 		r = gev_ops.evbuffer_remove(buf, data, datlen);
+	} else {
+		/* Copied: the core only drops the bytes when the window cannot
+		 * (a whole segment), so no byte is copied twice. */
+		if (!fast_drain(buf, (size_t)k))
+			gev_ops.evbuffer_drain(buf, (size_t)k);
+		r = (int)k;
+	}
 	buf_unlock(buf);
 	return r;
 }
@@ -297,18 +332,45 @@ int evbuffer_expand(struct evbuffer *buf, size_t datlen)
 	return LOCKED(buf, gev_ops.evbuffer_expand(buf, datlen));
 }
 
+/* A reservation the free room of the last segment holds is that room, in
+ * one vector, whatever n_vec (the core's Reserve gives the same); size 0 in
+ * several vectors is none, left to the core. Committing into it, at most
+ * its length, is growing the data. */
 int evbuffer_reserve_space(struct evbuffer *buf, ev_ssize_t size, struct evbuffer_iovec *vec, int n_vec)
 {
+	int r;
 	if (!buf_ok(buf, "evbuffer_reserve_space"))
 		return -1;
-	return LOCKED(buf, gev_ops.evbuffer_reserve_space(buf, size, vec, n_vec));
+	buf_lock(buf);
+	if (buf->fast && vec && n_vec >= 1 && size >= 0 && (size > 0 || n_vec == 1) &&
+	    buf->add_avail > 0 && (size_t)size <= buf->add_avail) {
+		vec[0].iov_base = buf->add_ptr;
+		vec[0].iov_len = buf->add_avail;
+		buf->resv = 1;
+		r = 1;
+	} else {
+		r = gev_ops.evbuffer_reserve_space(buf, size, vec, n_vec);
+	}
+	buf_unlock(buf);
+	return r;
 }
 
 int evbuffer_commit_space(struct evbuffer *buf, struct evbuffer_iovec *vec, int n_vecs)
 {
+	int r;
 	if (!buf_ok(buf, "evbuffer_commit_space"))
 		return -1;
-	return LOCKED(buf, gev_ops.evbuffer_commit_space(buf, vec, n_vecs));
+	buf_lock(buf);
+	if (buf->fast && buf->resv && n_vecs == 1 && vec && buf->add_avail > 0 &&
+	    vec[0].iov_base == (void *)buf->add_ptr && vec[0].iov_len <= buf->add_avail) {
+		buf->resv = 0;
+		fast_grow(buf, vec[0].iov_len);
+		r = 0;
+	} else {
+		r = gev_ops.evbuffer_commit_space(buf, vec, n_vecs);
+	}
+	buf_unlock(buf);
+	return r;
 }
 
 size_t evbuffer_add_iovec(struct evbuffer *buf, struct evbuffer_iovec *vec, int n_vec)
@@ -404,11 +466,68 @@ unsigned char *evbuffer_find(struct evbuffer *buffer, const unsigned char *what,
 	return LOCKED(buffer, gev_ops.evbuffer_find(buffer, (void *)what, len));
 }
 
+/* The end of line of style in the n bytes at p, found as the core's
+ * SearchEOL finds it from the front (core/evbuffer_ops.go): its offset, and
+ * its length in *eol_len; -1 when there is none; -2 when the answer may
+ * depend on bytes after these (whole: they are all of the buffer's). */
+static ptrdiff_t fast_eol(const unsigned char *p, size_t n, int whole, int style, size_t *eol_len)
+{
+	const unsigned char *q;
+	size_t i, k;
+
+	switch (style) {
+	case EVBUFFER_EOL_LF:
+	case EVBUFFER_EOL_NUL:
+		q = n ? memchr(p, style == EVBUFFER_EOL_LF ? '\n' : '\0', n) : NULL;
+		if (!q)
+			return whole ? -1 : -2;
+		*eol_len = 1;
+		return q - p;
+	case EVBUFFER_EOL_CRLF:
+		q = n ? memchr(p, '\n', n) : NULL;
+		if (!q)
+			return whole ? -1 : -2;
+		if (q > p && q[-1] == '\r') {
+			*eol_len = 2;
+			return q - 1 - p;
+		}
+		*eol_len = 1;
+		return q - p;
+	case EVBUFFER_EOL_CRLF_STRICT:
+		q = n ? memmem(p, n, "\r\n", 2) : NULL;
+		if (!q)
+			return whole ? -1 : -2;
+		*eol_len = 2;
+		return q - p;
+	case EVBUFFER_EOL_ANY:
+		for (i = 0; i < n && p[i] != '\r' && p[i] != '\n'; i++)
+			;
+		if (i == n)
+			return whole ? -1 : -2;
+		for (k = i; k < n && (p[k] == '\r' || p[k] == '\n'); k++)
+			;
+		if (k == n && !whole)
+			return -2; /* the run may go on in the next segment */
+		*eol_len = k - i;
+		return (ptrdiff_t)i;
+	}
+	return -2;
+}
+
+/* Lines found in the first segment are taken in C: malloc, copy, drain (a
+ * crossing only to drop a segment the line ends). Otherwise one crossing:
+ * the core finds the line and, when line and end of line fit in scratch,
+ * copies them there and drains them, as evbuffer_remove + evbuffer_drain
+ * would (the callbacks see those two changes). A longer line is removed
+ * into its malloc'ed copy by two more crossings. */
+#define READLN_SCRATCH 1024
+
 char *evbuffer_readln(struct evbuffer *buffer, size_t *n_read_out, enum evbuffer_eol_style eol_style)
 {
+	unsigned char scratch[READLN_SCRATCH];
 	char *line = NULL;
 	size_t eol_len = 0;
-	ptrdiff_t n;
+	ptrdiff_t n = -1;
 
 	if (!buf_ok(buffer, "evbuffer_readln")) {
 		if (n_read_out)
@@ -416,16 +535,37 @@ char *evbuffer_readln(struct evbuffer *buffer, size_t *n_read_out, enum evbuffer
 		return NULL;
 	}
 	buf_lock(buffer);
-	n = gev_ops.evbuffer_readln_find(buffer, (int)eol_style, &eol_len);
+	if (buffer->fast)
+		n = fast_eol(buffer->drain_ptr, buffer->drain_avail, buffer->drain_avail == buffer->total_len,
+		    (int)eol_style, &eol_len);
 	if (n >= 0) {
 		line = gev_malloc((size_t)n + 1);
 		if (!line) {
 			gev_warnx("evbuffer_readln: out of memory");
 		} else {
-			if (n > 0)
-				gev_ops.evbuffer_remove(buffer, line, (size_t)n);
+			memcpy(line, buffer->drain_ptr, (size_t)n);
 			line[n] = '\0';
-			gev_ops.evbuffer_drain(buffer, eol_len);
+			if (!fast_drain(buffer, (size_t)n + eol_len))
+				gev_ops.evbuffer_drain(buffer, (size_t)n + eol_len);
+		}
+	} else if (n == -2 || !buffer->fast) {
+		n = gev_ops.evbuffer_readln(buffer, (int)eol_style, scratch, sizeof scratch, &eol_len);
+		if (n >= 0) {
+			int taken = (size_t)n + eol_len <= sizeof scratch;
+			line = gev_malloc((size_t)n + 1);
+			if (!line) {
+				gev_warnx("evbuffer_readln: out of memory");
+				if (taken) /* put it back: nothing is lost */
+					gev_ops.evbuffer_prepend(buffer, scratch, (size_t)n + eol_len);
+			} else {
+				if (taken)
+					memcpy(line, scratch, (size_t)n);
+				else if (n > 0)
+					gev_ops.evbuffer_remove(buffer, line, (size_t)n);
+				line[n] = '\0';
+				if (!taken)
+					gev_ops.evbuffer_drain(buffer, eol_len);
+			}
 		}
 	}
 	buf_unlock(buffer);
@@ -437,6 +577,117 @@ char *evbuffer_readln(struct evbuffer *buffer, size_t *n_read_out, enum evbuffer
 char *evbuffer_readline(struct evbuffer *buffer)
 {
 	return evbuffer_readln(buffer, NULL, EVBUFFER_EOL_ANY);
+}
+
+/* The formats programs give evbuffer_add_printf most: text with %s, %c,
+ * %d, %i, %u, %x, %X (plain, l, ll or z) and %%, without flags, width or
+ * precision. fmt_simple writes exactly what vsnprintf writes, NUL included,
+ * when all of it fits in the cap bytes at dst, and returns its length; for
+ * anything else, or too little room, it returns -1 and the caller uses
+ * vsnprintf (with its own copy of the arguments). glibc's vsnprintf sets up
+ * a FILE and copies short strings a byte at a time: most of the ~100 ns a
+ * header line cost. */
+static int fmt_simple(char *dst, size_t cap, const char *fmt, va_list ap)
+{
+	char *o = dst, *end = dst + cap, num[24], *d;
+	const char *f = fmt, *s;
+	unsigned long long u;
+	size_t n;
+	int lng, neg;
+
+	for (;;) {
+		/* the text up to the next conversion: short, copied here */
+		while (*f && *f != '%') {
+			if (end - o <= 1)
+				return -1;
+			*o++ = *f++;
+		}
+		if (!*f)
+			break;
+		f++;
+		lng = 0; /* 1 long, 2 long long, 3 size_t */
+		if (*f == 'l') {
+			f++;
+			lng = 1;
+			if (*f == 'l') {
+				f++;
+				lng = 2;
+			}
+		} else if (*f == 'z') {
+			f++;
+			lng = 3;
+		}
+		switch (*f++) {
+		case '%':
+			if (lng || end - o <= 1)
+				return -1;
+			*o++ = '%';
+			continue;
+		case 'c':
+			if (lng || end - o <= 1)
+				return -1;
+			*o++ = (char)(unsigned char)va_arg(ap, int);
+			continue;
+		case 's':
+			if (lng)
+				return -1;
+			s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)";
+			for (n = 0; *s && n < 16; n++) {
+				if (end - o <= 1)
+					return -1;
+				*o++ = *s++;
+			}
+			if (*s) { /* a long one */
+				n = strlen(s);
+				if ((size_t)(end - o) <= n)
+					return -1;
+				memcpy(o, s, n);
+				o += n;
+			}
+			continue;
+		case 'd':
+		case 'i': {
+			long long v = lng == 0 ? va_arg(ap, int) : lng == 1 ? va_arg(ap, long) :
+			    lng == 2 ? va_arg(ap, long long) : (long long)va_arg(ap, ssize_t);
+			neg = v < 0;
+			u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+			d = num + sizeof num;
+			do
+				*--d = (char)('0' + u % 10);
+			while ((u /= 10) != 0);
+			break;
+		}
+		case 'u':
+		case 'x':
+		case 'X': {
+			unsigned base = f[-1] == 'u' ? 10 : 16;
+			const char *digits = f[-1] == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+			u = lng == 0 ? va_arg(ap, unsigned) : lng == 1 ? va_arg(ap, unsigned long) :
+			    lng == 2 ? va_arg(ap, unsigned long long) : va_arg(ap, size_t);
+			neg = 0;
+			d = num + sizeof num;
+			do
+				*--d = digits[u % base];
+			while ((u /= base) != 0);
+			break;
+		}
+		default:
+			return -1;
+		}
+		if (neg)
+			*--d = '-';
+		n = (size_t)(num + sizeof num - d);
+		if ((size_t)(end - o) <= n)
+			return -1;
+		memcpy(o, d, n);
+		o += n;
+	}
+	if (o - dst > INT32_MAX)
+		return -1;
+	*o = '\0';
+	return (int)(o - dst);
 }
 
 /* As libevent, the text is formatted straight into the free room at the
@@ -459,8 +710,13 @@ int evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap)
 	buf_lock(buf);
 	if (buf->fast && buf->add_avail > 0) {
 		va_copy(aq, ap);
-		n = vsnprintf((char *)buf->add_ptr, buf->add_avail, fmt, aq);
+		n = fmt_simple((char *)buf->add_ptr, buf->add_avail, fmt, aq);
 		va_end(aq);
+		if (n < 0) {
+			va_copy(aq, ap);
+			n = vsnprintf((char *)buf->add_ptr, buf->add_avail, fmt, aq);
+			va_end(aq);
+		}
 		if (n >= 0 && (size_t)n < buf->add_avail) {
 			if (n > 0)
 				fast_grow(buf, (size_t)n);

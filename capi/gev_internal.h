@@ -259,12 +259,14 @@ struct evbuffer {
 	/* Fast path (buffer.c): small adds, drains, removes and copyouts done in
 	 * C on windows the core publishes, with no crossing. Valid while fast is
 	 * 1; the core folds them back (and clears fast) whenever it is entered.
-	 * Only for buffers without callbacks, hooks, freezing or a reservation. */
+	 * Only for buffers without callbacks, hooks or freezing. */
 	uint32_t fast;           /* 1: the windows below are valid */
 	uint32_t single;         /* 0: head != tail; 1: head == tail; 2: and the block
 	                            may be kept empty (drain everything in C) */
 	uint32_t dirty;          /* C changed something since the core published */
-	uint32_t pad2;
+	uint32_t resv;           /* space reserved and the buffer unchanged since:
+	                            evbuffer_commit_space allowed (set by either side,
+	                            cleared by every change that adds or drains bytes) */
 	unsigned char *add_ptr;  /* free room after the last segment's data */
 	size_t   add_avail;
 	unsigned char *drain_ptr;/* first segment's data */
@@ -272,6 +274,10 @@ struct evbuffer {
 	unsigned char *blk_base; /* single == 2: the block, to reset when emptied */
 	size_t   blk_cap;
 };
+
+/* evbuffer_add_buffer of at most this many bytes copies them instead of
+ * handing over segments (both sides; the core's copyMax). */
+#define GEV_BUF_COPY_MAX 1024
 
 /* ---- struct bufferevent (392 public bytes) + our private trailer ---- */
 #define GEV_BEV_LIVE 0x62657620u /* "bev " */

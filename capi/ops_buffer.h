@@ -27,7 +27,7 @@
 	X(size_t, evbuffer_get_contiguous_space, (struct evbuffer *buf)) \
 	X(void, evbuffer_search_range, (struct evbuffer *buf, void *what, size_t len, void *start, void *end, void *out)) \
 	X(void, evbuffer_search_eol, (struct evbuffer *buf, void *start, size_t *eol_len, int style, void *out)) \
-	X(ptrdiff_t, evbuffer_readln_find, (struct evbuffer *buf, int style, size_t *eol_len)) \
+	X(ptrdiff_t, evbuffer_readln, (struct evbuffer *buf, int style, void *scratch, size_t cap, size_t *eol_len)) \
 	X(int, evbuffer_ptr_set, (struct evbuffer *buf, void *ptr, size_t position, int how)) \
 	X(int, evbuffer_peek, (struct evbuffer *buf, ptrdiff_t len, void *start, void *vec, int n)) \
 	X(unsigned char *, evbuffer_find, (struct evbuffer *buf, void *what, size_t len)) \

@@ -49,6 +49,13 @@ const (
 
 	// maxLen is EV_SSIZE_MAX: libevent refuses to grow a buffer past it.
 	maxLen = math.MaxInt64
+
+	// copyMax: evbuffer_add_buffer copies a source of at most this many
+	// bytes in one plain segment instead of handing the segment over
+	// (GEV_BUF_COPY_MAX, the C layer does the same on published windows).
+	// Copying 1 KiB costs less than the segment the source would need
+	// for its next bytes, and the destination's room gets used.
+	copyMax = 1024
 )
 
 // Segment flags.
@@ -248,7 +255,7 @@ type cBuf struct {
 	fast       uint32
 	single     uint32
 	dirty      uint32
-	pad2       uint32
+	resv       uint32 // space reserved and the buffer unchanged since: commit allowed
 	addPtr     unsafe.Pointer
 	addAvail   uintptr
 	drainPtr   unsafe.Pointer
@@ -270,14 +277,14 @@ type Buffer struct {
 	gen        uint64
 	head, tail *seg
 	hook       bufHook
-	owned      bool // belongs to a bufferevent: evbuffer_free is refused
-	readHint   int  // adaptive read size, see ReadFrom
+	owned      bool  // belongs to a bufferevent: evbuffer_free is refused
+	readHint   int   // adaptive read size, see ReadFrom
+	growHint   uint8 // first segment of an emptied buffer, in KiB (a byte: see segSize)
 
 	// freezing of either end (evbuffer_freeze)
 	freezeStart, freezeEnd bool
 
 	flags uint32 // evbuffer_set_flags (EVBUFFER_FLAG_DRAINS_TO_FD)
-	resv  bool   // space reserved and the buffer unchanged since: commit allowed
 
 	// empty lists the empty extents after the data, in order (linked by
 	// next; owned blocks, off = n = 0), see the top of this file.
@@ -355,8 +362,32 @@ func (b *Buffer) Free() {
 // reference reads an empty, dead buffer rather than freed memory.
 var deadHandle = cBuf{magic: bufDead}
 
+// segSize is nextSegSize for b. A buffer that was filled with more than
+// keepMax bytes and then emptied starts again with a segment of what it
+// held (up to growCap) instead of doubling from minSeg: a buffer that
+// collects a message or a batch and hands it on in one piece would
+// otherwise allocate a segment per doubling every time (and with the C fast
+// path, cross into the core for each). The hint follows the last emptying:
+// smaller traffic brings it down. Only buffers the program uses directly;
+// a bufferevent's buffers size their reads themselves (ReadFrom).
+func (b *Buffer) segSize(tail *seg, need int) int {
+	c := nextSegSize(tail, need)
+	if h := int(b.growHint) << 10; tail == nil && h > c {
+		c = h
+	}
+	return c
+}
+
+// noteEmptied sets growHint when a buffer that held l bytes was emptied.
+func (b *Buffer) noteEmptied(l int) {
+	b.growHint = 0
+	if l > keepMax && b.hook == nil && b.cbs == nil {
+		b.growHint = uint8(min(blockSize(l), growCap) >> 10)
+	}
+}
+
 func (b *Buffer) changed(added, drained int) {
-	b.resv = false
+	b.h.resv = 0
 	if b.hook != nil {
 		b.hook.bufChanged(b, added, drained)
 	}
@@ -398,7 +429,7 @@ func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 		}
 		sp := t.space()
 		if sp >= n {
-			copy(bytesAt(unsafe.Add(t.base, t.off+t.n), n), bytesAt(p, n))
+			moveMem(unsafe.Add(t.base, t.off+t.n), p, n)
 			t.n += n
 			b.h.totalLen += uintptr(n)
 			return 0
@@ -406,9 +437,9 @@ func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 		if t.flags&(segImmutable|segPinned) == 0 && t.cap-t.n >= n && t.n <= 2048 && t.n < t.cap/2 {
 			// Moving a few bytes to the front of the block beats a new
 			// segment (the pattern of a partly drained small message).
-			copy(bytesAt(t.base, t.n), bytesAt(t.data(), t.n))
+			moveMem(t.base, t.data(), t.n)
 			t.off = 0
-			copy(bytesAt(unsafe.Add(t.base, t.n), n), bytesAt(p, n))
+			moveMem(unsafe.Add(t.base, t.n), p, n)
 			t.n += n
 			b.h.totalLen += uintptr(n)
 			return 0
@@ -417,27 +448,27 @@ func (b *Buffer) addRaw(p unsafe.Pointer, n int) int {
 		// (allocated first, so that a refusal leaves the buffer unchanged).
 		s := b.takeEmpty(n - sp)
 		if s == nil {
-			s = newSeg(nextSegSize(t, n-sp))
+			s = newSeg(b.segSize(t, n-sp))
 		}
 		if s == nil {
 			return -1
 		}
 		if sp > 0 {
-			copy(bytesAt(unsafe.Add(t.base, t.off+t.n), sp), bytesAt(p, sp))
+			moveMem(unsafe.Add(t.base, t.off+t.n), p, sp)
 			t.n += sp
 		}
-		copy(bytesAt(s.base, n-sp), bytesAt(unsafe.Add(p, sp), n-sp))
+		moveMem(s.base, unsafe.Add(p, sp), n-sp)
 		s.n = n - sp
 		b.link(s)
 	} else {
 		s := b.takeEmpty(n)
 		if s == nil {
-			s = newSeg(nextSegSize(nil, n))
+			s = newSeg(b.segSize(nil, n))
 		}
 		if s == nil {
 			return -1
 		}
-		copy(bytesAt(s.base, n), bytesAt(p, n))
+		moveMem(s.base, p, n)
 		s.n = n
 		b.link(s)
 	}
@@ -519,6 +550,7 @@ func (b *Buffer) link(s *seg) {
 // consume removes n <= Len() bytes from the front, freeing emptied segments;
 // a drained last segment of at most keepMax bytes stays as the empty tail.
 func (b *Buffer) consume(n int) {
+	l := b.Len()
 	for n > 0 {
 		s := b.head
 		if s.n > n {
@@ -530,9 +562,11 @@ func (b *Buffer) consume(n int) {
 		if s == b.tail {
 			if s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil {
 				s.off, s.n = 0, 0
+				b.growHint = 0
 			} else {
 				putSeg(s)
 				b.head, b.tail = nil, nil
+				b.noteEmptied(l)
 			}
 			break
 		}
@@ -574,7 +608,7 @@ func (b *Buffer) Copyout(p unsafe.Pointer, n int) int {
 		if k > n-done {
 			k = n - done
 		}
-		copy(bytesAt(unsafe.Add(p, done), k), bytesAt(s.data(), k))
+		moveMem(unsafe.Add(p, done), s.data(), k)
 		done += k
 	}
 	return done
@@ -612,6 +646,17 @@ func (b *Buffer) AddBuffer(src *Buffer) int {
 	}
 	if n > maxLen-b.Len() || b.freezeEnd || src.freezeStart {
 		return -1
+	}
+	if h := src.head; h == src.tail && n <= copyMax && h.flags == segOwned && h.ext == nil {
+		// A few bytes in one plain block: copied (see copyMax); src keeps
+		// its block. Same changes as the move, in the same order.
+		if b.addRaw(h.data(), n) < 0 {
+			return -1
+		}
+		b.h.totalLen -= uintptr(n) // tookAll counts them
+		src.consume(n)
+		b.tookAll(src, n)
+		return 0
 	}
 	var spare *seg // b's empty tail: src gets its block, so both keep one
 	if t := b.tail; t != nil && t.n == 0 {
@@ -674,7 +719,7 @@ func (b *Buffer) Pullup(size int) unsafe.Pointer {
 		// Gather into the first block: slide its bytes to the front if the
 		// rest would not fit behind them, then append from the next ones.
 		if h.off+size > h.cap {
-			copy(bytesAt(h.base, h.n), bytesAt(h.data(), h.n))
+			moveMem(h.base, h.data(), h.n)
 			h.off = 0
 		}
 		need := size - h.n
@@ -720,7 +765,7 @@ func (b *Buffer) moveFront(from *seg, dst unsafe.Pointer, n int) {
 		if k > n {
 			k = n
 		}
-		copy(bytesAt(dst, k), bytesAt(s.data(), k))
+		moveMem(dst, s.data(), k)
 		dst = unsafe.Add(dst, k)
 		n -= k
 		s.off += k

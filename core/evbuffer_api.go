@@ -9,7 +9,9 @@ import (
 
 // The C-facing evbuffer functions: they take the struct evbuffer * a program
 // passed, check it, and return libevent's failure value (after a log line)
-// when it is not a live buffer.
+// when it is not a live buffer. bufFromC folds the C windows back; every
+// function publishes them again on its way out (evbuffer_fast.go), so that
+// the next small operation on the buffer need not cross.
 
 // bufFromC returns the Buffer behind a C handle, or nil after logging why.
 func bufFromC(h unsafe.Pointer, fn string) *Buffer {
@@ -85,6 +87,7 @@ func EvbufferAdd(h, data unsafe.Pointer, n uint64) int {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	if n == 0 {
 		if b.freezeEnd {
 			return -1
@@ -95,9 +98,7 @@ func EvbufferAdd(h, data unsafe.Pointer, n uint64) int {
 		svc.Warnf("evbuffer_add: NULL data with length %d", n)
 		return -1
 	}
-	r := b.Add(data, clampSize(n))
-	b.publish()
-	return r
+	return b.Add(data, clampSize(n))
 }
 
 // EvbufferAddStr is the core of evbuffer_add_printf and _vprintf (the C
@@ -107,9 +108,8 @@ func EvbufferAddStr(h, data unsafe.Pointer, n uint64) int {
 	if b == nil {
 		return -1
 	}
-	r := b.AddStr(data, clampSize(n))
-	b.publish()
-	return r
+	defer b.publish()
+	return b.AddStr(data, clampSize(n))
 }
 
 // EvbufferAddBuffer is evbuffer_add_buffer(dst, src).
@@ -118,6 +118,8 @@ func EvbufferAddBuffer(dst, src unsafe.Pointer) int {
 	if d == nil {
 		return -1
 	}
+	defer d.publish()
+	defer s.publish()
 	return d.AddBuffer(s)
 }
 
@@ -127,9 +129,8 @@ func EvbufferDrain(h unsafe.Pointer, n uint64) int {
 	if b == nil {
 		return -1
 	}
-	r := b.Drain(lenAtMost(b, n))
-	b.publish()
-	return r
+	defer b.publish()
+	return b.Drain(lenAtMost(b, n))
 }
 
 // EvbufferRemove is evbuffer_remove: the count moved or -1. The result is a
@@ -140,6 +141,7 @@ func EvbufferRemove(h, data unsafe.Pointer, n uint64) int {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	k := lenAtMost(b, n)
 	if k > math.MaxInt32 {
 		k = math.MaxInt32
@@ -148,9 +150,7 @@ func EvbufferRemove(h, data unsafe.Pointer, n uint64) int {
 		svc.Warnf("evbuffer_remove: NULL destination")
 		return -1
 	}
-	r := b.Remove(data, k)
-	b.publish()
-	return r
+	return b.Remove(data, k)
 }
 
 // EvbufferCopyout is evbuffer_copyout: the count copied or -1.
@@ -159,6 +159,7 @@ func EvbufferCopyout(h, data unsafe.Pointer, n uint64) int64 {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	k := lenAtMost(b, n)
 	if k > 0 && b.freezeStart {
 		return -1
@@ -167,9 +168,7 @@ func EvbufferCopyout(h, data unsafe.Pointer, n uint64) int64 {
 		svc.Warnf("evbuffer_copyout: NULL destination")
 		return -1
 	}
-	r := int64(b.Copyout(data, k))
-	b.publish()
-	return r
+	return int64(b.Copyout(data, k))
 }
 
 // EvbufferPullup is evbuffer_pullup.
@@ -178,7 +177,6 @@ func EvbufferPullup(h unsafe.Pointer, size int64) unsafe.Pointer {
 	if b == nil {
 		return nil
 	}
-	p := b.Pullup(int(size))
-	b.publish()
-	return p
+	defer b.publish()
+	return b.Pullup(int(size))
 }

@@ -68,6 +68,7 @@ func EvbufferPrepend(h, data unsafe.Pointer, n uint64) int {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	if n == 0 {
 		return 0
 	}
@@ -84,6 +85,8 @@ func EvbufferPrependBuffer(dst, src unsafe.Pointer) int {
 	if d == nil {
 		return -1
 	}
+	defer d.publish()
+	defer s.publish()
 	return d.PrependBuffer(s)
 }
 
@@ -94,6 +97,8 @@ func EvbufferRemoveBuffer(src, dst unsafe.Pointer, n uint64) int {
 	if s == nil {
 		return -1
 	}
+	defer s.publish()
+	defer d.publish()
 	k := lenAtMost(s, n)
 	if k > math.MaxInt32 {
 		k = math.MaxInt32
@@ -107,6 +112,7 @@ func EvbufferAddReference(h, data unsafe.Pointer, n uint64, cleanup, arg unsafe.
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	if data == nil && n > 0 {
 		svc.Warnf("evbuffer_add_reference: NULL data with length %d", n)
 		return -1
@@ -120,6 +126,8 @@ func EvbufferAddBufferReference(out, in unsafe.Pointer) int {
 	if o == nil {
 		return -1
 	}
+	defer o.publish()
+	defer i.publish()
 	return o.AddBufferReference(i)
 }
 
@@ -129,6 +137,7 @@ func EvbufferExpand(h unsafe.Pointer, n uint64) int {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	return b.Expand(clampSize(n))
 }
 
@@ -145,6 +154,7 @@ func EvbufferReserveSpace(h unsafe.Pointer, size int64, vec unsafe.Pointer, n in
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	if n > 0 && vec == nil {
 		svc.Warnf("evbuffer_reserve_space: NULL vector")
 		return -1
@@ -158,6 +168,7 @@ func EvbufferCommitSpace(h unsafe.Pointer, vec unsafe.Pointer, n int) int {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	if n < 0 || (n > 0 && vec == nil) {
 		svc.Warnf("evbuffer_commit_space: bad vector")
 		return -1
@@ -175,6 +186,7 @@ func EvbufferAddIovec(h unsafe.Pointer, vec unsafe.Pointer, n int) uint64 {
 	if b == nil {
 		return 0
 	}
+	defer b.publish()
 	v := iovecs(vec, n)
 	var total uint64
 	for _, x := range v {
@@ -203,6 +215,7 @@ func EvbufferCopyoutFrom(h, ptr, data unsafe.Pointer, n uint64) int64 {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	start := 0
 	if ptr != nil {
 		p := (*cPtr)(ptr)
@@ -241,6 +254,7 @@ func EvbufferGetContiguousSpace(h unsafe.Pointer) uint64 {
 	if b == nil {
 		return 0
 	}
+	defer b.publish()
 	return uint64(b.ContiguousSpace())
 }
 
@@ -253,6 +267,7 @@ func EvbufferSearchRange(h, what unsafe.Pointer, n uint64, start, end, out unsaf
 		*o = cPtr{pos: -1}
 		return
 	}
+	defer b.publish()
 	pos := 0
 	if start != nil {
 		s := (*cPtr)(start)
@@ -307,6 +322,7 @@ func EvbufferSearchEol(h, start, eolLen unsafe.Pointer, style int, out unsafe.Po
 		setLen(0)
 		return
 	}
+	defer b.publish()
 	pos := 0
 	if start != nil {
 		p, inside, ok := b.ptrStart((*cPtr)(start), "evbuffer_search_eol")
@@ -322,19 +338,30 @@ func EvbufferSearchEol(h, start, eolLen unsafe.Pointer, style int, out unsafe.Po
 	setLen(k)
 }
 
-// EvbufferReadlnFind is the core of evbuffer_readln (the C layer allocates
-// the line): the length of the line and of its end of line, or -1 when there
-// is no complete line or the front is frozen.
-func EvbufferReadlnFind(h unsafe.Pointer, style int, eolLen unsafe.Pointer) int64 {
+// EvbufferReadln is evbuffer_readln's crossing (the C layer takes lines
+// that lie in the published first segment itself, and allocates the line):
+// the length of the line and of its end of line, or -1 when there is no
+// complete line or the front is frozen. When line and end of line fit in
+// the scratch room (capacity cp) they are copied there and drained, as
+// evbuffer_remove and evbuffer_drain would; otherwise nothing changes and
+// the C layer removes the line itself.
+func EvbufferReadln(h unsafe.Pointer, style int, scratch unsafe.Pointer, cp uint64, eolLen unsafe.Pointer) int64 {
 	b := bufFromC(h, "evbuffer_readln")
 	if b == nil || b.freezeStart {
 		return -1
 	}
 	r, k := b.SearchEOL(0, style)
 	if r < 0 {
+		b.publish()
 		return -1
 	}
 	*(*uintptr)(eolLen) = uintptr(k)
+	if uint64(r+k) <= cp {
+		b.Copyout(scratch, r+k)
+		b.Drain(r)
+		b.Drain(k)
+	}
+	b.publish()
 	return int64(r)
 }
 
@@ -344,6 +371,7 @@ func EvbufferPtrSet(h, ptr unsafe.Pointer, position uint64, how int) int {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	if ptr == nil {
 		svc.Warnf("evbuffer_ptr_set: NULL evbuffer_ptr")
 		return -1
@@ -387,6 +415,7 @@ func EvbufferPeek(h unsafe.Pointer, n int64, start, vec unsafe.Pointer, nvec int
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	st := -1
 	if start != nil {
 		p, inside, ok := b.ptrStart((*cPtr)(start), "evbuffer_peek")
@@ -428,6 +457,7 @@ func EvbufferAddCb(h, fn, arg unsafe.Pointer) unsafe.Pointer {
 	if b == nil {
 		return nil
 	}
+	defer b.publish()
 	e := b.AddCb(fn, arg)
 	if e == nil {
 		svc.Warnf("evbuffer_add_cb: out of memory")
@@ -454,6 +484,7 @@ func EvbufferRemoveCbEntry(h, ent unsafe.Pointer) int {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	e := b.entryFromC(ent, "evbuffer_remove_cb_entry")
 	if e == nil {
 		return -1
@@ -468,6 +499,7 @@ func EvbufferRemoveCb(h, fn, arg unsafe.Pointer) int {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	return b.RemoveCb(fn, arg)
 }
 
@@ -504,6 +536,7 @@ func EvbufferDeferCallbacks(h, cbase unsafe.Pointer) int {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	base := baseFromC(cbase, "evbuffer_defer_callbacks")
 	if base == nil {
 		return -1
@@ -550,6 +583,7 @@ func EvbufferRead(h unsafe.Pointer, fd int, howmuch int, errp *int32) int {
 		*errp = int32(unix.EINVAL)
 		return -1
 	}
+	defer b.publish()
 	if b.freezeEnd {
 		*errp = int32(unix.EPERM)
 		return -1
@@ -575,6 +609,7 @@ func EvbufferWrite(h unsafe.Pointer, fd int, howmuch int64, errp *int32) int {
 		*errp = int32(unix.EINVAL)
 		return -1
 	}
+	defer b.publish()
 	if b.freezeStart {
 		*errp = int32(unix.EPERM)
 		return -1
@@ -600,6 +635,7 @@ func EvbufferAddFile(h unsafe.Pointer, fd int, offset, length int64) int {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	return b.AddFile(fd, offset, length)
 }
 
@@ -632,6 +668,7 @@ func EvbufferAddFileSegment(h, seg unsafe.Pointer, offset, length int64) int {
 	if b == nil {
 		return -1
 	}
+	defer b.publish()
 	fs := fileSegFromC(seg, "evbuffer_add_file_segment")
 	if fs == nil {
 		return -1

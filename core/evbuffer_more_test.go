@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"unsafe"
@@ -160,7 +161,7 @@ func (r *moreRunner) step(op, which byte, size int) {
 			r.bufs[1].publish()
 		}
 	}()
-	if which&8 != 0 && op <= 2 && r.tryFast(op, which&1, size) {
+	if which&8 != 0 && (op <= 2 || op == 6 || op == 12 || op == 18) && r.tryFast(op, which, size) {
 		return
 	}
 	if op < 7 {
@@ -242,7 +243,9 @@ func (r *moreRunner) step(op, which byte, size int) {
 			t.Fatalf("reserve %d/%d: %d vectors hold %d", size, nv, n, total)
 		}
 		checkRoom(t, b, vec[:n])
-		if b.Reserve(size, again[:nv]) != n || again != vec {
+		// (vectors past the n returned are scratch: a first look at the
+		// extents may have filled them before the reservation changed)
+		if b.Reserve(size, again[:nv]) != n || !slices.Equal(again[:n], vec[:n]) {
 			t.Fatalf("reserve %d/%d again: other extents", size, nv)
 		}
 		r.seq++
@@ -435,19 +438,79 @@ func checkRoom(t testing.TB, b *Buffer, vec []Iovec) {
 	}
 }
 
-// tryFast does an add or drain the way the C layer's fast path does, when
-// the published windows allow it.
-func (r *moreRunner) tryFast(op, i byte, size int) bool {
+// tryFast does an add, drain, add_buffer, reserve+commit or readln the way
+// the C layer's fast path does, when the published windows allow it.
+func (r *moreRunner) tryFast(op, which byte, size int) bool {
+	i := which & 1
 	b, m := r.bufs[i], r.models[i]
 	b.publish()
-	if op < 2 {
+	switch {
+	case op == 6: // add_buffer(this <- other) by copy
+		o := r.bufs[i^1]
+		o.publish()
+		if !b.cFastAddBuffer(o) {
+			return false
+		}
+		m = append(m, r.models[i^1]...)
+		r.models[i^1] = nil
+		check(r.t, o, nil)
+	case op == 12: // reserve + commit, either half in C
+		var vec [2]Iovec
+		sz := size % 600
+		nv := 1 + int(which>>1&1)
+		if which&4 != 0 {
+			if !b.cFastReserve(sz, vec[:nv]) {
+				return false
+			}
+		} else if b.Reserve(sz, vec[:nv]) != 1 {
+			return false
+		}
+		r.seq++
+		d := eolPattern(min(sz/2+1, int(vec[0].Len)), r.seq)
+		copy(bytesAt(vec[0].Base, len(d)), d)
+		vec[0].Len = uintptr(len(d))
+		b.publish()
+		inRoom := b.h.addAvail > 0 && vec[0].Base == b.h.addPtr
+		done := which&2 != 0 && b.cFastCommit(vec[:1])
+		if !done && which&2 != 0 && inRoom {
+			r.t.Fatalf("fast commit of %d into the published room refused", len(d))
+		}
+		if !done {
+			if res, why := b.Commit(vec[:1]); res != 0 {
+				r.t.Fatalf("commit of a reservation: %s", why)
+			}
+		}
+		if b.cFastCommit(vec[:1]) || func() bool { res, _ := b.Commit(vec[:1]); return res == 0 && len(d) > 0 }() {
+			r.t.Fatal("second commit accepted")
+		}
+		m = append(m, d...)
+	case op == 18: // add with line ends, then readln in C
+		r.seq++
+		d := eolPattern(size%300, r.seq)
+		b.AddBytes(d)
+		m = append(m, d...)
+		r.models[i] = m
+		b.publish()
+		style := size % 5
+		line, found, ok := b.cFastReadln(style)
+		if !ok {
+			return false
+		}
+		wp, wk := modelEOL(m, 0, style)
+		if found != (wp >= 0) || found && !bytes.Equal(line, m[:wp]) {
+			r.t.Fatalf("fast readln style %d: %q found %v, want %d/%d", style, line, found, wp, wk)
+		}
+		if found {
+			m = m[wp+wk:]
+		}
+	case op < 2:
 		r.seq++
 		d := pattern(size%700, r.seq)
 		if len(d) == 0 || !b.cFastAdd(unsafe.Pointer(&d[0]), len(d)) {
 			return false
 		}
 		m = append(m, d...)
-	} else {
+	default:
 		if !b.cFastDrain(size % 700) {
 			return false
 		}
@@ -781,10 +844,51 @@ func TestEvbufferLayoutAgainstC(t *testing.T) {
 		{"evbuffer_ptr.internal_.chain", 107, unsafe.Offsetof(p.chain)},
 		{"sizeof evbuffer_iovec", 108, unsafe.Sizeof(v)},
 		{"evbuffer_iovec.iov_len", 109, unsafe.Offsetof(v.Len)},
+		{"evbuffer.resv", 110, unsafe.Offsetof(h.resv)},
+		{"GEV_BUF_COPY_MAX = copyMax", 111, uintptr(copyMax)},
 	}
 	for _, tc := range tests {
 		if want := cbtest.Layout(tc.fact); int(tc.got) != want {
 			t.Errorf("%s: Go %d, C %d", tc.name, tc.got, want)
+		}
+	}
+}
+
+// TestEvbufferIndexIn checks the vector search of big segments against
+// bytes.Index: small alphabets (many candidates), needles from 2 bytes to
+// more than a vector, matches at every distance from the block's end.
+func TestEvbufferIndexIn(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	block := cmem.Alloc(3 * cSearchMin)
+	defer cmem.Free(block, 3*cSearchMin)
+	for iter := 0; iter < 3000; iter++ {
+		n := cSearchMin + rng.Intn(2*cSearchMin)
+		d := bytesAt(block, n)
+		alpha := 2 + rng.Intn(4)
+		for i := range d {
+			d[i] = 'a' + byte(rng.Intn(alpha))
+		}
+		m := 2 + rng.Intn(70)
+		what := make([]byte, m)
+		switch iter % 3 {
+		case 0: // from the text, often near its end
+			at := n - m - rng.Intn(100)
+			if iter%2 == 0 {
+				at = rng.Intn(n - m)
+			}
+			copy(what, d[at:])
+		case 1: // absent: a byte outside the alphabet
+			for i := range what {
+				what[i] = 'a' + byte(rng.Intn(alpha))
+			}
+			what[rng.Intn(m)] = 'z'
+		default:
+			for i := range what {
+				what[i] = 'a' + byte(rng.Intn(alpha))
+			}
+		}
+		if got, want := indexIn(d, what), bytes.Index(d, what); got != want {
+			t.Fatalf("iter %d: indexIn(%d bytes, %q) = %d, want %d", iter, n, what, got, want)
 		}
 	}
 }

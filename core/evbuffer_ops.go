@@ -67,7 +67,7 @@ func (b *Buffer) Prepend(p unsafe.Pointer, n int) int {
 			k = n
 		}
 		if k > 0 {
-			copy(bytesAt(unsafe.Add(h.base, h.off-k), k), bytesAt(unsafe.Add(p, n-k), k))
+			moveMem(unsafe.Add(h.base, h.off-k), unsafe.Add(p, n-k), k)
 			h.off -= k
 			h.n += k
 			done = k
@@ -84,7 +84,7 @@ func (b *Buffer) Prepend(p unsafe.Pointer, n int) int {
 		}
 		s.off = s.cap - rest
 		s.n = rest
-		copy(bytesAt(s.data(), rest), bytesAt(p, rest))
+		moveMem(s.data(), p, rest)
 		if b.head != nil && b.head.n == 0 {
 			// The empty tail as head: replace its block.
 			h := b.head
@@ -324,7 +324,7 @@ func (b *Buffer) room(n int) *seg {
 		b.freeEmptiesAfter(e)
 		return e
 	}
-	s := newSeg(nextSegSize(t, n))
+	s := newSeg(b.segSize(t, n))
 	if s == nil {
 		return nil
 	}
@@ -350,7 +350,7 @@ func (b *Buffer) AddStr(p unsafe.Pointer, n int) int {
 	if s == nil {
 		return -1
 	}
-	copy(bytesAt(s.spacePtr(), n), bytesAt(p, n))
+	moveMem(s.spacePtr(), p, n)
 	*(*byte)(unsafe.Add(s.spacePtr(), n)) = 0
 	if n == 0 {
 		return 0
@@ -416,7 +416,7 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 			return -1
 		}
 		vec[0] = Iovec{s.spacePtr(), uintptr(s.space())}
-		b.resv = true
+		b.h.resv = 1
 		return 1
 	}
 	first := b.tailRoom()
@@ -433,14 +433,14 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 	if avail >= size {
 		// The extents looked at are the vectors (libevent's
 		// evbuffer_read_setup_vecs_ takes the same ones).
-		b.resv = true
+		b.h.resv = 1
 		return used
 	}
 	switch t := b.tail; {
 	case used < len(vec):
 		// Every extent was looked at: one more for the rest (sized as the
 		// chain grows, so that the next reservations fit in it too).
-		s := newSeg(nextSegSize(t, size-avail))
+		s := newSeg(b.segSize(t, size-avail))
 		if s == nil {
 			return -1
 		}
@@ -450,7 +450,7 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 			last.next = s
 		}
 		vec[used] = Iovec{s.spacePtr(), uintptr(s.space())}
-		b.resv = true
+		b.h.resv = 1
 		return used + 1
 	case t != nil && t.n == 0:
 		// No data: one block for everything.
@@ -469,7 +469,7 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 		if first != nil {
 			room = first.space()
 		}
-		s := newSeg(nextSegSize(t, size-room))
+		s := newSeg(b.segSize(t, size-room))
 		if s == nil {
 			return -1
 		}
@@ -483,7 +483,7 @@ func (b *Buffer) Reserve(size int, vec []Iovec) int {
 		got += x.space()
 		i++
 	}
-	b.resv = true
+	b.h.resv = 1
 	return i
 }
 
@@ -500,7 +500,7 @@ func (b *Buffer) Commit(vec []Iovec) (int, string) {
 	if len(vec) == 0 {
 		return 0, ""
 	}
-	if !b.resv {
+	if b.h.resv == 0 {
 		return -1, "no space reserved (or the buffer changed since)"
 	}
 	first := b.tailRoom()
@@ -511,7 +511,7 @@ func (b *Buffer) Commit(vec []Iovec) (int, string) {
 		if vec[0].Len > uintptr(first.space()) {
 			return -1, "vector does not match the reserved space"
 		}
-		b.resv = false
+		b.h.resv = 0
 		if k := int(vec[0].Len); k > 0 {
 			first.n += k
 			b.h.totalLen += uintptr(k)
@@ -574,7 +574,7 @@ func (b *Buffer) Commit(vec []Iovec) (int, string) {
 		x = nx
 	}
 	b.empty = keep
-	b.resv = false
+	b.h.resv = 0
 	if added > 0 {
 		b.h.totalLen += uintptr(added)
 		b.changed(added, 0)
@@ -643,35 +643,47 @@ func matchAt(s *seg, off int, what []byte) bool {
 }
 
 // Search returns the position of the first occurrence of what at or after
-// start that ends at or before end (end < 0: no limit), or -1.
+// start that ends at or before end (end < 0: no limit), or -1. Within a
+// segment one call finds it (indexIn: a vector search in C for big
+// segments); only an occurrence that starts in a segment's last
+// len(what)-1 bytes is compared across segments.
 func (b *Buffer) Search(what []byte, start, end int) int {
 	b.fold()
 	if start < 0 || start >= b.Len() || len(what) == 0 {
 		return -1
 	}
+	found := func(pos int) int {
+		if end >= 0 && pos+len(what) > end {
+			return -1
+		}
+		return pos
+	}
+	m := len(what)
 	s, off := b.locate(start)
 	pos := start
 	for s != nil {
 		d := bytesAt(s.data(), s.n)[off:]
-		i := bytes.IndexByte(d, what[0])
-		if i < 0 {
-			pos += len(d)
-			s, off = s.next, 0
-			continue
-		}
-		pos += i
-		off += i
-		if matchAt(s, off, what) {
-			if end >= 0 && pos+len(what) > end {
-				return -1
+		if len(d) >= m {
+			if i := indexIn(d, what); i >= 0 {
+				return found(pos + i)
 			}
-			return pos
+			k := len(d) - m + 1
+			d, off, pos = d[k:], off+k, pos+k
 		}
-		pos++
-		off++
-		if off >= s.n {
-			s, off = s.next, 0
+		// Fewer than m bytes left here: an occurrence would go on in the
+		// next segments.
+		for len(d) > 0 {
+			i := bytes.IndexByte(d, what[0])
+			if i < 0 {
+				break
+			}
+			if matchAt(s, off+i, what) {
+				return found(pos + i)
+			}
+			d, off, pos = d[i+1:], off+i+1, pos+i+1
 		}
+		pos += len(d)
+		s, off = s.next, 0
 	}
 	return -1
 }
@@ -827,7 +839,7 @@ func (b *Buffer) CopyoutFrom(start int, p unsafe.Pointer, n int) int {
 		if k > n-done {
 			k = n - done
 		}
-		copy(bytesAt(unsafe.Add(p, done), k), bytesAt(unsafe.Add(s.data(), off), k))
+		moveMem(unsafe.Add(p, done), unsafe.Add(s.data(), off), k)
 		done += k
 	}
 	return done

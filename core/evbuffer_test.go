@@ -571,3 +571,74 @@ func BenchmarkEvbufferReserveCommit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEvbufferSearch16MiB is the bench row evbuffer_search_16MiB: a
+// 16-byte needle at the end of 16 MiB of text added in 4 KiB blocks, whose
+// first byte occurs once per 198 bytes.
+func BenchmarkEvbufferSearch16MiB(b *testing.B) {
+	const total = 16 << 20
+	prose := "the quick brown fox jumps over the lazy dog while a small bird sings " +
+		"Now and then a cloud passes by the hill and the river keeps running " +
+		"to the sea as it always has done for a very long time indeed\n"
+	needle := []byte("Needle-at-end-16")
+	text := make([]byte, total)
+	for i := range text {
+		text[i] = prose[i%len(prose)]
+	}
+	copy(text[total-16:], needle)
+	buf := NewBuffer()
+	defer buf.Free()
+	for off := 0; off < total; off += 4096 {
+		buf.AddBytes(text[off : off+4096])
+	}
+	b.SetBytes(total)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if p := buf.Search(needle, 0, -1); p != total-16 {
+			b.Fatalf("found at %d", p)
+		}
+	}
+}
+
+// TestEvbufferGrowHint: a buffer emptied after holding more than keepMax
+// bytes in a last segment it does not keep starts again with a segment of
+// that size (up to growCap); smaller traffic brings it back to minSeg;
+// buffers with callbacks (or a bufferevent's hook) never get one.
+func TestEvbufferGrowHint(t *testing.T) {
+	tests := []struct {
+		name      string
+		fill      int
+		cb        bool
+		wantNext  int // capacity of the segment the next small add goes to
+		wantAfter int // the same after that small add was drained
+	}{
+		{"after 20000 bytes", 20000, false, growCap, minSeg},
+		{"after 6000 bytes (4 KiB tail kept)", 6000, false, 4096, 4096},
+		{"after 3000 bytes (2 KiB tail kept)", 3000, false, 2048, 2048},
+		{"after 20000 bytes, with a callback", 20000, true, minSeg, minSeg},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := mustNew(t)
+			defer b.Free()
+			if tc.cb {
+				e := b.AddCb(nil, nil)
+				e.flags &^= cbEnabled // registered, never called
+			}
+			d := pattern(100, 1)
+			for k := 0; k < tc.fill; k += len(d) {
+				b.AddBytes(d)
+			}
+			b.Drain(b.Len())
+			b.AddBytes(d[:10])
+			if b.tail.cap != tc.wantNext {
+				t.Fatalf("next segment: %d bytes, want %d", b.tail.cap, tc.wantNext)
+			}
+			b.Drain(b.Len())
+			b.AddBytes(d[:10])
+			if b.tail.cap != tc.wantAfter {
+				t.Fatalf("after a small emptying: %d bytes, want %d", b.tail.cap, tc.wantAfter)
+			}
+		})
+	}
+}

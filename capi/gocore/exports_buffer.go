@@ -165,11 +165,11 @@ func goevent_evbuffer_search_eol(buf *C.struct_evbuffer, start unsafe.Pointer, e
 	core.EvbufferSearchEol(unsafe.Pointer(buf), start, unsafe.Pointer(eolLen), int(style), out)
 }
 
-//export goevent_evbuffer_readln_find
-func goevent_evbuffer_readln_find(buf *C.struct_evbuffer, style C.int, eolLen *C.size_t) (r C.ptrdiff_t) {
+//export goevent_evbuffer_readln
+func goevent_evbuffer_readln(buf *C.struct_evbuffer, style C.int, scratch unsafe.Pointer, cp C.size_t, eolLen *C.size_t) (r C.ptrdiff_t) {
 	r = -1
 	defer guard("evbuffer_readln")
-	return C.ptrdiff_t(core.EvbufferReadlnFind(unsafe.Pointer(buf), int(style), unsafe.Pointer(eolLen)))
+	return C.ptrdiff_t(core.EvbufferReadln(unsafe.Pointer(buf), int(style), scratch, uint64(cp), unsafe.Pointer(eolLen)))
 }
 
 //export goevent_evbuffer_ptr_set

@@ -69,6 +69,8 @@ long cbtest_layout(int i)
 	case 107: return (long)offsetof(struct evbuffer_ptr, internal_.chain);
 	case 108: return (long)sizeof(struct evbuffer_iovec);
 	case 109: return (long)offsetof(struct evbuffer_iovec, iov_len);
+	case 110: return (long)offsetof(struct evbuffer, resv);
+	case 111: return (long)GEV_BUF_COPY_MAX;
 	}
 	return -1;
 }

@@ -99,13 +99,19 @@ int main(void)
 	{
 		struct evbuffer_iovec v[1];
 		size_t room;
+		char *exact;
 		evbuffer_add(b, "s", 1);
 		evbuffer_reserve_space(b, 1, v, 1);
 		room = v[0].iov_len;
 		memset(v[0].iov_base, 'Z', room);
 		v[0].iov_len = 0;
 		evbuffer_commit_space(b, v, 1);
-		r = evbuffer_add_printf(b, "%.*s", (int)room, big);
+		/* (the room's size is the allocator's: a text of its own) */
+		exact = malloc(room + 1);
+		memset(exact, 'q', room);
+		exact[room] = 0;
+		r = evbuffer_add_printf(b, "%s", exact);
+		free(exact);
 		printf("printf of exactly the room: %s len is 1+room %s\n", tc_yesno((size_t)r == room),
 		    tc_yesno(evbuffer_get_length(b) == 1 + room));
 		show_tail("exact", b, (size_t)r);

@@ -90,6 +90,54 @@ int main(void)
 	TC_EXPECT_WARN("second commit of the same vector", evbuffer_commit_space(a, v, 1), -1);
 	TC_CHECK("length", evbuffer_get_length(a) == 12);
 
+	/* Changes the C layer makes on the published windows end a
+	 * reservation as those made in the core do (docs/DIFFERENCES.md). */
+	evbuffer_add(a, "line\n", 5);
+	TC_CHECK("reserve", evbuffer_reserve_space(a, 8, v, 1) == 1);
+	evbuffer_copyout(a, out, 2);
+	evbuffer_drain(a, 0);
+	v[0].iov_len = 1;
+	TC_CHECK("commit after a copyout and a drain of 0", evbuffer_commit_space(a, v, 1) == 0);
+	TC_CHECK("reserve", evbuffer_reserve_space(a, 8, v, 1) == 1);
+	evbuffer_add(a, "!", 1);
+	v[0].iov_len = 1;
+	TC_EXPECT_WARN("commit after an add", evbuffer_commit_space(a, v, 1), -1);
+	TC_CHECK("reserve", evbuffer_reserve_space(a, 8, v, 1) == 1);
+	evbuffer_drain(a, 1);
+	v[0].iov_len = 1;
+	TC_EXPECT_WARN("commit after a drain", evbuffer_commit_space(a, v, 1), -1);
+	TC_CHECK("reserve", evbuffer_reserve_space(a, 8, v, 1) == 1);
+	evbuffer_remove(a, out, 1);
+	v[0].iov_len = 1;
+	TC_EXPECT_WARN("commit after a remove", evbuffer_commit_space(a, v, 1), -1);
+	TC_CHECK("reserve", evbuffer_reserve_space(a, 8, v, 1) == 1);
+	evbuffer_add_printf(a, "%d", 7);
+	v[0].iov_len = 1;
+	TC_EXPECT_WARN("commit after add_printf", evbuffer_commit_space(a, v, 1), -1);
+	TC_CHECK("reserve", evbuffer_reserve_space(a, 8, v, 1) == 1);
+	free(evbuffer_readln(a, &n, EVBUFFER_EOL_LF));
+	v[0].iov_len = 1;
+	TC_EXPECT_WARN("commit after readln", evbuffer_commit_space(a, v, 1), -1);
+	TC_CHECK("reserve", evbuffer_reserve_space(a, 8, v, 1) == 1);
+	{
+		struct evbuffer *c = evbuffer_new();
+		evbuffer_add(c, "c", 1);
+		evbuffer_add_buffer(a, c);
+		v[0].iov_len = 1;
+		TC_EXPECT_WARN("commit after add_buffer into it", evbuffer_commit_space(a, v, 1), -1);
+		evbuffer_add(c, "c", 1);
+		TC_CHECK("reserve in the source", evbuffer_reserve_space(c, 8, v, 1) == 1);
+		evbuffer_add_buffer(a, c);
+		v[0].iov_len = 1;
+		TC_EXPECT_WARN("commit after add_buffer out of it", evbuffer_commit_space(c, v, 1), -1);
+		evbuffer_free(c);
+	}
+	/* left: the committed byte, "!", "7", "c", "c" */
+	TC_CHECK("length after the refused commits", evbuffer_get_length(a) == 5);
+	evbuffer_drain(a, evbuffer_get_length(a));
+	evbuffer_add(a, "hello world", 11);
+	evbuffer_add(a, "!", 1);
+
 	evbuffer_ptr_set(b, &p, 3, EVBUFFER_PTR_SET);
 	TC_EXPECT_WARN("search from another buffer's pointer", (r = evbuffer_search(a, "o", 1, &p)).pos, -1);
 	TC_EXPECT_WARN("ptr_set ADD on another buffer's pointer", evbuffer_ptr_set(a, &p, 1, EVBUFFER_PTR_ADD), -1);
