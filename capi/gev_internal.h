@@ -357,5 +357,7 @@ int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc
 #define GEV_RESUME_WAITED   1 /* after a wait: pairs in ep_out, the time cache, timers, the pass */
 #define GEV_RESUME_TIMEOUTS 2 /* after the time cache's update: due timers, the pass */
 #define GEV_RESUME_QUEUE    3 /* in the pass: queue resume.pri's head needs the Go side */
+#define GEV_RESUME_TOP      4 /* the top of an iteration that will block: the Go side waits
+                                 (reactor/run.c's gev_wait_in_go_after) */
 
 #endif /* GEV_INTERNAL_H */

@@ -48,6 +48,7 @@ const (
 	resumeWaited   = 1 // after a wait: pairs left in EpOut; grow the buffer if Resume.Grow
 	resumeTimeouts = 2 // after the time cache's update: due timers, then the pass
 	resumeQueue    = 3 // in the pass: queue Resume.Pri's head needs this side
+	resumeTop      = 4 // the top of an iteration that would block (SetWaitInGoAfter)
 )
 
 // loop runs event_base_loop from the point at (resumeStart: from the top).
@@ -69,6 +70,9 @@ func (b *Base) loop(flags int, at int) int {
 	}
 	defer b.loopDone()
 	for {
+		if at == resumeTop { // an iteration from its top, the loop begun
+			at = resumeStart
+		}
 		if at == resumeStart {
 			c.Cont = 0
 			if b.dead { // event_base_free from a callback: c may be gone

@@ -288,6 +288,18 @@ int gev_epoll_wait_base(uintptr_t basep, int ms)
 
 /* ---- the loop ---- */
 
+volatile int64_t gev_wait_in_go_after;
+
+/* The Go side wants to do the wait that is about to block. */
+static int wait_in_go(const struct event_base *base)
+{
+	int64_t after = gev_wait_in_go_after;
+	if (!after)
+		return 0;
+	struct timeval now = base_now(base);
+	return (int64_t)now.tv_sec * 1000000 + now.tv_usec >= after;
+}
+
 /* Base.timeoutNext: how long the wait may block, in microseconds. */
 static int64_t timeout_next(const struct event_base *base)
 {
@@ -419,6 +431,8 @@ int gev_loop_c(struct event_base *base, int flags)
 			timeout = timeout_next(base);
 		if (!(flags & EVLOOP_NO_EXIT_ON_EMPTY) && base->n_events == 0 && base->n_active == 0)
 			return loop_done(base, 1);
+		if (timeout != 0 && __builtin_expect(gev_wait_in_go_after != 0, 0) && wait_in_go(base))
+			return resume_at(base, GEV_RESUME_TOP);
 		base->tv_cache.tv_sec = 0;
 		base->tv_cache.tv_usec = 0;
 		int n = gev_epoll_wait_base((uintptr_t)base, usec_to_msec(timeout));

@@ -20,6 +20,12 @@ const (
 	loopResumeRC = C.GEV_LOOP_RESUME // run.c's loop handed over (LoopResume)
 )
 
+// SetWaitInGoAfter makes run.c's loop leave every wait that would block to
+// this side once CLOCK_MONOTONIC reaches us microseconds (0: never): the loop
+// then goes on here (Loop, LoopResume), for work done when a loop is about
+// to block. Process-wide; any thread may call it.
+func SetWaitInGoAfter(us int64) { C.gev_wait_in_go_after = C.int64_t(us) }
+
 // LoopCFunc is run.c's loop (int (*)(struct event_base *, int)), which the
 // C layer's event_base_loop enters directly (capi/gocore/attach.c).
 func LoopCFunc() unsafe.Pointer { return unsafe.Pointer(C.gev_loop_c) }

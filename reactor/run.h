@@ -32,6 +32,11 @@ int64_t gev_run_queue(uintptr_t base, int pri, int64_t count, int64_t max, int64
  * ep_out, ep_nleft pairs). Returns the number of ready fds, or -errno. */
 int gev_epoll_wait_base(uintptr_t base, int ms);
 
+/* A blocking wait that run.c's loop would start at or after this CLOCK_MONOTONIC
+ * time (microseconds) is left to the Go side (GEV_RESUME_TOP), for work the
+ * Go side does when a loop is about to block; 0: never. Process-wide. */
+extern volatile int64_t gev_wait_in_go_after;
+
 /* event_base_loop on an epoll base, as loop.go's Loop, for as long as
  * everything it meets is C work; then it returns GEV_LOOP_RESUME with
  * base->resume saying where the Go side takes over (Base.LoopResume). */

@@ -427,6 +427,16 @@ func TestLoopCResumePoints(t *testing.T) {
 			b.Add(ev, tv(0))
 			return func(t *testing.T) { wantCalls(t, 3) }
 		}, reactor.EVLOOP_ONCE, 2, 0},
+		{"a wait left to Go", func(t *testing.T, b *reactor.Base) func(*testing.T) {
+			ev := newEvent(t)
+			assignC(b, ev, -1, 0, ctest.RecordCB(), 7)
+			b.Add(ev, tv(50000)) // not due when the loop starts: it blocks
+			reactor.SetWaitInGoAfter(1)
+			return func(t *testing.T) {
+				reactor.SetWaitInGoAfter(0)
+				wantCalls(t, 7)
+			}
+		}, reactor.EVLOOP_ONCE, 4, 0},
 		{"Go handler", func(t *testing.T, b *reactor.Base) func(*testing.T) {
 			c1 := newEvent(t)
 			assignC(b, c1, -1, 0, ctest.RecordCB(), 4)
