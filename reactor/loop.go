@@ -237,7 +237,7 @@ func (b *Base) processQueue(pri int, count int, inGo bool, max int, end Timeval,
 			case runGo:
 				inGo = true
 				continue
-			case runAbort, runDead:
+			case runAbort, runDead, runForked:
 				return -1
 			}
 			return count // runDone, runLimit

@@ -206,6 +206,15 @@ int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int6
 			else
 				cb(ev->ev_fd, ev->ev_res, ev->ev_evcallback.evcb_arg);
 			gev_cb_leave();
+			/* A fork in the callback, and this is the child: the loop's
+			 * state is the parent's (gev_fork.h). A loop handed over to
+			 * Go escapes in gev_cb_leave; run.c's own loop, which has no
+			 * Go frames to escape from, ends here. */
+			if (__builtin_expect(gev_forked, 0)) {
+				if (!dead) /* no pointer to this frame stays */
+					base->run_dead = prev_dead;
+				return count << GEV_RUN_SHIFT | GEV_RUN_FORKED;
+			}
 		}
 		/* ev may be freed by now, and the base too. */
 		if (dead)
@@ -359,11 +368,16 @@ static int loop_done(struct event_base *base, int r)
 static int resume_at(struct event_base *base, int where)
 {
 	base->resume.where = where;
+	if (where != GEV_RESUME_QUEUE) {
+		base->resume.pri = 0;
+		base->resume.count = 0;
+	}
 	return GEV_LOOP_RESUME;
 }
 
-#define PASS_DEAD (-2) /* a callback freed the base */
-#define PASS_GO   (-3) /* base->resume says where the Go side goes on */
+#define PASS_DEAD   (-2) /* a callback freed the base */
+#define PASS_GO     (-3) /* base->resume says where the Go side goes on */
+#define PASS_FORKED (-4) /* a callback forked: this is the child */
 
 /* Base.processActive: the most urgent non-empty queue. Returns the count
  * of non-internal callbacks run, -1 after a loopbreak, PASS_DEAD, or
@@ -389,6 +403,8 @@ static int64_t pass_c(struct event_base *base)
 		switch (r & ((1 << GEV_RUN_SHIFT) - 1)) {
 		case GEV_RUN_DEAD:
 			return PASS_DEAD;
+		case GEV_RUN_FORKED:
+			return PASS_FORKED;
 		case GEV_RUN_GO:
 			base->resume.pri = pri;
 			base->resume.count = n;
@@ -412,7 +428,7 @@ static int64_t pass_c(struct event_base *base)
 
 int gev_loop_c(struct event_base *base, int flags)
 {
-	memset(&base->resume, 0, sizeof base->resume);
+	base->resume.grow = 0; /* the other fields are set where it hands over */
 	/* The Go side reports misuse (a loop already running) and runs the
 	 * poll backend. */
 	if (base->running || base->epfd < 0 || !base->activeq || !base->ep_events)
@@ -453,6 +469,8 @@ int gev_loop_c(struct event_base *base, int flags)
 			int64_t c = pass_c(base);
 			if (c == PASS_DEAD)
 				return -1;
+			if (c == PASS_FORKED)
+				return GEV_LOOP_FORKED;
 			if (c == PASS_GO)
 				return GEV_LOOP_RESUME;
 			if ((flags & EVLOOP_ONCE) && base->n_active == 0 && c != 0)

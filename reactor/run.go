@@ -10,12 +10,13 @@ import "unsafe"
 
 // What stopped run.c's gev_run_queue (run.h).
 const (
-	runDone  = C.GEV_RUN_DONE
-	runLimit = C.GEV_RUN_LIMIT
-	runAbort = C.GEV_RUN_ABORT
-	runGo    = C.GEV_RUN_GO
-	runDead  = C.GEV_RUN_DEAD
-	runShift = C.GEV_RUN_SHIFT
+	runDone   = C.GEV_RUN_DONE
+	runLimit  = C.GEV_RUN_LIMIT
+	runAbort  = C.GEV_RUN_ABORT
+	runGo     = C.GEV_RUN_GO
+	runDead   = C.GEV_RUN_DEAD
+	runForked = C.GEV_RUN_FORKED // only in run.c's own loop: a Go loop's escape comes first
+	runShift  = C.GEV_RUN_SHIFT
 
 	loopResumeRC = C.GEV_LOOP_RESUME // run.c's loop handed over (LoopResume)
 )

@@ -14,6 +14,7 @@ struct event_base;
 #define GEV_RUN_ABORT 2 /* loopbreak */
 #define GEV_RUN_GO    3 /* the queue's head needs the Go side */
 #define GEV_RUN_DEAD  4 /* a callback freed the base */
+#define GEV_RUN_FORKED 5 /* a callback forked, and this is the child (run.c's loop ends) */
 #define GEV_RUN_SHIFT 3
 
 /* 1 if ev's run (its removal from the lists, re-arming, callback) is all C

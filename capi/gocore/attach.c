@@ -6,21 +6,23 @@
  * attach: C code of another package is reached through a pointer. */
 static int (*loop_c)(struct event_base *base, int flags);
 
-/* The loop entry: run.c's loop, and the Go side where it hands the loop
- * over. A callback that returns in a child forked inside it jumps back here
- * instead of into the loop's frames (gev_fork.h). */
+/* The loop entry: run.c's loop, then the Go side from where it handed the
+ * loop over. run.c's loop has no Go frames under its callbacks (it ends by
+ * itself in a child forked in one of them); once the Go side runs the loop,
+ * a callback that returns in a child forked inside it jumps back here
+ * instead of into the loop's Go frames (gev_fork.h). */
 static int gev_loop_entry(struct event_base *base, int flags)
 {
+	int r = loop_c(base, flags);
+	if (r != GEV_LOOP_RESUME)
+		return r;
 	struct gev_escape e;
-	int r;
 	e.depth = gev_cb_depth;
 	e.prev = gev_escape_top;
 	gev_escape_top = &e;
-	if (_setjmp(e.jb) == 0) {
-		r = loop_c(base, flags);
-		if (r == GEV_LOOP_RESUME)
-			r = goevent_base_loop_resume(base, flags);
-	} else
+	if (_setjmp(e.jb) == 0)
+		r = goevent_base_loop_resume(base, flags);
+	else
 		r = GEV_LOOP_FORKED;
 	gev_escape_top = e.prev;
 	return r;
