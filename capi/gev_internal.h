@@ -360,4 +360,11 @@ int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc
 #define GEV_RESUME_TOP      4 /* the top of an iteration that will block: the Go side waits
                                  (reactor/run.c's gev_wait_in_go_after) */
 
+/* What the core's Go side returns when it hands a loop that run.c's loop
+ * left to it at GEV_RESUME_TOP back at the top of a later iteration; run.c's
+ * loop goes on with it when called with GEV_LOOP_CONT among the flags (a bit
+ * no EVLOOP_* flag uses; the loop entry clears it in the program's flags). */
+#define GEV_LOOP_BACK (-4)
+#define GEV_LOOP_CONT 0x40000000
+
 #endif /* GEV_INTERNAL_H */

@@ -245,6 +245,16 @@ func (b *Base) LoopCOnly(flags int) (int, int) {
 }
 
 const LoopResumeRC = loopResumeRC
+const LoopBackRC = loopBackRC
+
+// Running reports whether a loop runs on b (struct event_base's running).
+func (b *Base) Running() bool { return b.c.Running != 0 }
+
+// LoopCCont runs run.c's loop on with a loop LoopResume handed back.
+func (b *Base) LoopCCont(flags int) (int, int) {
+	r := b.loopC(flags | loopCont)
+	return r, int(b.c.Resume.Where)
+}
 
 // EpollMax is the number of events the epoll backend's buffer holds.
 func (b *Base) EpollMax() int { return int(b.c.EpMax) }

@@ -22,18 +22,24 @@ func storeInt32(p *int32, v int32) { atomic.StoreInt32(p, v) }
 // layer enters directly) for as long as everything it meets is C work, and
 // this side takes over where it stops (LoopResume).
 func (b *Base) Loop(flags int) int {
+	flags &^= loopCont
 	if !b.dead && b.c.Epfd >= 0 {
-		if r := b.loopC(flags); r != loopResumeRC {
-			return r
+		r := b.loopC(flags)
+		for r == loopResumeRC {
+			if r = b.LoopResume(flags); r == loopBackRC {
+				r = b.loopC(flags | loopCont)
+			}
 		}
-		return b.LoopResume(flags)
+		return r
 	}
 	return b.loop(flags, resumeStart)
 }
 
 // LoopResume takes over an event_base_loop that run.c's loop began and
 // handed over (it returned GEV_LOOP_RESUME): struct event_base's resume says
-// where it stopped.
+// where it stopped. A loop left here for a wait (resumeTop) is handed back
+// at the top of a later iteration (loopBackRC): run.c's loop goes on with it
+// when called with loopCont.
 func (b *Base) LoopResume(flags int) int {
 	if b.dead {
 		svc.Warnf("event_base_loop: the event_base was freed")
@@ -68,7 +74,14 @@ func (b *Base) loop(flags int, at int) int {
 		storeInt32(&c.EventGotterm, 0)
 		storeInt32(&c.EventBreak, 0)
 	}
-	defer b.loopDone()
+	// A loop left here for a wait goes back to run.c's at the top of the
+	// next iteration (the base still running), unless it has more to do here.
+	fromTop, handBack, back := at == resumeTop, false, false
+	defer func() {
+		if !back {
+			b.loopDone()
+		}
+	}()
 	for {
 		if at == resumeTop { // an iteration from its top, the loop begun
 			at = resumeStart
@@ -77,6 +90,10 @@ func (b *Base) loop(flags int, at int) int {
 			c.Cont = 0
 			if b.dead { // event_base_free from a callback: c may be gone
 				return -1
+			}
+			if handBack && !b.stayInGo() && c.Epfd >= 0 && c.Activeq != nil && c.EpEvents != nil {
+				back = true
+				return loopBackRC
 			}
 			if loadInt32(&c.EventGotterm) != 0 || loadInt32(&c.EventBreak) != 0 {
 				return 0
@@ -121,6 +138,7 @@ func (b *Base) loop(flags int, at int) int {
 			}
 		}
 		at = resumeStart
+		handBack = fromTop
 	}
 }
 

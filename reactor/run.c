@@ -429,15 +429,21 @@ static int64_t pass_c(struct event_base *base)
 int gev_loop_c(struct event_base *base, int flags)
 {
 	base->resume.grow = 0; /* the other fields are set where it hands over */
-	/* The Go side reports misuse (a loop already running) and runs the
-	 * poll backend. */
-	if (base->running || base->epfd < 0 || !base->activeq || !base->ep_events)
-		return resume_at(base, GEV_RESUME_START);
-	base->running = 1;
-	base->tv_cache.tv_sec = 0;
-	base->tv_cache.tv_usec = 0;
-	base->event_gotterm = 0;
-	base->event_break = 0;
+	if (flags & GEV_LOOP_CONT) {
+		/* The Go side hands back a loop begun here, at the top of an
+		 * iteration (GEV_LOOP_BACK): the base is running. */
+		flags &= ~GEV_LOOP_CONT;
+	} else {
+		/* The Go side reports misuse (a loop already running) and runs
+		 * the poll backend. */
+		if (base->running || base->epfd < 0 || !base->activeq || !base->ep_events)
+			return resume_at(base, GEV_RESUME_START);
+		base->running = 1;
+		base->tv_cache.tv_sec = 0;
+		base->tv_cache.tv_usec = 0;
+		base->event_gotterm = 0;
+		base->event_break = 0;
+	}
 	for (;;) {
 		base->cont = 0;
 		if (base->event_gotterm || base->event_break)

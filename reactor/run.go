@@ -19,6 +19,8 @@ const (
 	runShift  = C.GEV_RUN_SHIFT
 
 	loopResumeRC = C.GEV_LOOP_RESUME // run.c's loop handed over (LoopResume)
+	loopBackRC   = C.GEV_LOOP_BACK   // LoopResume hands the loop back to run.c's
+	loopCont     = C.GEV_LOOP_CONT   // run.c's loop goes on with a loop handed back
 )
 
 // SetWaitInGoAfter makes run.c's loop leave every wait that would block to
@@ -26,6 +28,10 @@ const (
 // then goes on here (Loop, LoopResume), for work done when a loop is about
 // to block. Process-wide; any thread may call it.
 func SetWaitInGoAfter(us int64) { C.gev_wait_in_go_after = C.int64_t(us) }
+
+// stayInGo reports whether b's loop, left to this side for a wait
+// (resumeTop), has more to do here before it hands the loop back to run.c's.
+func (b *Base) stayInGo() bool { return false }
 
 // LoopCFunc is run.c's loop (int (*)(struct event_base *, int)), which the
 // C layer's event_base_loop enters directly (capi/gocore/attach.c).

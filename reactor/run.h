@@ -37,6 +37,8 @@ int gev_epoll_wait_base(uintptr_t base, int ms);
  * time (microseconds) is left to the Go side (GEV_RESUME_TOP), for work the
  * Go side does when a loop is about to block; 0: never. Process-wide. */
 extern volatile int64_t gev_wait_in_go_after;
+/* The Go side hands such a loop back at the top of a later iteration once it
+ * has nothing more to do there (GEV_LOOP_BACK, GEV_LOOP_CONT). */
 
 /* event_base_loop on an epoll base, as loop.go's Loop, for as long as
  * everything it meets is C work; then it returns GEV_LOOP_RESUME with

@@ -482,3 +482,55 @@ func wantCalls(t *testing.T, args ...uintptr) {
 		t.Fatalf("calls %v, want %v", got, args)
 	}
 }
+
+// A wait left to the Go side (SetWaitInGoAfter): the Go side waits, runs
+// what the wait made active, and hands the loop back to run.c's at the top
+// of the next iteration; run.c's loop goes on with the running base.
+func TestLoopHandBack(t *testing.T) {
+	timers := func(t *testing.T, b *reactor.Base) {
+		for i, us := range []int64{20000, 40000} {
+			ev := newEvent(t)
+			assignC(b, ev, -1, 0, ctest.RecordCB(), uintptr(8+i))
+			b.Add(ev, tv(us))
+		}
+	}
+	t.Run("steps", func(t *testing.T) {
+		b := newBase(t, reactor.MethodEpoll, 1)
+		ctest.Calls()
+		timers(t, b)
+		reactor.SetWaitInGoAfter(1)
+		defer reactor.SetWaitInGoAfter(0)
+		r, where := b.LoopCOnly(0)
+		if r != reactor.LoopResumeRC || where != 4 {
+			t.Fatalf("run.c's loop returned %d at %d, want a hand-over at 4", r, where)
+		}
+		if r = b.LoopResume(0); r != reactor.LoopBackRC {
+			t.Fatalf("the Go side returned %d, want the loop handed back", r)
+		}
+		wantCalls(t, 8)
+		if !b.Running() {
+			t.Fatal("the base stopped running when the loop was handed back")
+		}
+		reactor.SetWaitInGoAfter(0)
+		if r, _ = b.LoopCCont(0); r != 1 {
+			t.Fatalf("run.c's loop went on and returned %d, want 1", r)
+		}
+		wantCalls(t, 9)
+		if b.Running() {
+			t.Fatal("the base still running after the loop")
+		}
+		check(t, b)
+	})
+	t.Run("Loop", func(t *testing.T) {
+		b := newBase(t, reactor.MethodEpoll, 1)
+		ctest.Calls()
+		timers(t, b)
+		reactor.SetWaitInGoAfter(1) // every blocking wait goes to Go and back
+		defer reactor.SetWaitInGoAfter(0)
+		if r := b.Loop(0); r != 1 {
+			t.Fatalf("loop returned %d, want 1", r)
+		}
+		wantCalls(t, 8, 9)
+		check(t, b)
+	})
+}

@@ -7,24 +7,29 @@
 static int (*loop_c)(struct event_base *base, int flags);
 
 /* The loop entry: run.c's loop, then the Go side from where it handed the
- * loop over. run.c's loop has no Go frames under its callbacks (it ends by
- * itself in a child forked in one of them); once the Go side runs the loop,
- * a callback that returns in a child forked inside it jumps back here
- * instead of into the loop's Go frames (gev_fork.h). */
+ * loop over, then run.c's loop again if the Go side hands it back (only a
+ * wait left to the Go side, GEV_RESUME_TOP, is handed back). run.c's loop
+ * has no Go frames under its callbacks (it ends by itself in a child forked
+ * in one of them); while the Go side runs the loop, a callback that returns
+ * in a child forked inside it jumps back here instead of into the loop's Go
+ * frames (gev_fork.h). */
 static int gev_loop_entry(struct event_base *base, int flags)
 {
+	flags &= ~GEV_LOOP_CONT; /* the core's own bit */
 	int r = loop_c(base, flags);
-	if (r != GEV_LOOP_RESUME)
-		return r;
-	struct gev_escape e;
-	e.depth = gev_cb_depth;
-	e.prev = gev_escape_top;
-	gev_escape_top = &e;
-	if (_setjmp(e.jb) == 0)
-		r = goevent_base_loop_resume(base, flags);
-	else
-		r = GEV_LOOP_FORKED;
-	gev_escape_top = e.prev;
+	while (r == GEV_LOOP_RESUME) {
+		struct gev_escape e;
+		e.depth = gev_cb_depth;
+		e.prev = gev_escape_top;
+		gev_escape_top = &e;
+		if (_setjmp(e.jb) == 0)
+			r = goevent_base_loop_resume(base, flags);
+		else
+			r = GEV_LOOP_FORKED;
+		gev_escape_top = e.prev;
+		if (r == GEV_LOOP_BACK)
+			r = loop_c(base, flags | GEV_LOOP_CONT);
+	}
 	return r;
 }
 
