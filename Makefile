@@ -27,17 +27,23 @@ LIBCORE := $(LIBDIR)/libevent_core-$(SOVER)
 LIBEV   := $(LIBDIR)/libevent-$(SOVER)
 LIBPTH  := $(LIBDIR)/libevent_pthreads-$(SOVER)
 LIBEXT  := $(LIBDIR)/libevent_extra-$(SOVER)
+LIBSSL  := $(LIBDIR)/libevent_openssl-$(SOVER)
 ABI     := tools/abi/libevent-2.1.12-abi.tsv
 ABI_INT := tools/abi/internal-exports.txt
 # extra (evdns, evhttp, evrpc, evtag): the names implemented so far (a
 # subset of tools/abi/libevent-2.1.12-extra-abi.tsv); only these are exported.
 ABI_EXT := tools/abi/extra-exports.txt
 MAP     := $(BUILD)/libevent.map
+# libevent_openssl exports its 7 functions only.
+ABI_SSL := tools/abi/libevent-2.1.12-openssl-abi.tsv
+MAP_SSL := $(BUILD)/libevent_openssl.map
 
 CAPI_SRC := $(wildcard capi/*.c)
 CAPI_OBJ := $(patsubst capi/%.c,$(OBJDIR)/%.o,$(CAPI_SRC))
 PTH_SRC  := $(wildcard capi/pthreads/*.c)
 PTH_OBJ  := $(patsubst capi/pthreads/%.c,$(OBJDIR)/pthreads/%.o,$(PTH_SRC))
+SSL_SRC  := $(wildcard capi/ssl/*.c)
+SSL_OBJ  := $(patsubst capi/ssl/%.c,$(OBJDIR)/ssl/%.o,$(SSL_SRC))
 HEADERS  := $(shell find include -name '*.h')
 GO_SRC   := $(shell find capi/gocore core reactor internal extra -name '*.go' ! -name '*_test.go') \
             $(wildcard capi/gocore/*.c capi/*.h) go.mod
@@ -58,7 +64,7 @@ LINK_CORE   := -L$(LIBDIR) -l:libgoevent_core-$(SOVER) -Wl,-rpath,'$$ORIGIN'
 
 all: libs pkgconfig
 
-libs: $(CORE) $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH) devlinks
+libs: $(CORE) $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH) $(LIBSSL) devlinks
 
 # The Go core: Go's c-archive objects linked into one shared object that
 # exports one symbol (capi/gocore/core.map). The C libraries depend on it, so
@@ -113,14 +119,32 @@ $(LIBPTH): $(PTH_OBJ) $(MAP) $(LIBCORE)
 	$(CC) $(LDFLAGS_LIB) -Wl,-soname,libevent_pthreads-$(SOVER) -o $@ $(PTH_OBJ) \
 	  -L$(LIBDIR) -Wl,--no-as-needed -l:libevent_core-$(SOVER) -Wl,--as-needed -lpthread
 
-devlinks: $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH)
+# libevent_openssl: the only library that links OpenSSL (libssl-dev at build
+# time). It reaches the C layer through libevent_core's private entry point
+# goevent_ssl_api (capi/gev_ssl.h); the Go core never loads OpenSSL.
+$(MAP_SSL): $(ABI_SSL)
+	@mkdir -p $(BUILD)
+	@{ echo '{'; echo '  global:'; cut -f1 $(ABI_SSL) | sed 's/.*/    &;/'; echo '  local: *;'; echo '};'; } > $@
+
+$(OBJDIR)/ssl/%.o: capi/ssl/%.c $(HEADERS) capi/gev_ssl.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_CAPI) $(shell pkg-config --cflags openssl) -c -o $@ $<
+
+$(LIBSSL): $(SSL_OBJ) $(MAP_SSL) $(LIBCORE)
+	$(CC) -shared -Wl,--version-script=$(MAP_SSL) -Wl,-z,nodelete -Wl,--no-undefined \
+	  -Wl,-soname,libevent_openssl-$(SOVER) -o $@ $(SSL_OBJ) \
+	  -L$(LIBDIR) -Wl,--no-as-needed -l:libevent_core-$(SOVER) -Wl,--as-needed \
+	  $(shell pkg-config --libs openssl) -lpthread -Wl,-rpath,'$$ORIGIN'
+
+devlinks: $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH) $(LIBSSL)
 	@ln -sf libevent-$(SOVER) $(LIBDIR)/libevent.so
 	@ln -sf libevent_core-$(SOVER) $(LIBDIR)/libevent_core.so
 	@ln -sf libevent_extra-$(SOVER) $(LIBDIR)/libevent_extra.so
 	@ln -sf libevent_pthreads-$(SOVER) $(LIBDIR)/libevent_pthreads.so
+	@ln -sf libevent_openssl-$(SOVER) $(LIBDIR)/libevent_openssl.so
 
 # pkg-config files for the build tree (absolute paths into this checkout).
-pkgconfig: $(PCDIR)/libevent.pc $(PCDIR)/libevent_core.pc $(PCDIR)/libevent_extra.pc $(PCDIR)/libevent_pthreads.pc
+pkgconfig: $(PCDIR)/libevent.pc $(PCDIR)/libevent_core.pc $(PCDIR)/libevent_extra.pc $(PCDIR)/libevent_pthreads.pc $(PCDIR)/libevent_openssl.pc
 
 $(PCDIR)/%.pc: tools/pkgconfig.sh
 	@mkdir -p $(PCDIR)
@@ -179,12 +203,13 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/event2
 	install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 include/event2/*.h $(DESTDIR)$(PREFIX)/include/event2/
-	install -m 755 $(CORE) $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(CORE) $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH) $(LIBSSL) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libevent-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent.so
 	ln -sf libevent_core-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent_core.so
 	ln -sf libevent_extra-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent_extra.so
 	ln -sf libevent_pthreads-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent_pthreads.so
-	for pc in libevent libevent_core libevent_extra libevent_pthreads; do \
+	ln -sf libevent_openssl-$(SOVER) $(DESTDIR)$(PREFIX)/lib/libevent_openssl.so
+	for pc in libevent libevent_core libevent_extra libevent_pthreads libevent_openssl; do \
 	  sh tools/pkgconfig.sh $$pc "$(PREFIX)" "$(PREFIX)/lib" "$(PREFIX)/include" \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
 

@@ -45,7 +45,7 @@ REPS=${REPS:-3}
 FILTER=${BENCH:-}
 RUN_TIMEOUT=30       # seconds, one run of one row (a row may set its own)
 SLOW_RUN=10          # a run slower than this is not repeated
-PROGS=(echo dispatch buffers conns lifecycle dns)   # built per implementation
+PROGS=(echo dispatch buffers conns lifecycle dns http tag tls)   # built per implementation (tls: with libevent_openssl)
 IMPLS=(real ours)
 
 # One row per shape:
@@ -89,6 +89,32 @@ ROWS=(
 	"dns_lookups_1000|{impl}/dns lookups dns_lookups_1000 1000 100000|value|lookups/s|hi|ratio >= 1.0|"
 	"dns_memory_per_request|{impl}/dns memory dns_memory_per_request 20000|value|B/request|lo|<= real|"
 	"dns_server_qps|fn:dns_server dns_server_qps 5|value|queries/s|hi|ratio >= 1.0|"
+	# evhttp (issue 13): a minimal server under wrk (1 thread) at 1, 50 and 500
+	# connections, keep-alive and not; a client's requests one after another;
+	# RSS per open server connection
+	"http_wrk_1_keepalive|fn:http_wrk http_wrk_1_keepalive 1 ka 4|value|req/s|hi|ratio >= 1.0|"
+	"http_wrk_50_keepalive|fn:http_wrk http_wrk_50_keepalive 50 ka 4|value|req/s|hi|ratio >= 1.0|"
+	"http_wrk_500_keepalive|fn:http_wrk http_wrk_500_keepalive 500 ka 4|value|req/s|hi|ratio >= 1.0|"
+	"http_wrk_1_close|fn:http_wrk http_wrk_1_close 1 close 4|value|req/s|hi|ratio >= 1.0|"
+	"http_wrk_50_close|fn:http_wrk http_wrk_50_close 50 close 4|value|req/s|hi|ratio >= 1.0|"
+	"http_wrk_500_close|fn:http_wrk http_wrk_500_close 500 close 4|value|req/s|hi|ratio >= 1.0|"
+	"http_client_loop|{impl}/http client http_client_loop 20000|value|req/s|hi|ratio >= 1.0|"
+	"http_memory_per_connection|{impl}/http memory http_memory_per_connection 2000|value|B/connection|lo|<= real|"
+	# evtag (issue 13): a message marshalled and unmarshalled as
+	# event_rpcgen.py's generated code does, and "flat" (evtag calls only)
+	"evtag_marshal_struct|{impl}/tag marshal evtag_marshal_struct 1000000|value|ns/msg|lo|-|"
+	"evtag_unmarshal_struct|{impl}/tag unmarshal evtag_unmarshal_struct 1000000|value|ns/msg|lo|-|"
+	"evtag_marshal_flat|{impl}/tag marshal evtag_marshal_flat 1000000 flat|value|ns/msg|lo|ratio >= 1.0|"
+	"evtag_unmarshal_flat|{impl}/tag unmarshal evtag_unmarshal_flat 1000000 flat|value|ns/msg|lo|ratio >= 1.0|"
+	# TLS bufferevents (issue 14): an echo server of libevent_openssl socket
+	# bufferevents, blocking OpenSSL clients in other processes; the crypto is
+	# the same OpenSSL, the difference is the plumbing
+	"tls_echo_64B_50conn|{impl}/tls echo tls_echo_64B_50conn 50 1000 64|msgs_per_sec|msg/s|hi|ratio >= 1.0|"
+	"tls_echo_64B_50conn_cpu|{impl}/tls echo tls_echo_64B_50conn_cpu 50 1000 64|server_us_per_msg|us CPU/msg|lo|ratio >= 1.0|"
+	"tls_echo_16KiB_50conn|{impl}/tls echo tls_echo_16KiB_50conn 50 100 16384|msgs_per_sec|msg/s|hi|ratio >= 1.0|"
+	"tls_echo_16KiB_50conn_cpu|{impl}/tls echo tls_echo_16KiB_50conn_cpu 50 100 16384|server_us_per_msg|us CPU/msg|lo|ratio >= 1.0|"
+	"tls_handshakes|{impl}/tls handshakes tls_handshakes 1000 4|value|handshakes/s|hi|ratio >= 1.0|"
+	"tls_handshakes_cpu|{impl}/tls handshakes tls_handshakes_cpu 1000 4|server_us_per_handshake|us CPU/conn|lo|ratio >= 1.0|"
 	# whole processes
 	"tmux_display|fn:tmux_display tmux_display 200|value|ms|lo|<= real + 1 ms|"
 	"start_first_dispatch|{tools}/spawn run start_first_dispatch 200 {impl}/lifecycle start|value|ms|lo|-|"
@@ -203,11 +229,17 @@ build_impl() {
 	local cflags libs
 	cflags=$(pc "$impl" --cflags libevent) && libs=$(pc "$impl" --libs libevent) || {
 		build_err[$impl]="pkg-config --cflags/--libs libevent failed"; return; }
-	local p
+	local p pcf pl
 	for p in "${PROGS[@]}"; do
 		rm -f "$dir/$p"
+		pcf=$cflags pl=$libs
+		if [ "$p" = tls ]; then   # libevent_openssl and OpenSSL too
+			pcf=$(pc "$impl" --cflags libevent_openssl libevent openssl) &&
+				pl=$(pc "$impl" --libs libevent_openssl libevent openssl) || {
+				build_err[$impl]="pkg-config libevent_openssl/openssl failed"; return; }
+		fi
 		# shellcheck disable=SC2086
-		if ! $CC $CFLAGS -I"$HERE" $cflags "$HERE/$p.c" -o "$dir/$p" $libs >>"$log" 2>&1; then
+		if ! $CC $CFLAGS -I"$HERE" $pcf "$HERE/$p.c" -o "$dir/$p" $pl >>"$log" 2>&1; then
 			build_err[$impl]="building $p.c: $(short "$(oneline "$log")")"; return
 		fi
 	done
@@ -369,6 +401,33 @@ dns_server() {
 	lost=$(printf '%s\n' "$out" | awk '/Queries lost:/ { print $3 }')
 	if [ $rc -ne 0 ] || [ -z "$qps" ]; then echo "dnsperf failed: $(printf '%s\n' "$out" | tail -n 1)" >&2; return 1; fi
 	echo "RESULT name=$name value=$qps unit=queries/s lost=$lost"
+}
+
+# http_wrk IMPL REP NAME CONNS ka|close SECS: bench/http's server on IMPL's
+# library under wrk (one thread, CONNS connections; "close": every request
+# with Connection: close, a new connection each).
+http_wrk() {
+	local impl=$1 name=$3 conns=$4 mode=$5 secs=$6
+	if ! have wrk; then echo "wrk not installed (apt-get install wrk)" >&2; return 1; fi
+	local pf="$LOGS/$name-$impl.port" pid port rc out
+	rm -f "$pf"
+	runenv "$impl" timeout -k 2 $((secs + 30)) "$OUT/$impl/http" serve "$pf" </dev/null >"$LOGS/$name-$impl.server.log" 2>&1 &
+	pid=$!
+	for _ in $(seq 1 100); do [ -s "$pf" ] && break; sleep 0.05; done
+	port=$(cat "$pf" 2>/dev/null)
+	if [ -z "$port" ]; then echo "the server did not start" >&2; kill "$pid" 2>/dev/null; wait "$pid"; return 1; fi
+	local hdr=()
+	[ "$mode" = close ] && hdr=(-H "Connection: close")
+	out=$( (ulimit -n 4096 2>/dev/null; timeout $((secs + 20)) wrk -t 1 -c "$conns" -d "${secs}s" "${hdr[@]}" "http://127.0.0.1:$port/") 2>&1)
+	rc=$?
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	printf '%s\n' "$out" >"$LOGS/$name-$impl.wrk"
+	local rps errs
+	rps=$(printf '%s\n' "$out" | awk '/Requests\/sec:/ { print $2 }')
+	errs=$(printf '%s\n' "$out" | awk '/Socket errors:|Non-2xx/ { $1 = $1; print }' | tr '\n' ' ')
+	if [ $rc -ne 0 ] || [ -z "$rps" ]; then echo "wrk failed: $(printf '%s\n' "$out" | tail -n 1)" >&2; return 1; fi
+	echo "RESULT name=$name value=$rps unit=req/s errors=${errs:-none}"
 }
 
 # tmux_usable IMPL: Debian's tmux is installed and, for ours, loads our library.

@@ -326,10 +326,13 @@ struct gev_services {
 #include "ops_bev.h"
 #include "ops_bevx.h"
 #include "ops_dns.h"
+#include "ops_ssl.h"
+#include "ops_http.h"
+#include "ops_rpc.h"
 #define GEV_CORE_OPS(X) \
 	GEV_OPS_EVENT(X) GEV_OPS_THREAD(X) GEV_OPS_CONFIG(X) \
 	GEV_OPS_BUFFER(X) GEV_OPS_BEV(X) GEV_OPS_BEVX(X) \
-	GEV_OPS_DNS(X)
+	GEV_OPS_DNS(X) GEV_OPS_SSL(X) GEV_OPS_HTTP(X) GEV_OPS_RPC(X)
 
 #define GEV_DECLARE_OP_FIELD(ret, name, params) ret (*name) params;
 struct gev_core_ops {

@@ -3,9 +3,11 @@
  * (event_set_log_callback) or, by default, to stderr as "[severity] text".
  * Debug-severity messages exist only while event_enable_debug_logging is on.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "capi.h"
 
@@ -74,6 +76,36 @@ void gev_msgx(const char *fmt, ...)
 	va_start(ap, fmt);
 	gev_vlog(EVENT_LOG_MSG, fmt, ap);
 	va_end(ap);
+}
+
+/* event_warn, event_warnx: libevent's own warning functions, exported by
+ * Debian's libraries although no header declares them; the code that
+ * event_rpcgen.py generates declares and calls them. event_warn appends
+ * ": " and errno's text, as libevent does. */
+void event_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void event_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void event_warnx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	gev_vlog(EVENT_LOG_WARN, fmt, ap);
+	va_end(ap);
+}
+
+void event_warn(const char *fmt, ...)
+{
+	char buf[1024];
+	const char *err = strerror(errno);
+	size_t n;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	n = strlen(buf);
+	if (n < sizeof buf - 3)
+		snprintf(buf + n, sizeof buf - n, ": %s", err);
+	gev_log(EVENT_LOG_WARN, buf);
 }
 
 /* ---- fatal errors (event_set_fatal_callback) ---- */

@@ -45,8 +45,27 @@ type bevSocket struct {
 	flushQueued bool // ev_write was activated to write from the loop
 	connecting  bool
 	connRefused bool // a read saw ECONNREFUSED while connecting
-	dnsErr      int
-	dnsCancel   func() // cancels the evdns lookup of connect_hostname in progress
+	lookupState
+}
+
+// lookupState is bufferevent_socket_connect_hostname's state, in the kinds
+// that can connect (socket and TLS bufferevents: sockConnector).
+type lookupState struct {
+	dnsErr    int
+	dnsCancel func() // cancels the evdns lookup of connect_hostname in progress
+}
+
+func (l *lookupState) lookup() *lookupState { return l }
+
+// sockConnector is a kind bufferevent_socket_connect{,_hostname} work on.
+type sockConnector interface {
+	connect(sa unsafe.Pointer, socklen int) int
+	lookup() *lookupState
+}
+
+func connectorOf(bv *Bufferevent) sockConnector {
+	c, _ := bv.be.(sockConnector)
+	return c
 }
 
 type bevReadHandler struct{}
@@ -493,7 +512,7 @@ func (bv *Bufferevent) SetFd(fd int) int {
 
 // Connect is bufferevent_socket_connect; -1 for other kinds.
 func (bv *Bufferevent) Connect(sa unsafe.Pointer, socklen int) int {
-	s := bevSock(bv)
+	s := connectorOf(bv)
 	if s == nil {
 		svc.Warnf("bufferevent_socket_connect: not a socket bufferevent")
 		return -1
@@ -506,20 +525,20 @@ func (bv *Bufferevent) Connect(sa unsafe.Pointer, socklen int) int {
 // address): bufferevent_connect_getaddrinfo_cb, with the lookup's read and
 // write suspension around it.
 func (bv *Bufferevent) ConnectResolved(gaiErr int, sa unsafe.Pointer, socklen int) int {
-	s := bevSock(bv)
+	s := connectorOf(bv)
 	if s == nil {
 		svc.Warnf("bufferevent_socket_connect_hostname: not a socket bufferevent")
 		return -1
 	}
 	bv.incref()
 	defer bv.decref()
-	s.dnsErr = 0
+	s.lookup().dnsErr = 0
 	bv.suspendWrite(bevSuspendLookup)
 	bv.suspendRead(bevSuspendLookup)
 	bv.unsuspendWrite(bevSuspendLookup)
 	bv.unsuspendRead(bevSuspendLookup)
 	if gaiErr != 0 {
-		s.dnsErr = gaiErr
+		s.lookup().dnsErr = gaiErr
 		bv.runEventcb(BevEventError, 0, 0)
 		return 0
 	}
@@ -532,12 +551,12 @@ func (bv *Bufferevent) ConnectResolved(gaiErr int, sa unsafe.Pointer, socklen in
 // LookupStart begins bufferevent_socket_connect_hostname with an evdns_base:
 // reading and writing wait for the lookup, which holds a reference.
 func (bv *Bufferevent) LookupStart() int {
-	s := bevSock(bv)
+	s := connectorOf(bv)
 	if s == nil {
 		svc.Warnf("bufferevent_socket_connect_hostname: not a socket bufferevent")
 		return -1
 	}
-	s.dnsErr = 0
+	s.lookup().dnsErr = 0
 	bv.suspendWrite(bevSuspendLookup)
 	bv.suspendRead(bevSuspendLookup)
 	bv.incref()
@@ -547,28 +566,29 @@ func (bv *Bufferevent) LookupStart() int {
 // LookupCancel records how to cancel the lookup (bufferevent_setfd and the
 // destructor do, as libevent's).
 func (bv *Bufferevent) LookupCancel(f func()) {
-	if s := bevSock(bv); s != nil {
-		s.dnsCancel = f
+	if s := connectorOf(bv); s != nil {
+		s.lookup().dnsCancel = f
 	}
 }
 
 // LookupDone is bufferevent_connect_getaddrinfo_cb: the lookup gave
 // gaiErr (0: sa/socklen is its first address).
 func (bv *Bufferevent) LookupDone(gaiErr int, sa unsafe.Pointer, socklen int) {
-	s := bevSock(bv)
+	s := connectorOf(bv)
 	if s == nil {
 		return
 	}
 	defer bv.decref()
 	bv.unsuspendWrite(bevSuspendLookup)
 	bv.unsuspendRead(bevSuspendLookup)
-	s.dnsCancel = nil
+	l := s.lookup()
+	l.dnsCancel = nil
 	if gaiErr == eaiCancel {
-		s.dnsErr = gaiErr
+		l.dnsErr = gaiErr
 		return
 	}
 	if gaiErr != 0 {
-		s.dnsErr = gaiErr
+		l.dnsErr = gaiErr
 		bv.runEventcb(BevEventError, 0, 0)
 		return
 	}
@@ -582,15 +602,15 @@ const eaiCancel = -90001
 
 // DNSError is bufferevent_socket_get_dns_error.
 func (bv *Bufferevent) DNSError() int {
-	if s := bevSock(bv); s != nil {
-		return s.dnsErr
+	if s := connectorOf(bv); s != nil {
+		return s.lookup().dnsErr
 	}
 	return 0
 }
 
-// SetPriority is bufferevent_priority_set (socket bufferevents only).
+// SetPriority is bufferevent_priority_set (socket and TLS bufferevents).
 func (bv *Bufferevent) SetPriority(pri int) int {
-	if bevSock(bv) == nil {
+	if connectorOf(bv) == nil { // libevent 2.1.12: socket and TLS bufferevents
 		return -1
 	}
 	npri := int((*reactor.CBase)(bv.base.C()).NPriorities)

@@ -251,6 +251,8 @@ type Bufferevent struct {
 	errnoPending              int
 
 	finPrev, finNext *Bufferevent // list of dead, not yet finalized
+
+	goh BevHandler // Go callbacks (gohooks.go), when the C struct holds their markers
 }
 
 var bevs = slots.Table[Bufferevent]{Max: maxObjects}

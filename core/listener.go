@@ -85,6 +85,7 @@ type Listener struct {
 	flags uint32
 
 	cb, arg, errcb unsafe.Pointer
+	goAccept       func(fd int, sa unsafe.Pointer, socklen int) // Go callback instead of cb (gohooks.go)
 
 	enabled  bool
 	added    bool
@@ -241,7 +242,7 @@ func (l *Listener) fd() int { return int(l.c.fd) }
 // sync makes the socket's event pending exactly when the listener should
 // accept: enabled, with a callback, not backing off.
 func (l *Listener) sync() int {
-	want := l.enabled && l.cb != nil && !l.backoff && !l.freed
+	want := l.enabled && (l.cb != nil || l.goAccept != nil) && !l.backoff && !l.freed
 	if want && !l.added {
 		if l.base.Add(l.ev, nil) != 0 {
 			return -1
@@ -278,6 +279,7 @@ func (l *Listener) Disable() int {
 // listener leaves the socket watched: connections are accepted and closed.
 func (l *Listener) SetCallback(cb, arg unsafe.Pointer) {
 	l.cb, l.arg = cb, arg
+	l.goAccept = nil
 	if cb != nil {
 		l.sync()
 	}
@@ -328,6 +330,13 @@ func (l *Listener) onReadable() {
 		nfd := int(r)
 		if socklen == 0 {
 			unix.Close(nfd)
+			continue
+		}
+		if l.goAccept != nil {
+			l.goAccept(nfd, l.sa, int(socklen))
+			if l.freed || !l.enabled {
+				return
+			}
 			continue
 		}
 		cb := l.cb

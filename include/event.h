@@ -2,8 +2,9 @@
  * goevent -- event.h
  *
  * Umbrella header of the libevent 1.x era: pulls in the core event2
- * headers together with their compatibility layers.  (The tagging, DNS,
- * HTTP and RPC headers are not part of goevent and are not included.)
+ * headers together with their compatibility layers, and the tagging
+ * functions (as libevent's does; the DNS, HTTP and RPC headers have old
+ * headers of their own: evdns.h, evhttp.h, evrpc.h).
  */
 #ifndef EVENT1_EVENT_H_INCLUDED_
 #define EVENT1_EVENT_H_INCLUDED_
@@ -28,6 +29,8 @@ extern "C" {
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_struct.h>
 #include <event2/bufferevent_compat.h>
+#include <event2/tag.h>
+#include <event2/tag_compat.h>
 
 #ifdef __cplusplus
 }

@@ -6,8 +6,9 @@
 # Checks:
 #   0. isolation   : compiling against include/ never reaches a system event2 header.
 #   1. prototypes  : gcc -aux-info prototypes of every function the two header
-#                    sets declare (and all 240 names of the ABI list, plus the 56
-#                    evdns names of the extra list) are
+#                    sets declare (and all 240 names of the ABI list, plus the
+#                    evdns, evhttp, evtag and evrpc names of the extra list and the 7
+#                    of libevent_openssl) are
 #                    identical; the C++ type of every function, callback typedef
 #                    and integer typedef is identical; printf-format attributes
 #                    produce the same diagnostics.
@@ -38,10 +39,13 @@ OURS="$ROOT/include"
 REFDIR=${REFDIR:-/work/shared/reference}
 ABI="$REFDIR/libevent-2.1.12-abi.tsv"
 SIZES="$REFDIR/libevent-2.1.12-sizes-x86_64.txt"
-# The extra library's list: its evdns part (event2/dns.h, dns_compat.h) is
-# implemented and checked like the core's.
+# The extra library's list: its evdns part (event2/dns.h, dns_compat.h), its
+# evhttp part (event2/http.h, http_compat.h), its evtag part (event2/tag.h)
+# and its evrpc part (event2/rpc.h) are checked like the core's.
 EXTRA_ABI="$REFDIR/libevent-2.1.12-extra-abi.tsv"
 EXTRA_SIZES="$REFDIR/libevent-2.1.12-extra-sizes-x86_64.txt"
+# libevent_openssl's list (event2/bufferevent_ssl.h).
+OPENSSL_ABI="$REFDIR/libevent-2.1.12-openssl-abi.tsv"
 HELLO=${HELLO:-/work/shared/seed/hello-world.c}
 CC=${CC:-gcc}
 CXX=${CXX:-g++}
@@ -67,23 +71,21 @@ fi
 COMMON_HDRS="event2/event-config.h event2/visibility.h event2/util.h
 event2/event.h event2/event_struct.h event2/event_compat.h event2/keyvalq_struct.h
 event2/buffer.h event2/buffer_compat.h event2/bufferevent.h
-event2/bufferevent_struct.h event2/bufferevent_compat.h event2/listener.h
+event2/bufferevent_struct.h event2/bufferevent_compat.h event2/bufferevent_ssl.h event2/listener.h
 event2/thread.h evutil.h event.h
-event2/dns.h event2/dns_compat.h event2/dns_struct.h evdns.h"
+event2/dns.h event2/dns_compat.h event2/dns_struct.h evdns.h
+event2/http.h event2/http_struct.h event2/http_compat.h evhttp.h
+event2/tag.h event2/tag_compat.h
+event2/rpc.h event2/rpc_struct.h event2/rpc_compat.h evrpc.h"
 # goevent-only umbrella header.
 OURS_ONLY_HDRS="bufferevent.h"
 
 # Macros allowed to differ, one per line: NAME<TAB>side<TAB>reason
 # (side = real-only | ours-only | differ).
-MACRO_EXCEPTIONS=$(cat <<'EOF'
-EVENT2_TAG_H_INCLUDED_	real-only	oracle event.h includes event2/tag.h (tagging API is out of scope)
-EVENT2_TAG_COMPAT_H_INCLUDED_	real-only	oracle event.h includes event2/tag_compat.h (out of scope)
-encode_int	real-only	from event2/tag_compat.h (out of scope)
-encode_int64	real-only	from event2/tag_compat.h (out of scope)
-EOF
-)
-# Function declarations that only the oracle has: name prefix regex + reason.
-PROTO_EXCEPT_RE='^evtag_'   # event2/tag.h, pulled in by the oracle's event.h; out of scope
+MACRO_EXCEPTIONS=""
+# Function declarations that only the oracle has: name prefix regex + reason
+# (none: a name nothing declares).
+PROTO_EXCEPT_RE='^goevent_no_exception_$'
 
 mk_tu() { # mk_tu FILE PRELUDE HEADERS...
 	local f=$1 pre=$2; shift 2
@@ -111,7 +113,7 @@ fi
 # ---------------------------------------------------------------------------
 # shellcheck disable=SC2086
 mk_tu "$T/proto.c" "" $COMMON_HDRS
-{ cut -f1 "$ABI"; awk -F'\t' '$2 ~ /^event2\/dns/ { print $1 }' "$EXTRA_ABI"; } | sed '/^$/d' | sort -u > "$T/abi-names.txt"
+{ cut -f1 "$ABI"; awk -F'\t' '$2 ~ /^event2\/(dns|http|tag|rpc)/ { print $1 }' "$EXTRA_ABI"; cut -f1 "$OPENSSL_ABI"; } | sed '/^$/d' | sort -u > "$T/abi-names.txt"
 nabi=$(wc -l < "$T/abi-names.txt")
 
 # aux_protos SIDE DIRREGEX: normalised "name<TAB>prototype" lines for every
@@ -306,7 +308,9 @@ check_macros() { # check_macros LABEL PRELUDE CFLAGS...
 check_macros "event headers first, gnu11" "" -std=gnu11
 check_macros "system headers first, c99" '#include <stdio.h>\n#include <netdb.h>\n#include <sys/queue.h>\n' -std=c99
 check_macros "c++" "" -x c++
-echo "      excepted macros:"; printf '%s\n' "$MACRO_EXCEPTIONS" | awk -F'\t' '{ printf "        %-32s %-9s %s\n", $1, $2, $3 }'
+if [ -n "$MACRO_EXCEPTIONS" ]; then
+	echo "      excepted macros:"; printf '%s\n' "$MACRO_EXCEPTIONS" | awk -F'\t' '{ printf "        %-32s %-9s %s\n", $1, $2, $3 }'
+fi
 
 # ---------------------------------------------------------------------------
 # 3. layouts, typedefs, enum values, C++ types
@@ -320,6 +324,7 @@ cat > "$T/layout.c" <<'EOF'
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_struct.h>
 #include <event2/bufferevent_compat.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
@@ -327,6 +332,12 @@ cat > "$T/layout.c" <<'EOF'
 #include <event2/dns.h>
 #include <event2/dns_compat.h>
 #include <event2/dns_struct.h>
+#include <event2/http.h>
+#include <event2/http_struct.h>
+#include <event2/http_compat.h>
+#include <event2/tag.h>
+#include <event2/rpc.h>
+#include <event2/rpc_struct.h>
 #include <stdio.h>
 #include <stddef.h>
 #ifdef __cplusplus
@@ -456,6 +467,66 @@ int main(void)
 	F(struct evdns_server_question, name);
 	P(evdns_callback_type); P(evdns_debug_log_fn_type); P(evdns_request_callback_fn_type);
 	P(evdns_getaddrinfo_cb);
+	S(struct evhttp_request);
+	F(struct evhttp_request, next);
+	F(struct evhttp_request, next.tqe_next);
+	F(struct evhttp_request, next.tqe_prev);
+	F(struct evhttp_request, evcon);
+	F(struct evhttp_request, flags);
+	F(struct evhttp_request, input_headers);
+	F(struct evhttp_request, output_headers);
+	F(struct evhttp_request, remote_host);
+	F(struct evhttp_request, remote_port);
+	F(struct evhttp_request, host_cache);
+	F(struct evhttp_request, kind);
+	F(struct evhttp_request, type);
+	F(struct evhttp_request, headers_size);
+	F(struct evhttp_request, body_size);
+	F(struct evhttp_request, uri);
+	F(struct evhttp_request, uri_elems);
+	F(struct evhttp_request, major);
+	F(struct evhttp_request, minor);
+	F(struct evhttp_request, response_code);
+	F(struct evhttp_request, response_code_line);
+	F(struct evhttp_request, input_buffer);
+	F(struct evhttp_request, ntoread);
+	F(struct evhttp_request, output_buffer);
+	F(struct evhttp_request, cb);
+	F(struct evhttp_request, cb_arg);
+	F(struct evhttp_request, chunk_cb);
+	F(struct evhttp_request, header_cb);
+	F(struct evhttp_request, error_cb);
+	F(struct evhttp_request, on_complete_cb);
+	F(struct evhttp_request, on_complete_cb_arg);
+	P(evhttp_bound_socket_foreach_fn);
+	P(enum evhttp_cmd_type); P(enum evhttp_request_kind); P(enum evhttp_request_error);
+	E(EVHTTP_REQ_GET); E(EVHTTP_REQ_POST); E(EVHTTP_REQ_HEAD); E(EVHTTP_REQ_PUT); E(EVHTTP_REQ_DELETE);
+	E(EVHTTP_REQ_OPTIONS); E(EVHTTP_REQ_TRACE); E(EVHTTP_REQ_CONNECT); E(EVHTTP_REQ_PATCH);
+	E(EVHTTP_REQUEST); E(EVHTTP_RESPONSE);
+	E(EVREQ_HTTP_TIMEOUT); E(EVREQ_HTTP_EOF); E(EVREQ_HTTP_INVALID_HEADER); E(EVREQ_HTTP_BUFFER_ERROR);
+	E(EVREQ_HTTP_REQUEST_CANCEL); E(EVREQ_HTTP_DATA_TOO_LONG);
+	S(struct evrpc_status);
+	F(struct evrpc_status, error);
+	F(struct evrpc_status, http_req);
+	S(struct evrpc);
+	F(struct evrpc, next);
+	F(struct evrpc, next.tqe_next);
+	F(struct evrpc, next.tqe_prev);
+	F(struct evrpc, uri);
+	F(struct evrpc, request_new);
+	F(struct evrpc, request_new_arg);
+	F(struct evrpc, request_free);
+	F(struct evrpc, request_unmarshal);
+	F(struct evrpc, reply_new);
+	F(struct evrpc, reply_new_arg);
+	F(struct evrpc, reply_free);
+	F(struct evrpc, reply_complete);
+	F(struct evrpc, reply_marshal);
+	F(struct evrpc, cb);
+	F(struct evrpc, cb_arg);
+	F(struct evrpc, base);
+	P(enum EVRPC_HOOK_TYPE); P(enum EVRPC_HOOK_RESULT);
+	E(EVRPC_INPUT); E(EVRPC_OUTPUT); E(EVRPC_TERMINATE); E(EVRPC_CONTINUE); E(EVRPC_PAUSE);
 	S(struct timeval);
 	F(struct timeval, tv_sec);
 	F(struct timeval, tv_usec);
@@ -485,6 +556,8 @@ int main(void)
 	E(BEV_NORMAL); E(BEV_FLUSH); E(BEV_FINISHED);
 	E(BEV_TRIG_IGNORE_WATERMARKS); E(BEV_TRIG_DEFER_CALLBACKS);
 	E(BEV_OK); E(BEV_NEED_MORE); E(BEV_ERROR);
+	P(enum bufferevent_ssl_state);
+	E(BUFFEREVENT_SSL_OPEN); E(BUFFEREVENT_SSL_CONNECTING); E(BUFFEREVENT_SSL_ACCEPTING);
 	printf("LIBEVENT_VERSION=%s LIBEVENT_VERSION_NUMBER=0x%08lx\n", LIBEVENT_VERSION,
 	    (unsigned long)LIBEVENT_VERSION_NUMBER);
 #ifdef __cplusplus
@@ -541,7 +614,8 @@ if [ -f "$T/layout.ours.c.out" ]; then
 	done
 	want '^LIBEVENT_VERSION=2\.1\.12-stable LIBEVENT_VERSION_NUMBER=0x02010c00$' "LIBEVENT_VERSION 2.1.12-stable / 0x02010c00"
 	# evdns_server_request / _question (libevent-2.1.12-extra-sizes-x86_64.txt)
-	for s in "struct evdns_server_request" "struct evdns_server_question"; do
+	for s in "struct evdns_server_request" "struct evdns_server_question" "struct evhttp_request" \
+		 "struct evkeyval" "struct evkeyvalq" "struct evrpc" "struct evrpc_status"; do
 		v=$(awk -v k="sizeof($s) = " 'index($0, k) == 1 { print $NF }' "$EXTRA_SIZES")
 		[ -n "$v" ] && want "^$s size=$v " "sizeof($s) == $v"
 	done
@@ -550,7 +624,7 @@ if [ -f "$T/layout.ours.c.out" ]; then
 		fld=$(echo "$line" | sed -E 's/^offsetof\((struct [a-z_]+), ([a-z_]+)\) = ([0-9]+)$/\2/')
 		off=$(echo "$line" | sed -E 's/^offsetof\((struct [a-z_]+), ([a-z_]+)\) = ([0-9]+)$/\3/')
 		want "^$st\.$fld off=$off " "offsetof($st, $fld) == $off"
-	done < <(grep -E '^offsetof\(struct evdns_server_(request|question),' "$EXTRA_SIZES")
+	done < <(grep -E '^offsetof\(struct (evdns_server_(request|question)|evhttp_request|evrpc),' "$EXTRA_SIZES")
 	[ $ref_bad = 0 ] && pass "layouts: sizes/offsets/version agree with $(basename "$SIZES")"
 fi
 

@@ -1,11 +1,13 @@
 #!/bin/sh
 # pkgconfig.sh NAME PREFIX LIBDIR INCLUDEDIR - prints NAME.pc for goevent.
 name=$1 prefix=$2 libdir=$3 includedir=$4
+private="-ldl -lpthread"
 case $name in
 libevent)          lib=event;          desc="goevent: libevent 2.1 core in Go (drop-in)"; requires="" ;;
 libevent_core)     lib=event_core;     desc="goevent: libevent 2.1 core in Go (drop-in)"; requires="" ;;
 libevent_extra)    lib=event_extra;    desc="goevent: libevent 2.1 extra (evdns) in Go (drop-in)"; requires="" ;;
 libevent_pthreads) lib=event_pthreads; desc="goevent: pthreads support for libevent 2.1"; requires="libevent_core" ;;
+libevent_openssl)  lib=event_openssl;  desc="goevent: OpenSSL bufferevents for libevent 2.1"; requires="libevent"; private="-lssl -lcrypto -lpthread" ;;
 *) echo "pkgconfig.sh: unknown package $name" >&2; exit 1 ;;
 esac
 cat <<PC
@@ -19,6 +21,6 @@ Description: $desc
 Version: 2.1.12-stable
 Requires: $requires
 Libs: -L\${libdir} -l$lib
-Libs.private: -ldl -lpthread
+Libs.private: $private
 Cflags: -I\${includedir}
 PC

@@ -368,7 +368,8 @@ run_ours() {
 		skipped=$((skipped + 1))
 		return
 	fi
-	if ! flags=$(pc --cflags --libs libevent 2>&1) ||
+	# shellcheck disable=SC2046
+	if ! flags=$(pc --cflags --libs $(case_libs "$src") 2>&1) ||
 	    ! cc -Wall -Werror -g -I"$HERE/support" -o "$BUILD/ours-$n" "$src" "${DEBUG_OBJ[@]}" $flags -lpthread >"$BUILD/ours-$n.build.log" 2>&1; then
 		echo "FAIL $n: build failed"
 		head -n 30 "$BUILD/ours-$n.build.log" | sed 's/^/    /'

@@ -24,7 +24,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 # What goevent exports, and what counts as a libevent function: a name of the libevent
 # 2.1.12 ABI list, or one defined by Debian's libevent libraries (when installed).
-{ nm -D --defined-only "$LIB/libevent-2.1.so.7"; nm -D --defined-only "$LIB/libevent_pthreads-2.1.so.7"; } |
+{ nm -D --defined-only "$LIB/libevent-2.1.so.7"; nm -D --defined-only "$LIB/libevent_pthreads-2.1.so.7"
+  [ -e "$LIB/libevent_openssl-2.1.so.7" ] && nm -D --defined-only "$LIB/libevent_openssl-2.1.so.7"; } |
 	awk '{ print $NF }' | sed 's/@.*//' | sort -u >"$tmp/ours"
 {
 	cut -f1 "$ROOT/tools/abi/libevent-2.1.12-abi.tsv"

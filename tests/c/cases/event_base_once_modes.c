@@ -69,14 +69,14 @@ static void fresh_base(void)
 	evutil_make_socket_nonblocking(idle[0]);
 	if (write(sv[1], "x", 1) != 1)
 		_exit(2);
-	struct timeval zero = { 0, 0 }, ms20 = { 0, 20 * 1000 }, ms100 = { 0, 100 * 1000 };
+	struct timeval zero = { 0, 0 }, ms200 = { 0, 200 * 1000 }, ms400 = { 0, 400 * 1000 };
 	static struct rec r[] = {
 		{ "TIMEOUT, NULL tv", 0, 0, 0 },
 		{ "TIMEOUT, zero tv", 0, 0, 0 },
-		{ "TIMEOUT, 20 ms", 0, 0, 0 },
+		{ "TIMEOUT, 200 ms", 0, 0, 0 },
 		{ "READ (data waiting)", 0, 0, 0 },
 		{ "READ|TIMEOUT, NULL tv (data waiting)", 0, 0, 0 },
-		{ "READ on an idle socket, 100 ms", 0, 0, 0 },
+		{ "READ on an idle socket, 400 ms", 0, 0, 0 },
 		{ "READ|TIMEOUT on an idle socket, NULL tv", 0, 0, 0 },
 		{ "TIMEOUT, NULL tv, again", 0, 0, 0 },
 	};
@@ -85,10 +85,10 @@ static void fresh_base(void)
 	printf("  once(EV_ET alone): %d\n", event_base_once(base, -1, EV_ET, cb, &r[0], NULL));
 	printf("  once(TIMEOUT, NULL tv): %d\n", event_base_once(base, -1, EV_TIMEOUT, cb, &r[0], NULL));
 	printf("  once(TIMEOUT, zero tv): %d\n", event_base_once(base, -1, EV_TIMEOUT, cb, &r[1], &zero));
-	printf("  once(TIMEOUT, 20 ms): %d\n", event_base_once(base, -1, EV_TIMEOUT, cb, &r[2], &ms20));
+	printf("  once(TIMEOUT, 200 ms): %d\n", event_base_once(base, -1, EV_TIMEOUT, cb, &r[2], &ms200));
 	printf("  once(READ, data waiting): %d\n", event_base_once(base, sv[0], EV_READ, cb, &r[3], NULL));
 	printf("  once(READ|TIMEOUT, NULL tv): %d\n", event_base_once(base, sv[0], EV_READ | EV_TIMEOUT, cb, &r[4], NULL));
-	printf("  once(READ, idle, 100 ms): %d\n", event_base_once(base, idle[0], EV_READ, cb, &r[5], &ms100));
+	printf("  once(READ, idle, 400 ms): %d\n", event_base_once(base, idle[0], EV_READ, cb, &r[5], &ms400));
 	printf("  once(READ|TIMEOUT, idle, NULL tv): %d\n", event_base_once(base, idle[0], EV_READ | EV_TIMEOUT, cb, &r[6], NULL));
 	printf("  once(TIMEOUT, NULL tv) again: %d\n", event_base_once(base, -1, EV_TIMEOUT, cb, &r[7], NULL));
 	/* counted by goevent only now: this loads its core */
@@ -96,8 +96,10 @@ static void fresh_base(void)
 	    event_base_get_num_events(base, EVENT_BASE_COUNT_ACTIVE),
 	    event_base_get_num_events(base, EVENT_BASE_COUNT_ADDED),
 	    event_base_get_num_events(base, EVENT_BASE_COUNT_ACTIVE | EVENT_BASE_COUNT_ADDED));
-	/* the idle READ without a timeout never runs: a guard ends the loop */
-	struct timeval guard = { 0, 300 * 1000 };
+	/* the idle READ without a timeout never runs: a guard ends the loop.
+	 * (The timeouts are long enough that a loaded machine does not reach
+	 * them before the first pass.) */
+	struct timeval guard = { 0, 700 * 1000 };
 	event_base_loopexit(base, &guard);
 	seq = 0;
 	run_passes(base, 10);

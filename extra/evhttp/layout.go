@@ -1,0 +1,321 @@
+package evhttp
+
+import (
+	"sync/atomic"
+	"unsafe"
+
+	"goevent/internal/cmem"
+	"goevent/internal/slots"
+	"goevent/internal/svc"
+	"goevent/reactor"
+)
+
+// The C memory of evhttp. struct evhttp_request keeps the layout of
+// event2/http_struct.h (old programs read its fields): cRequest mirrors it
+// field for field, and our trailer (struct gev_http_req_priv) follows in
+// the same block, with the two header lists the request points to. The
+// strings of a request (uri, remote_host, response_code_line, host_cache)
+// and its headers come from the program's allocator (the C layer's
+// helpers), as libevent's do: programs may replace or free them as with
+// libevent. struct evhttp and struct evhttp_connection are handles (magic,
+// slot index, generation, base) to Go objects; a bound socket is a small C
+// record.
+
+type cRequest struct {
+	next         [2]unsafe.Pointer // 0: TAILQ_ENTRY (unused by goevent)
+	evcon        unsafe.Pointer    // 16
+	flags        int32             // 24
+	_            int32
+	inHeaders    unsafe.Pointer // 32
+	outHeaders   unsafe.Pointer // 40
+	remoteHost   *byte          // 48
+	remotePort   uint16         // 56
+	_            [6]byte
+	hostCache    *byte          // 64
+	kind         int32          // 72
+	typ          int32          // 76
+	headersSize  uint64         // 80
+	bodySize     uint64         // 88
+	uri          *byte          // 96
+	uriElems     unsafe.Pointer // 104
+	major, minor int8           // 112, 113
+	_            [2]byte
+	responseCode int32          // 116
+	responseLine *byte          // 120
+	inputBuffer  unsafe.Pointer // 128
+	ntoread      int64          // 136
+	bits         uint32         // 144: chunked (bit 0), userdone (bit 1)
+	_            uint32
+	outputBuffer unsafe.Pointer // 152
+	cb           unsafe.Pointer // 160
+	cbArg        unsafe.Pointer // 168
+	chunkCb      unsafe.Pointer // 176
+	headerCb     unsafe.Pointer // 184
+	errorCb      unsafe.Pointer // 192
+	onComplete   unsafe.Pointer // 200
+	onCompleteA  unsafe.Pointer // 208
+	// struct gev_http_req_priv (216)
+	magic uint32
+	_     uint32
+	inQ   cKeyvalq
+	outQ  cKeyvalq
+}
+
+// cKeyval and cKeyvalq mirror struct evkeyval and struct evkeyvalq.
+type cKeyval struct {
+	next  *cKeyval
+	prev  **cKeyval
+	key   *byte
+	value *byte
+}
+
+type cKeyvalq struct {
+	first *cKeyval
+	last  **cKeyval
+}
+
+const (
+	sizeofRequest = int(unsafe.Sizeof(cRequest{}))
+
+	magicServer = 0x68747073
+	magicConn   = 0x68747063
+	magicBound  = 0x68747062
+	magicReq    = 0x68747072
+	magicDead   = 0xdead4777
+
+	// Request flags (event2/http_struct.h).
+	reqOwnConnection = 0x0001
+	proxyRequest     = 0x0002
+	userOwned        = 0x0004
+	reqDeferFree     = 0x0008
+	reqNeedsFree     = 0x0010
+
+	kindRequest  = 0 // EVHTTP_REQUEST
+	kindResponse = 1 // EVHTTP_RESPONSE
+
+	bitChunked  = 1
+	bitUserdone = 2
+)
+
+// Compile-time layout checks (TestLayout compares with the C headers too).
+var (
+	_ [unsafe.Offsetof(cRequest{}.ntoread) - 136]byte
+	_ [136 - unsafe.Offsetof(cRequest{}.ntoread)]byte
+	_ [unsafe.Offsetof(cRequest{}.magic) - 216]byte
+	_ [216 - unsafe.Offsetof(cRequest{}.magic)]byte
+	_ [unsafe.Sizeof(cRequest{}) - 256]byte
+)
+
+func (r *cRequest) chunked() bool  { return r.bits&bitChunked != 0 }
+func (r *cRequest) userdone() bool { return r.bits&bitUserdone != 0 }
+func (r *cRequest) setChunked(v bool) {
+	if v {
+		r.bits |= bitChunked
+	} else {
+		r.bits &^= bitChunked
+	}
+}
+func (r *cRequest) setUserdone(v bool) {
+	if v {
+		r.bits |= bitUserdone
+	} else {
+		r.bits &^= bitUserdone
+	}
+}
+
+func reqAt(p unsafe.Pointer) *cRequest { return (*cRequest)(p) }
+
+// reqLive reports whether p is a live request of ours (logged otherwise,
+// naming fn).
+func reqLive(p unsafe.Pointer, fn string) bool {
+	if p == nil {
+		svc.Warnf("%s: NULL evhttp_request", fn)
+		return false
+	}
+	switch reqAt(p).magic {
+	case magicReq:
+		return true
+	case magicDead:
+		svc.Warnf("%s: evhttp_request %p used after it was freed", fn, p)
+	default:
+		svc.Warnf("%s: %p is not a live evhttp_request", fn, p)
+	}
+	return false
+}
+
+// findHeader is evhttp_find_header on a C list: the value, or nil.
+func findHeader(q unsafe.Pointer, key string) unsafe.Pointer {
+	if q == nil {
+		return nil
+	}
+	for kv := (*cKeyvalq)(q).first; kv != nil; kv = kv.next {
+		if cstrEqFold(unsafe.Pointer(kv.key), key) {
+			return unsafe.Pointer(kv.value)
+		}
+	}
+	return nil
+}
+
+// ---- handles ----
+
+// cHandle mirrors struct gev_http_handle.
+type cHandle struct {
+	magic uint32
+	idx   uint32
+	gen   uint64
+	base  unsafe.Pointer
+}
+
+// cConn mirrors struct gev_http_conn.
+type cConn struct {
+	h       cHandle
+	bev     unsafe.Pointer
+	server  unsafe.Pointer
+	address *byte
+	port    uint16
+	_       [3]uint16
+	addr    [28]byte // sockaddr_in6 / sockaddr_in
+	_       [4]byte
+}
+
+// cBound mirrors struct gev_http_bound.
+type cBound struct {
+	magic    uint32
+	_        uint32
+	listener unsafe.Pointer
+	http     unsafe.Pointer
+}
+
+const (
+	sizeofCConn  = int(unsafe.Sizeof(cConn{}))
+	sizeofCBound = int(unsafe.Sizeof(cBound{}))
+	// Handles start handleSlack bytes into their cmem block, so that the
+	// block's free-list link leaves the dead magic readable.
+	handleSlack = 8
+	maxObjects  = 4 << 20
+)
+
+var gens atomic.Uint64
+
+func nextGen() uint64 { return gens.Add(1) }
+
+func allocHandle(size int) unsafe.Pointer {
+	p := cmem.Alloc(size + handleSlack)
+	if p == nil {
+		return nil
+	}
+	return unsafe.Add(p, handleSlack)
+}
+
+func freeHandle(h unsafe.Pointer, size int) {
+	*(*uint32)(h) = magicDead
+	cmem.Free(unsafe.Add(h, -handleSlack), size+handleSlack)
+}
+
+// table is a slot table of one kind of object reached from C handles.
+type table[T any] struct{ slots.Table[T] }
+
+func (t *table[T]) put(v *T, h unsafe.Pointer, magic uint32, base unsafe.Pointer) (uint64, bool) {
+	idx, ok := t.Put(v)
+	if !ok {
+		return 0, false
+	}
+	gen := nextGen()
+	c := (*cHandle)(h)
+	c.idx, c.gen, c.base = idx, gen, base
+	c.magic = magic
+	return gen, true
+}
+
+func lookup[T any](t *table[T], h unsafe.Pointer, magic uint32, what, fn string, genOf func(*T) uint64) *T {
+	if h == nil {
+		svc.Warnf("%s: NULL %s", fn, what)
+		return nil
+	}
+	c := (*cHandle)(h)
+	if c.magic != magic {
+		if c.magic == magicDead {
+			svc.Warnf("%s: %s %p used after it was freed", fn, what, h)
+		} else {
+			svc.Warnf("%s: %p is not a live %s", fn, h, what)
+		}
+		return nil
+	}
+	v := t.Get(c.idx)
+	if v == nil || genOf(v) != c.gen {
+		svc.Warnf("%s: stale %s handle %p", fn, what, h)
+		return nil
+	}
+	return v
+}
+
+// ---- events in C memory with a Go handler ----
+
+// event is one reactor event of the package: C memory, with a handler
+// registered for it alone.
+type event struct {
+	ev *reactor.Event
+	id uintptr
+	rb *reactor.Base
+}
+
+func (e *event) init(rb *reactor.Base, fd int, events int16, h reactor.Handler) bool {
+	if e.ev == nil {
+		p := cmem.Alloc(reactor.EventSize)
+		if p == nil {
+			return false
+		}
+		e.ev = reactor.EventAt(p)
+	}
+	if e.id == 0 {
+		e.id = reactor.RegisterHandler(h)
+		if e.id == 0 {
+			cmem.Free(unsafe.Pointer(e.ev), reactor.EventSize)
+			e.ev = nil
+			return false
+		}
+	}
+	e.rb = rb
+	rb.AssignGo(e.ev, fd, events, e.id)
+	return true
+}
+
+func (e *event) add(tv *reactor.Timeval) int {
+	if e.ev == nil {
+		return -1
+	}
+	return e.rb.Add(e.ev, tv)
+}
+
+func (e *event) del() {
+	if e.pending() {
+		e.rb.Del(e.ev)
+	}
+}
+
+func (e *event) pending() bool {
+	return e.ev != nil && e.ev.Flags&(reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT|reactor.EVLIST_ACTIVE) != 0
+}
+
+func (e *event) activate() {
+	e.rb.Active(e.ev, reactor.EV_TIMEOUT, 1)
+}
+
+func (e *event) free() {
+	if e.ev == nil {
+		return
+	}
+	e.del()
+	reactor.UnregisterHandler(e.id)
+	cmem.Free(unsafe.Pointer(e.ev), reactor.EventSize)
+	e.ev, e.id = nil, 0
+}
+
+// handlerFunc adapts a function to reactor.Handler, with the panic guard
+// every handler needs.
+type handlerFunc func(res int16)
+
+func (f handlerFunc) HandleEvent(_ *reactor.Event, res int16) {
+	defer recoverHandler()
+	f(res)
+}
