@@ -24,7 +24,7 @@ static void slow_cb(evutil_socket_t fd, short what, void *arg)
 	pthread_mutex_lock(&mu);
 	started++;
 	pthread_mutex_unlock(&mu);
-	usleep(150000);
+	usleep(400000); /* long enough that a deleting thread delayed by load still returns first when it should */
 	pthread_mutex_lock(&mu);
 	finished++;
 	t_finished = tc_now();

@@ -35,8 +35,16 @@ OUT="$BUILD/ssl_dropin.out"
 LD_LIBRARY_PATH="$LIB" timeout 30 "$BIN" </dev/null >"$OUT" 2>"$BUILD/ssl_dropin.err" || fail "exit status $?"
 diff -u "$TESTS_C/expected/ssl_socket_basic.out" "$OUT" || fail "transcript differs"
 # the maps of a run: our libraries only
-LD_LIBRARY_PATH="$LIB" timeout 30 sh -c '"$1" >/dev/null 2>&1 & pid=$!; sleep 0.05; cat /proc/$pid/maps; wait $pid' sh "$BIN" \
-	>"$BUILD/ssl_dropin.maps" 2>/dev/null
+# (read until the TLS library shows up or the program ends: under load the
+# exec and the loader may take longer than any fixed sleep)
+LD_LIBRARY_PATH="$LIB" timeout 30 sh -c '"$1" >/dev/null 2>&1 & pid=$!
+	for _ in $(seq 1 200); do
+		cat /proc/$pid/maps >"$2" 2>/dev/null || break
+		grep -q libevent_openssl "$2" && break
+		sleep 0.01
+	done
+	wait $pid' sh "$BIN" "$BUILD/ssl_dropin.maps.tmp" 2>/dev/null
+cp "$BUILD/ssl_dropin.maps.tmp" "$BUILD/ssl_dropin.maps" 2>/dev/null
 grep -q "$LIB/libevent_openssl-2.1.so.7" "$BUILD/ssl_dropin.maps" || fail "our libevent_openssl is not mapped"
 if grep -E 'libevent[a-z_]*-2\.1\.so' "$BUILD/ssl_dropin.maps" | grep -vq "$LIB/"; then
 	fail "a system libevent library is mapped"
