@@ -2,13 +2,18 @@
 #
 #   make              build headers' libraries into build/lib (runs nothing)
 #   make demo         build, then run examples/hello-world.c with a client
-#   make test         every test: Go tests, then the C suite (differential,
-#                     fork, seed program, binary drop-in; again in debug mode)
+#   make               also builds build/bin/goevent (cmd/goevent: check, run)
+#   make test         every test: Go tests (examples included), then the C suite
+#                     (differential, fork, seed program, binary drop-in; again in
+#                     debug mode), then test-cmake (skipped without cmake)
+#   make deb          build/goevent_$(VERSION)_amd64.deb; make test-deb (root) installs,
+#                     uses and removes it
 #   make bench        our library vs Debian's libevent, side by side, one row per
 #                     shape with ratios and a geomean (REPS=3, BENCH=row1,row2*;
 #                     writes build/bench/results.md; see bench/README.md)
 #   make abi-report   the 240 core and 208 extra functions and their state; rewrites docs/COMPATIBILITY.md
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (libraries, headers, pkg-config and
+#                     CMake files, bin/goevent)
 
 GO      ?= go
 CC      ?= cc
@@ -20,6 +25,7 @@ BUILD   := build
 LIBDIR  := $(BUILD)/lib
 OBJDIR  := $(BUILD)/obj
 PCDIR   := $(LIBDIR)/pkgconfig
+GOEVENT_BIN := $(BUILD)/bin/goevent
 
 SOVER   := 2.1.so.7
 CORE    := $(LIBDIR)/libgoevent_core-$(SOVER)
@@ -60,9 +66,15 @@ LDFLAGS_LIB := -shared -Wl,--version-script=$(MAP) -Wl,-z,nodelete -Wl,--no-unde
 # The C libraries find the core beside themselves ($ORIGIN) or on the library path.
 LINK_CORE   := -L$(LIBDIR) -l:libgoevent_core-$(SOVER) -Wl,-rpath,'$$ORIGIN'
 
-.PHONY: all libs devlinks pkgconfig demo test test-headers test-go test-c test-programs programs-doc bench abi-report install clean
+.PHONY: all libs devlinks pkgconfig demo test test-headers test-go test-c test-cmake test-examples test-programs programs-doc bench abi-report install deb test-deb clean
 
-all: libs pkgconfig
+all: libs pkgconfig $(GOEVENT_BIN)
+
+# The goevent command (cmd/goevent): check and run programs on goevent. It
+# finds the libraries relative to itself (build/bin -> build/lib).
+$(GOEVENT_BIN): $(wildcard cmd/goevent/*.go cmd/goevent/*.tsv) go.mod
+	@mkdir -p $(dir $@)
+	$(GO) build -trimpath -o $@ ./cmd/goevent
 
 libs: $(CORE) $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH) $(LIBSSL) devlinks
 
@@ -157,6 +169,7 @@ test: all
 	$(MAKE) test-headers
 	$(MAKE) test-go
 	$(MAKE) test-c
+	$(MAKE) test-cmake
 
 # Our headers against Debian's (the oracle), when its headers are installed.
 test-headers:
@@ -200,7 +213,7 @@ abi-report: all
 	@bash tools/abi-report.sh
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/event2
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/event2 $(DESTDIR)$(PREFIX)/bin
 	install -m 644 include/*.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 include/event2/*.h $(DESTDIR)$(PREFIX)/include/event2/
 	install -m 755 $(CORE) $(LIBCORE) $(LIBEV) $(LIBEXT) $(LIBPTH) $(LIBSSL) $(DESTDIR)$(PREFIX)/lib/
@@ -212,6 +225,33 @@ install: all
 	for pc in libevent libevent_core libevent_extra libevent_pthreads libevent_openssl; do \
 	  sh tools/pkgconfig.sh $$pc "$(PREFIX)" "$(PREFIX)/lib" "$(PREFIX)/include" \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc; done
+	sh tools/cmake.sh $(DESTDIR)$(PREFIX)/lib/cmake/libevent "$(PREFIX)/lib" "$(PREFIX)/include"
+	install -m 755 $(GOEVENT_BIN) $(DESTDIR)$(PREFIX)/bin/goevent
+
+# find_package(Libevent 2.1 COMPONENTS core pthreads) against a scratch
+# install (tests/cmake/run.sh; needs cmake, skipped without it).
+test-cmake: all
+	rm -rf $(BUILD)/cmake-prefix
+	$(MAKE) --no-print-directory install PREFIX=$(ROOT)/$(BUILD)/cmake-prefix >/dev/null
+	bash tests/cmake/run.sh $(BUILD)/cmake-prefix
+
+# The examples against ours and Debian's libevent, each with a scripted
+# client (tests/examples; also part of test-go's first pass).
+test-examples: all
+	$(GO) test -count=1 -v ./tests/examples
+
+# goevent_<version>_amd64.deb (dpkg-deb, no network): libraries in
+# /usr/lib/x86_64-linux-gnu/goevent (never shadowing the system's libevent),
+# headers in /usr/include/goevent, goevent in /usr/bin (tools/deb.sh).
+VERSION ?= 0.1.0
+DEB     := $(BUILD)/goevent_$(VERSION)_amd64.deb
+deb: all
+	bash tools/deb.sh $(VERSION) $(DEB)
+
+# Installs the .deb (root only), runs goevent on the hello-world and on
+# tmux, removes it and checks nothing is left (tests/deb/run.sh).
+test-deb: deb
+	bash tests/deb/run.sh $(DEB)
 
 clean:
 	rm -rf $(BUILD)

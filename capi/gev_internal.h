@@ -314,6 +314,15 @@ struct gev_services {
 	void (*sig_release)(struct event_base *base, int sig);
 };
 
+/* ---- goevent run --stats: what the loops did (GOEVENT_STATS; capi/stats.c) ---- */
+struct gev_stats {
+	uint64_t bases, loops, callbacks;
+	uint64_t read, write, timeout, signal, other; /* events run, by ev_res */
+	uint64_t finalizers;
+	uint64_t bev_read, bev_written;               /* socket bufferevents' bytes */
+	int64_t max_cb_ns, blocked_ns;
+};
+
 /* ---- functions the core provides: the C layer calls them through this table.
  * X(return type, name, parameter list). Go exports each as goevent_<name>.
  * One header per module (ops_*.h), so that modules grow without touching each other.
@@ -343,10 +352,13 @@ struct gev_core_ops {
 /* The one symbol the Go core exports: starts its Go runtime if this is the
  * first call in this process (also in a child forked after it ran in the
  * parent: capi/gocore/lazystart), fills ops, keeps svc. 0 on success, -1,
- * or GEV_ATTACH_IN_CALLBACK: a forked child still inside a callback that
- * the parent's runtime called; it may attach once that callback returned. */
+ * GEV_ATTACH_IN_CALLBACK: a forked child still inside a callback that
+ * the parent's runtime called; it may attach once that callback returned;
+ * or GEV_ATTACH_NO_THREADS: this process may not create threads (a non-root
+ * user at RLIMIT_NPROC 0), which the runtime needs. */
 int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc);
 #define GEV_ATTACH_IN_CALLBACK (-2)
+#define GEV_ATTACH_NO_THREADS (-3)
 
 /* What the core's base_loop returns in a child forked inside one of the
  * loop's callbacks, once that callback returned (capi/gev_fork.h). */

@@ -53,6 +53,11 @@ int gev_core_load(const char *fn)
 		    "has returned", fn);
 		return -1;
 	}
+	if (r == GEV_ATTACH_NO_THREADS) {
+		gev_warnx("%s: the goevent core cannot start: its Go runtime needs threads, and "
+		    "this process may not create any (RLIMIT_NPROC is 0 for its user?)", fn);
+		return -1;
+	}
 	if (!gev_core_usable) {
 		gev_warnx("%s: the goevent core could not start (out of memory?)", fn);
 		return -1;

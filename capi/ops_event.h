@@ -3,6 +3,7 @@
 #ifndef GEV_OPS_EVENT_H
 #define GEV_OPS_EVENT_H
 #define GEV_OPS_EVENT(X) \
+	X(int, stats_get,     (struct gev_stats *out)) /* sums over every base (GOEVENT_STATS); 1 the first time, then 0 */ \
 	X(int, base_adopt,    (struct event_base *base)) \
 	X(void, base_free,    (struct event_base *base, int run_finalizers)) \
 	X(int, base_reinit,   (struct event_base *base)) \

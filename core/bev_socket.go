@@ -332,6 +332,9 @@ func (s *bevSocket) onRead(res int16) {
 	if bv.limiter != nil {
 		bv.limiter.readDone(bv, n)
 	}
+	if st := bv.base.Stats(); st != nil {
+		st.BevRead += uint64(n)
+	}
 	bv.trigger(reactor.EV_READ, 0)
 }
 
@@ -429,6 +432,9 @@ func (s *bevSocket) onWrite(res int16) {
 		}
 		if bv.limiter != nil {
 			bv.limiter.writeDone(bv, n)
+		}
+		if st := bv.base.Stats(); st != nil {
+			st.BevWritten += uint64(n)
 		}
 	}
 	if bv.out.Len() > 0 && bv.writeSuspended == 0 { // bevx: writeDone may have suspended writing (rate limit): do not re-arm

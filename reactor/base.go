@@ -46,6 +46,8 @@ type Base struct {
 	onces    []*Event  // pending loopexit one-shots (C memory)
 	drain    [256]byte // signal pipe read buffer
 	dead     bool
+
+	st *Stats // counters, nil unless StatsOn (stats.go)
 }
 
 // nsig is the size of the per-signal table (glibc's NSIG).
@@ -107,6 +109,9 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 	}
 	b.idx = slot + 1
 	c.CoreIdx = b.idx
+	if StatsOn {
+		b.statsStart()
+	}
 
 	if c.SigRfd >= 0 {
 		if b.watchSignals() != 0 {
@@ -272,6 +277,9 @@ func (b *Base) FreeFinalize(run bool) {
 		c.RunDead = nil
 	}
 	c.Current = nil
+	if b.st != nil {
+		b.statsEnd()
+	}
 
 	if bases.Get(b.idx-1) == b {
 		bases.Release(b.idx - 1)

@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"goevent/internal/cmem"
@@ -106,7 +107,16 @@ func (b *Base) loop(flags int, at int) int {
 				return 1
 			}
 			c.TvCache = Timeval{}
-			if err := b.be.wait(timeout); err != nil {
+			var err error
+			if st := b.st; st != nil {
+				st.Loops++
+				t0 := time.Now()
+				err = b.be.wait(timeout)
+				st.BlockedNs += int64(time.Since(t0))
+			} else {
+				err = b.be.wait(timeout)
+			}
+			if err != nil {
 				svc.Warnf("event_base_loop: %v", err)
 				return -1
 			}
@@ -247,7 +257,7 @@ func (b *Base) processQueue(pri int, count int, inGo bool, max int, end Timeval,
 		if ev == nil {
 			break
 		}
-		if !inGo && b.runnableInC(ev) {
+		if !inGo && b.st == nil && b.runnableInC(ev) { // counted runs are this side's (stats.go)
 			// A run of plain C callbacks: one crossing for all of them.
 			st, n := b.runQueueC(pri, count, max, end, hasEnd)
 			count = n
@@ -270,7 +280,11 @@ func (b *Base) processQueue(pri int, count int, inGo bool, max int, end Timeval,
 			count++
 		}
 		b.c.Current = ev
-		b.run(ev)
+		if st := b.st; st != nil {
+			b.runCounted(ev, st)
+		} else {
+			b.run(ev)
+		}
 		// ev may be freed by now, and the base too.
 		if b.dead {
 			return -1

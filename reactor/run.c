@@ -298,6 +298,7 @@ int gev_epoll_wait_base(uintptr_t basep, int ms)
 /* ---- the loop ---- */
 
 volatile int64_t gev_wait_in_go_after;
+int gev_loop_counted;
 
 /* The Go side wants to do the wait that is about to block. */
 static int wait_in_go(const struct event_base *base)
@@ -434,9 +435,9 @@ int gev_loop_c(struct event_base *base, int flags)
 		 * iteration (GEV_LOOP_BACK): the base is running. */
 		flags &= ~GEV_LOOP_CONT;
 	} else {
-		/* The Go side reports misuse (a loop already running) and runs
-		 * the poll backend. */
-		if (base->running || base->epfd < 0 || !base->activeq || !base->ep_events)
+		/* The Go side reports misuse (a loop already running), runs
+		 * the poll backend and counts (gev_loop_counted). */
+		if (base->running || gev_loop_counted || base->epfd < 0 || !base->activeq || !base->ep_events)
 			return resume_at(base, GEV_RESUME_START);
 		base->running = 1;
 		base->tv_cache.tv_sec = 0;

@@ -31,7 +31,14 @@ func SetWaitInGoAfter(us int64) { C.gev_wait_in_go_after = C.int64_t(us) }
 
 // stayInGo reports whether b's loop, left to this side for a wait
 // (resumeTop), has more to do here before it hands the loop back to run.c's.
-func (b *Base) stayInGo() bool { return false }
+// Counted loops (stats.go) stay: run.c's would not count.
+func (b *Base) stayInGo() bool { return b.st != nil }
+
+func init() {
+	if StatsOn {
+		C.gev_loop_counted = 1 // run.c's loop hands every loop over at once
+	}
+}
 
 // LoopCFunc is run.c's loop (int (*)(struct event_base *, int)), which the
 // C layer's event_base_loop enters directly (capi/gocore/attach.c).

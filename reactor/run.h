@@ -37,6 +37,10 @@ int gev_epoll_wait_base(uintptr_t base, int ms);
  * time (microseconds) is left to the Go side (GEV_RESUME_TOP), for work the
  * Go side does when a loop is about to block; 0: never. Process-wide. */
 extern volatile int64_t gev_wait_in_go_after;
+
+/* Set when the loops' statistics are kept (GOEVENT_STATS, reactor/stats.go):
+ * the Go side runs every loop and every event, and counts them. */
+extern int gev_loop_counted;
 /* The Go side hands such a loop back at the top of a later iteration once it
  * has nothing more to do there (GEV_LOOP_BACK, GEV_LOOP_CONT). */
 

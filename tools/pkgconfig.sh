@@ -1,6 +1,10 @@
 #!/bin/sh
-# pkgconfig.sh NAME PREFIX LIBDIR INCLUDEDIR - prints NAME.pc for goevent.
+# pkgconfig.sh NAME PREFIX LIBDIR INCLUDEDIR [rpath] - prints NAME.pc for goevent.
+# With "rpath" (the .deb, whose LIBDIR is not on the loader's path), programs
+# linked with these flags also find the libraries there at run time.
 name=$1 prefix=$2 libdir=$3 includedir=$4
+rpath=
+[ "${5:-}" = rpath ] && rpath=" -Wl,-rpath,\${libdir}"
 private="-ldl -lpthread"
 case $name in
 libevent)          lib=event;          desc="goevent: libevent 2.1 core in Go (drop-in)"; requires="" ;;
@@ -20,7 +24,7 @@ Name: $name
 Description: $desc
 Version: 2.1.12-stable
 Requires: $requires
-Libs: -L\${libdir} -l$lib
+Libs: -L\${libdir}$rpath -l$lib
 Libs.private: $private
 Cflags: -I\${includedir}
 PC

@@ -14,6 +14,7 @@ import "C"
 
 import (
 	"goevent/core"
+	"sync/atomic"
 	"unsafe"
 
 	"goevent/internal/svc"
@@ -203,4 +204,25 @@ func goevent_event_finalize(ev *C.struct_event, cb unsafe.Pointer, freeIt C.int,
 		svc.Warnf("event_finalize: the event's event_base is not live")
 	}
 	return rc
+}
+
+// statsTaken: the C layer is loaded under up to three sonames, each copy
+// with an exit hook; the one core answers the first only.
+var statsTaken atomic.Bool
+
+//export goevent_stats_get
+func goevent_stats_get(out *C.struct_gev_stats) (rc C.int) {
+	defer guard("goevent stats")
+	if statsTaken.Swap(true) {
+		return 0
+	}
+	t := reactor.StatsTotal()
+	*out = C.struct_gev_stats{
+		bases: C.uint64_t(t.Bases), loops: C.uint64_t(t.Loops), callbacks: C.uint64_t(t.Callbacks),
+		read: C.uint64_t(t.Read), write: C.uint64_t(t.Write), timeout: C.uint64_t(t.Timeout),
+		signal: C.uint64_t(t.Signal), other: C.uint64_t(t.Other), finalizers: C.uint64_t(t.Finalizers),
+		bev_read: C.uint64_t(t.BevRead), bev_written: C.uint64_t(t.BevWritten),
+		max_cb_ns: C.int64_t(t.MaxCbNs), blocked_ns: C.int64_t(t.BlockedNs),
+	}
+	return 1
 }

@@ -77,6 +77,7 @@ extern char **environ;
 
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
 static int started;      /* the runtime was started in this image */
+static int no_threads;   /* it was not: this process may not create threads */
 static pid_t start_pid;  /* by this process */
 
 /* The runtime keeps a slice of the auxv part for the life of the process. */
@@ -204,12 +205,34 @@ __attribute__((constructor)) static void lazystart_init(void)
 	pthread_atfork(NULL, NULL, on_fork_child);
 }
 
+static void *no_op(void *arg) { return arg; }
+
+/* The runtime cannot start without threads of its own: it initialises itself
+ * on a new one, then adds sysmon and more; runtime/cgo aborts the process
+ * when pthread_create fails. A process may be unable to make any: a non-root
+ * user with RLIMIT_NPROC at 0, as privilege-separated daemons set it for
+ * their unprivileged child before its first libevent call (ladvd). libevent
+ * needs no thread there; we can only refuse instead of aborting, so one
+ * thread is tried first. */
+static int can_create_threads(void)
+{
+	pthread_t t;
+	if (pthread_create(&t, NULL, no_op, NULL) != 0)
+		return 0;
+	pthread_join(t, NULL);
+	return 1;
+}
+
 static void start_runtime(void)
 {
 	static const unsigned long keys[] = {
 		AT_PAGESZ, AT_SYSINFO_EHDR, AT_SECURE, AT_HWCAP, AT_HWCAP2,
 		AT_MINSIGSTKSZ, AT_PLATFORM,
 	};
+	if (!can_create_threads()) {
+		no_threads = 1;
+		return;
+	}
 	for (int s = 1; s < GEV_NSIG; s++)
 		sigaction(s, NULL, &before_go[s]);
 	size_t nenv = 0;
@@ -307,6 +330,6 @@ int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc
 	}
 	pthread_once(&start_once, start_runtime);
 	if (!started)
-		return -1;
+		return no_threads ? GEV_ATTACH_NO_THREADS : -1;
 	return goevent_core_attach_go(ops, (struct gev_services *)svc);
 }
