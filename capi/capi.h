@@ -45,6 +45,8 @@ static inline int gev_base_live(const struct event_base *base)
 /* Loads the core on first use. Returns 0 when gev_ops may be called, or logs
  * why not (naming fn, the public function that needed it) and returns -1. */
 int gev_core_load(const char *fn);
+/* Starts the core's runtime without waiting for it (event_base_new). */
+void gev_core_prestart(void);
 static inline int gev_core_ready(const char *fn)
 {
 	if (__builtin_expect(gev_core_usable, 1))

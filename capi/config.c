@@ -240,6 +240,7 @@ struct event_base *event_base_new_with_config(const struct event_config *cfg)
 		gev_free(base);
 		return NULL;
 	}
+	gev_core_prestart();
 	return base;
 }
 

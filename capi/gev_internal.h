@@ -349,14 +349,18 @@ struct gev_core_ops {
 };
 #undef GEV_DECLARE_OP_FIELD
 
-/* The one symbol the Go core exports: starts its Go runtime if this is the
- * first call in this process (also in a child forked after it ran in the
- * parent: capi/gocore/lazystart), fills ops, keeps svc. 0 on success, -1,
- * GEV_ATTACH_IN_CALLBACK: a forked child still inside a callback that
- * the parent's runtime called; it may attach once that callback returned;
- * or GEV_ATTACH_NO_THREADS: this process may not create threads (a non-root
- * user at RLIMIT_NPROC 0), which the runtime needs. */
+/* The Go core's two exports. goevent_core_attach starts its Go runtime if
+ * that has not happened in this process (also in a child forked after it
+ * ran in the parent: capi/gocore/lazystart), waits for it, fills ops, keeps
+ * svc. 0 on success, -1, GEV_ATTACH_IN_CALLBACK: a forked child still
+ * inside a callback that the parent's runtime called; it may attach once
+ * that callback returned; or GEV_ATTACH_NO_THREADS: this process may not
+ * create threads (a non-root user at RLIMIT_NPROC 0), which the runtime
+ * needs. goevent_core_prestart only starts the runtime, which then
+ * initialises on a thread of its own while the caller goes on (or, without
+ * threads, leaves that for goevent_core_attach to report). */
 int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc);
+void goevent_core_prestart(void);
 #define GEV_ATTACH_IN_CALLBACK (-2)
 #define GEV_ATTACH_NO_THREADS (-3)
 

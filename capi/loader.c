@@ -18,6 +18,7 @@
  * ../shared/NOTES.md §1 and docs/ARCHITECTURE.md "Fork".
  */
 #include <pthread.h>
+#include <unistd.h>
 #include <stdio.h>
 
 #include "capi.h"
@@ -63,6 +64,30 @@ int gev_core_load(const char *fn)
 		return -1;
 	}
 	return 0;
+}
+
+/* The program made an event_base: it will very likely dispatch, so the Go
+ * runtime starts now and initialises on its own thread while the program goes
+ * on setting up (a tmux client connects to its server meanwhile); the first
+ * call that needs the core waits for what is left of it. Not before a base:
+ * a program that links libevent and does not use it gets no runtime. A fork
+ * between here and the first dispatch is fine: the child starts a runtime of
+ * its own when it first needs one (lazystart.c).
+ * Not in a process running as root: privilege-separated daemons make their
+ * bases as root, then drop to a user of their own and may set RLIMIT_NPROC
+ * to 0 before they dispatch (ladvd's child); a runtime started before that
+ * would abort when it next makes a thread (the kernel does not apply
+ * RLIMIT_NPROC to root, and a runtime started after it is refused with a
+ * message: tests/c/ours/core_no_threads). Root's runtime starts at the first
+ * call that needs the core (tests/c/ours/core_lazy). */
+void gev_core_prestart(void)
+{
+	if (getuid() == 0 || geteuid() == 0)
+		return;
+	pthread_mutex_lock(&load_mu);
+	if (!gev_core_usable)
+		goevent_core_prestart();
+	pthread_mutex_unlock(&load_mu);
 }
 
 /* A child of a process whose core ran: its runtime is the parent's, so the

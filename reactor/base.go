@@ -3,15 +3,14 @@ package reactor
 import (
 	"errors"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"unsafe"
 
 	"goevent/internal/cmem"
 	"goevent/internal/slots"
 	"goevent/internal/svc"
+
+	"golang.org/x/sys/unix"
 )
 
 // Base is the Go side of one struct event_base.
@@ -47,7 +46,8 @@ type Base struct {
 	drain    [256]byte // signal pipe read buffer
 	dead     bool
 
-	st *Stats // counters, nil unless StatsOn (stats.go)
+	lastYield int64  // nanotime of the loop's last yieldIfDue (runtime.go)
+	st        *Stats // counters, nil unless StatsOn (stats.go)
 }
 
 // nsig is the size of the per-signal table (glibc's NSIG).
@@ -165,17 +165,47 @@ const fdMapLimit = 1 << 27
 // bound: a program may lower it below fds it has open, and poll, as
 // libevent's, watches closed fds too (reporting them invalid).
 var fdCap = sync.OnceValue(func() int {
-	n := 1 << 20 // the kernel's default
-	if b, err := os.ReadFile("/proc/sys/fs/nr_open"); err == nil {
-		if v, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && v > 0 {
-			n = v
-		}
+	n := readSysctlInt("/proc/sys/fs/nr_open")
+	if n <= 0 {
+		n = 1 << 20 // the kernel's default
 	}
 	if n > fdMapLimit {
 		n = fdMapLimit
 	}
 	return n
 })
+
+// readSysctlInt reads a decimal number from a /proc/sys file, or -1. Plain
+// system calls rather than os.ReadFile: an os.File is set a finalizer, and the
+// runtime's first one starts its finalizer goroutine (and a thread to run
+// it): ~0.1 ms of every process's start for one small read.
+func readSysctlInt(path string) int {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1
+	}
+	var buf [32]byte
+	m, err := unix.Read(fd, buf[:])
+	unix.Close(fd)
+	if err != nil || m <= 0 {
+		return -1
+	}
+	v, digits := 0, 0
+	for _, c := range buf[:m] {
+		if c < '0' || c > '9' {
+			break
+		}
+		if v > (1<<31-1)/10 {
+			return -1
+		}
+		v = v*10 + int(c-'0')
+		digits++
+	}
+	if digits == 0 {
+		return -1
+	}
+	return v
+}
 
 // FromC returns the Go side of cbase, or nil if cbase is NULL, not a live
 // base, or not adopted.

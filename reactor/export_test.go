@@ -258,3 +258,6 @@ func (b *Base) LoopCCont(flags int) (int, int) {
 
 // EpollMax is the number of events the epoll backend's buffer holds.
 func (b *Base) EpollMax() int { return int(b.c.EpMax) }
+
+// ReadSysctlInt is readSysctlInt (the fd cap's reader).
+func ReadSysctlInt(path string) int { return readSysctlInt(path) }

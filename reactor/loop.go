@@ -106,6 +106,7 @@ func (b *Base) loop(flags int, at int) int {
 			if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && c.NEvents == 0 && c.NActive == 0 {
 				return 1
 			}
+			b.yieldIfDue()
 			c.TvCache = Timeval{}
 			var err error
 			if st := b.st; st != nil {

@@ -42,3 +42,14 @@ int gev_fill_ops(struct gev_core_ops *ops, void *loopc)
 	ops->base_loop = gev_loop_entry;
 	return 0;
 }
+
+/* Work for the core's package init (main.go), on the runtime's own thread:
+ * lazystart.c sets it before it starts the runtime. A pointer rather than a
+ * call, so that this package links without lazystart.c. */
+void (*gev_init_hook)(void);
+
+void gev_run_init_hook(void)
+{
+	if (gev_init_hook)
+		gev_init_hook();
+}

@@ -11,11 +11,12 @@
 // Command gocore is goevent's Go core, built with -buildmode=c-archive and
 // linked by the Makefile into libgoevent_core-2.1.so.7, a dependency of the
 // C libraries that the dynamic linker maps at program start; its Go runtime
-// starts the first time the C layer (capi/loader.c) needs it
-// (lazystart/lazystart.c says how and why).
+// starts when the program makes its first event_base or the C layer
+// (capi/loader.c) first needs it (lazystart/lazystart.c says how and why).
 //
-// The shared object exports one symbol, goevent_core_attach (lazystart.c:
-// it starts the runtime, then calls goevent_core_attach_go below); every
+// The shared object exports two symbols, goevent_core_prestart (starts the
+// runtime) and goevent_core_attach (lazystart.c: it starts the runtime if
+// needed, then calls goevent_core_attach_go below); every
 // other entry point reaches C through the function table it fills
 // (struct gev_core_ops in capi/gev_internal.h). The exports in this package
 // are thin: convert arguments, call one function of reactor/ or core/, map
@@ -27,6 +28,7 @@ package main
 #include "gev_internal.h"
 
 int gev_fill_ops(struct gev_core_ops *ops, void *loopc);
+void gev_run_init_hook(void);
 */
 import "C"
 
@@ -38,6 +40,16 @@ import (
 )
 
 func main() {}
+
+// Package init runs on the runtime's own thread, after every other package's
+// init, while the program that started the runtime (with its first base) goes
+// on: lazystart.c's part (RLIMIT_NOFILE back as the program had it) and what
+// the first base needs are done here rather than at the program's first
+// dispatch.
+func init() {
+	C.gev_run_init_hook()
+	reactor.Prepare()
+}
 
 //export goevent_core_attach_go
 func goevent_core_attach_go(ops *C.struct_gev_core_ops, services *C.struct_gev_services) C.int {

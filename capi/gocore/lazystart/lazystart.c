@@ -11,18 +11,23 @@
  * So the Makefile links the core from Go's c-archive objects with the
  * runtime's load-time constructor removed from go.o's .init_array, and
  * exports the runtime's entry point (GEV_GO_RT0, _rt0_<arch>_linux_lib) to
- * this file only. Until goevent_core_attach is first called the core is
- * inert mapped memory: no Go thread, no signal handler, nothing a fork could
- * break.
+ * this file only. Until the program makes its first event_base (capi/loader.c
+ * calls goevent_core_prestart) or otherwise first needs the core
+ * (goevent_core_attach), the core is inert mapped memory: no Go thread, no
+ * signal handler. The runtime then initialises on a thread of its own while
+ * the program goes on, and the first call into Go waits for it; a fork
+ * meanwhile leaves the child what a fork after the runtime ran leaves it (see
+ * "Restart" below; tests/c/ours/fork_prestart).
  *
  * The runtime expects what the kernel gave the program: argc, argv, the
  * environment and, after it, the auxiliary vector (page size, vDSO, random
  * seed). The original vectors may have been rewritten by then (daemons
  * overwrite argv and move environ for their process titles), so we hand it
  * a vector of our own: no arguments, the environment as it is now (so
- * GODEBUG and friends set before the first call count), the auxv entries the
- * runtime reads from getauxval(3), and 16 fresh random bytes for AT_RANDOM
- * (the kernel's are shared by every process forked from one exec).
+ * GODEBUG and friends set before the first call count, with the core's own
+ * runtime settings ahead of the program's GODEBUG: godebug_core), the auxv
+ * entries the runtime reads from getauxval(3), and 16 fresh random bytes for
+ * AT_RANDOM (the kernel's are shared by every process forked from one exec).
  *
  * Restart in a forked child. A child forked after the runtime started has
  * the runtime's memory but not its threads, so that runtime can never run
@@ -35,8 +40,10 @@
  * goevent_core_attach puts the image back as the dynamic linker left it --
  * .data copied from the file (mapped at load, so reachable after a chroot),
  * .bss zeroed, the relocations into that range applied again (only
- * R_X86_64_RELATIVE ones are there: the core's symbols are local), its
- * handlers replaced by the ones they replaced, TLS zeroed, the key deleted --
+ * relative ones are there, packed in DT_RELR or R_X86_64_RELATIVE: the
+ * core's symbols are local), its handlers replaced by the ones they
+ * replaced (on_fork_child does that at the fork already), TLS zeroed, the
+ * key deleted --
  * and starts the runtime again, as if the child had loaded the core first.
  * The relro part (GOT, type data) is read-only after load, so the runtime
  * never changed it. Not possible while a callback the old runtime called is
@@ -55,10 +62,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -73,6 +82,9 @@ extern void GEV_GO_RT0(int argc, char **argv);
 /* The Go export behind goevent_core_attach (capi/gocore/main.go). */
 extern int goevent_core_attach_go(struct gev_core_ops *ops, struct gev_services *svc);
 
+/* Run by the core's package init (capi/gocore/attach.c). */
+extern void (*gev_init_hook)(void);
+
 extern char **environ;
 
 static pthread_once_t start_once = PTHREAD_ONCE_INIT;
@@ -83,9 +95,16 @@ static pid_t start_pid;  /* by this process */
 /* The runtime keeps a slice of the auxv part for the life of the process. */
 static unsigned char random_seed[16];
 
-/* Signal dispositions before the runtime started (restart: the runtime's
- * handlers go back to these). */
-static struct sigaction before_go[GEV_NSIG];
+/* The signals a Go runtime started as a library installs handlers for: the
+ * synchronous ones it turns into panics, SIGPIPE, and its preemption signal
+ * (runtime/signal_unix.go, sigInstallGoHandler). Their dispositions before the
+ * runtime started are kept, so that a forked child can have them back; a
+ * handler of the runtime found on any other signal goes back to SIG_DFL.
+ * Asking the kernel for these five instead of all 64 saves 59 system calls at
+ * every start. */
+static const int go_sigs[] = { SIGBUS, SIGFPE, SIGSEGV, SIGPIPE, SIGURG };
+#define N_GO_SIGS (sizeof go_sigs / sizeof go_sigs[0])
+static struct sigaction before_go[N_GO_SIGS];
 
 /* runtime/cgo's pthread key (linked with --wrap=pthread_key_create: no
  * other code in the core makes keys). */
@@ -103,6 +122,117 @@ int __wrap_pthread_key_create(pthread_key_t *key, void (*destructor)(void *))
 	return r;
 }
 
+/* The stack bounds of the process's initial thread. runtime/cgo asks
+ * pthread_getattr_np for the stack of every C thread the first time it calls
+ * into Go; for the initial thread glibc finds it by reading and parsing
+ * /proc/self/maps (~0.15 ms with the runtime's mappings), which would be the
+ * first thing the program's first dispatch does. So the core is linked with
+ * --wrap=pthread_getattr_np (only the core's own calls are wrapped): when the
+ * initial thread started the runtime, the runtime's first call (x_cgo_init,
+ * on its own thread, at the very start of its initialisation) also works out
+ * the initial thread's stack, which the initial thread then gets from here;
+ * the program went on meanwhile. main_stack_bounds computes what glibc's
+ * pthread_getattr_np does for the initial thread, but without calling it: it
+ * takes the target thread's lock, and a fork while the runtime's thread held
+ * the initial thread's lock would leave it locked in the child, whose initial
+ * thread that is (fork_prestart hung so). */
+static int main_thread_starter;    /* the initial thread started the runtime */
+static pthread_t main_thread;
+static int main_stack_claimed;     /* a runtime thread is working it out */
+static int main_stack_cached;
+static void *main_stack_addr;
+static size_t main_stack_size;
+
+extern void *__libc_stack_end;
+
+/* glibc's computation (nptl/pthread_getattr_np.c) with raw reads: the mapping
+ * holding __libc_stack_end, the stack from the page above it down to the
+ * soft RLIMIT_STACK (page-aligned), cut at the end of the mapping below. */
+static int main_stack_bounds(void **addr, size_t *size)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), at = (uintptr_t)__libc_stack_end;
+	uintptr_t stack_end = (at & -page) + page, last_to = 0;
+	struct rlimit rl;
+	char buf[8192];
+	size_t have = 0;
+	int found = 0, fd;
+	if (getrlimit(RLIMIT_STACK, &rl) != 0 || (fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof buf - have);
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+		char *line = buf, *nl;
+		while (!found && (nl = memchr(line, '\n', have - (size_t)(line - buf)))) {
+			uintptr_t from = strtoul(line, &line, 16), to = 0;
+			if (*line == '-')
+				to = strtoul(line + 1, NULL, 16);
+			if (from <= at && at < to) {
+				size_t sz = (rl.rlim_cur - (size_t)(to - stack_end)) & -page;
+				if (sz > stack_end - last_to)
+					sz = stack_end - last_to;
+				*addr = (void *)(stack_end - sz);
+				*size = sz;
+				found = 1;
+			}
+			last_to = to;
+			line = nl + 1;
+		}
+		if (found)
+			break;
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+		if (have == sizeof buf) /* a line longer than the buffer */
+			break;
+	}
+	close(fd);
+	return found ? 0 : -1;
+}
+
+int __real_pthread_getattr_np(pthread_t th, pthread_attr_t *attr);
+int __wrap_pthread_getattr_np(pthread_t th, pthread_attr_t *attr)
+{
+	if (!main_thread_starter)
+		return __real_pthread_getattr_np(th, attr);
+	if (pthread_equal(th, main_thread)) {
+		if (__atomic_load_n(&main_stack_cached, __ATOMIC_ACQUIRE) && pthread_attr_init(attr) == 0) {
+			if (pthread_attr_setstack(attr, main_stack_addr, main_stack_size) == 0)
+				return 0;
+			pthread_attr_destroy(attr);
+		}
+		return __real_pthread_getattr_np(th, attr);
+	}
+	if (!__atomic_exchange_n(&main_stack_claimed, 1, __ATOMIC_ACQ_REL) &&
+	    main_stack_bounds(&main_stack_addr, &main_stack_size) == 0)
+		__atomic_store_n(&main_stack_cached, 1, __ATOMIC_RELEASE);
+	return __real_pthread_getattr_np(th, attr);
+}
+
+/* RLIMIT_NOFILE. The runtime's package syscall raises the soft limit to the
+ * hard limit - 1 when it starts (Go's choice for Go programs,
+ * go.dev/issue/46279); libevent leaves the program's limits alone, and a C
+ * program may rely on its soft limit (select(2) and FD_SETSIZE, tables sized
+ * by it). start_runtime records the limit; the core's package init, which
+ * runs after syscall's, puts it back unless something else changed it. */
+static struct rlimit nofile_before;
+static int nofile_saved;
+
+static void nofile_restore(void)
+{
+	struct rlimit now;
+	if (!nofile_saved || getrlimit(RLIMIT_NOFILE, &now) != 0)
+		return;
+	if (now.rlim_max == nofile_before.rlim_max && now.rlim_cur != nofile_before.rlim_cur &&
+	    now.rlim_cur == now.rlim_max - 1)
+		setrlimit(RLIMIT_NOFILE, &nofile_before);
+}
+
+static void package_init_hook(void)
+{
+	nofile_restore();
+}
+
 /* This object as the dynamic linker mapped it, found at load. */
 struct image {
 	uintptr_t base;                 /* load address */
@@ -112,9 +242,28 @@ struct image {
 	const unsigned char *file_data; /* the file's bytes of [data_lo, data_hi) (private map) */
 	const Elf64_Rela *rela;         /* DT_RELA */
 	size_t nrela;
+	const uint64_t *relr;           /* DT_RELR: packed relative relocations */
+	size_t nrelr;
 	size_t tls_size;                /* this object's TLS block (PT_TLS) */
 };
 static struct image img;
+
+/* The disposition signal s had before the runtime started. */
+static struct sigaction disposition_before(int s, const struct sigaction *saved)
+{
+	struct sigaction dfl;
+	for (size_t k = 0; k < N_GO_SIGS; k++)
+		if (go_sigs[k] == s)
+			return saved[k];
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	return dfl;
+}
+
+static int in_text(uintptr_t h, const struct image *im)
+{
+	return h >= im->text_lo && h < im->text_hi;
+}
 
 static int find_image(struct dl_phdr_info *info, size_t size, void *arg)
 {
@@ -159,8 +308,12 @@ static int find_image(struct dl_phdr_info *info, size_t size, void *arg)
 			im->rela = (const Elf64_Rela *)(v < im->base ? v + im->base : v);
 		else if (dyn->d_tag == DT_RELASZ)
 			im->nrela = v / sizeof(Elf64_Rela);
+		else if (dyn->d_tag == DT_RELR)
+			im->relr = (const uint64_t *)(v < im->base ? v + im->base : v);
+		else if (dyn->d_tag == DT_RELRSZ)
+			im->nrelr = v / sizeof(uint64_t);
 	}
-	if (!rw_vaddr || !im->rela || relro_end > rw_vaddr + rw_filesz)
+	if (!rw_vaddr || (!im->rela && !im->relr) || relro_end > rw_vaddr + rw_filesz)
 		return 1;
 	/* Map the file's bytes of the range now, while the file is reachable. */
 	Dl_info dli;
@@ -193,16 +346,50 @@ static int tls_of_image(struct dl_phdr_info *info, size_t size, void *arg)
 	return 1;
 }
 
+/* In a child forked after the runtime started, that runtime never runs
+ * again: its signal handlers go at once, so that a SIGSEGV or SIGPIPE in the
+ * child before it starts a runtime of its own does what it does in a C
+ * program (it used to run the dead runtime's handler, which may hang on the
+ * locks of threads the child does not have). */
 static void on_fork_child(void)
 {
-	if (started)
-		gev_forked = 1;
+	if (!started)
+		return;
+	gev_forked = 1;
+	for (size_t k = 0; k < N_GO_SIGS; k++) {
+		struct sigaction cur;
+		if (sigaction(go_sigs[k], NULL, &cur) == 0 && in_text((uintptr_t)cur.sa_handler, &img))
+			sigaction(go_sigs[k], &before_go[k], NULL);
+	}
 }
 
 __attribute__((constructor)) static void lazystart_init(void)
 {
 	dl_iterate_phdr(find_image, &img);
 	pthread_atfork(NULL, NULL, on_fork_child);
+}
+
+/* The runtime settings the core starts its runtime with, as GODEBUG
+ * settings ahead of the program's own GODEBUG, which the runtime reads after
+ * them: a setting the program's environment makes wins
+ * (docs/ARCHITECTURE.md, "Runtime settings").
+ *   asyncpreemptoff=1: the runtime does not preempt goroutines with SIGURG.
+ *     The core's Go code runs in short calls from C threads, between which
+ *     they are in C; a signal there is of no use to the runtime, and lands on
+ *     the program's threads (the loop thread, mostly) and interrupts their
+ *     system calls. Goroutines are still preempted at function calls.
+ * The runtime gets the program's environment with GODEBUG replaced by the
+ * result; the program's environment is not changed. */
+static const char godebug_core[] = "asyncpreemptoff=1";
+
+static char *godebug_for_runtime(void)
+{
+	const char *mine = getenv("GODEBUG");
+	size_t n = sizeof "GODEBUG=" + sizeof godebug_core + (mine ? strlen(mine) + 1 : 0);
+	char *s = malloc(n);
+	if (s)
+		snprintf(s, n, "GODEBUG=%s%s%s", godebug_core, mine && *mine ? "," : "", mine ? mine : "");
+	return s;
 }
 
 static void *no_op(void *arg) { return arg; }
@@ -233,21 +420,27 @@ static void start_runtime(void)
 		no_threads = 1;
 		return;
 	}
-	for (int s = 1; s < GEV_NSIG; s++)
-		sigaction(s, NULL, &before_go[s]);
+	for (size_t k = 0; k < N_GO_SIGS; k++)
+		sigaction(go_sigs[k], NULL, &before_go[k]);
 	size_t nenv = 0;
 	while (environ && environ[nenv])           /* NULL after clearenv(3) */
 		nenv++;
 	size_t nkeys = sizeof keys / sizeof keys[0];
-	/* argv's NULL, the environment and its NULL, auxv pairs (+ AT_RANDOM, AT_NULL) */
-	size_t n = 1 + nenv + 1 + 2 * (nkeys + 2);
+	/* argv's NULL, the environment (+ GODEBUG) and its NULL, auxv pairs (+ AT_RANDOM, AT_NULL) */
+	size_t n = 1 + nenv + 2 + 2 * (nkeys + 2);
 	uintptr_t *vec = malloc(n * sizeof *vec);  /* kept: the runtime points into it */
-	if (!vec)
+	char *godebug = godebug_for_runtime();     /* kept as well */
+	if (!vec || !godebug) {
+		free(vec);
+		free(godebug);
 		return;
+	}
 	size_t i = 0;
 	vec[i++] = 0;                              /* argc = 0: argv is empty */
 	for (size_t k = 0; k < nenv; k++)
-		vec[i++] = (uintptr_t)environ[k];
+		if (strncmp(environ[k], "GODEBUG=", 8) != 0)
+			vec[i++] = (uintptr_t)environ[k];
+	vec[i++] = (uintptr_t)godebug;
 	vec[i++] = 0;
 	for (size_t k = 0; k < nkeys; k++) {
 		unsigned long v = getauxval(keys[k]);
@@ -265,9 +458,38 @@ static void start_runtime(void)
 	vec[i++] = (uintptr_t)random_seed;
 	vec[i++] = AT_NULL;
 	vec[i++] = 0;
+	nofile_saved = getrlimit(RLIMIT_NOFILE, &nofile_before) == 0;
+	gev_init_hook = package_init_hook;
 	start_pid = getpid();
+	main_thread_starter = gettid() == start_pid;
+	main_thread = pthread_self();
 	GEV_GO_RT0(0, (char **)vec);
 	started = 1;
+}
+
+/* The packed relative relocations (DT_RELR: the Makefile links with
+ * -z pack-relative-relocs, which keeps the table 70 times smaller than its
+ * RELA form and spares the dynamic linker ~0.2 ms at every start) that fall
+ * in the restored range: each adds the load address to the word the file
+ * holds there. An even entry is the offset of a word to relocate (the next
+ * word follows it); an odd one a bitmap of the 63 words after the last. */
+static void relr_apply(const struct image *im)
+{
+	uintptr_t *where = NULL;
+	for (size_t r = 0; r < im->nrelr; r++) {
+		uint64_t e = im->relr[r];
+		if ((e & 1) == 0) {
+			where = (uintptr_t *)(im->base + e);
+			if ((uintptr_t)where >= im->data_lo && (uintptr_t)where < im->data_hi)
+				*where += im->base;
+			where++;
+			continue;
+		}
+		for (size_t i = 0; (e >>= 1) != 0; i++)
+			if ((e & 1) && (uintptr_t)(where + i) >= im->data_lo && (uintptr_t)(where + i) < im->data_hi)
+				where[i] += im->base;
+		where += 63;
+	}
 }
 
 /* Puts the image back as the dynamic linker left it (see the top comment).
@@ -277,7 +499,7 @@ static void start_runtime(void)
 static int restore_image(void)
 {
 	struct image im = img;
-	struct sigaction saved[GEV_NSIG];
+	struct sigaction saved[N_GO_SIGS];
 	pthread_key_t key = go_key;
 	int key_made = go_key_made;
 	void *tls = NULL;
@@ -293,11 +515,10 @@ static int restore_image(void)
 	}
 	for (int s = 1; s < GEV_NSIG; s++) {
 		struct sigaction cur;
-		if (sigaction(s, NULL, &cur) != 0)
+		if (sigaction(s, NULL, &cur) != 0 || !in_text((uintptr_t)cur.sa_handler, &im))
 			continue;
-		uintptr_t h = (uintptr_t)cur.sa_handler;
-		if (h >= im.text_lo && h < im.text_hi)
-			sigaction(s, &saved[s], NULL);
+		struct sigaction before = disposition_before(s, saved);
+		sigaction(s, &before, NULL);
 	}
 	if (key_made) {
 		pthread_setspecific(key, NULL);
@@ -313,14 +534,16 @@ static int restore_image(void)
 		if (at >= im.data_lo && at < im.bss_hi)
 			*(uintptr_t *)at = im.base + (uintptr_t)im.rela[r].r_addend;
 	}
+	relr_apply(&im);
 	img = im;
 	return 0;
 }
 
-/* The one symbol the core exports (capi/gocore/core.map): starts the
- * runtime once per process, then fills ops. Called by the C layer when it
- * first needs the core, in the parent and again in a forked child. */
-int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc)
+/* Starts the runtime once per process (in a child forked after it started:
+ * puts the image back first). Returns at once: the runtime initialises on a
+ * thread of its own, and the first call into Go waits for it. 0, -1,
+ * GEV_ATTACH_IN_CALLBACK or GEV_ATTACH_NO_THREADS. */
+static int start(void)
 {
 	if (started && getpid() != start_pid) {
 		if (gev_cb_depth > 0)
@@ -331,5 +554,24 @@ int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc
 	pthread_once(&start_once, start_runtime);
 	if (!started)
 		return no_threads ? GEV_ATTACH_NO_THREADS : -1;
+	return 0;
+}
+
+/* The core's exports (capi/gocore/core.map), called by the C layer
+ * (capi/loader.c) under its load lock. goevent_core_prestart starts the
+ * runtime early, when the program makes its first event_base, so that it
+ * initialises while the program goes on setting up; goevent_core_attach
+ * starts it if that has not happened, waits for it and fills ops, when the
+ * program first needs the core, in the parent and again in a forked child. */
+void goevent_core_prestart(void)
+{
+	(void)start();
+}
+
+int goevent_core_attach(struct gev_core_ops *ops, const struct gev_services *svc)
+{
+	int r = start();
+	if (r != 0)
+		return r;
 	return goevent_core_attach_go(ops, (struct gev_services *)svc);
 }

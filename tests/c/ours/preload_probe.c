@@ -6,7 +6,16 @@
  * daemon closing every descriptor) and reuses its number, valid fds must
  * still be accepted and bad ones refused; the probe goes away when the
  * core adopts the base, and event_base_once never loads the core.
+ *
+ * The Go runtime starts with the first event_base and, on a thread of its
+ * own, opens and closes a few files of its own meanwhile (docs/DIFFERENCES.md,
+ * "Descriptors left open"), which could take a descriptor number while this
+ * case counts them. So the case first makes an evbuffer, which needs the
+ * core and waits for the runtime's start to end (the runtime's poller opens
+ * then too): the base made afterwards is still not adopted until its first
+ * dispatch, and keeps its probe until then.
  */
+#include <event2/buffer.h>
 #include <event2/event.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -34,6 +43,7 @@ int main(void)
 	unsetenv("EVENT_NOEPOLL");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) != 0)
 		return 2;
+	evbuffer_free(evbuffer_new()); /* the runtime's start is over */
 	struct event_base *base = event_base_new();
 	TC_CHECK("the base uses epoll", strcmp(event_base_get_method(base), "epoll") == 0);
 	static char was_open[1024];
