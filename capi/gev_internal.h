@@ -267,6 +267,10 @@ struct evbuffer {
 	uint32_t resv;           /* space reserved and the buffer unchanged since:
 	                            evbuffer_commit_space allowed (set by either side,
 	                            cleared by every change that adds or drains bytes) */
+	/* A bufferevent's input and output have short handles, embedded in the
+	 * bufferevent's block, that end here (the core's sizeofCBufShort):
+	 * such buffers are never published (fast stays 0), so nothing reads the
+	 * fields below unless fast is 1. */
 	unsigned char *add_ptr;  /* free room after the last segment's data */
 	size_t   add_avail;
 	unsigned char *drain_ptr;/* first segment's data */
@@ -287,8 +291,9 @@ struct gev_bev_private {
 	uint32_t idx;            /* index of the Go bufferevent in the core's table */
 	uint64_t gen;
 };
-/* The core allocates sizeof(struct bufferevent) + sizeof(struct gev_bev_private);
- * the trailer starts at GEV_BEV_PRIV_OFF. */
+/* The core allocates sizeof(struct bufferevent) + sizeof(struct gev_bev_private),
+ * followed by the short handles of the input and output (struct evbuffer up to
+ * its fast path's windows, see there); the trailer starts at GEV_BEV_PRIV_OFF. */
 #define GEV_BEV_PRIV_OFF 392
 
 /* ---- struct evconnlistener (opaque to programs; C memory owned by the core) ---- */

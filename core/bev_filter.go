@@ -128,7 +128,7 @@ func (f *bevFilter) processInput(mode int, processed *bool) int {
 		if mode == BevNormal && bv.c.wmRead.high != 0 {
 			limit = int64(bv.c.wmRead.high) - int64(bv.in.Len())
 		}
-		res = f.runFilter(f.inFn, f.under.in, bv.in, limit, mode)
+		res = f.runFilter(f.inFn, &f.under.in, &bv.in, limit, mode)
 		if res == bevFilterOK {
 			*processed = true
 		}
@@ -159,7 +159,7 @@ func (f *bevFilter) processOutput(mode int, processed *bool) int {
 			if mode == BevNormal && f.under.c.wmWrite.high != 0 {
 				limit = int64(f.under.c.wmWrite.high) - int64(f.under.out.Len())
 			}
-			res = f.runFilter(f.outFn, bv.out, f.under.out, limit, mode)
+			res = f.runFilter(f.outFn, &bv.out, &f.under.out, limit, mode)
 			if res == bevFilterOK {
 				did = true
 				*processed = true
@@ -190,7 +190,7 @@ func (f *bevFilter) processOutput(mode int, processed *bool) int {
 // bufChanged is bufferevent_filtered_outbuf_cb for the output and
 // bufferevent_filtered_inbuf_cb for the input.
 func (f *bevFilter) bufChanged(bv *Bufferevent, b *Buffer, added, drained int) {
-	if b == bv.in {
+	if b == &bv.in {
 		if f.inbufArmed && !f.readbufFull(f.readMode()) {
 			f.inbufArmed = false
 			if f.under.c != nil && !f.under.dead && f.under.in.Len() > 0 {
@@ -201,7 +201,7 @@ func (f *bevFilter) bufChanged(bv *Bufferevent, b *Buffer, added, drained int) {
 		}
 		return
 	}
-	if b != bv.out || added == 0 || f.outbufCbOff {
+	if b != &bv.out || added == 0 || f.outbufCbOff {
 		return
 	}
 	processed := false

@@ -109,17 +109,17 @@ func pairTransfer(src, dst *Bufferevent, ignoreWM bool) {
 	if high := int(dst.c.wmRead.high); high != 0 {
 		if dsz := dst.in.Len(); dsz < high {
 			n = high - dsz
-			moveBytes(dst.in, src.out, n)
+			moveBytes(&dst.in, &src.out, n)
 		} else {
 			if !ignoreWM {
 				return
 			}
 			n = src.out.Len()
-			dst.in.AddBuffer(src.out)
+			dst.in.AddBuffer(&src.out)
 		}
 	} else {
 		n = src.out.Len()
-		dst.in.AddBuffer(src.out)
+		dst.in.AddBuffer(&src.out)
 	}
 	if n != 0 && !dst.dead {
 		dst.resetReadTimeout()
@@ -162,7 +162,7 @@ func (p *bevPair) unhold(q *bevPair) {
 
 // bufChanged is be_pair_outbuf_cb.
 func (p *bevPair) bufChanged(bv *Bufferevent, b *Buffer, added, drained int) {
-	if b != bv.out || added <= drained || p.partner == nil {
+	if b != &bv.out || added <= drained || p.partner == nil {
 		return
 	}
 	q := p.hold()

@@ -49,10 +49,11 @@ type bevSocket struct {
 }
 
 // lookupState is bufferevent_socket_connect_hostname's state, in the kinds
-// that can connect (socket and TLS bufferevents: sockConnector).
+// that can connect (socket and TLS bufferevents: sockConnector). The cancel
+// function of an evdns lookup in progress is in bv.x (bevExtra.dnsCancel):
+// connections seldom need it.
 type lookupState struct {
-	dnsErr    int
-	dnsCancel func() // cancels the evdns lookup of connect_hostname in progress
+	dnsErr int32 // bufferevent_socket_get_dns_error
 }
 
 func (l *lookupState) lookup() *lookupState { return l }
@@ -74,11 +75,13 @@ type bevWriteHandler struct{}
 // NewSocketBufferevent is bufferevent_socket_new. fd may be -1 (no events are
 // registered until it has one).
 func NewSocketBufferevent(base *reactor.Base, fd int, options int) *Bufferevent {
-	bv := newBufferEventNamed(base, nil, options, "bufferevent_socket_new")
+	sb := new(socketBufferevent) // the bufferevent, its buffers and backend in one object
+	bv := newBufferEventIn(&sb.Bufferevent, base, nil, options, "bufferevent_socket_new")
 	if bv == nil {
 		return nil
 	}
-	s := &bevSocket{bv: bv}
+	s := &sb.sock
+	s.bv = bv
 	bv.be = s
 	// As libevent: the program cannot add to the input nor drain the output.
 	bv.in.freezeEnd = true
@@ -110,8 +113,9 @@ func (s *bevSocket) free(bv *Bufferevent) {
 // cancelLookup cancels an evdns lookup of bufferevent_socket_connect_hostname
 // in progress (its callback then ends it with EVUTIL_EAI_CANCEL).
 func (s *bevSocket) cancelLookup() {
-	if f := s.dnsCancel; f != nil {
-		s.dnsCancel = nil
+	if x := s.bv.x; x != nil && x.dnsCancel != nil {
+		f := x.dnsCancel
+		x.dnsCancel = nil
 		f()
 	}
 }
@@ -257,7 +261,7 @@ func (s *bevSocket) adjTimeouts(bv *Bufferevent) int {
 // bufChanged: data added to the output starts writing
 // (bufferevent_socket_outbuf_cb).
 func (s *bevSocket) bufChanged(bv *Bufferevent, b *Buffer, added, drained int) {
-	if b == bv.out && added > 0 && bv.c.enabled&reactor.EV_WRITE != 0 && bv.writeSuspended == 0 {
+	if b == &bv.out && added > 0 && bv.c.enabled&reactor.EV_WRITE != 0 && bv.writeSuspended == 0 {
 		s.kick()
 	}
 }
@@ -329,8 +333,8 @@ func (s *bevSocket) onRead(res int16) {
 		bv.runEventcb(what|BevEventEOF, 0, 0)
 		return
 	}
-	if bv.limiter != nil {
-		bv.limiter.readDone(bv, n)
+	if l := bv.lim(); l != nil {
+		l.readDone(bv, n)
 	}
 	if st := bv.base.Stats(); st != nil {
 		st.BevRead += uint64(n)
@@ -430,8 +434,8 @@ func (s *bevSocket) onWrite(res int16) {
 			bv.runEventcb(what|BevEventEOF, 0, 0)
 			return
 		}
-		if bv.limiter != nil {
-			bv.limiter.writeDone(bv, n)
+		if l := bv.lim(); l != nil {
+			l.writeDone(bv, n)
 		}
 		if st := bv.base.Stats(); st != nil {
 			st.BevWritten += uint64(n)
@@ -544,7 +548,7 @@ func (bv *Bufferevent) ConnectResolved(gaiErr int, sa unsafe.Pointer, socklen in
 	bv.unsuspendWrite(bevSuspendLookup)
 	bv.unsuspendRead(bevSuspendLookup)
 	if gaiErr != 0 {
-		s.lookup().dnsErr = gaiErr
+		s.lookup().dnsErr = int32(gaiErr)
 		bv.runEventcb(BevEventError, 0, 0)
 		return 0
 	}
@@ -573,7 +577,7 @@ func (bv *Bufferevent) LookupStart() int {
 // destructor do, as libevent's).
 func (bv *Bufferevent) LookupCancel(f func()) {
 	if s := connectorOf(bv); s != nil {
-		s.lookup().dnsCancel = f
+		bv.ext().dnsCancel = f
 	}
 }
 
@@ -587,14 +591,16 @@ func (bv *Bufferevent) LookupDone(gaiErr int, sa unsafe.Pointer, socklen int) {
 	defer bv.decref()
 	bv.unsuspendWrite(bevSuspendLookup)
 	bv.unsuspendRead(bevSuspendLookup)
+	if bv.x != nil {
+		bv.x.dnsCancel = nil
+	}
 	l := s.lookup()
-	l.dnsCancel = nil
 	if gaiErr == eaiCancel {
-		l.dnsErr = gaiErr
+		l.dnsErr = int32(gaiErr)
 		return
 	}
 	if gaiErr != 0 {
-		l.dnsErr = gaiErr
+		l.dnsErr = int32(gaiErr)
 		bv.runEventcb(BevEventError, 0, 0)
 		return
 	}
@@ -609,7 +615,7 @@ const eaiCancel = -90001
 // DNSError is bufferevent_socket_get_dns_error.
 func (bv *Bufferevent) DNSError() int {
 	if s := connectorOf(bv); s != nil {
-		return s.lookup().dnsErr
+		return int(s.lookup().dnsErr)
 	}
 	return 0
 }
@@ -623,15 +629,13 @@ func (bv *Bufferevent) SetPriority(pri int) int {
 	if pri < 0 || pri >= npri {
 		return -1
 	}
-	for _, ev := range [3]*reactor.Event{&bv.c.evRead, &bv.c.evWrite, &bv.blk.evDefer} {
-		if ev != &bv.blk.evDefer && ev.Flags&reactor.EVLIST_ACTIVE != 0 {
-			return -1
-		}
+	if bv.c.evRead.Flags&reactor.EVLIST_ACTIVE != 0 || bv.c.evWrite.Flags&reactor.EVLIST_ACTIVE != 0 {
+		return -1
 	}
 	bv.c.evRead.Pri = uint8(pri)
 	bv.c.evWrite.Pri = uint8(pri)
-	if bv.blk.evDefer.Flags&reactor.EVLIST_ACTIVE == 0 {
-		bv.blk.evDefer.Pri = uint8(pri)
+	if d := bv.dfr; d != nil && d.ev.Flags&reactor.EVLIST_ACTIVE == 0 {
+		d.ev.Pri = uint8(pri) // (a deferred event made later takes evRead's)
 	}
 	return 0
 }
@@ -646,7 +650,7 @@ func (bv *Bufferevent) SetBase(nb *reactor.Base) int {
 	c := bv.c
 	c.evBase = nb.C() // libevent sets it before event_base_set can refuse
 	if c.evRead.Flags != reactor.EVLIST_INIT || c.evWrite.Flags != reactor.EVLIST_INIT ||
-		bv.blk.evDefer.Flags != reactor.EVLIST_INIT {
+		bv.dfr != nil && bv.dfr.ev.Flags != reactor.EVLIST_INIT {
 		return -1
 	}
 	fd := s.fd()
@@ -654,6 +658,9 @@ func (bv *Bufferevent) SetBase(nb *reactor.Base) int {
 	c.evBase = nb.C()
 	nb.AssignGo(&c.evRead, fd, reactor.EV_READ|reactor.EV_PERSIST|reactor.EV_FINALIZE, bevReadID)
 	nb.AssignGo(&c.evWrite, fd, reactor.EV_WRITE|reactor.EV_PERSIST|reactor.EV_FINALIZE, bevWriteID)
-	nb.AssignGo(&bv.blk.evDefer, -1, 0, bevDeferID)
+	if d := bv.dfr; d != nil {
+		nb.AssignGo(&d.ev, -1, 0, bevDeferID)
+		d.ev.Pri = c.evRead.Pri
+	}
 	return 0
 }

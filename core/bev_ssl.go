@@ -150,6 +150,13 @@ type bevSSL struct {
 	lookupState // bufferevent_socket_connect_hostname (never cancelled: libevent's TLS kind has no BEV_CTRL_CANCEL_ALL)
 }
 
+// sslBufferevent is a TLS bufferevent in one allocation (as
+// socketBufferevent).
+type sslBufferevent struct {
+	Bufferevent
+	ssl bevSSL
+}
+
 type sslReadHandler struct{}
 type sslWriteHandler struct{}
 
@@ -186,7 +193,8 @@ func NewSSLBufferevent(base *reactor.Base, under *Bufferevent, fd int, ssl unsaf
 		svc.Warnf("%s: cannot register the core's event handlers", fn)
 		return nil
 	}
-	bv := newBufferEventNamed(base, nil, options&^BevOptThreadsafe, fn)
+	sb := new(sslBufferevent) // the bufferevent, its buffers and backend in one object
+	bv := newBufferEventIn(&sb.Bufferevent, base, nil, options&^BevOptThreadsafe, fn)
 	if bv == nil {
 		return nil
 	}
@@ -198,7 +206,8 @@ func NewSSLBufferevent(base *reactor.Base, under *Bufferevent, fd int, ssl unsaf
 	}
 	op := (*cSSLOp)(p)
 	*op = cSSLOp{ssl: ssl}
-	s := &bevSSL{bv: bv, under: under, op: op, fns: fns, state: state, oldState: state, lastWrite: -1}
+	s := &sb.ssl
+	*s = bevSSL{bv: bv, under: under, op: op, fns: fns, state: state, oldState: state, lastWrite: -1}
 	bv.be = s
 	bv.c.beOps = bevOpsSSL
 	if under != nil {
@@ -402,14 +411,15 @@ func (s *bevSSL) decrementBuckets() {
 	bv, op := s.bv, s.op
 	w, r := op.nwritten-s.nWritten, op.nread-s.nRead
 	s.nWritten, s.nRead = op.nwritten, op.nread
-	if bv.limiter == nil {
+	l := bv.lim()
+	if l == nil {
 		return
 	}
 	if w != 0 {
-		bv.limiter.writeDone(bv, int(w))
+		l.writeDone(bv, int(w))
 	}
 	if r != 0 {
-		bv.limiter.readDone(bv, int(r))
+		l.readDone(bv, int(r))
 	}
 }
 
@@ -441,7 +451,7 @@ func (s *bevSSL) doRead(nToRead int) int {
 		// bucket may suspend reading) or a pending read-blocked-on-write
 		// (clearing it may move data into a filter's underlying input).
 		k := n - used
-		if bv.limiter != nil || s.rbow {
+		if bv.lim() != nil || s.rbow {
 			k = 1
 		}
 		for i := 0; i < k; i++ {
@@ -514,7 +524,7 @@ func (s *bevSSL) doWrite(atmost int) int {
 		for j := i; j < n && vec[j].Len != 0 && k < sslMaxIov; j++ {
 			op.iov[k] = cSSLIov{vec[j].Base, vec[j].Len}
 			k++
-			if bv.limiter != nil || s.wbor {
+			if bv.lim() != nil || s.wbor {
 				break
 			}
 		}
@@ -912,7 +922,7 @@ func (s *bevSSL) disable(bv *Bufferevent, what int16) int {
 // bufChanged is be_openssl_outbuf_cb: data added to the output of an open
 // bufferevent starts writing (a filter writes at once).
 func (s *bevSSL) bufChanged(bv *Bufferevent, b *Buffer, added, drained int) {
-	if b != bv.out || added == 0 || s.state != sslOpen {
+	if b != &bv.out || added == 0 || s.state != sslOpen {
 		return
 	}
 	if b.Len()-added+drained == 0 {

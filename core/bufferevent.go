@@ -188,11 +188,24 @@ type cBevPriv struct {
 }
 
 // cBevBlock is the whole C allocation: the public struct, the trailer, and
-// C memory only the core uses (events must not live in the Go heap).
+// the short handles of the input and output buffers (evbuffer.go): one block
+// per bufferevent, 568 bytes, instead of three.
 type cBevBlock struct {
 	cBev
-	evDefer reactor.Event // deferred callbacks, then the finalizer
+	bufs [2][sizeofCBufShort / 8]uint64
 }
+
+// cDefer is the event that runs a bufferevent's deferred callbacks, then its
+// finalizer, in a block of its own (events must not live in the Go heap),
+// made when first needed (scheduleDeferred, release): most bufferevents
+// never defer a callback, and an idle connection should not carry 128 bytes
+// for it (issue 11).
+type cDefer struct {
+	ev  reactor.Event
+	bev *cBev
+}
+
+const sizeofCDefer = int(unsafe.Sizeof(cDefer{}))
 
 // be_ops tags (C's bufferevent_getfd reads ev_read.ev_fd itself when the tag
 // is bevOpsSocket; other kinds ask the core).
@@ -210,7 +223,6 @@ const (
 	sizeofCBev  = int(unsafe.Sizeof(cBevBlock{}))
 	offEvRead   = unsafe.Offsetof(cBev{}.evRead)
 	offEvWrite  = unsafe.Offsetof(cBev{}.evWrite)
-	offEvDefer  = unsafe.Offsetof(cBevBlock{}.evDefer)
 	bevPrivOff  = unsafe.Offsetof(cBev{}.priv)
 	bevPublicSz = 392
 )
@@ -225,37 +237,81 @@ var (
 	_ [384 - unsafe.Offsetof(cBev{}.enabled)]byte
 )
 
-// Bufferevent is the Go side of one bufferevent of any kind.
+// Bufferevent is the Go side of one bufferevent of any kind: one Go object
+// with its two buffers (and, for a socket, its backend: socketBufferevent),
+// what is rarely needed in x. An idle connection's Go memory is this object
+// (issue 11: no per-connection Go objects beyond what is needed).
 type Bufferevent struct {
-	c       *cBev
-	blk     *cBevBlock
-	gen     uint64
-	base    *reactor.Base
-	in, out *Buffer
-	options int
-	be      bevBackend
-	limiter rateLimiter // nil: unlimited
+	c    *cBev
+	base *reactor.Base
+	dfr  *cDefer // nil until needed (newDefer)
+	be   bevBackend
+	x    *bevExtra // nil until a rate limit, a max_single_* or release needs it
 
-	refcnt         int
+	options        int32
+	refcnt         int32
 	readSuspended  uint16 // bevSuspend* reasons
 	writeSuspended uint16
 	freed          bool // bufferevent_free was called
 	dead           bool // no references left: finalizer queued
 
-	maxSingleRead, maxSingleWrite int64
-
-	// Deferred callbacks waiting on evDefer.
+	// Deferred callbacks waiting on dfr.
 	deferQueued, inDeferred   bool
 	readPending, writePending bool
 	eventPending              int16
-	errnoPending              int
+	errnoPending              int32
 
-	finPrev, finNext *Bufferevent // list of dead, not yet finalized
-
-	goh BevHandler // Go callbacks (gohooks.go), when the C struct holds their markers
+	in, out Buffer // the input and output (their handles are in c's block)
 }
 
-var bevs = slots.Table[Bufferevent]{Max: maxObjects}
+// bevExtra holds what few bufferevents need.
+type bevExtra struct {
+	limiter                       rateLimiter // nil: unlimited
+	maxSingleRead, maxSingleWrite int64
+	finPrev, finNext              *Bufferevent // list of dead, not yet finalized
+	dnsCancel                     func()       // cancels the evdns lookup of connect_hostname in progress
+	goh                           BevHandler   // Go callbacks (gohooks.go), when the C struct holds their markers
+}
+
+// ext returns bv.x, made first if needed.
+func (bv *Bufferevent) ext() *bevExtra {
+	if bv.x == nil {
+		bv.x = &bevExtra{maxSingleRead: maxSingleReadDefault, maxSingleWrite: maxSingleWriteDefault}
+	}
+	return bv.x
+}
+
+// lim is bv's rate limiter, nil when unlimited.
+func (bv *Bufferevent) lim() rateLimiter {
+	if x := bv.x; x != nil {
+		return x.limiter
+	}
+	return nil
+}
+
+func (bv *Bufferevent) maxSingle(write bool) int64 {
+	x := bv.x
+	switch {
+	case x == nil && write:
+		return maxSingleWriteDefault
+	case x == nil:
+		return maxSingleReadDefault
+	case write:
+		return x.maxSingleWrite
+	}
+	return x.maxSingleRead
+}
+
+// socketBufferevent is a socket bufferevent in one allocation.
+type socketBufferevent struct {
+	Bufferevent
+	sock bevSocket
+}
+
+// blk is the bufferevent's C block.
+func (bv *Bufferevent) blk() *cBevBlock { return (*cBevBlock)(unsafe.Pointer(bv.c)) }
+
+var bevs slots.Table[Bufferevent] // Max: table.go
 
 type bevDeferHandler struct{}
 type bevTimerHandler struct{ write bool }
@@ -298,6 +354,12 @@ func newBufferevent(base *reactor.Base, be bevBackend, options int) *Bufferevent
 // newBufferEventNamed is newBufferevent with fn, the public function named
 // in messages.
 func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn string) *Bufferevent {
+	return newBufferEventIn(new(Bufferevent), base, be, options, fn)
+}
+
+// newBufferEventIn is newBufferEventNamed in bv, a zero Bufferevent (part
+// of a bigger object: socketBufferevent).
+func newBufferEventIn(bv *Bufferevent, base *reactor.Base, be bevBackend, options int, fn string) *Bufferevent {
 	if base == nil {
 		svc.Warnf("%s: event_base is not usable", fn)
 		return nil
@@ -315,40 +377,27 @@ func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn stri
 		svc.Warnf("%s: out of memory", fn)
 		return nil
 	}
-	in, out := NewBuffer(), NewBuffer()
-	if in == nil || out == nil {
-		if in != nil {
-			in.Free()
-		}
-		if out != nil {
-			out.Free()
-		}
-		cmem.Free(p, sizeofCBev)
-		svc.Warnf("%s: out of memory", fn)
-		return nil
-	}
 	blk := (*cBevBlock)(p)
 	c := &blk.cBev
-	bv := &Bufferevent{c: c, blk: blk, gen: nextGen(), base: base, in: in, out: out, options: options, be: be,
-		refcnt: 1, maxSingleRead: maxSingleReadDefault, maxSingleWrite: maxSingleWriteDefault}
+	in, out := &bv.in, &bv.out
+	bv.c, bv.base, bv.options, bv.be, bv.refcnt = c, base, int32(options), be, 1
 	idx, ok := bevs.Put(bv)
 	if !ok {
-		in.Free()
-		out.Free()
 		cmem.Free(p, sizeofCBev)
 		svc.Warnf("%s: too many bufferevents", fn)
 		return nil
 	}
+	in.initBev(unsafe.Pointer(&blk.bufs[0]), idx, false)
+	out.initBev(unsafe.Pointer(&blk.bufs[1]), idx, true)
 	c.evBase = base.C()
 	c.beOps = bevOpsNone
 	base.AssignGo(&c.evRead, -1, reactor.EV_FINALIZE, bevTimerRID) // EV_FINALIZE: what libevent gives a bufferevent's events (event_get_events)
 	base.AssignGo(&c.evWrite, -1, reactor.EV_FINALIZE, bevTimerWID)
-	base.AssignGo(&blk.evDefer, -1, 0, bevDeferID)
 	c.input, c.output = in.h, out.h
 	c.enabled = reactor.EV_WRITE
 	in.owned, out.owned = true, true
 	in.hook, out.hook = bv, bv
-	c.priv = cBevPriv{magic: bevLive, idx: idx, gen: bv.gen}
+	c.priv = cBevPriv{magic: bevLive, idx: idx, gen: nextGen()}
 	return bv
 }
 
@@ -356,8 +405,8 @@ func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn stri
 func (bv *Bufferevent) Handle() unsafe.Pointer { return unsafe.Pointer(bv.c) }
 
 // Input and Output are the bufferevent's buffers.
-func (bv *Bufferevent) Input() *Buffer  { return bv.in }
-func (bv *Bufferevent) Output() *Buffer { return bv.out }
+func (bv *Bufferevent) Input() *Buffer  { return &bv.in }
+func (bv *Bufferevent) Output() *Buffer { return &bv.out }
 
 // Enabled is bufferevent_get_enabled.
 func (bv *Bufferevent) Enabled() int16 { return bv.c.enabled }
@@ -367,7 +416,7 @@ func (bv *Bufferevent) Enabled() int16 { return bv.c.enabled }
 func bevAt(p unsafe.Pointer) *Bufferevent {
 	c := (*cBev)(p)
 	bv := bevs.Get(c.priv.idx)
-	if bv == nil || bv.c != c || bv.gen != c.priv.gen {
+	if bv == nil || bv.c != c { // (its block is c's only while bv.c is c)
 		return nil
 	}
 	return bv
@@ -419,14 +468,38 @@ func (bv *Bufferevent) release() {
 		u.unlink(bv)
 	}
 	c.priv.magic = bevDead
+	bv.ext()
 	finList.push(bv)
-	ev := &bv.blk.evDefer
-	bv.base.Del(ev)
-	bv.base.Active(ev, reactor.EV_TIMEOUT, 1)
-	if ev.Flags&reactor.EVLIST_ACTIVE == 0 {
+	d := bv.newDefer()
+	if d == nil {
+		bv.finalize() // no memory for the event: finalize now
+		return
+	}
+	bv.base.Del(&d.ev)
+	bv.base.Active(&d.ev, reactor.EV_TIMEOUT, 1)
+	if d.ev.Flags&reactor.EVLIST_ACTIVE == 0 {
 		// The base refused (freed): nothing will run the finalizer.
 		bv.finalize()
 	}
+}
+
+// newDefer returns bv's deferred-callback event, making it first if needed;
+// nil (logged) if memory is refused.
+func (bv *Bufferevent) newDefer() *cDefer {
+	if bv.dfr != nil {
+		return bv.dfr
+	}
+	p := cmem.Alloc(sizeofCDefer)
+	if p == nil {
+		svc.Warnf("bufferevent: out of memory for a deferred callback")
+		return nil
+	}
+	d := (*cDefer)(p)
+	d.bev = bv.c
+	bv.base.AssignGo(&d.ev, -1, 0, bevDeferID)
+	d.ev.Pri = bv.c.evRead.Pri // bufferevent_priority_set's, or the same default
+	bv.dfr = d
+	return d
 }
 
 // Free is bufferevent_free: callbacks cleared, pending work cancelled, and
@@ -454,24 +527,41 @@ func (bv *Bufferevent) finalize() {
 	}
 	finList.remove(bv)
 	c := bv.c
-	for _, ev := range [3]*reactor.Event{&c.evRead, &c.evWrite, &bv.blk.evDefer} {
-		if ev.Flags&(reactor.EVLIST_ACTIVE|reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT) != 0 {
+	evs := [3]*reactor.Event{&c.evRead, &c.evWrite}
+	if bv.dfr != nil {
+		evs[2] = &bv.dfr.ev
+	}
+	for _, ev := range evs {
+		if ev != nil && ev.Flags&(reactor.EVLIST_ACTIVE|reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT) != 0 {
 			bv.base.Del(ev)
 		}
 	}
 	if bv.be != nil {
 		bv.be.free(bv)
 	}
-	for _, b := range [2]*Buffer{bv.in, bv.out} {
+	var ref *bevBlockRef
+	for _, b := range [2]*Buffer{&bv.in, &bv.out} {
 		b.owned = false
 		b.hook = nil
 		b.Free()
+		if b.dying() { // its handle lives on in the block until it is freed
+			if ref == nil {
+				ref = &bevBlockRef{p: unsafe.Pointer(c)}
+			}
+			ref.n++
+			b.x.blkRef = ref
+			b.detachFromBev()
+		}
 	}
 	bevs.Release(c.priv.idx)
-	bv.gen = 0
 	bv.c = nil
-	cmem.Free(unsafe.Pointer(bv.blk), sizeofCBev)
-	bv.blk = nil
+	if ref == nil {
+		cmem.Free(unsafe.Pointer(c), sizeofCBev)
+	}
+	if bv.dfr != nil {
+		cmem.Free(unsafe.Pointer(bv.dfr), sizeofCDefer)
+		bv.dfr = nil
+	}
 }
 
 // ---- enable / disable / suspension ----
@@ -538,7 +628,7 @@ func (bv *Bufferevent) bufChanged(b *Buffer, added, drained int) {
 	if bv.dead {
 		return
 	}
-	if b == bv.in && bv.c.wmRead.high != 0 {
+	if b == &bv.in && bv.c.wmRead.high != 0 {
 		if uintptr(b.Len()) >= bv.c.wmRead.high {
 			bv.suspendRead(bevSuspendWM)
 		} else {
@@ -570,10 +660,10 @@ func (bv *Bufferevent) SetWatermark(events int16, low, high uintptr) {
 // ---- callbacks ----
 
 func (bv *Bufferevent) deferring(options int) bool {
-	return (bv.options|options)&BevOptDeferCallbacks != 0
+	return (int(bv.options)|options)&BevOptDeferCallbacks != 0
 }
 
-// scheduleDeferred queues evDefer (one reference held while it is queued):
+// scheduleDeferred queues dfr (one reference held while it is queued):
 // on the active queue, so that it runs in this loop pass after the current
 // callback; when the deferred callbacks reschedule themselves (the input
 // high-watermark check after a read callback) it waits for the next pass,
@@ -583,7 +673,11 @@ func (bv *Bufferevent) scheduleDeferred() {
 	if bv.deferQueued || bv.dead {
 		return
 	}
-	ev := &bv.blk.evDefer
+	d := bv.newDefer()
+	if d == nil {
+		return
+	}
+	ev := &d.ev
 	if bv.inDeferred {
 		bv.base.Add(ev, &reactor.Timeval{})
 	} else {
@@ -659,7 +753,7 @@ func (bv *Bufferevent) runEventcb(what int16, options int, err int) {
 	}
 	if bv.deferring(options) {
 		bv.eventPending |= what
-		bv.errnoPending = err
+		bv.errnoPending = int32(err)
 		bv.scheduleDeferred()
 		return
 	}
@@ -725,7 +819,7 @@ func (bv *Bufferevent) runDeferred() {
 		bv.cbRelock(unlocked)
 	}
 	if bv.eventPending != 0 && c.errorcb != nil {
-		what, err := bv.eventPending, bv.errnoPending
+		what, err := bv.eventPending, int(bv.errnoPending)
 		bv.eventPending, bv.errnoPending = 0, 0
 		fn, arg := c.errorcb, c.cbarg
 		bv.cbUnlock(unlocked)
@@ -751,7 +845,7 @@ func (bv *Bufferevent) cbRelock(unlocked bool) {
 
 func (bevDeferHandler) HandleEvent(ev *reactor.Event, res int16) {
 	defer recoverHandler("bufferevent deferred callbacks")
-	bv := bevAt(unsafe.Add(unsafe.Pointer(ev), -int(offEvDefer)))
+	bv := bevAt(unsafe.Pointer((*cDefer)(unsafe.Pointer(ev)).bev))
 	if bv == nil {
 		svc.Warnf("bufferevent: deferred event %p of an unknown bufferevent", unsafe.Pointer(ev))
 		return
@@ -768,9 +862,13 @@ func (bevDeferHandler) HandleEvent(ev *reactor.Event, res int16) {
 // readMax is bufferevent_get_read_max_: max_single_read, capped by the
 // limiter.
 func (bv *Bufferevent) readMax() int {
-	n := int(bv.maxSingleRead)
-	if bv.limiter != nil {
-		if m := bv.limiter.readMax(bv); m < n {
+	x := bv.x
+	if x == nil {
+		return maxSingleReadDefault
+	}
+	n := int(x.maxSingleRead)
+	if x.limiter != nil {
+		if m := x.limiter.readMax(bv); m < n {
 			n = m
 		}
 	}
@@ -779,9 +877,13 @@ func (bv *Bufferevent) readMax() int {
 
 // writeMax is bufferevent_get_write_max_.
 func (bv *Bufferevent) writeMax() int {
-	n := int(bv.maxSingleWrite)
-	if bv.limiter != nil {
-		if m := bv.limiter.writeMax(bv); m < n {
+	x := bv.x
+	if x == nil {
+		return maxSingleWriteDefault
+	}
+	n := int(x.maxSingleWrite)
+	if x.limiter != nil {
+		if m := x.limiter.writeMax(bv); m < n {
 			n = m
 		}
 	}
@@ -792,17 +894,17 @@ func (bv *Bufferevent) writeMax() int {
 // the default).
 func (bv *Bufferevent) SetMaxSingleRead(n uint64) {
 	if n == 0 || n > uint64(evSsizeMax) {
-		bv.maxSingleRead = maxSingleReadDefault
+		bv.ext().maxSingleRead = maxSingleReadDefault
 	} else {
-		bv.maxSingleRead = int64(n)
+		bv.ext().maxSingleRead = int64(n)
 	}
 }
 
 func (bv *Bufferevent) SetMaxSingleWrite(n uint64) {
 	if n == 0 || n > uint64(evSsizeMax) {
-		bv.maxSingleWrite = maxSingleWriteDefault
+		bv.ext().maxSingleWrite = maxSingleWriteDefault
 	} else {
-		bv.maxSingleWrite = int64(n)
+		bv.ext().maxSingleWrite = int64(n)
 	}
 }
 
@@ -887,7 +989,7 @@ func (bv *Bufferevent) WriteBuffer(src *Buffer) int       { return bv.out.AddBuf
 
 // Read is bufferevent_read; ReadBuffer is bufferevent_read_buffer.
 func (bv *Bufferevent) Read(p unsafe.Pointer, n int) int { return bv.in.Remove(p, n) }
-func (bv *Bufferevent) ReadBuffer(dst *Buffer) int       { return dst.AddBuffer(bv.in) }
+func (bv *Bufferevent) ReadBuffer(dst *Buffer) int       { return dst.AddBuffer(&bv.in) }
 
 // ---- finalizers ----
 
@@ -903,25 +1005,29 @@ var finList finalizerList
 
 func (l *finalizerList) push(bv *Bufferevent) {
 	l.mu.Lock()
-	bv.finPrev, bv.finNext = nil, l.head
+	bv.x.finPrev, bv.x.finNext = nil, l.head
 	if l.head != nil {
-		l.head.finPrev = bv
+		l.head.x.finPrev = bv
 	}
 	l.head = bv
 	l.mu.Unlock()
 }
 
 func (l *finalizerList) remove(bv *Bufferevent) {
+	x := bv.x
+	if x == nil { // never pushed
+		return
+	}
 	l.mu.Lock()
-	if bv.finPrev != nil {
-		bv.finPrev.finNext = bv.finNext
+	if x.finPrev != nil {
+		x.finPrev.x.finNext = x.finNext
 	} else if l.head == bv {
-		l.head = bv.finNext
+		l.head = x.finNext
 	}
-	if bv.finNext != nil {
-		bv.finNext.finPrev = bv.finPrev
+	if x.finNext != nil {
+		x.finNext.x.finPrev = x.finPrev
 	}
-	bv.finPrev, bv.finNext = nil, nil
+	x.finPrev, x.finNext = nil, nil
 	l.mu.Unlock()
 }
 
@@ -932,7 +1038,7 @@ func FinalizeBase(cbase unsafe.Pointer) {
 	for {
 		var victim *Bufferevent
 		finList.mu.Lock()
-		for bv := finList.head; bv != nil; bv = bv.finNext {
+		for bv := finList.head; bv != nil; bv = bv.x.finNext {
 			if bv.c != nil && bv.base.C() == cbase {
 				victim = bv
 				break

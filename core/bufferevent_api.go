@@ -47,9 +47,9 @@ func BevGetMax(p unsafe.Pointer, which int) int64 {
 	}
 	switch which {
 	case 0:
-		return bv.maxSingleRead
+		return bv.maxSingle(false)
 	case 1:
-		return bv.maxSingleWrite
+		return bv.maxSingle(true)
 	case 2:
 		return int64(bv.readMax())
 	case 3:

@@ -195,7 +195,7 @@ func TestBevLimiterHooks(t *testing.T) {
 	r := &rec{}
 	bv, p := sockBev(t, b, r)
 	lim := &stubLimiter{rd: 10, wr: 7}
-	bv.limiter = lim
+	bv.ext().limiter = lim
 	bv.Enable(reactor.EV_READ)
 	unix.Write(p, make([]byte, 100))
 	passes(b, 10)

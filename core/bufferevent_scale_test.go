@@ -35,7 +35,7 @@ func TestBevManyConnectionsLeaveNothing(t *testing.T) {
 		bv := newBev(t, b, a, BevOptCloseOnFree, r)
 		r.onRead = func(bv *Bufferevent) {
 			echoed++
-			bv.WriteBuffer(bv.in)
+			bv.WriteBuffer(&bv.in)
 		}
 		r.onEvent = func(bv *Bufferevent, what int16) {
 			closed++

@@ -202,7 +202,7 @@ func TestBevWriteFromLoop(t *testing.T) {
 func TestBevEcho(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, method int32) {
 		b := newBase(t, method)
-		r := &rec{onRead: func(bv *Bufferevent) { bv.WriteBuffer(bv.in) }}
+		r := &rec{onRead: func(bv *Bufferevent) { bv.WriteBuffer(&bv.in) }}
 		bv, p := sockBev(t, b, r)
 		bv.Enable(reactor.EV_READ)
 		for i := 0; i < 200; i++ {
@@ -259,7 +259,7 @@ func TestBevLargeTransfer(t *testing.T) {
 	if bv.Read(unsafe.Pointer(&in[0]), n) != n || !bytes.Equal(in, big) {
 		t.Fatal("input data differs")
 	}
-	check(t, bv.in, []byte{})
+	check(t, &bv.in, []byte{})
 	if bevSock(bv).writeAdded {
 		t.Fatal("write interest left")
 	}
@@ -471,7 +471,7 @@ func sockBev(tb testing.TB, b *reactor.Base, r *rec) (*Bufferevent, int) {
 // returns one round trip: the peer sends 64 bytes and loops b until they are
 // back (fatal after 1e6 loop passes or on a short echo).
 func echoRound(tb testing.TB, b *reactor.Base) func() {
-	bv, p := sockBev(tb, b, &rec{onRead: func(bv *Bufferevent) { bv.WriteBuffer(bv.in) }})
+	bv, p := sockBev(tb, b, &rec{onRead: func(bv *Bufferevent) { bv.WriteBuffer(&bv.in) }})
 	bv.Enable(reactor.EV_READ)
 	msg := pattern(64, 1)
 	got := make([]byte, 128)

@@ -2,6 +2,7 @@ package core
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -19,10 +20,10 @@ import (
 // Invariants (checked after every operation by the tests):
 //   - the sum of the segments' n equals total_len in the C handle;
 //   - 0 <= off, 0 <= n, off+n <= cap for every segment;
-//   - no segment is empty (n == 0) except a lone one in an empty buffer: it
-//     is kept so that a buffer that fills and drains (a request/response
-//     connection, an add+drain loop) reuses one block instead of allocating
-//     each time.
+//   - no segment is empty (n == 0) except a lone one in an empty buffer:
+//     a buffer the program uses directly keeps it (see keepsBlock), so that
+//     its add+drain loops are served by the C fast path without a crossing;
+//     one that evbuffer_expand or evbuffer_reserve_space asked for stays too.
 //
 // Empty blocks after the data live outside the chain, on the buffer's list
 // of empty extents (Buffer.empty): libevent's trailing empty chains. They
@@ -38,10 +39,17 @@ import (
 // slack a buffer can hold (at most one partly used segment) while a segment
 // still amortises its bookkeeping (~100 ns) over 16 KiB of copying, and 16 KiB
 // is also libevent's default single read of a bufferevent. Reads from a
-// descriptor use their own, adaptive size (readMin..readMax, see io.go). A
-// drained buffer keeps its last segment only when it is at most keepMax
-// bytes: libevent frees everything, we keep at most one page per idle buffer
-// so that a connection's steady state allocates nothing.
+// descriptor use their own, adaptive size (readMin..readMax, see io.go).
+//
+// Emptied buffers. libevent frees every chain of a buffer drained to empty,
+// and so do we for a bufferevent's buffers and buffers with callbacks: an
+// idle connection holds no block (issue 11). Its next read or write takes a
+// block from cmem's free list of its class (one uncontended lock, no
+// clearing), so a steady connection still allocates nothing from the
+// kernel. A buffer the program uses directly (no bufferevent, no callbacks:
+// the ones the C fast path serves, evbuffer_fast.go) keeps its last segment
+// when it is at most keepMax bytes, so that C can reset it and go on adding
+// without a crossing.
 const (
 	minSeg  = 512
 	growCap = 16 << 10
@@ -130,40 +138,134 @@ func (s *seg) space() int {
 	return s.cap - s.off - s.n
 }
 
-// Segment headers are Go objects recycled through a free list so that the
-// steady state allocates nothing; they are carved from slabs that are never
-// freed (like cmem's arenas).
+// Segment headers are Go objects recycled through a free list, so that the
+// steady state allocates nothing; the list keeps at most segPoolMax of them
+// (more are left to the garbage collector) and is emptied when the loop
+// idles (flushSegCache), so that a peak of segments is given back.
+const segPoolMax = 4096
+
 var segPool struct {
 	mu   sync.Mutex
 	free *seg
+	n    int
 }
 
 func getSeg() *seg {
 	segPool.mu.Lock()
 	s := segPool.free
-	if s == nil {
-		slab := make([]seg, 128)
-		for i := 1; i < len(slab)-1; i++ {
-			slab[i].next = &slab[i+1]
-		}
-		segPool.free = &slab[1]
-		s = &slab[0]
-	} else {
+	if s != nil {
 		segPool.free = s.next
+		segPool.n--
 	}
 	segPool.mu.Unlock()
+	if s == nil {
+		return new(seg)
+	}
 	s.next = nil
 	return s
 }
 
-func putSeg(s *seg) {
-	s.releaseBlock()
-	s.segData = segData{}
+// poolSeg puts a header (its block released, its data cleared) on the list.
+func poolSeg(s *seg) {
 	segPool.mu.Lock()
-	s.next = segPool.free
-	segPool.free = s
+	if segPool.n < segPoolMax {
+		s.next = segPool.free
+		segPool.free = s
+		segPool.n++
+	}
 	segPool.mu.Unlock()
 }
+
+func putSeg(s *seg) {
+	if s.flags == segOwned && s.ext == nil && s.cap <= keepMax && s.base != nil && cacheSeg(s) {
+		return
+	}
+	s.releaseBlock()
+	s.segData = segData{}
+	poolSeg(s)
+}
+
+// Plain segments of the small sizes (minSeg..keepMax) keep their block when
+// freed, up to segCacheMax of each size: a connection's read takes one and
+// its write gives it back, header and block together, with one atomic swap
+// for the size's last freed segment, else one lock. cmem.Trim empties the
+// cache first (flushSegCache), so what it holds goes back to the kernel when
+// the loop idles.
+const segCacheMax = 64
+
+var segCache [4]struct {
+	last atomic.Pointer[seg] // one segment, taken and given back with one atomic swap
+	mu   sync.Mutex
+	free *seg
+	n    int
+	_    [32]byte
+}
+
+func segCacheIdx(size int) int { return bits.Len(uint(size)) - 10 } // 512 -> 0 ... 4096 -> 3
+
+func cacheSeg(s *seg) bool {
+	c := &segCache[segCacheIdx(s.cap)]
+	s.off, s.n = 0, 0
+	s.next = nil
+	if c.last.CompareAndSwap(nil, s) { // a connection's read-then-write: no lock
+		return true
+	}
+	c.mu.Lock()
+	if c.n >= segCacheMax {
+		c.mu.Unlock()
+		return false
+	}
+	s.off, s.n = 0, 0
+	s.next = c.free
+	c.free = s
+	c.n++
+	c.mu.Unlock()
+	return true
+}
+
+func cachedSeg(size int) *seg {
+	c := &segCache[segCacheIdx(size)]
+	if s := c.last.Swap(nil); s != nil {
+		return s
+	}
+	c.mu.Lock()
+	s := c.free
+	if s != nil {
+		c.free = s.next
+		c.n--
+	}
+	c.mu.Unlock()
+	if s != nil {
+		s.next = nil
+	}
+	return s
+}
+
+func flushSegCache() {
+	for i := range segCache {
+		c := &segCache[i]
+		c.mu.Lock()
+		s := c.free
+		c.free, c.n = nil, 0
+		c.mu.Unlock()
+		if l := c.last.Swap(nil); l != nil {
+			l.next = s
+			s = l
+		}
+		for s != nil {
+			next := s.next
+			s.releaseBlock()
+			s.segData = segData{}
+			s.next = nil
+			s = next
+		}
+	}
+	segPool.mu.Lock()
+	segPool.free, segPool.n = nil, 0 // the collector takes them
+	segPool.mu.Unlock()
+}
+
+func init() { cmem.OnTrim(flushSegCache) }
 
 // blockSize rounds a wanted capacity to what cmem will really hand out, so the
 // segment can use all of it: a power of two up to 1 MiB, whole pages above.
@@ -192,7 +294,12 @@ func newSeg(c int) *seg {
 	if size < 0 {
 		return nil
 	}
-	p := cmem.Alloc(size)
+	if size <= keepMax {
+		if s := cachedSeg(size); s != nil {
+			return s
+		}
+	}
+	p := cmem.AllocRaw(size) // data: the caller fills what it reads
 	if p == nil {
 		return nil
 	}
@@ -232,13 +339,6 @@ func nextSegSize(tail *seg, need int) int {
 	return c
 }
 
-// bufHook is told about every change of a buffer's length; the bufferevent
-// uses it on its input (resume reading below the high watermark) and output
-// (start writing). evbuffer_add_cb callbacks will hang off the same point.
-type bufHook interface {
-	bufChanged(b *Buffer, added, drained int)
-}
-
 // cBuf mirrors struct evbuffer in capi/gev_internal.h.
 type cBuf struct {
 	magic    uint32
@@ -269,40 +369,66 @@ const (
 	bufDead = 0xdeadb0ff
 
 	sizeofCBuf = int(unsafe.Sizeof(cBuf{}))
+
+	// A bufferevent's buffers have short handles, embedded in its C block
+	// (cBevBlock): the fields up to the fast path's windows. They are never
+	// published (they have a hook), so neither side reads past fast there.
+	sizeofCBufShort = int(unsafe.Offsetof(cBuf{}.addPtr))
 )
 
-// Buffer is the Go side of one struct evbuffer.
+// Buffer is the Go side of one struct evbuffer. What only buffers with
+// callbacks need is in x: an idle connection's two buffers are 2 x 64 bytes
+// inside its Bufferevent (issue 11).
 type Buffer struct {
 	h          *cBuf // C handle; h.totalLen is the one copy of the length
-	gen        uint64
 	head, tail *seg
-	hook       bufHook
-	owned      bool  // belongs to a bufferevent: evbuffer_free is refused
-	readHint   int   // adaptive read size, see ReadFrom
-	growHint   uint8 // first segment of an emptied buffer, in KiB (a byte: see segSize)
-
-	// freezing of either end (evbuffer_freeze)
-	freezeStart, freezeEnd bool
-
-	flags uint32 // evbuffer_set_flags (EVBUFFER_FLAG_DRAINS_TO_FD)
-
 	// empty lists the empty extents after the data, in order (linked by
 	// next; owned blocks, off = n = 0), see the top of this file.
 	empty *seg
-
+	// hook, the buffer's bufferevent, is told about every change of its
+	// length (bufChanged): resume reading below the input's high
+	// watermark, start writing the output.
+	hook *Bufferevent
 	// evbuffer_add_cb callbacks, newest first (libevent's LIST_INSERT_HEAD
-	// order), and the changes not yet reported to them.
-	cbs        *cbEntry
-	nAdd, nDel int
+	// order); x holds the rest of their state.
+	cbs *cbEntry
+	x   *bufExtra
+
+	readHint uint16 // adaptive read size in KiB, see ReadFrom
+	flags    uint8  // evbuffer_set_flags (EVBUFFER_FLAG_DRAINS_TO_FD, the only one)
+	owned    bool   // belongs to a bufferevent: evbuffer_free is refused
+	inBev    bool   // short handle inside a bufferevent's C block (see bevBlockRef)
+	growHint uint8  // first segment of an emptied buffer, in KiB (a byte: see segSize)
+
+	// freezing of either end (evbuffer_freeze)
+	freezeStart, freezeEnd bool
+}
+
+// bufExtra is the state of a buffer's callbacks (made by evbuffer_add_cb or
+// evbuffer_defer_callbacks; non-nil whenever cbs is).
+type bufExtra struct {
+	nAdd, nDel int // changes not yet reported to the callbacks
 	// evbuffer_defer_callbacks: the callbacks run from the loop of deferBase
 	// through deferEv (C memory), scheduled at most once at a time.
 	deferred  bool
 	dying     bool // freed while deferred callbacks were scheduled
 	deferBase *reactor.Base
 	deferEv   *reactor.Event
+	blkRef    *bevBlockRef // inBev and dying: frees the bufferevent's block
 }
 
-var buffers = slots.Table[Buffer]{Max: maxObjects}
+// extra returns b.x, made first if needed.
+func (b *Buffer) extra() *bufExtra {
+	if b.x == nil {
+		b.x = new(bufExtra)
+	}
+	return b.x
+}
+
+// dying reports whether b's Free waits for its deferred callbacks.
+func (b *Buffer) dying() bool { return b.x != nil && b.x.dying }
+
+var buffers slots.Table[Buffer] // Max: table.go
 
 // NewBuffer allocates an empty buffer and its C handle; nil if memory or
 // table space is refused.
@@ -312,17 +438,89 @@ func NewBuffer() *Buffer {
 		return nil
 	}
 	*(*cBuf)(hp) = cBuf{}
-	b := &Buffer{h: (*cBuf)(hp), gen: nextGen(), readHint: readMin}
-	idx, ok := buffers.Put(b)
-	if !ok {
+	b := new(Buffer)
+	if !b.init((*cBuf)(hp)) {
 		freeHandle(hp, sizeofCBuf)
 		return nil
 	}
-	b.h.idx = idx
-	b.h.gen = b.gen
-	b.h.totalLen = 0
-	b.h.magic = bufLive
 	return b
+}
+
+// initBev makes b (zero, inside a Bufferevent) a bufferevent's buffer on the
+// short handle at hp, in the bufferevent's C block; false if table space is
+// refused.
+// It is found through the bufferevent's table slot bevIdx (bufByIdx): a
+// bufferevent's buffers take no slot of their own.
+func (b *Buffer) initBev(hp unsafe.Pointer, bevIdx uint32, out bool) {
+	clear(bytesAt(hp, sizeofCBufShort))
+	idx := bevIdx | idxOfBev
+	if out {
+		idx |= idxOut
+	}
+	b.setup((*cBuf)(hp), idx)
+	b.inBev = true
+}
+
+func (b *Buffer) init(h *cBuf) bool {
+	idx, ok := buffers.Put(b)
+	if !ok {
+		return false
+	}
+	b.setup(h, idx)
+	return true
+}
+
+func (b *Buffer) setup(h *cBuf, idx uint32) {
+	b.h, b.readHint = h, readMin>>10
+	h.idx = idx
+	h.gen = nextGen()
+	h.totalLen = 0
+	h.magic = bufLive
+}
+
+// A handle's idx names a slot of the buffers table, or with idxOfBev the
+// slot of the buffer's bufferevent in the bufferevents table (idxOut: its
+// output, else its input).
+const (
+	idxOfBev = 1 << 31
+	idxOut   = 1 << 30
+)
+
+// bufByIdx returns the buffer a handle's idx names (nil if none).
+func bufByIdx(idx uint32) *Buffer {
+	if idx&idxOfBev == 0 {
+		return buffers.Get(idx)
+	}
+	bv := bevs.Get(idx &^ (idxOfBev | idxOut))
+	switch {
+	case bv == nil:
+		return nil
+	case idx&idxOut != 0:
+		return &bv.out
+	}
+	return &bv.in
+}
+
+// detachFromBev gives a buffer whose bufferevent goes away while it waits
+// for its deferred callbacks a slot of its own (the bufferevent's is
+// released), so that the callbacks still find it.
+func (b *Buffer) detachFromBev() {
+	idx, ok := buffers.Put(b)
+	if !ok {
+		return // its deferred callbacks will not find it: they are dropped
+	}
+	b.h.idx = idx
+	if x := b.x; x != nil && x.deferEv != nil {
+		(*deferTrailer)(unsafe.Add(unsafe.Pointer(x.deferEv), reactor.EventSize)).idx = idx
+	}
+}
+
+// bevBlockRef keeps a freed bufferevent's C block while a buffer whose short
+// handle is in it waits for its deferred callbacks (evbuffer_defer_callbacks:
+// libevent's scheduled callbacks hold a reference to the buffer).
+type bevBlockRef struct {
+	p unsafe.Pointer
+	n int // buffers still to free
 }
 
 // Handle is the struct evbuffer * given to C.
@@ -333,10 +531,10 @@ func (b *Buffer) Len() int { return int(b.h.totalLen) }
 
 // Free releases the segments, the table slot and the handle (marked dead).
 func (b *Buffer) Free() {
-	if ev := b.deferEv; ev != nil && ev.Flags&reactor.EVLIST_ACTIVE != 0 && !b.dying {
+	if x := b.x; x != nil && x.deferEv != nil && x.deferEv.Flags&reactor.EVLIST_ACTIVE != 0 && !x.dying {
 		// libevent's scheduled deferred callbacks hold a reference: they
 		// still run from the loop, and the buffer is freed after them.
-		b.dying = true
+		x.dying = true
 		return
 	}
 	for s := b.head; s != nil; {
@@ -352,9 +550,18 @@ func (b *Buffer) Free() {
 	h.magic = bufDead
 	h.fast = 0
 	h.totalLen = 0
-	buffers.Release(h.idx)
-	b.gen = 0
-	freeHandle(unsafe.Pointer(h), sizeofCBuf)
+	if h.idx&idxOfBev == 0 {
+		buffers.Release(h.idx)
+	}
+	if !b.inBev {
+		freeHandle(unsafe.Pointer(h), sizeofCBuf)
+	} else if r := b.x; r != nil && r.blkRef != nil {
+		r := r.blkRef
+		b.x.blkRef = nil
+		if r.n--; r.n == 0 {
+			cmem.Free(r.p, sizeofCBev)
+		}
+	}
 	b.h = &deadHandle
 }
 
@@ -392,8 +599,8 @@ func (b *Buffer) changed(added, drained int) {
 		b.hook.bufChanged(b, added, drained)
 	}
 	if b.cbs != nil {
-		b.nAdd += added
-		b.nDel += drained
+		b.x.nAdd += added
+		b.x.nDel += drained
 		b.invokeCallbacks()
 	}
 }
@@ -547,8 +754,29 @@ func (b *Buffer) link(s *seg) {
 	b.tail = s
 }
 
+// keepsBlock says whether the buffer keeps its last block when emptied: only
+// a buffer the C fast path may serve (see the top of this file).
+func (b *Buffer) keepsBlock() bool { return b.hook == nil && b.cbs == nil }
+
+// emptied drops what an empty buffer that does not keep a block still holds:
+// a lone empty segment and the empty extents, as libevent's drain of
+// everything frees all chains.
+func (b *Buffer) emptied() {
+	if b.keepsBlock() {
+		return
+	}
+	if h := b.head; h != nil {
+		putSeg(h)
+		b.head, b.tail = nil, nil
+	}
+	if b.empty != nil {
+		b.freeEmpties()
+	}
+}
+
 // consume removes n <= Len() bytes from the front, freeing emptied segments;
-// a drained last segment of at most keepMax bytes stays as the empty tail.
+// a drained last segment of at most keepMax bytes stays as the empty tail
+// when the buffer keeps a block.
 func (b *Buffer) consume(n int) {
 	l := b.Len()
 	for n > 0 {
@@ -560,13 +788,14 @@ func (b *Buffer) consume(n int) {
 		}
 		n -= s.n
 		if s == b.tail {
-			if s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil {
+			if s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil && b.keepsBlock() {
 				s.off, s.n = 0, 0
 				b.growHint = 0
 			} else {
 				putSeg(s)
 				b.head, b.tail = nil, nil
 				b.noteEmptied(l)
+				b.emptied()
 			}
 			break
 		}
@@ -691,6 +920,7 @@ func (b *Buffer) AddBuffer(src *Buffer) int {
 // the other way round (dst first), as evbuffer_remove_buffer does.
 func (b *Buffer) tookAll(src *Buffer, n int) {
 	src.h.totalLen = 0
+	src.emptied()
 	b.h.totalLen += uintptr(n)
 	src.changed(0, n)
 	b.changed(n, 0)
@@ -734,6 +964,10 @@ func (b *Buffer) Pullup(size int) unsafe.Pointer {
 	}
 	b.moveFront(b.head, s.base, size)
 	s.n = size
+	// Blocks are not cleared (AllocRaw); programs read a pulled-up buffer
+	// as a C string more often than they should, and libevent's fresh
+	// chain is usually zero there (evbuffer_search case: evbuffer_find).
+	clear(bytesAt(unsafe.Add(s.base, size), s.cap-size))
 	// s goes in front of whatever is left (a lone empty segment left
 	// behind becomes an empty extent).
 	if h := b.head; h != nil && h.n == 0 {
@@ -777,7 +1011,7 @@ func (b *Buffer) moveFront(from *seg, dst unsafe.Pointer, n int) {
 		if s == b.tail {
 			// Emptied the last segment: keep it if small, as consume does
 			// (as the lone segment, or behind the data as an empty extent).
-			keep := s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil
+			keep := s.cap <= keepMax && s.flags&segOwned != 0 && s.ext == nil && b.keepsBlock()
 			if keep && prev == nil {
 				s.off = 0
 				break

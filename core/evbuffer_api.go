@@ -19,8 +19,8 @@ func bufFromC(h unsafe.Pointer, fn string) *Buffer {
 		return nil
 	}
 	c := (*cBuf)(h)
-	b := buffers.Get(c.idx)
-	if b == nil || b.gen != c.gen || b.h != c {
+	b := bufByIdx(c.idx)
+	if b == nil || b.h != c { // (b.h is c only while b is c's buffer)
 		bufKind.stale(h, fn)
 		return nil
 	}

@@ -107,7 +107,8 @@ func (b *Buffer) AddCb(fn, arg unsafe.Pointer) *cbEntry {
 		return nil
 	}
 	e := &cbEntry{fn: fn, arg: arg, flags: cbEnabled, handle: h}
-	*(*uintptr)(h) = uintptr(b.gen) // makes the block recognisable in a core dump
+	*(*uintptr)(h) = uintptr(b.h.gen) // makes the block recognisable in a core dump
+	b.extra()
 	e.next = b.cbs
 	b.cbs = e
 	return e
@@ -164,24 +165,29 @@ func (b *Buffer) freeCallbacks() {
 	for b.cbs != nil {
 		b.unlinkCb(b.cbs)
 	}
-	b.nAdd, b.nDel = 0, 0
-	if b.deferEv != nil {
-		b.deferBase.Del(b.deferEv)
-		freeHandle(unsafe.Pointer(b.deferEv), deferEvSize)
-		b.deferEv = nil
+	if b.x == nil {
+		return
 	}
-	b.deferred = false
-	b.deferBase = nil
+	b.x.nAdd, b.x.nDel = 0, 0
+	if b.x.deferEv != nil {
+		b.x.deferBase.Del(b.x.deferEv)
+		freeHandle(unsafe.Pointer(b.x.deferEv), deferEvSize)
+		b.x.deferEv = nil
+	}
+	b.x.deferred = false
+	b.x.deferBase = nil
 }
 
 // invokeCallbacks is evbuffer_invoke_callbacks_.
 func (b *Buffer) invokeCallbacks() {
 	if b.cbs == nil {
-		b.nAdd, b.nDel = 0, 0
+		if b.x != nil {
+			b.x.nAdd, b.x.nDel = 0, 0
+		}
 		return
 	}
-	if b.deferred && b.deferEv != nil {
-		b.deferBase.Active(b.deferEv, reactor.EV_TIMEOUT, 1)
+	if b.x.deferred && b.x.deferEv != nil {
+		b.x.deferBase.Active(b.x.deferEv, reactor.EV_TIMEOUT, 1)
 	}
 	b.runCallbacks(false)
 }
@@ -194,22 +200,22 @@ func (b *Buffer) runCallbacks(runningDeferred bool) {
 	clear := true
 	if runningDeferred {
 		mask, want = cbNodefer|cbEnabled, cbEnabled
-	} else if b.deferred {
+	} else if b.x.deferred {
 		mask, want = cbNodefer|cbEnabled, cbNodefer|cbEnabled
 		clear = false
 	}
 	if b.cbs == nil {
-		b.nAdd, b.nDel = 0, 0
+		b.x.nAdd, b.x.nDel = 0, 0
 		return
 	}
-	if b.nAdd == 0 && b.nDel == 0 {
+	if b.x.nAdd == 0 && b.x.nDel == 0 {
 		return
 	}
 	newSize := b.Len()
-	orig := newSize + b.nDel - b.nAdd
-	added, deleted := b.nAdd, b.nDel
+	orig := newSize + b.x.nDel - b.x.nAdd
+	added, deleted := b.x.nAdd, b.x.nDel
 	if clear {
-		b.nAdd, b.nDel = 0, 0
+		b.x.nAdd, b.x.nDel = 0, 0
 	}
 	h := b.h
 	for e := b.cbs; e != nil; {
@@ -249,8 +255,8 @@ var bufDefer struct {
 
 func (bufDeferHandler) HandleEvent(ev *reactor.Event, res int16) {
 	tr := (*deferTrailer)(unsafe.Add(unsafe.Pointer(ev), reactor.EventSize))
-	b := buffers.Get(tr.idx)
-	if b == nil || b.gen != tr.gen || b.deferEv != ev {
+	b := bufByIdx(tr.idx)
+	if b == nil || b.h.gen != tr.gen || b.x == nil || b.x.deferEv != ev {
 		return
 	}
 	hp := b.h
@@ -258,7 +264,7 @@ func (bufDeferHandler) HandleEvent(ev *reactor.Event, res int16) {
 	C.gev_evbuf_lock(C.uintptr_t(h))
 	b.runCallbacks(true)
 	C.gev_evbuf_unlock(C.uintptr_t(h))
-	if b.dying && b.h == hp {
+	if b.x.dying && b.h == hp {
 		b.Free()
 	}
 }
@@ -273,19 +279,20 @@ func (b *Buffer) DeferCallbacks(base *reactor.Base) int {
 		svc.Warnf("evbuffer_defer_callbacks: no handler slot")
 		return -1
 	}
-	if b.deferEv != nil {
-		b.deferBase.Del(b.deferEv)
+	b.extra()
+	if b.x.deferEv != nil {
+		b.x.deferBase.Del(b.x.deferEv)
 	} else {
 		p := allocHandle(deferEvSize)
 		if p == nil {
 			return -1
 		}
-		b.deferEv = (*reactor.Event)(p)
+		b.x.deferEv = (*reactor.Event)(p)
 	}
-	base.AssignGo(b.deferEv, -1, 0, bufDefer.id)
-	tr := (*deferTrailer)(unsafe.Add(unsafe.Pointer(b.deferEv), reactor.EventSize))
-	tr.idx, tr.gen = b.h.idx, b.gen
-	b.deferBase = base
-	b.deferred = true
+	base.AssignGo(b.x.deferEv, -1, 0, bufDefer.id)
+	tr := (*deferTrailer)(unsafe.Add(unsafe.Pointer(b.x.deferEv), reactor.EventSize))
+	tr.idx, tr.gen = b.h.idx, b.h.gen
+	b.x.deferBase = base
+	b.x.deferred = true
 	return 0
 }

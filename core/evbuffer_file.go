@@ -54,7 +54,7 @@ type FileSeg struct {
 	arg     unsafe.Pointer
 }
 
-var fileSegs = slots.Table[FileSeg]{Max: maxObjects}
+var fileSegs slots.Table[FileSeg] // Max: table.go
 
 // NewFileSeg is evbuffer_file_segment_new; nil (logged) on failure.
 func NewFileSeg(fd int, offset, length int64, flags int) *FileSeg {

@@ -14,7 +14,8 @@ import (
 // a read uses less than a quarter (back to request/response traffic). The
 // fresh segment is the first empty extent when it is big enough; one the
 // kernel did not touch stays an empty extent (or the lone empty segment) for
-// the next read or add, so nothing is allocated twice.
+// the next read or add, so nothing is allocated twice (an empty buffer that
+// keeps no block, see evbuffer.go, gives it back at once).
 const (
 	readMin = 4 << 10
 	readMax = 64 << 10
@@ -41,7 +42,7 @@ func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
 	if b.freezeEnd {
 		return -1, unix.EPERM
 	}
-	want := b.readHint
+	want := int(b.readHint) << 10
 	if max > 0 && max < want {
 		want = max
 	}
@@ -127,16 +128,18 @@ func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
 		if fresh != nil {
 			fresh.n = n - inTail
 		}
-		if n == offered && b.readHint < readMax {
+		if n == offered && b.readHint < readMax>>10 {
 			b.readHint *= 2
-		} else if n < offered/4 && b.readHint > readMin {
+		} else if n < offered/4 && b.readHint > readMin>>10 {
 			b.readHint /= 2
 		}
 	}
 	if fresh != nil {
 		switch {
-		case fresh.n > 0 || t == nil:
+		case fresh.n > 0 || t == nil && b.keepsBlock():
 			b.link(fresh)
+		case t == nil:
+			putSeg(fresh) // nothing read into an empty buffer that keeps no block
 		case t.n == 0:
 			// Keep one empty segment only (the old one got no data either).
 			putSeg(fresh)

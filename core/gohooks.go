@@ -34,7 +34,9 @@ type BevHandler interface {
 // the cbarg C sees.
 func (bv *Bufferevent) SetGoCallbacks(h BevHandler, read, write, event bool, arg unsafe.Pointer) {
 	c := bv.c
-	bv.goh = h
+	if h != nil || bv.x != nil {
+		bv.ext().goh = h // in bevExtra: only the core's own users (evhttp) have one
+	}
 	c.readcb, c.writecb, c.errorcb = nil, nil, nil
 	if read {
 		c.readcb = goCBAddr(0)
@@ -48,18 +50,30 @@ func (bv *Bufferevent) SetGoCallbacks(h BevHandler, read, write, event bool, arg
 	c.cbarg = arg
 }
 
+// gohandler is bv's Go callbacks, nil if none.
+func (bv *Bufferevent) gohandler() BevHandler {
+	if x := bv.x; x != nil {
+		return x.goh
+	}
+	return nil
+}
+
 // goBevData runs a Go data callback if fn is one of the markers; false if
 // fn is a C function.
 func goBevData(fn, bev unsafe.Pointer) bool {
 	switch uintptr(fn) {
 	case uintptr(goCBAddr(0)):
-		if bv := bevAt(bev); bv != nil && bv.goh != nil {
-			bv.goh.BevRead(bv)
+		if bv := bevAt(bev); bv != nil {
+			if h := bv.gohandler(); h != nil {
+				h.BevRead(bv)
+			}
 		}
 		return true
 	case uintptr(goCBAddr(1)):
-		if bv := bevAt(bev); bv != nil && bv.goh != nil {
-			bv.goh.BevWrite(bv)
+		if bv := bevAt(bev); bv != nil {
+			if h := bv.gohandler(); h != nil {
+				h.BevWrite(bv)
+			}
 		}
 		return true
 	}
@@ -70,8 +84,10 @@ func goBevEvent(fn, bev unsafe.Pointer, what int16, err int) bool {
 	if uintptr(fn) != uintptr(goCBAddr(2)) {
 		return false
 	}
-	if bv := bevAt(bev); bv != nil && bv.goh != nil {
-		bv.goh.BevEvent(bv, what, err)
+	if bv := bevAt(bev); bv != nil {
+		if h := bv.gohandler(); h != nil {
+			h.BevEvent(bv, what, err)
+		}
 	}
 	return true
 }
@@ -106,7 +122,7 @@ func (bv *Bufferevent) Base() *reactor.Base { return bv.base }
 func (bv *Bufferevent) Fd() int { return bv.be.fd() }
 
 // Options are the BEV_OPT_* the bufferevent was made with.
-func (bv *Bufferevent) Options() int { return bv.options }
+func (bv *Bufferevent) Options() int { return int(bv.options) }
 
 // Live reports whether bufferevent_free has not been called on bv.
 func (bv *Bufferevent) Live() bool { return bv.c != nil && !bv.freed && !bv.dead }
@@ -126,7 +142,7 @@ func (bv *Bufferevent) SetTimeoutsTV(rd, wr *reactor.Timeval) int {
 // DrainAll empties both buffers, whatever their freezing (libevent's
 // evhttp resets a connection this way).
 func (bv *Bufferevent) DrainAll() {
-	for _, b := range [2]*Buffer{bv.in, bv.out} {
+	for _, b := range [2]*Buffer{&bv.in, &bv.out} {
 		fs := b.freezeStart
 		b.freezeStart = false
 		b.Drain(b.Len())

@@ -95,7 +95,7 @@ type Listener struct {
 	running  int // accept rounds in progress (free is deferred)
 }
 
-var listeners = slots.Table[Listener]{Max: maxObjects}
+var listeners slots.Table[Listener] // Max: table.go
 
 type levReadHandler struct{}
 type levTimerHandler struct{}

@@ -478,7 +478,7 @@ type RateLimitGroup struct {
 	seed                    uint32
 }
 
-var rlGroups = slots.Table[RateLimitGroup]{Max: maxObjects}
+var rlGroups slots.Table[RateLimitGroup] // Max: table.go
 
 // newGroup is bufferevent_rate_limit_group_new without the C handle.
 func newGroup(base *reactor.Base, cfg *TokenBucketCfg) *RateLimitGroup {

@@ -43,10 +43,10 @@ func (bv *Bufferevent) rlSuspended(write bool) uint16 {
 
 // rateLimiter, consulted by the socket backend's read and write paths.
 func (rl *bevRateLimit) readMax(bv *Bufferevent) int {
-	return int(rl.max(false, bv.maxSingleRead))
+	return int(rl.max(false, bv.maxSingle(false)))
 }
 func (rl *bevRateLimit) writeMax(bv *Bufferevent) int {
-	return int(rl.max(true, bv.maxSingleWrite))
+	return int(rl.max(true, bv.maxSingle(true)))
 }
 func (rl *bevRateLimit) readDone(bv *Bufferevent, n int)  { rl.done(false, int64(n)) }
 func (rl *bevRateLimit) writeDone(bv *Bufferevent, n int) { rl.done(true, int64(n)) }
@@ -55,14 +55,14 @@ func (rl *bevRateLimit) writeDone(bv *Bufferevent, n int) { rl.done(true, int64(
 // (hook in bufferevent.go's release): it leaves its group, its refill timer
 // goes.
 func (bv *Bufferevent) releaseLimiter() {
-	if rl, ok := bv.limiter.(*bevRateLimit); ok {
+	if rl, ok := bv.lim().(*bevRateLimit); ok {
 		rl.release()
-		bv.limiter = nil
+		bv.x.limiter = nil
 	}
 }
 
 func rlOf(bv *Bufferevent) *bevRateLimit {
-	rl, _ := bv.limiter.(*bevRateLimit)
+	rl, _ := bv.lim().(*bevRateLimit)
 	return rl
 }
 
@@ -75,7 +75,7 @@ func rlEnsure(bv *Bufferevent) *bevRateLimit {
 	if rl == nil {
 		return nil
 	}
-	bv.limiter = rl
+	bv.ext().limiter = rl
 	return rl
 }
 

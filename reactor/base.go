@@ -46,6 +46,12 @@ type Base struct {
 	drain    [256]byte // signal pipe read buffer
 	dead     bool
 
+	// Memory given back when idle (idle.go): armed when there is some, and
+	// how long the armed loop has waited with nothing arriving (µs).
+	idleArmed bool
+	idleQuiet int64
+	idleSeen  Timeval // the time cache when the last loop returned
+
 	lastYield int64  // nanotime of the loop's last yieldIfDue (runtime.go)
 	st        *Stats // counters, nil unless StatsOn (stats.go)
 }

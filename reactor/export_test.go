@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"fmt"
+	"testing"
 	"unsafe"
 )
 
@@ -249,6 +250,18 @@ const LoopBackRC = loopBackRC
 
 // Running reports whether a loop runs on b (struct event_base's running).
 func (b *Base) Running() bool { return b.c.Running != 0 }
+
+// NoIdleHook makes run.c's loops keep their waits (SetWaitInGoAfter(0)) and
+// the idle trim find nothing to do (its lock held) until the test ends.
+func NoIdleHook(t testing.TB) {
+	saved := waitInGoAfter()
+	SetWaitInGoAfter(0)
+	memIdle.mu.Lock()
+	t.Cleanup(func() {
+		memIdle.mu.Unlock()
+		SetWaitInGoAfter(saved)
+	})
+}
 
 // LoopCCont runs run.c's loop on with a loop LoopResume handed back.
 func (b *Base) LoopCCont(flags int) (int, int) {

@@ -17,7 +17,9 @@ type Handler interface {
 // not per event).
 type hEntry struct{ h Handler }
 
-var handlers = slots.Table[hEntry]{Max: 1<<24 - 1} // ids 1 .. 16Mi-1
+var handlers slots.Table[hEntry] // ids 1 .. 16Mi-1 (Max set by init: see slots.Table)
+
+func init() { handlers.Max = 1<<24 - 1 }
 
 // RegisterHandler stores h and returns its id (>= 1), to be put in ev_arg
 // (see AssignGo). It returns 0 if the table is full.

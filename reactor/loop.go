@@ -107,15 +107,14 @@ func (b *Base) loop(flags int, at int) int {
 				return 1
 			}
 			b.yieldIfDue()
-			c.TvCache = Timeval{}
-			var err error
+			var err error // idleWait clears c.TvCache
 			if st := b.st; st != nil {
 				st.Loops++
 				t0 := time.Now()
-				err = b.be.wait(timeout)
+				err = b.idleWait(timeout)
 				st.BlockedNs += int64(time.Since(t0))
 			} else {
-				err = b.be.wait(timeout)
+				err = b.idleWait(timeout)
 			}
 			if err != nil {
 				svc.Warnf("event_base_loop: %v", err)
@@ -157,6 +156,12 @@ func (b *Base) loopDone() {
 	if !b.dead {
 		b.c.RunningPri = -1
 		b.c.Current = nil
+		b.idleSeen = b.c.TvCache // idle.go: the next loop's first wait needs no clock read
+		if b.idleArmed {
+			// The next loop begins in run.c, which knows nothing of the
+			// armed trim: its first blocking wait comes back here.
+			SetWaitInGoAfter(1)
+		}
 		b.c.TvCache = Timeval{}
 		storeInt32(&b.c.Running, 0)
 	}

@@ -29,10 +29,14 @@ const (
 // to block. Process-wide; any thread may call it.
 func SetWaitInGoAfter(us int64) { C.gev_wait_in_go_after = C.int64_t(us) }
 
+// waitInGoAfter is SetWaitInGoAfter's time.
+func waitInGoAfter() int64 { return int64(C.gev_wait_in_go_after) }
+
 // stayInGo reports whether b's loop, left to this side for a wait
 // (resumeTop), has more to do here before it hands the loop back to run.c's.
-// Counted loops (stats.go) stay: run.c's would not count.
-func (b *Base) stayInGo() bool { return b.st != nil }
+// Counted loops (stats.go) stay: run.c's would not count; so does an armed
+// idle trim (idle.go), which waits here until it trims.
+func (b *Base) stayInGo() bool { return b.st != nil || b.idleArmed }
 
 func init() {
 	if StatsOn {

@@ -367,6 +367,7 @@ func TestWaitLeavesFdToCore(t *testing.T) {
 // resume points, and the Go side finishes it as its own loop would.
 func TestLoopCResumePoints(t *testing.T) {
 	const none = -1 // run.c finished the loop itself
+	reactor.NoIdleHook(t)
 	for _, tc := range []struct {
 		name  string
 		setup func(t *testing.T, b *reactor.Base) func(t *testing.T) // returns the check after the loop
@@ -495,11 +496,11 @@ func TestLoopHandBack(t *testing.T) {
 		}
 	}
 	t.Run("steps", func(t *testing.T) {
+		reactor.NoIdleHook(t) // no idle trim arms: the Go side hands back
 		b := newBase(t, reactor.MethodEpoll, 1)
 		ctest.Calls()
 		timers(t, b)
 		reactor.SetWaitInGoAfter(1)
-		defer reactor.SetWaitInGoAfter(0)
 		r, where := b.LoopCOnly(0)
 		if r != reactor.LoopResumeRC || where != 4 {
 			t.Fatalf("run.c's loop returned %d at %d, want a hand-over at 4", r, where)
@@ -525,8 +526,8 @@ func TestLoopHandBack(t *testing.T) {
 		b := newBase(t, reactor.MethodEpoll, 1)
 		ctest.Calls()
 		timers(t, b)
-		reactor.SetWaitInGoAfter(1) // every blocking wait goes to Go and back
-		defer reactor.SetWaitInGoAfter(0)
+		reactor.NoIdleHook(t)
+		reactor.SetWaitInGoAfter(1) // the first blocking wait goes to Go, which hands the loop back
 		if r := b.Loop(0); r != 1 {
 			t.Fatalf("loop returned %d, want 1", r)
 		}

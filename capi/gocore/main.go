@@ -58,6 +58,7 @@ func goevent_core_attach_go(ops *C.struct_gev_core_ops, services *C.struct_gev_s
 	}
 	svc.Attach(unsafe.Pointer(services))
 	reactor.StartRuntimePoller()
+	reactor.NoteCoreStart()
 	return C.gev_fill_ops(ops, reactor.LoopCFunc())
 }
 

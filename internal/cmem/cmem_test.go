@@ -96,3 +96,101 @@ func BenchmarkAllocFree128(b *testing.B) {
 		Free(Alloc(128), 128)
 	}
 }
+
+func TestClassesFitAndWasteLittle(t *testing.T) {
+	for n := 1; n <= maxPooled; n += 1 + n/64 {
+		c := classOf(n)
+		size := int(classSize[c])
+		if size < n {
+			t.Fatalf("class of %d holds only %d", n, size)
+		}
+		if c > 0 && int(classSize[c-1]) >= n {
+			t.Fatalf("class of %d is %d, a smaller class %d holds it", n, size, classSize[c-1])
+		}
+		if n > 256 && n <= smallMax && size-n > size/8 {
+			t.Fatalf("%d bytes waste %d in class %d", n, size-n, size)
+		}
+		if SizeOf(n) != size {
+			t.Fatalf("SizeOf(%d) = %d, want %d", n, SizeOf(n), size)
+		}
+	}
+	for _, c := range []struct{ n, want int }{{136, 144}, {536, 576}, {4096, 4096}, {512, 512}, {16 << 10, 16 << 10}, {1 << 20, 1 << 20}} {
+		if got := SizeOf(c.n); got != c.want {
+			t.Errorf("SizeOf(%d) = %d, want %d", c.n, got, c.want)
+		}
+	}
+}
+
+// Freed spans go back to the kernel on Trim, are reused afterwards (by any
+// class), and read as zero.
+func TestTrimGivesBackEmptySpansAndReusesThem(t *testing.T) {
+	Trim()
+	const n, count = 4096, 1000 // 4 MiB: a whole arena of 64 KiB spans
+	st0 := ReadStats()
+	ptrs := make([]unsafe.Pointer, count)
+	for i := range ptrs {
+		ptrs[i] = AllocRaw(n)
+		Bytes(ptrs[i], n)[0] = 0xAA
+	}
+	if got := ReadStats().InUse - st0.InUse; got != n*count {
+		t.Fatalf("in use grew by %d, want %d", got, n*count)
+	}
+	for _, p := range ptrs {
+		Free(p, n)
+	}
+	st := ReadStats()
+	if st.Releasable < n*count-2*smallPages*pageSize {
+		t.Fatalf("releasable %d after freeing %d bytes", st.Releasable, n*count)
+	}
+	if got := Trim(); got < n*count-2*smallPages*pageSize {
+		t.Fatalf("Trim gave back %d bytes", got)
+	}
+	if Releasable() != 0 {
+		t.Fatalf("releasable %d after Trim", Releasable())
+	}
+	mapped := ReadStats().Mapped
+	// Another class takes the spans: no new arena, zeroed memory.
+	const m = 2048
+	ptrs2 := make([]unsafe.Pointer, 2*count)
+	for i := range ptrs2 {
+		ptrs2[i] = Alloc(m)
+		for j, v := range Bytes(ptrs2[i], m) {
+			if v != 0 {
+				t.Fatalf("block %d byte %d = %d after Trim", i, j, v)
+			}
+		}
+	}
+	if got := ReadStats().Mapped; got > mapped+arenaBytes {
+		t.Fatalf("mapped %d -> %d: spans given back were not reused", mapped, got)
+	}
+	for _, p := range ptrs2 {
+		Free(p, m)
+	}
+	Trim()
+}
+
+func TestSpansStayWhileABlockLives(t *testing.T) {
+	Trim()
+	const n = 144
+	keep := Alloc(n)
+	var ptrs []unsafe.Pointer
+	for i := 0; i < 2000; i++ {
+		ptrs = append(ptrs, Alloc(n))
+	}
+	for _, p := range ptrs {
+		Free(p, n)
+	}
+	Trim()
+	Bytes(keep, n)[n-1] = 7 // its span must still be resident and ours
+	if Bytes(keep, n)[n-1] != 7 {
+		t.Fatal("live block lost")
+	}
+	Free(keep, n)
+}
+
+func BenchmarkAllocFree4096Raw(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		Free(AllocRaw(4096), 4096)
+	}
+}

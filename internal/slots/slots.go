@@ -18,6 +18,9 @@ const (
 // never move, entries are atomic pointers (a plain MOV on amd64), so an index
 // handed out on one thread is safe to look up on another. Put and Release
 // take mu; free indices are reused LIFO. The zero Table is ready to use.
+// Declare tables as zero values and set Max from an init function: a table
+// with an initializer is in .data, whose pages the garbage collector reads
+// (its 128 KiB of chunk pointers are roots) and so makes resident.
 type Table[T any] struct {
 	// Max bounds the number of indices ever handed out (0: the full
 	// capacity); Put refuses beyond it rather than wrapping.

@@ -382,14 +382,18 @@ __attribute__((constructor)) static void lazystart_init(void)
  * result; the program's environment is not changed. */
 static const char godebug_core[] = "asyncpreemptoff=1";
 
-static char *godebug_for_runtime(void)
+/* godebug_size is the size of the "GODEBUG=..." string godebug_write makes
+ * (both read the program's GODEBUG at the same moment, in start_runtime). */
+static size_t godebug_size(void)
 {
 	const char *mine = getenv("GODEBUG");
-	size_t n = sizeof "GODEBUG=" + sizeof godebug_core + (mine ? strlen(mine) + 1 : 0);
-	char *s = malloc(n);
-	if (s)
-		snprintf(s, n, "GODEBUG=%s%s%s", godebug_core, mine && *mine ? "," : "", mine ? mine : "");
-	return s;
+	return sizeof "GODEBUG=" + sizeof godebug_core + (mine ? strlen(mine) + 1 : 0);
+}
+
+static void godebug_write(char *s, size_t n)
+{
+	const char *mine = getenv("GODEBUG");
+	snprintf(s, n, "GODEBUG=%s%s%s", godebug_core, mine && *mine ? "," : "", mine ? mine : "");
 }
 
 static void *no_op(void *arg) { return arg; }
@@ -428,13 +432,17 @@ static void start_runtime(void)
 	size_t nkeys = sizeof keys / sizeof keys[0];
 	/* argv's NULL, the environment (+ GODEBUG) and its NULL, auxv pairs (+ AT_RANDOM, AT_NULL) */
 	size_t n = 1 + nenv + 2 + 2 * (nkeys + 2);
-	uintptr_t *vec = malloc(n * sizeof *vec);  /* kept: the runtime points into it */
-	char *godebug = godebug_for_runtime();     /* kept as well */
-	if (!vec || !godebug) {
-		free(vec);
-		free(godebug);
+	size_t gdn = godebug_size();
+	/* Kept: the runtime points into it (the vector, then the GODEBUG string).
+	 * Mapped, not malloc'ed: a block malloc'ed now would stay at the top of
+	 * glibc's heap for good and keep it from shrinking below (the core often
+	 * starts while a program's heap is at its largest: after it added its
+	 * timers). */
+	uintptr_t *vec = mmap(NULL, n * sizeof *vec + gdn, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vec == MAP_FAILED)
 		return;
-	}
+	char *godebug = (char *)(vec + n);
+	godebug_write(godebug, gdn);
 	size_t i = 0;
 	vec[i++] = 0;                              /* argc = 0: argv is empty */
 	for (size_t k = 0; k < nenv; k++)

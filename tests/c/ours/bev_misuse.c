@@ -3,7 +3,12 @@
  * freed bufferevents with libevent's failure value and a logged message
  * (libevent crashes), a freed evdns base fails the lookup (logged, the event
  * callback says BEV_EVENT_ERROR, the dns error is EVUTIL_EAI_FAIL),
- * and BEV_OPT_THREADSAFE without evthread locking fails with a message.
+ * BEV_OPT_THREADSAFE without evthread locking fails with a message, and a
+ * bufferevent freed and finalized while a deferred callback of one of its
+ * buffers is scheduled on another base (libevent 2.1.12 crashes after
+ * running such a callback): the callback runs with its buffer, which is then
+ * freed (the buffer's handle lives in the bufferevent's block, which is kept
+ * until then).
  * Exit 0 when every check holds.
  */
 #include <stdint.h>
@@ -19,6 +24,49 @@
 #include <event2/event.h>
 
 #include "testcase.h"
+
+static int defer_calls;
+static size_t defer_len;
+
+static void defer_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+	(void)info; (void)arg;
+	defer_calls++;
+	defer_len = evbuffer_get_length(buf);
+}
+
+/* A pair whose end 0 reads; a deferred callback on one of its buffers is
+ * scheduled on another base's loop, then both ends are freed and finalized
+ * (their base's loop runs) before that loop runs the callback. */
+static void free_with_deferred_cb(struct event_base *base, int output)
+{
+	struct bufferevent *pair[2];
+	struct evbuffer *buf;
+	struct event_base *other = event_base_new();
+	defer_calls = 0;
+	defer_len = 0;
+	if (!other || bufferevent_pair_new(base, 0, pair) != 0)
+		return;
+	bufferevent_enable(pair[0], EV_READ);
+	buf = output ? bufferevent_get_output(pair[0]) : bufferevent_get_input(pair[0]);
+	evbuffer_defer_callbacks(buf, other);
+	evbuffer_add_cb(buf, defer_cb, NULL);
+	bufferevent_write(output ? pair[0] : pair[1], "hello", 5);
+	bufferevent_free(pair[0]);
+	bufferevent_free(pair[1]);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	/* New bufferevents, made before the callback runs, must not reuse the
+	 * memory of the scheduled buffer. */
+	if (bufferevent_pair_new(base, 0, pair) != 0)
+		return;
+	bufferevent_write(pair[1], "xy", 2);
+	event_base_loop(other, EVLOOP_NONBLOCK);
+	bufferevent_free(pair[0]);
+	bufferevent_free(pair[1]);
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	event_base_loop(other, EVLOOP_NONBLOCK);
+	event_base_free(other);
+}
 
 int main(void)
 {
@@ -85,6 +133,12 @@ int main(void)
 	TC_CHECK("BEV_OPT_THREADSAFE without evthread: NULL",
 	    bufferevent_socket_new(base, sv[1], BEV_OPT_THREADSAFE) == NULL && tc_log_.n > 0);
 	event_base_loop(base, EVLOOP_NONBLOCK);
+	free_with_deferred_cb(base, 0);
+	TC_CHECK("input freed with a deferred callback scheduled: it runs once, with the 5 bytes",
+	    defer_calls == 1 && defer_len == 5);
+	free_with_deferred_cb(base, 1);
+	TC_CHECK("output freed with a deferred callback scheduled: it runs once, with the 5 bytes",
+	    defer_calls == 1 && defer_len == 5);
 	event_base_free(base);
 	close(sv[0]);
 	close(sv[1]);
