@@ -214,6 +214,8 @@ struct event_base *event_base_new_with_config(const struct event_config *cfg)
 		base->method_name = epoll_changelist_name;
 	base->npriorities = 1;
 	base->sig_rfd = base->sig_wfd = -1;
+	base->epfd = -1;        /* the core's, once it has the base */
+	base->running_pri = -1;
 
 	/* Dispatch limits, as libevent derives them from the config. */
 	base->max_dispatch_usec = -1;

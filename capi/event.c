@@ -22,6 +22,8 @@
 
 #include "capi.h"
 #include "timeheap.h"
+#include "activeq.h"
+#include "iomap.h"
 
 #include <event2/event_compat.h>
 
@@ -967,7 +969,8 @@ static int once_activate(struct event_base *base, struct event *ev)
 		return stale_refused("event_base_once");
 	if (gev_core_ready("event_base_once") < 0)
 		return -1;
-	gev_ops.event_active(ev, EV_TIMEOUT, 1);
+	if (!base->activeq || gev_event_activate(base, ev, EV_TIMEOUT, 1) < 0)
+		gev_ops.event_active(ev, EV_TIMEOUT, 1);
 	return 0;
 }
 
@@ -996,25 +999,27 @@ static int event_check(const struct event *ev, const char *fn)
 	return gev_base_check(ev->ev_base, fn);
 }
 
-/* ---- timers without a crossing ----
- * Once the core has a base, event_add with a timeout and event_del of an
- * event whose only membership is the timer heap are done here, on the heap
- * the core shares (timeheap.h), with the core's own rules: the deadline is
- * the loop's cached time (or the clock) plus tv, a persistent event keeps tv
- * for re-arming, a re-add takes the event out and pushes it again (so ties
- * order as in libevent), and the event count is libevent's. Anything else
- * goes to the core: I/O or signal registration, active events, common
- * timeouts, finalizing or invalid flags, Go-handled events, a full array
- * (only the core allocates), a stale base in a forked child. The thread lock is
- * held by the caller, and unlocking wakes a loop running on another thread. */
+/* ---- timers and I/O events without a crossing ----
+ * Once the core has a base, event_add and event_del are done here, on the
+ * timer heap (timeheap.h), the active queues (activeq.h) and, on an epoll
+ * base, the fd table (iomap.h) that the core shares, with the core's own
+ * rules: the deadline is the loop's cached time (or the clock) plus tv, a
+ * persistent event keeps tv for re-arming, a re-add takes the event out of
+ * the heap and pushes it again (so ties order as in libevent), an I/O event
+ * joins its fd's list and the kernel is told the fd's new interest, and the
+ * event count is libevent's. Anything else goes to the core: signal events,
+ * common timeouts, a re-add of an active event with a timeout, finalizing
+ * or invalid flags, Go-handled events, the poll backend, debug mode (it
+ * checks edge/level mixing), a full heap or an fd past the table (only the
+ * core allocates), an fd the kernel refuses (the core reports why), a stale
+ * base in a forked child. The thread lock is held by the caller, and
+ * unlocking wakes a loop running on another thread. */
 
-/* ev's timer may be handled here: the core has base, is usable and shares
- * its heap, and ev is a program's event but not a signal event (the core
- * tracks those itself). */
-static inline int timer_fast_ok(const struct event_base *base, const struct event *ev)
+/* ev may be handled here: the core has base and is usable, and ev is a
+ * program's event but not a signal event (the core tracks those itself). */
+static inline int event_fast_ok(const struct event_base *base, const struct event *ev)
 {
-	return gev_base_live(base) && base->timeheap != NULL &&
-	    !(ev->ev_events & EV_SIGNAL) && ev->ev_closure != GEV_CLOSURE_GO;
+	return gev_base_live(base) && !(ev->ev_events & EV_SIGNAL) && ev->ev_closure != GEV_CLOSURE_GO;
 }
 
 /* ev's pending timeout is in the shared heap, not a common-timeout queue. */
@@ -1023,34 +1028,46 @@ static inline int in_shared_heap(const struct event_base *base, const struct eve
 	return EV_COMMONIDX(ev) == 0 && gev_timeheap_has(base, ev);
 }
 
-static inline void count_event(struct event_base *base, const struct event *ev, int d)
+#define count_event gev_count_event /* activeq.h */
+
+/* An I/O event not yet in its fd's list joins it (ev may be added here). 1
+ * when done or nothing to do, 0 when the core must do it (nothing changed). */
+static int io_insert_fast(struct event_base *base, struct event *ev)
 {
-	if (!(ev->ev_flags & EVLIST_INTERNAL)) {
-		base->n_events += d;
-		if (base->n_events > base->max_events)
-			base->max_events = base->n_events;
-	}
+	if (!(ev->ev_events & EV_IO_MASK) || (ev->ev_flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER)))
+		return 1;
+	if (!gev_io_add_c_ok(base) || gev_io_add(base, ev) < 0)
+		return 0;
+	ev->ev_flags |= EVLIST_INSERTED;
+	count_event(base, ev, 1);
+	return 1;
 }
 
-/* event_add(ev, tv) with tv valid and not a common timeout: 1 when done here
- * (event_add succeeded), 0 when the core must do it. */
-static int timer_add_fast(struct event_base *base, struct event *ev, const struct timeval *tv)
+/* event_add(ev, tv) with tv NULL, or valid and not a common timeout: 1 when
+ * done here (event_add succeeded), 0 when the core must do it. */
+static int event_add_fast(struct event_base *base, struct event *ev, const struct timeval *tv)
 {
 	short fl = ev->ev_flags;
-	if (!timer_fast_ok(base, ev) ||
-	    (fl & ~(EVLIST_INIT | EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_INTERNAL)) ||
-	    ((ev->ev_events & EV_IO_MASK) && !(fl & EVLIST_INSERTED)) ||
+	if (!event_fast_ok(base, ev))
+		return 0;
+	if (!tv) /* an I/O event's registration only */
+		return !(fl & ~(EVLIST_INIT | EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_INTERNAL)) &&
+		    io_insert_fast(base, ev);
+	if (base->timeheap == NULL || (fl & ~(EVLIST_INIT | EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_INTERNAL)) ||
 	    tv->tv_sec > ((int64_t)1 << 40) /* the core clamps huge timeouts */)
 		return 0;
 	if (fl & EVLIST_TIMEOUT) {
 		if (!in_shared_heap(base, ev))
 			return 0;
+	} else if (base->timeheap_n >= base->timeheap_cap)
+		return 0;
+	if (!io_insert_fast(base, ev))
+		return 0;
+	fl = ev->ev_flags;
+	if (fl & EVLIST_TIMEOUT)
 		gev_timeheap_remove(base, ev); /* membership kept: the count stays */
-	} else {
-		if (base->timeheap_n >= base->timeheap_cap)
-			return 0;
+	else
 		count_event(base, ev, 1);
-	}
 	set_deadline(base, ev, tv);
 	ev->ev_flags = fl | EVLIST_TIMEOUT;
 	EV_COMMONIDX(ev) = 0; /* the heap, not a common-timeout queue it was on before */
@@ -1058,19 +1075,16 @@ static int timer_add_fast(struct event_base *base, struct event *ev, const struc
 	return 1;
 }
 
-/* event_del(ev): 1 when done here (event_del succeeded), 0 when the core
+/* event_del(ev): 1 when done here (*r: event_del's result), 0 when the core
  * must do it. */
-static int timer_del_fast(struct event_base *base, struct event *ev)
+static int event_del_fast(struct event_base *base, struct event *ev, int *r)
 {
-	short fl = ev->ev_flags;
-	if (!timer_fast_ok(base, ev) || (fl & ~(EVLIST_INIT | EVLIST_TIMEOUT | EVLIST_INTERNAL)))
+	if (!event_fast_ok(base, ev) || !gev_event_del_c_ok(base, ev))
 		return 0;
-	if (fl & EVLIST_TIMEOUT) {
-		if (!in_shared_heap(base, ev))
-			return 0;
-		gev_timeheap_remove(base, ev);
-		ev->ev_flags = fl & ~EVLIST_TIMEOUT;
-		count_event(base, ev, -1);
+	*r = 0;
+	if (gev_event_del(base, ev) < 0) {
+		gev_warnx("event_del: epoll: epoll_ctl(DEL) on fd %d: %s", (int)ev->ev_fd, strerror(errno));
+		*r = -1;
 	}
 	return 1;
 }
@@ -1115,7 +1129,7 @@ static int event_add_nolock(struct event *ev, const struct timeval *tv)
 		return 0;
 	}
 	int r;
-	if (tv && !newsig && timer_add_fast(base, ev, tv))
+	if (!newsig && event_add_fast(base, ev, tv))
 		r = 0;
 	else
 		r = gev_core_ready("event_add") < 0 ? -1 : gev_ops.event_add(ev, (struct timeval *)tv);
@@ -1167,8 +1181,9 @@ static int event_del_nolock(struct event *ev, const char *fn)
 		 * state changes, so the handler can be restored. */
 		ev->ev_flags &= ~(EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER);
 	} else {
-		if (timer_del_fast(base, ev))
-			return 0;
+		int r;
+		if (event_del_fast(base, ev, &r))
+			return r;
 		return gev_core_ready(fn) < 0 ? -1 : gev_ops.event_del(ev);
 	}
 	if (wassig)
@@ -1240,14 +1255,22 @@ void event_free(struct event *ev)
 	gev_free(ev);
 }
 
+/* event_active in C, on the active queues the core shares (activeq.h), once
+ * the core has the base; the core does it when the event's priority has no
+ * queue yet. Unlocking wakes a loop running on another thread. */
 void event_active(struct event *ev, int res, short ncalls)
 {
-	if (!event_check(ev, "event_active") || gev_base_adopt(ev->ev_base, "event_active") < 0)
+	if (!event_check(ev, "event_active"))
+		return;
+	struct event_base *base = ev->ev_base;
+	if (__builtin_expect(!gev_base_live(base) || !base->activeq, 0) &&
+	    gev_base_adopt(base, "event_active") < 0)
 		return;
 	gev_debugx("event_active: %p (fd %d), res %d, callback %p", (void *)ev, (int)ev->ev_fd, res,
 	    (void *)ev->ev_callback);
-	struct gev_thread *th = gev_base_lock(ev->ev_base);
-	gev_ops.event_active(ev, res, ncalls);
+	struct gev_thread *th = gev_base_lock(base);
+	if (!base->activeq || gev_event_activate(base, ev, (short)res, ncalls) < 0)
+		gev_ops.event_active(ev, res, ncalls);
 	gev_base_unlock(th);
 }
 
@@ -1411,12 +1434,12 @@ int event_base_loopcontinue(struct event_base *base)
 		return -1;
 	if (!gev_base_check(base, "event_base_loopcontinue"))
 		return -1;
-	/* Only a running loop looks at it, and a loop runs with a Go side. */
+	/* Only a running loop looks at it, and a loop runs with a Go side;
+	 * the flag is the pass state the core shares (activeq.h). */
 	if (gev_base_live(base)) {
 		struct gev_thread *th = gev_base_lock(base);
-		int r = gev_ops.base_loopcontinue(base);
-		if (r == 0)
-			r = gev_th_wake_if_needed(base);
+		base->cont = 1;
+		int r = gev_th_wake_if_needed(base);
 		gev_base_release(th);
 		return r;
 	}
@@ -1430,7 +1453,7 @@ struct event *event_base_get_running_event(struct event_base *base)
 	if (!gev_base_live(base))
 		return NULL;
 	struct gev_thread *th = gev_base_lock(base);
-	struct event *ev = gev_ops.base_running_event(base);
+	struct event *ev = base->current; /* kept by the core's loop */
 	gev_base_release(th);
 	return ev;
 }

@@ -24,6 +24,8 @@ struct bufferevent;
 struct evconnlistener;
 struct gev_once;
 struct gev_thread;
+struct gev_evq;
+struct gev_fdent;
 struct sockaddr;
 
 /* ---- struct event (caller memory, 128 bytes, layout of event2/event_struct.h)
@@ -71,6 +73,9 @@ struct sockaddr;
 #define GEV_CLOSURE_EVENT_FINALIZE      5 /* event_finalize: ev_callback is an event_finalize_callback_fn */
 #define GEV_CLOSURE_EVENT_FINALIZE_FREE 6 /* event_free_finalize: the same, then the event is freed */
 #define GEV_EV_OFF_COMMON    44
+/* Those two fields of an event. */
+#define GEV_EV_COMMON(ev)  (*(int32_t *)((char *)(ev) + GEV_EV_OFF_COMMON))
+#define GEV_EV_RELTIMEO(ev) (*(int64_t *)((char *)(ev) + GEV_EV_OFF_RELTIMEO))
 
 /* ---- struct event_base (C memory, allocated by the C layer) ---- */
 #define GEV_BASE_MAGIC  0x67657662u /* "gevb" */
@@ -127,6 +132,46 @@ struct event_base {
 	 * of non-internal events, kept by both sides. */
 	int32_t  n_events;
 	int32_t  max_events;     /* its high-water mark (event_base_get_max_events) */
+	/* The active queues (capi/activeq.h, reactor/activeq.go): one FIFO per
+	 * priority, linked through the events' evcb_active_next. The core
+	 * allocates the array (C-visible memory, activeq_n >= npriorities
+	 * queues, NULL until adoption); both sides insert and remove, so that
+	 * event_active is answered in C and the loop runs plain C callbacks
+	 * from C (reactor/run.c), one crossing per run of them. */
+	struct gev_evq *activeq;
+	int32_t  activeq_n;      /* queues allocated */
+	int32_t  n_active;       /* events on the active queues, internal ones included */
+	int32_t  max_active;     /* its high-water mark */
+	int32_t  running_pri;    /* priority whose queue a pass is running, -1 outside */
+	int32_t  cont;           /* rescan the queues after this callback: a more urgent
+	                            event became active, or event_base_loopcontinue */
+	int32_t  pad1;
+	struct event *current;   /* event whose callback runs (event_base_get_running_event) */
+	volatile int32_t *run_dead; /* while reactor/run.c runs callbacks: the core sets
+	                            *run_dead when one of them frees the base */
+	/* The fd table (capi/iomap.h, reactor/event.go): entry fd lists fd's
+	 * events and interest. The core allocates and grows it (C-visible
+	 * memory, NULL until adoption); on an epoll base (epfd >= 0) both sides
+	 * add, delete and activate, and tell the kernel themselves. */
+	struct gev_fdent *fds;
+	int32_t  nfds;           /* entries allocated */
+	int32_t  epfd;           /* the epoll backend's instance; -1 for poll, or none */
+	/* The epoll backend's buffers (the core's): epoll_wait's results, and
+	 * the (fd, events) pairs the C side leaves to the core (reactor/cgo.go). */
+	void    *ep_events;      /* ep_max struct epoll_event */
+	int32_t *ep_out;         /* ep_max pairs */
+	int32_t  ep_max;
+	int32_t  ep_nleft;       /* pairs left in ep_out by the last wait */
+	/* Where reactor/run.c's loop handed an event_base_loop over to the core. */
+	struct gev_loop_resume {
+		int32_t where;   /* GEV_RESUME_* (reactor/run.h) */
+		int32_t pri;     /* GEV_RESUME_QUEUE: the queue being run */
+		int64_t count;   /* its callbacks run so far in this pass */
+		int64_t end_sec; /* the pass's time limit, if has_end */
+		int64_t end_usec;
+		int32_t has_end;
+		int32_t grow;    /* the last wait filled ep_events: the core grows it */
+	} resume;
 	uint64_t reserved_tail[2]; /* more room */
 	/* ---- C-only fields below: the Go mirror stops at `reserved_tail` ---- */
 	int32_t  sigrefs[GEV_NSIG]; /* signal events of this base per signal number */
@@ -139,6 +184,24 @@ struct event_base {
 	int32_t  nsignums;          /* signal numbers with events in this base (capi/signal.c) */
 	uint32_t core_epoch;        /* gev_core_epoch when the core adopted the base (loader.c) */
 	int32_t  forked_exit;       /* a forked child asked this stale base's loop to exit */
+};
+
+/* One entry of the fd table: the fd's events (newest first, through their
+ * ev_io_next), how many want each condition (16-bit, as libevent's evmap_io,
+ * which refuses the 65 536th of a kind), and the interest the backend was
+ * last told (EV_READ|EV_WRITE|EV_CLOSED, and EV_ET if one is
+ * edge-triggered). 24 bytes. */
+struct gev_fdent {
+	struct event *head;
+	uint16_t nread, nwrite, nclose, net; /* net: events with EV_ET */
+	int16_t mask;
+	int16_t pad0;
+	int32_t pad1;
+};
+
+/* One active queue: the events of one priority, oldest first. */
+struct gev_evq {
+	struct event *head, *tail;
 };
 
 /* ---- thread support of one base (C memory, capi/thread.c) ----
@@ -309,5 +372,23 @@ void goevent_core_prestart(void);
 /* What the core's base_loop returns in a child forked inside one of the
  * loop's callbacks, once that callback returned (capi/gev_fork.h). */
 #define GEV_LOOP_FORKED (-2)
+
+/* What the core's C loop (reactor/run.c) returns when it hands the rest of
+ * an event_base_loop to the core's Go side; struct event_base's resume says
+ * where it stopped. */
+#define GEV_LOOP_RESUME (-3)
+#define GEV_RESUME_START    0 /* nothing done: the Go side runs the whole loop */
+#define GEV_RESUME_WAITED   1 /* after a wait: pairs in ep_out, the time cache, timers, the pass */
+#define GEV_RESUME_TIMEOUTS 2 /* after the time cache's update: due timers, the pass */
+#define GEV_RESUME_QUEUE    3 /* in the pass: queue resume.pri's head needs the Go side */
+#define GEV_RESUME_TOP      4 /* the top of an iteration that will block: the Go side waits
+                                 (reactor/run.c's gev_wait_in_go_after) */
+
+/* What the core's Go side returns when it hands a loop that run.c's loop
+ * left to it at GEV_RESUME_TOP back at the top of a later iteration; run.c's
+ * loop goes on with it when called with GEV_LOOP_CONT among the flags (a bit
+ * no EVLOOP_* flag uses; the loop entry clears it in the program's flags). */
+#define GEV_LOOP_BACK (-4)
+#define GEV_LOOP_CONT 0x40000000
 
 #endif /* GEV_INTERNAL_H */

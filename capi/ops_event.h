@@ -13,8 +13,6 @@
 	X(int, event_del,     (struct event *ev)) \
 	X(void, event_active, (struct event *ev, int res, short ncalls)) \
 	X(int, base_priority_init, (struct event_base *base, int npriorities)) \
-	X(int, base_loopcontinue, (struct event_base *base)) \
-	X(struct event *, base_running_event, (struct event_base *base)) \
 	X(int, base_num_events, (struct event_base *base, unsigned type, int max, int clear)) \
 	X(int, base_foreach, (struct event_base *base, void *fn, void *arg)) \
 	X(void, base_active_by_fd, (struct event_base *base, int fd, short events)) \

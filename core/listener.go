@@ -312,8 +312,17 @@ func (l *Listener) onReadable() {
 	}
 	for i := 0; i < n; i++ {
 		socklen := uint32(levSaSize)
-		r, _, e := unix.Syscall6(unix.SYS_ACCEPT4, uintptr(l.fd()), uintptr(l.sa),
-			uintptr(unsafe.Pointer(&socklen)), uintptr(flags), 0, 0)
+		var r uintptr
+		var e unix.Errno
+		if l.blocking {
+			r, _, e = unix.Syscall6(unix.SYS_ACCEPT4, uintptr(l.fd()), uintptr(l.sa),
+				uintptr(unsafe.Pointer(&socklen)), uintptr(flags), 0, 0)
+		} else {
+			// A non-blocking socket's accept never blocks: a raw system
+			// call, without the runtime's entersyscall/exitsyscall.
+			r, _, e = unix.RawSyscall6(unix.SYS_ACCEPT4, uintptr(l.fd()), uintptr(l.sa),
+				uintptr(unsafe.Pointer(&socklen)), uintptr(flags), 0, 0)
+		}
 		if e != 0 {
 			l.acceptError(e)
 			return

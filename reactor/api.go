@@ -12,11 +12,11 @@ import (
 // PriorityInit is event_base_priority_init: refused (-1) while any callback
 // is active or when n is outside [1, EVENT_MAX_PRIORITIES).
 func (b *Base) PriorityInit(n int) int {
-	if b.dead || b.nActive > 0 || n < 1 || n >= EVENT_MAX_PRIORITIES {
+	if b.dead || b.c.NActive > 0 || n < 1 || n >= EVENT_MAX_PRIORITIES {
 		return -1
 	}
-	if n != len(b.active) {
-		b.active = make([]evQueue, n)
+	if n != int(b.c.ActiveqN) && !b.allocQueues(n) {
+		return -1
 	}
 	b.c.NPriorities = int32(n)
 	return 0
@@ -25,20 +25,20 @@ func (b *Base) PriorityInit(n int) int {
 // LoopContinue is event_base_loopcontinue: after the running callback the
 // loop rescans the queues from the most urgent priority.
 func (b *Base) LoopContinue() int {
-	b.cont = true
+	b.c.Cont = 1
 	return 0
 }
 
 // RunningEvent is event_base_get_running_event: the event whose callback is
 // running, or nil (outside callbacks, and in finalizers).
-func (b *Base) RunningEvent() *Event { return b.current }
+func (b *Base) RunningEvent() *Event { return b.c.Current }
 
 // NumEvents is event_base_get_num_events; with max, event_base_get_max_events
 // (clear resets the high-water marks it reports).
 func (b *Base) NumEvents(typ uint, max, clear bool) int {
 	r := 0
 	if typ&EVENT_BASE_COUNT_ACTIVE != 0 {
-		r += countOrPeak(b.nActive, &b.maxActive, max, clear)
+		r += countOrPeak(b.c.NActive, &b.c.MaxActive, max, clear)
 	}
 	// EVENT_BASE_COUNT_VIRTUAL: goevent has no virtual events.
 	if typ&EVENT_BASE_COUNT_ADDED != 0 {
@@ -70,8 +70,8 @@ func (b *Base) Foreach(fn unsafe.Pointer, arg uintptr) int {
 		return -1
 	}
 	base := unsafe.Pointer(b.c)
-	for fd := range b.fds {
-		for ev := b.fds[fd].head; ev != nil; ev = ev.IoNext {
+	for fd := 0; fd < int(b.c.Nfds); fd++ { // fn may (wrongly) change the table: re-read it
+		for ev := b.fdTab()[fd].head; ev != nil; ev = ev.IoNext {
 			if r := callForeach(fn, base, ev, arg); r != 0 {
 				return r
 			}
@@ -104,8 +104,8 @@ func (b *Base) Foreach(fn unsafe.Pointer, arg uintptr) int {
 			}
 		}
 	}
-	for pri := range b.active {
-		for ev := b.active[pri].head; ev != nil; ev = ev.ActiveNext {
+	for pri := 0; pri < int(b.c.ActiveqN); pri++ { // fn may (wrongly) change the queues: re-read them
+		for ev := b.queues()[pri].head; ev != nil; ev = ev.ActiveNext {
 			if ev.Flags&(EVLIST_INIT|EVLIST_INSERTED|EVLIST_TIMEOUT) != EVLIST_INIT {
 				continue
 			}
@@ -205,14 +205,4 @@ func (b *Base) runFinalizer(ev *Event) {
 			svc.Warnf("event_free_finalize: no free function; event %p leaked", unsafe.Pointer(ev))
 		}
 	}
-}
-
-// firstActive returns the first event of the most urgent non-empty queue.
-func (b *Base) firstActive() *Event {
-	for i := range b.active {
-		if ev := b.active[i].head; ev != nil {
-			return ev
-		}
-	}
-	return nil
 }

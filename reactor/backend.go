@@ -29,7 +29,9 @@ package reactor
 // EV_READ|EV_WRITE|EV_CLOSED; an edge-capable backend also sets EV_ET, as
 // libevent's epoll does, so that edge-triggered events see it in ev_res.
 // ioReady only activates events; it never changes registrations, so the
-// backend may iterate its own buffers while reporting. wait returns an
+// backend may iterate its own buffers while reporting. (The epoll backend's
+// wait is C code that activates the fds' events on the shared fd table
+// itself, and reports only what it leaves to this side: run.c.) wait returns an
 // error only when the multiplexer itself failed (the loop then returns -1).
 //
 // Lifetime. close releases the kernel object; the backend is not used again.
@@ -43,6 +45,9 @@ type backend interface {
 	del(fd int, old int16) error
 	wait(timeoutUsec int64) error
 	close()
+	// epollFd is the epoll instance the C side may register fds with
+	// (capi/iomap.h), or -1: the C side then leaves the fd map to the core.
+	epollFd() int
 }
 
 // ioSink receives the ready fds of a wait.
@@ -51,12 +56,12 @@ type ioSink interface {
 }
 
 // newBackend makes the backend for a GEV_METHOD_* value.
-func newBackend(method int32, sink ioSink) (backend, error) {
+func newBackend(method int32, b *Base) (backend, error) {
 	switch method {
 	case MethodPoll:
-		return newPollBackend(sink)
+		return newPollBackend(b)
 	default:
-		return newEpollBackend(sink)
+		return newEpollBackend(b)
 	}
 }
 

@@ -22,19 +22,22 @@ const (
 // fd carrying the fd's aggregate interest.
 type epollBackend struct {
 	epfd    int
-	sink    ioSink
+	b       *Base
 	buf     unsafe.Pointer // C memory: nevents struct epoll_event
 	out     unsafe.Pointer // C memory: nevents (fd, events) int32 pairs
 	nevents int
 	ctl     unix.EpollEvent // argument of epoll_ctl, kept here so it never escapes per call
 }
 
-func newEpollBackend(sink ioSink) (*epollBackend, error) {
+// The buffers are published in struct event_base (EpEvents, EpOut, EpMax):
+// the wait is C code (run.c's gev_epoll_wait_base) that run.c's loop calls
+// too. Only this side allocates them.
+func newEpollBackend(b *Base) (*epollBackend, error) {
 	fd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, fmt.Errorf("epoll_create1: %w", err)
 	}
-	e := &epollBackend{epfd: fd, sink: sink}
+	e := &epollBackend{epfd: fd, b: b}
 	if !e.alloc(epollInitEvents) {
 		unix.Close(fd)
 		return nil, errors.New("epoll: out of memory")
@@ -55,10 +58,14 @@ func (e *epollBackend) alloc(n int) bool {
 		cmem.Free(e.out, e.nevents*8)
 	}
 	e.buf, e.out, e.nevents = buf, out, n
+	c := e.b.c
+	c.EpEvents, c.EpOut, c.EpMax, c.EpNleft = buf, (*int32)(out), int32(n), 0
 	return true
 }
 
 func (e *epollBackend) name() string { return "epoll" }
+
+func (e *epollBackend) epollFd() int { return e.epfd }
 
 func epollMask(mask int16) uint32 {
 	var m uint32
@@ -79,7 +86,14 @@ func epollMask(mask int16) uint32 {
 
 func (e *epollBackend) ctlOp(op, fd int, mask int16) error {
 	e.ctl = unix.EpollEvent{Events: epollMask(mask), Fd: int32(fd)}
-	return unix.EpollCtl(e.epfd, op, fd, &e.ctl)
+	// epoll_ctl never blocks: a raw system call, without the runtime's
+	// entersyscall/exitsyscall.
+	_, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_CTL, uintptr(e.epfd), uintptr(op), uintptr(fd),
+		uintptr(unsafe.Pointer(&e.ctl)), 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
 }
 
 func (e *epollBackend) add(fd int, mask int16) error {
@@ -117,44 +131,33 @@ func (e *epollBackend) del(fd int, old int16) error {
 }
 
 func (e *epollBackend) wait(timeoutUsec int64) error {
-	n := cEpollWait(e.epfd, e.buf, e.out, e.nevents, usecToMsec(timeoutUsec, epollMaxTimeoutMsec), waitThread(e.sink))
+	raceRelease(unsafe.Pointer(e.b.c.Thread))
+	n := cEpollWait(e.b.c, usecToMsec(timeoutUsec, epollMaxTimeoutMsec))
+	raceAcquire(unsafe.Pointer(e.b.c.Thread))
 	if n < 0 {
 		if unix.Errno(-n) == unix.EINTR {
 			return nil
 		}
 		return fmt.Errorf("epoll_wait: %w", unix.Errno(-n))
 	}
-	out := unsafe.Slice((*int32)(e.out), 2*n)
-	for i := 0; i < n; i++ {
-		fd, what := out[2*i], uint32(out[2*i+1])
-		var res int16
-		// As libevent's epoll: an error, or a hangup that is not also a
-		// read hangup (a pipe's writer went away), wakes readers and
-		// writers; a peer's close() (EPOLLHUP|EPOLLRDHUP on a local
-		// socket) is reported as what it also is: EV_CLOSED, and
-		// readable/writable as the kernel says.
-		if what&unix.EPOLLERR != 0 || what&(unix.EPOLLHUP|unix.EPOLLRDHUP) == unix.EPOLLHUP {
-			res = EV_READ | EV_WRITE
-		} else {
-			if what&unix.EPOLLIN != 0 {
-				res |= EV_READ
-			}
-			if what&unix.EPOLLOUT != 0 {
-				res |= EV_WRITE
-			}
-			if what&unix.EPOLLRDHUP != 0 {
-				res |= EV_CLOSED
-			}
-		}
-		if res == 0 {
-			continue
-		}
-		e.sink.ioReady(int(fd), res|EV_ET)
+	e.afterWait(n == e.nevents && e.nevents < epollMaxEvents)
+	return nil
+}
+
+// afterWait reports what the wait's C activation left to this side (an fd
+// whose event's priority has no queue yet), then grows the buffers if the
+// wait filled them.
+func (e *epollBackend) afterWait(grow bool) {
+	c := e.b.c
+	left := int(c.EpNleft)
+	c.EpNleft = 0
+	out := unsafe.Slice(c.EpOut, 2*left)
+	for i := 0; i < left; i++ {
+		e.b.ioReady(int(out[2*i]), int16(out[2*i+1]))
 	}
-	if n == e.nevents && e.nevents < epollMaxEvents {
+	if grow && e.nevents < epollMaxEvents {
 		e.alloc(2 * e.nevents) // best effort: keep the old buffers on failure
 	}
-	return nil
 }
 
 func (e *epollBackend) close() {
@@ -166,5 +169,7 @@ func (e *epollBackend) close() {
 		cmem.Free(e.buf, e.nevents*epollEventSize)
 		cmem.Free(e.out, e.nevents*8)
 		e.buf, e.out, e.nevents = nil, nil, 0
+		c := e.b.c
+		c.EpEvents, c.EpOut, c.EpMax, c.EpNleft = nil, nil, 0, 0
 	}
 }

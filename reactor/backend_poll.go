@@ -44,6 +44,8 @@ func newPollBackend(sink ioSink) (*pollBackend, error) {
 
 func (p *pollBackend) name() string { return "poll" }
 
+func (p *pollBackend) epollFd() int { return -1 }
+
 func (p *pollBackend) grow(n int) bool {
 	nb := cmem.Grow(p.fds, p.cap*pollfdSize, n*pollfdSize)
 	if nb == nil {

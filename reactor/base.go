@@ -23,21 +23,14 @@ type Base struct {
 	// then, as in libevent, an fd's events are all edge-triggered or all not.
 	debugMode bool
 
-	fds    []fdEntry // indexed by fd
-	maxFd  int       // fds at or above are refused (fdCap)
-	sigs   [nsig]*Event
-	heap   timerHeap // array in C memory, shared with the C layer (heap.go)
-	active []evQueue // per priority
-
-	nActive int // events on the active queues, internal ones included
-	// libevent's event_count and its high-water mark are c.NEvents and
-	// c.MaxEvents: the C layer's timer fast path keeps them too.
-
-	runningPri int    // priority being processed, -1 outside
-	cont       bool   // a higher-priority event was activated, or loopcontinue: rescan the queues
-	current    *Event // event whose callback is running (event_base_get_running_event)
-
-	maxActive int // high-water mark of nActive (event_base_get_max_events)
+	maxFd int // fds at or above are refused (fdCap); the fd table is in c.Fds (event.go)
+	sigs  [nsig]*Event
+	heap  timerHeap // array in C memory, shared with the C layer (heap.go)
+	// The active queues, their counts (c.NActive, c.MaxActive), the pass
+	// state (c.RunningPri, c.Cont) and the running event (c.Current) are
+	// in struct event_base too (activeq.go). libevent's event_count and
+	// its high-water mark are c.NEvents and c.MaxEvents: the C layer's
+	// timer and activation fast paths keep them too.
 
 	commons []*commonTimeout // event_base_init_common_timeout queues, by index
 
@@ -66,10 +59,6 @@ type Base struct {
 // nsig is the size of the per-signal table (glibc's NSIG).
 const nsig = 65
 
-// evQueue is the head of an intrusive doubly linked list through
-// ActiveNext/ActivePrev.
-type evQueue struct{ head, tail *Event }
-
 // The base table: slot i holds the base whose core_idx is i+1, so that 0
 // means "not adopted". FromC (every exported call) looks up without a lock.
 var bases slots.Table[Base]
@@ -92,7 +81,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 			return b, nil // already adopted
 		}
 	}
-	b := &Base{c: c, method: c.Method, runningPri: -1, debugMode: c.Flags&GEV_BASE_FLAG_DEBUG != 0}
+	b := &Base{c: c, method: c.Method, debugMode: c.Flags&GEV_BASE_FLAG_DEBUG != 0}
 	if b.method != MethodPoll && b.method != MethodEpoll {
 		return nil, fmt.Errorf("event_base %p: unknown method %d", cbase, c.Method)
 	}
@@ -100,13 +89,18 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.be = be
+	b.setBackend(be)
 	b.maxFd = fdCap()
 	npri := int(c.NPriorities)
 	if npri < 1 {
 		npri = 1
 	}
-	b.active = make([]evQueue, npri)
+	c.RunningPri, c.Cont, c.Current, c.RunDead = -1, 0, nil, nil
+	c.NActive, c.MaxActive = 0, 0
+	if !b.allocQueues(npri) {
+		b.be.close()
+		return nil, errors.New("out of memory")
+	}
 	b.heap = timerHeap{c: c}
 	b.sigID = RegisterHandler(sigHandler{b})
 	b.onceID = RegisterHandler(onceHandler{b})
@@ -116,6 +110,7 @@ func Adopt(cbase unsafe.Pointer) (*Base, error) {
 		UnregisterHandler(b.sigID)
 		UnregisterHandler(b.onceID)
 		b.be.close()
+		b.freeQueues()
 		return nil, errors.New("too many event bases")
 	}
 	b.idx = slot + 1
@@ -258,8 +253,8 @@ func (b *Base) FreeFinalize(run bool) {
 		return
 	}
 	// Delete everything still in a list, user events included.
-	for fd := range b.fds {
-		for ev := b.fds[fd].head; ev != nil; ev = b.fds[fd].head {
+	for fd := range b.fdTab() {
+		for ev := b.fdTab()[fd].head; ev != nil; ev = b.fdTab()[fd].head {
 			b.del(ev)
 		}
 	}
@@ -297,6 +292,8 @@ func (b *Base) FreeFinalize(run bool) {
 	}
 	b.freeCommons()
 	b.heap.release() // empty by now
+	b.freeQueues()   // empty by now
+	b.freeFds()      // empty by now
 	for _, ev := range b.onces {
 		cmem.Free(unsafe.Pointer(ev), EventSize)
 	}
@@ -308,7 +305,14 @@ func (b *Base) FreeFinalize(run bool) {
 	UnregisterHandler(b.sigID)
 	UnregisterHandler(b.onceID)
 	b.be.close()
+	b.c.Epfd = -1
 	b.dead = true
+	c := b.c
+	if c.RunDead != nil { // freed from a callback that run.c called
+		*c.RunDead = 1
+		c.RunDead = nil
+	}
+	c.Current = nil
 	if b.st != nil {
 		b.statsEnd()
 	}
@@ -344,13 +348,13 @@ func (b *Base) Reinit() int {
 	be, err := newBackend(b.method, b)
 	if err != nil {
 		svc.Warnf("event_reinit: cannot make a new %s backend: %v", b.be.name(), err)
-		b.be = deadBackend{b.be.name()}
+		b.setBackend(deadBackend{b.be.name()})
 		return -1
 	}
-	b.be = be
+	b.setBackend(be)
 	rc := 0
-	for fd := range b.fds {
-		e := &b.fds[fd]
+	for fd := range b.fdTab() {
+		e := &b.fdTab()[fd]
 		e.mask = e.want()
 		if e.mask == 0 {
 			continue
@@ -377,3 +381,11 @@ func (d deadBackend) mod(int, int16, int16) error { return errors.New("no backen
 func (d deadBackend) del(int, int16) error        { return nil }
 func (d deadBackend) wait(int64) error            { return errors.New("no backend") }
 func (d deadBackend) close()                      {}
+func (d deadBackend) epollFd() int                { return -1 }
+
+// setBackend makes be the base's backend and publishes its epoll instance
+// to the C side (struct event_base's epfd).
+func (b *Base) setBackend(be backend) {
+	b.be = be
+	b.c.Epfd = int32(be.epollFd())
+}

@@ -7,6 +7,7 @@ package reactor
 #include <sys/epoll.h>
 #include "gev_internal.h"
 #include "gev_fork.h"
+#include "run.h"
 
 // One Go->C crossing per C callback; gev_cb_enter/leave: a fork inside it
 // (gev_fork.h).
@@ -21,28 +22,6 @@ static void gev_call_event_cb(void *fn, int fd, short what, void *arg) {
 // this inlined integer form.
 static inline void gev_call_event_cb_u(uintptr_t fn, int fd, short what, uintptr_t arg) {
 	gev_call_event_cb((void *)fn, fd, what, (void *)arg);
-}
-
-// epoll_wait into buf (C memory, max struct epoll_event), then flatten the
-// result into out as (fd, events) int32 pairs so that Go never depends on the
-// architecture's packing of struct epoll_event. Returns n or -errno.
-// th: the base's thread support, whose lock is released around the wait.
-static int gev_epoll_wait(int epfd, void *buf, int32_t *out, int max, int ms, uintptr_t thp) {
-	struct epoll_event *evs = buf;
-	struct gev_thread *th = (struct gev_thread *)thp;
-	if (th)
-		th->release(th);
-	int n = epoll_wait(epfd, evs, max, ms);
-	int err = errno;
-	if (th)
-		th->lock(th);
-	if (n < 0)
-		return -err;
-	for (int i = 0; i < n; i++) {
-		out[2 * i] = (int32_t)evs[i].data.fd;
-		out[2 * i + 1] = (int32_t)evs[i].events;
-	}
-	return n;
 }
 
 static int gev_poll(void *fds, unsigned long n, int ms, uintptr_t thp) {
@@ -103,13 +82,10 @@ func callForeach(fn unsafe.Pointer, base unsafe.Pointer, ev *Event, arg uintptr)
 	return int(C.gev_call_foreach_cb(C.uintptr_t(uintptr(fn)), base, unsafe.Pointer(ev), C.uintptr_t(arg)))
 }
 
-// cEpollWait blocks in epoll_wait inside C, with th's lock released (th may
-// be nil). It returns the number of ready fds or -errno.
-func cEpollWait(epfd int, buf, out unsafe.Pointer, max, ms int, th *CThread) int {
-	raceRelease(unsafe.Pointer(th))
-	n := int(C.gev_epoll_wait(C.int(epfd), buf, (*C.int32_t)(out), C.int(max), C.int(ms), thArg(th)))
-	raceAcquire(unsafe.Pointer(th))
-	return n
+// cEpollWait is the epoll backend's wait on the base c (run.c's
+// gev_epoll_wait_base): the number of ready fds, or -errno.
+func cEpollWait(c *CBase, ms int) int {
+	return int(C.gev_epoll_wait_base(C.uintptr_t(uintptr(unsafe.Pointer(c))), C.int(ms)))
 }
 
 // cPoll blocks in poll inside C, with th's lock released (th may be nil).

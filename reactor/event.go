@@ -3,18 +3,25 @@ package reactor
 import (
 	"unsafe"
 
+	"goevent/internal/cmem"
 	"goevent/internal/svc"
 )
 
-// fdEntry is one slot of the fd table: the fd's events (an intrusive list
-// through IoNext/IoPrev, newest first as in libevent) and how many of them
-// want each condition. The counts are 16-bit, as libevent's (evmap_io), which
-// refuses a 65 536th reader, writer or closer on one fd: 24 bytes a slot.
+// fdEntry is one slot of the fd table (struct gev_fdent): the fd's events
+// (an intrusive list through IoNext/IoPrev, newest first as in libevent) and
+// how many of them want each condition. The counts are 16-bit, as libevent's
+// (evmap_io), which refuses a 65 536th reader, writer or closer on one fd:
+// 24 bytes a slot. The table is C-visible memory described by struct
+// event_base's fds/nfds, because on an epoll base the C layer adds and
+// deletes I/O events too, and the loop's C code (run.c) activates and
+// deletes them (capi/iomap.h, the same rules). Only this side allocates it.
 type fdEntry struct {
 	head                *Event
 	nread, nwrite, ncls uint16
 	net                 uint16 // events with EV_ET
 	mask                int16  // aggregate interest the backend was last told
+	_                   int16
+	_                   int32
 }
 
 // full reports whether one more event ev on the fd would pass a count's
@@ -23,6 +30,16 @@ func (e *fdEntry) full(events int16) bool {
 	const max = 0xffff
 	return events&EV_READ != 0 && e.nread == max || events&EV_WRITE != 0 && e.nwrite == max ||
 		events&EV_CLOSED != 0 && e.ncls == max || events&EV_ET != 0 && e.net == max
+}
+
+const fdEntrySize = int(unsafe.Sizeof(fdEntry{}))
+
+// fdTab views the fd table (nil before the first I/O event).
+func (b *Base) fdTab() []fdEntry {
+	if b.c.Fds == nil {
+		return nil
+	}
+	return unsafe.Slice(b.c.Fds, b.c.Nfds)
 }
 
 // want is the aggregate interest of the fd's events.
@@ -81,10 +98,10 @@ func (b *Base) ioAdd(ev *Event) int {
 	if fd < 0 {
 		return 0
 	}
-	if fd >= len(b.fds) {
+	if fd >= int(b.c.Nfds) {
 		return b.ioAddBeyond(ev, fd)
 	}
-	e := &b.fds[fd]
+	e := &b.fdTab()[fd]
 	if b.debugMode && e.head != nil && (e.head.Events^ev.Events)&EV_ET != 0 {
 		svc.Warnf("event_add: tried to mix edge-triggered and non-edge-triggered events on fd %d", fd)
 		return -1
@@ -115,7 +132,7 @@ func (b *Base) ioAdd(ev *Event) int {
 // ioDel takes an I/O event out of its fd's list and updates the backend.
 func (b *Base) ioDel(ev *Event) int {
 	fd := int(ev.Fd)
-	if fd < 0 || fd >= len(b.fds) {
+	if fd < 0 || fd >= int(b.c.Nfds) {
 		return 0
 	}
 	e := b.ioUnlink(ev)
@@ -134,7 +151,7 @@ func (b *Base) ioDel(ev *Event) int {
 // ioUnlink takes ev out of its fd's list and counts without telling the
 // backend, and returns the fd's entry.
 func (b *Base) ioUnlink(ev *Event) *fdEntry {
-	e := &b.fds[ev.Fd]
+	e := &b.fdTab()[ev.Fd]
 	if ev.IoPrev != nil {
 		ev.IoPrev.IoNext = ev.IoNext
 	} else if e.head == ev {
@@ -167,18 +184,18 @@ func (b *Base) ioAddBeyond(ev *Event, fd int) int {
 		return -1
 	}
 	b.growFds(fd)
-	b.fds[fd].mask = want
+	b.fdTab()[fd].mask = want
 	return b.ioAdd(ev) // counts and links; the interest is registered already
 }
 
 // growFds extends the fd table to hold fd (< b.maxFd): it doubles up to
 // 4096 entries, then grows by an eighth (rounded to 256 entries), so that a
 // server's table is at most ~1/8 larger than its highest fd: with 10 000
-// connections, 11 520 entries (360 KiB) instead of 16 384 (512 KiB: 15 bytes
-// per connection, issue 11). Descriptors come in order, so the copies stay
-// amortised O(1) per fd.
+// connections, 11 520 entries (270 KiB) instead of 16 384. Descriptors come
+// in order, so the copies stay amortised O(1) per fd.
 func (b *Base) growFds(fd int) {
-	n := len(b.fds)
+	old := int(b.c.Nfds)
+	n := old
 	for n <= fd {
 		switch {
 		case n < 64:
@@ -192,18 +209,29 @@ func (b *Base) growFds(fd int) {
 	if n > b.maxFd {
 		n = b.maxFd
 	}
-	nf := make([]fdEntry, n)
-	copy(nf, b.fds)
-	b.fds = nf
+	p := cmem.Grow(unsafe.Pointer(b.c.Fds), old*fdEntrySize, n*fdEntrySize)
+	if p == nil {
+		panic("fd table: out of memory")
+	}
+	b.c.Fds = (*fdEntry)(p)
+	b.c.Nfds = int32(n) // the new entries are zero: no events
+}
+
+// freeFds releases the fd table (every event is out of it).
+func (b *Base) freeFds() {
+	if b.c.Fds != nil {
+		cmem.Free(unsafe.Pointer(b.c.Fds), int(b.c.Nfds)*fdEntrySize)
+	}
+	b.c.Fds, b.c.Nfds = nil, 0
 }
 
 // ioReady activates the events of fd that wait for a condition in what
 // (called by the backend during wait).
 func (b *Base) ioReady(fd int, what int16) {
-	if fd < 0 || fd >= len(b.fds) {
+	if fd < 0 || fd >= int(b.c.Nfds) {
 		return
 	}
-	for ev := b.fds[fd].head; ev != nil; ev = ev.IoNext {
+	for ev := b.fdTab()[fd].head; ev != nil; ev = ev.IoNext {
 		if ev.Events&(what&^EV_ET) != 0 {
 			b.activate(ev, ev.Events&what, 1)
 		}
@@ -332,65 +360,6 @@ func (b *Base) removeTimeout(ev *Event) {
 	}
 	ev.Flags &^= EVLIST_TIMEOUT
 	b.countEvent(ev, -1)
-}
-
-// insertActive appends ev to its priority's active queue.
-func (b *Base) insertActive(ev *Event) {
-	if ev.Flags&EVLIST_ACTIVE != 0 {
-		return
-	}
-	pri := int(ev.Pri)
-	if pri >= len(b.active) {
-		b.growPriorities(pri)
-	}
-	ev.Flags |= EVLIST_ACTIVE
-	b.countEvent(ev, 1)
-	b.nActive++
-	if b.nActive > b.maxActive {
-		b.maxActive = b.nActive
-	}
-	q := &b.active[pri]
-	ev.ActiveNext = nil
-	ev.ActivePrev = q.tail
-	if q.tail != nil {
-		q.tail.ActiveNext = ev
-	} else {
-		q.head = ev
-	}
-	q.tail = ev
-}
-
-// growPriorities makes room for priority pri (event_base_priority_init may
-// have raised npriorities after the base was adopted).
-func (b *Base) growPriorities(pri int) {
-	n := int(b.c.NPriorities)
-	if n <= pri {
-		n = pri + 1
-	}
-	na := make([]evQueue, n)
-	copy(na, b.active)
-	b.active = na
-}
-
-func (b *Base) removeActive(ev *Event) {
-	if ev.Flags&EVLIST_ACTIVE == 0 {
-		return
-	}
-	q := &b.active[ev.Pri]
-	if ev.ActivePrev != nil {
-		ev.ActivePrev.ActiveNext = ev.ActiveNext
-	} else {
-		q.head = ev.ActiveNext
-	}
-	if ev.ActiveNext != nil {
-		ev.ActiveNext.ActivePrev = ev.ActivePrev
-	} else {
-		q.tail = ev.ActivePrev
-	}
-	ev.ActiveNext, ev.ActivePrev = nil, nil
-	ev.Flags &^= EVLIST_ACTIVE
-	b.countEvent(ev, -1)
-	b.nActive--
 }
 
 // gettime returns the loop's cached time (kept in the C struct, where
@@ -582,28 +551,6 @@ func (b *Base) Active(ev *Event, res int16, ncalls int16) {
 		return
 	}
 	b.activate(ev, res, ncalls)
-}
-
-// activate is event_active_nolock_.
-func (b *Base) activate(ev *Event, res int16, ncalls int16) {
-	if ev.Flags&EVLIST_FINALIZING != 0 {
-		return
-	}
-	if ev.Flags&EVLIST_ACTIVE != 0 {
-		ev.Res |= res
-		return
-	}
-	ev.Res = res
-	if int(ev.Pri) < b.runningPri {
-		b.cont = true
-	}
-	if ev.Events&EV_SIGNAL != 0 {
-		// A callback loop of ev in progress keeps its own remaining count;
-		// this activation runs later with ncalls.
-		ev.Ncalls = ncalls
-		ev.Pncalls = 0
-	}
-	b.insertActive(ev)
 }
 
 // AssignGo prepares ev (C memory) like event_assign with a Go handler:

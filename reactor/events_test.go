@@ -3,7 +3,9 @@ package reactor_test
 import (
 	"fmt"
 	"math/rand"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -354,6 +356,15 @@ func TestActiveQueuesRandom(t *testing.T) {
 // The fd map against a model: random adds and deletes of events on a few
 // fds keep each fd's registered interest equal to the union of its events.
 func TestFdMapRandom(t *testing.T) {
+	for _, side := range []string{"Go", "C and Go"} {
+		t.Run(side, func(t *testing.T) { fdMapRandom(t, side == "C and Go") })
+	}
+}
+
+// With withC, a random half of the adds and deletes go through the C
+// layer's side of the fd table (capi/iomap.h; on poll it leaves them to the
+// core); the kernel's registrations (epoll) are checked too.
+func fdMapRandom(t *testing.T, withC bool) {
 	forEachBackend(t, func(t *testing.T, m int32) {
 		b := newBase(t, m, 1)
 		var fds []int
@@ -373,13 +384,21 @@ func TestFdMapRandom(t *testing.T) {
 			fd := fds[rng.Intn(len(fds))]
 			all = append(all, &me{ev: goEvent(t, b, fd, kinds[rng.Intn(len(kinds))], func(*reactor.Event, int16) {}), fd: fd})
 		}
+		inC := 0
 		for op := 0; op < 2000; op++ {
 			x := all[rng.Intn(len(all))]
+			c := withC && rng.Intn(2) == 0
 			if rng.Intn(2) == 0 {
-				b.Add(x.ev, nil)
+				if !c || !ctest.AddIOC(b.C(), unsafe.Pointer(x.ev)) {
+					b.Add(x.ev, nil)
+				} else if !x.added {
+					inC++ // registered by C
+				}
 				x.added = true
 			} else {
-				b.Del(x.ev)
+				if !c || !ctest.DelC(b.C(), unsafe.Pointer(x.ev)) {
+					b.Del(x.ev)
+				}
 				x.added = false
 			}
 			for _, fd := range fds {
@@ -391,6 +410,11 @@ func TestFdMapRandom(t *testing.T) {
 				}
 				if got := b.FdMask(fd); got != want {
 					t.Fatalf("op %d: fd %d mask %#x, model %#x", op, fd, got, want)
+				}
+				if m == reactor.MethodEpoll {
+					if got := epollInterest(t, b.EpollFd(), fd); got != want {
+						t.Fatalf("op %d: fd %d registered in the kernel as %#x, model %#x", op, fd, got, want)
+					}
 				}
 			}
 			if op%100 == 0 {
@@ -407,7 +431,37 @@ func TestFdMapRandom(t *testing.T) {
 		if n != want || b.NumEvents(reactor.EVENT_BASE_COUNT_ADDED, false, false) != want {
 			t.Fatalf("nEvents %d, model %d", n, want)
 		}
+		if withC && (m == reactor.MethodEpoll) != (inC > 0) {
+			t.Fatalf("%d registrations done in C", inC)
+		}
 	})
+}
+
+// epollInterest returns fd's registration in the epoll instance epfd as
+// EV_* bits (0: none), from /proc/self/fdinfo.
+func epollInterest(t *testing.T, epfd, fd int) int16 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", epfd))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		var tfd int
+		var events uint32
+		if n, _ := fmt.Sscanf(line, "tfd: %d events: %x", &tfd, &events); n == 2 && tfd == fd {
+			var m int16
+			if events&unix.EPOLLIN != 0 {
+				m |= evRead
+			}
+			if events&unix.EPOLLOUT != 0 {
+				m |= evWrite
+			}
+			if events&unix.EPOLLRDHUP != 0 {
+				m |= evClosed
+			}
+			return m
+		}
+	}
+	return 0
 }
 
 // An I/O event on an fd past the fd table: epoll is asked before the table
@@ -534,46 +588,65 @@ func TestDispatchLimits(t *testing.T) {
 		{"0 usec", 1<<31 - 1, 1, 0, "a1 R a2 a3 a4 a5"},
 		{"long interval", 1<<31 - 1, 1, 10_000_000, "a1 a2 a3 a4 a5 R"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			forEachBackend(t, func(t *testing.T, m int32) {
-				c := newCBase(t, m, 2)
-				c.MaxDispatchCallbacks = tc.maxcb
-				c.LimitCallbacksAfterPrio = tc.limitAfter
-				c.MaxDispatchUsec = tc.usec
-				b, err := reactor.Adopt(unsafePtr(c))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer b.Free()
-				rd, wr := socketpair(t)
-				var order []string
-				R := goEvent(t, b, rd, evRead, func(*reactor.Event, int16) { order = append(order, "R") })
-				R.Pri = 0
-				b.Add(R, nil)
-				var as []*reactor.Event
-				for i := 1; i <= 5; i++ {
-					name := fmt.Sprintf("a%d", i)
-					first := i == 1
-					ev := goEvent(t, b, -1, 0, func(*reactor.Event, int16) {
-						order = append(order, name)
-						if first {
-							mustWrite(t, wr, "x")
+		for _, cEvents := range []bool{false, true} {
+			name := tc.name
+			if cEvents {
+				name += ", C callbacks" // a2..a5 run in run.c
+			}
+			t.Run(name, func(t *testing.T) {
+				forEachBackend(t, func(t *testing.T, m int32) {
+					c := newCBase(t, m, 2)
+					c.MaxDispatchCallbacks = tc.maxcb
+					c.LimitCallbacksAfterPrio = tc.limitAfter
+					c.MaxDispatchUsec = tc.usec
+					b, err := reactor.Adopt(unsafePtr(c))
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer b.Free()
+					rd, wr := socketpair(t)
+					ctest.Calls()
+					R := goEvent(t, b, rd, evRead, func(*reactor.Event, int16) { ctest.Record(-1, evRead, 0) })
+					R.Pri = 0
+					b.Add(R, nil)
+					var as []*reactor.Event
+					for i := 1; i <= 5; i++ {
+						i := i
+						var ev *reactor.Event
+						if cEvents && i > 1 {
+							ev = newEvent(t)
+							assignC(b, ev, -1, 0, ctest.RecordCB(), uintptr(i))
+						} else {
+							ev = goEvent(t, b, -1, 0, func(*reactor.Event, int16) {
+								ctest.Record(-1, evTimeout, uintptr(i))
+								if i == 1 {
+									mustWrite(t, wr, "x")
+								}
+							})
 						}
-					})
-					ev.Pri = 1
-					as = append(as, ev)
-				}
-				for _, ev := range as {
-					b.Active(ev, evTimeout, 1)
-				}
-				for i := 0; i < 10 && len(order) < 6; i++ {
-					b.Loop(reactor.EVLOOP_NONBLOCK)
-				}
-				if got := fmt.Sprint(order); got != fmt.Sprint(splitWords(tc.want)) {
-					t.Fatalf("order %v, want %v", order, tc.want)
-				}
+						ev.Pri = 1
+						as = append(as, ev)
+					}
+					for _, ev := range as {
+						b.Active(ev, evTimeout, 1)
+					}
+					var order []string
+					for i := 0; i < 10 && len(order) < 6; i++ {
+						b.Loop(reactor.EVLOOP_NONBLOCK)
+						for _, call := range ctest.Calls() {
+							if call.Arg == 0 {
+								order = append(order, "R")
+							} else {
+								order = append(order, fmt.Sprintf("a%d", call.Arg))
+							}
+						}
+					}
+					if got := fmt.Sprint(order); got != fmt.Sprint(splitWords(tc.want)) {
+						t.Fatalf("order %v, want %v", order, tc.want)
+					}
+				})
 			})
-		})
+		}
 	}
 }
 

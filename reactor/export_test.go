@@ -2,6 +2,7 @@ package reactor
 
 import (
 	"fmt"
+	"testing"
 	"unsafe"
 )
 
@@ -52,21 +53,21 @@ func checkHeap(h *timerHeap) error {
 }
 
 // Counts returns the base's event and active counters.
-func (b *Base) Counts() (nEvents, nActive int) { return int(b.c.NEvents), b.nActive }
+func (b *Base) Counts() (nEvents, nActive int) { return int(b.c.NEvents), int(b.c.NActive) }
 
 // SigWatch returns the internal signal-pipe watcher, or nil.
 func (b *Base) SigWatch() *Event { return b.sigWatch }
 
 // FdMask returns the aggregate interest registered for fd.
 func (b *Base) FdMask(fd int) int16 {
-	if fd < 0 || fd >= len(b.fds) {
+	if fd < 0 || fd >= int(b.c.Nfds) {
 		return 0
 	}
-	return b.fds[fd].mask
+	return b.fdTab()[fd].mask
 }
 
 // FdTableLen returns the size of the fd table.
-func (b *Base) FdTableLen() int { return len(b.fds) }
+func (b *Base) FdTableLen() int { return int(b.c.Nfds) }
 
 // CheckInvariants verifies every list, the heap and the counters of b.
 func (b *Base) CheckInvariants() error {
@@ -122,8 +123,8 @@ func (b *Base) CheckInvariants() error {
 		}
 	}
 	nActive := 0
-	for pri := range b.active {
-		q := &b.active[pri]
+	for pri := range b.queues() {
+		q := &b.queues()[pri]
 		var prev *Event
 		for ev := q.head; ev != nil; ev = ev.ActiveNext {
 			if ev.ActivePrev != prev {
@@ -140,11 +141,11 @@ func (b *Base) CheckInvariants() error {
 			return fmt.Errorf("active queue %d: bad tail", pri)
 		}
 	}
-	if nActive != b.nActive {
-		return fmt.Errorf("nActive %d, counted %d", b.nActive, nActive)
+	if nActive != int(b.c.NActive) {
+		return fmt.Errorf("nActive %d, counted %d", b.c.NActive, nActive)
 	}
-	for fd := range b.fds {
-		e := &b.fds[fd]
+	for fd := range b.fdTab() {
+		e := &b.fdTab()[fd]
 		var x fdEntry
 		var prev *Event
 		for ev := e.head; ev != nil; ev = ev.IoNext {
@@ -202,6 +203,74 @@ func (b *Base) CommonQueue(i int) []*Event {
 
 // RunCommon fires common-timeout queue i's timer callback now.
 func (b *Base) RunCommon(i int) { b.commons[i].fire() }
+
+// Activate and RemoveActive are the core's half of the active queues.
+func (b *Base) Activate(ev *Event, res, ncalls int16) { b.activate(ev, res, ncalls) }
+func (b *Base) RemoveActive(ev *Event)                { b.removeActive(ev) }
+
+// Queue returns the events of priority pri's active queue, in order.
+func (b *Base) Queue(pri int) []*Event {
+	var r []*Event
+	for ev := b.queues()[pri].head; ev != nil; ev = ev.ActiveNext {
+		r = append(r, ev)
+	}
+	return r
+}
+
+// RunnableInC reports the core's and run.c's verdicts on ev.
+func (b *Base) RunnableInC(ev *Event) (goSide, cSide bool) {
+	return b.runnableInC(ev), runInCTest(b, ev)
+}
+
+// SetRunningPri sets the priority a pass is running (activation reads it)
+// and returns the base's rescan flag.
+func (b *Base) SetRunningPri(pri int32) { b.c.RunningPri = pri }
+func (b *Base) Cont() bool              { return b.c.Cont != 0 }
+
+// The fd table entry's layout, for the layout test.
+const FdEntrySize = fdEntrySize
+
+var FdEntryMaskOffset = int(unsafe.Offsetof(fdEntry{}.mask))
+
+// Offsets in loopResume, for the layout test.
+var (
+	ResumeCountOffset = unsafe.Offsetof(loopResume{}.Count)
+	ResumeGrowOffset  = unsafe.Offsetof(loopResume{}.Grow)
+)
+
+// LoopCOnly runs run.c's loop alone: its result, and where it handed the
+// loop over (meaningful when the result is LoopResumeRC).
+func (b *Base) LoopCOnly(flags int) (int, int) {
+	r := b.loopC(flags)
+	return r, int(b.c.Resume.Where)
+}
+
+const LoopResumeRC = loopResumeRC
+const LoopBackRC = loopBackRC
+
+// Running reports whether a loop runs on b (struct event_base's running).
+func (b *Base) Running() bool { return b.c.Running != 0 }
+
+// NoIdleHook makes run.c's loops keep their waits (SetWaitInGoAfter(0)) and
+// the idle trim find nothing to do (its lock held) until the test ends.
+func NoIdleHook(t testing.TB) {
+	saved := waitInGoAfter()
+	SetWaitInGoAfter(0)
+	memIdle.mu.Lock()
+	t.Cleanup(func() {
+		memIdle.mu.Unlock()
+		SetWaitInGoAfter(saved)
+	})
+}
+
+// LoopCCont runs run.c's loop on with a loop LoopResume handed back.
+func (b *Base) LoopCCont(flags int) (int, int) {
+	r := b.loopC(flags | loopCont)
+	return r, int(b.c.Resume.Where)
+}
+
+// EpollMax is the number of events the epoll backend's buffer holds.
+func (b *Base) EpollMax() int { return int(b.c.EpMax) }
 
 // ReadSysctlInt is readSysctlInt (the fd cap's reader).
 func ReadSysctlInt(path string) int { return readSysctlInt(path) }

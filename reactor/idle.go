@@ -15,7 +15,6 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
-	"sync/atomic"
 
 	"goevent/internal/cmem"
 )
@@ -45,7 +44,10 @@ import (
 // idleAfter in all with no descriptor, signal or wakeup arriving (timers may
 // fire: a program that only runs timers is idle), it trims. A busy loop does
 // not trim: its waits end with I/O. The checks cost a comparison per blocking
-// wait; an armed loop's waits, a subtraction.
+// wait; an armed loop's waits, a subtraction. On an epoll base the loop runs
+// in C (run.c), which leaves its first blocking wait after the next check's
+// time to this side (SetWaitInGoAfter) and gets the loop back once this side
+// is done (not armed, or trimmed: Base.stayInGo).
 const (
 	idleCheck   = 100_000 // µs between checks for memory to give back
 	idleQuantum = 100_000 // µs: longest wait of an armed loop
@@ -55,8 +57,7 @@ const (
 )
 
 var memIdle struct {
-	next atomic.Int64 // monotonic µs of the next check
-	mu   sync.Mutex   // one trim at a time (bases may loop on several threads)
+	mu sync.Mutex // one trim at a time (bases may loop on several threads)
 
 	goAllocs uint64 // Go heap allocations (bytes, cumulative) at the last trim
 	samples  [2]metrics.Sample
@@ -71,6 +72,7 @@ type mallocState struct {
 }
 
 func init() {
+	SetWaitInGoAfter(1) // the first blocking wait checks
 	memIdle.samples[0].Name = "/gc/heap/allocs:bytes"
 	memIdle.samples[1].Name = "/memory/classes/heap/free:bytes"
 }
@@ -89,10 +91,12 @@ func NoteCoreStart() {
 // idleArm decides, at most every idleCheck, whether b's loop should arm;
 // now is the monotonic time in µs.
 func (b *Base) idleArm(now int64) {
-	if now < memIdle.next.Load() {
+	if now < waitInGoAfter() {
 		return
 	}
-	memIdle.next.Store(now + idleCheck)
+	// The next check's time is run.c's: its loops leave their first
+	// blocking wait from then on to this side (SetWaitInGoAfter).
+	SetWaitInGoAfter(now + idleCheck)
 	if trimPending() {
 		b.idleArmed = true
 		b.idleQuiet = 0
@@ -177,11 +181,11 @@ func (b *Base) idleWait(timeout int64) error {
 	if timeout < 0 || timeout > idleQuantum {
 		timeout = idleQuantum
 	}
-	active := b.nActive
+	active := b.c.NActive
 	if err := b.be.wait(timeout); err != nil {
 		return err
 	}
-	if b.nActive != active {
+	if b.c.NActive != active {
 		b.idleQuiet = 0 // I/O, a signal or a wakeup: not idle
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 
 	"goevent/internal/cmem"
 	"goevent/reactor"
+	"goevent/reactor/internal/ctest"
 )
 
 // An idle loop gives back freed cmem spans within about idleAfter (100 ms);
@@ -54,4 +55,44 @@ func TestIdleLoopGivesBackMemory(t *testing.T) {
 			t.Fatal("the descriptor was never read")
 		}
 	})
+}
+
+// On an epoll base the loop runs in C (run.c), which leaves a blocking wait
+// to the Go side once a check is due; an armed trim then waits there and the
+// loop idles its memory back, with only C callbacks in the base. A loop that
+// ends armed (its timers ran out within idleAfter) leaves the next loop's
+// first blocking wait to the Go side too, whatever the next check's time.
+func TestIdleTrimFromLoopC(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		loops []int64 // a loop per C timer (µs)
+	}{
+		{"one loop", []int64{400_000}},
+		{"armed by the loop before", []int64{30_000, 400_000}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBase(t, reactor.MethodEpoll, 1)
+			ctest.Calls()
+			var blocks []unsafe.Pointer
+			for i := 0; i < 64; i++ { // 4 MiB in 64 KiB blocks
+				blocks = append(blocks, cmem.Alloc(64<<10))
+			}
+			for _, p := range blocks {
+				cmem.Free(p, 64<<10)
+			}
+			reactor.SetWaitInGoAfter(1) // a check is due
+			for i, us := range tc.loops {
+				ev := newEvent(t)
+				assignC(b, ev, -1, 0, ctest.RecordCB(), uintptr(i))
+				b.Add(ev, tv(us))
+				if r := b.Loop(0); r != 1 {
+					t.Fatalf("loop %d returned %d, want 1", i, r)
+				}
+				wantCalls(t, uintptr(i))
+			}
+			if got := cmem.Releasable(); got != 0 {
+				t.Fatalf("after 400 ms of idling %d bytes are still releasable", got)
+			}
+		})
+	}
 }

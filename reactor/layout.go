@@ -5,10 +5,13 @@
 // Every event is the caller's 128-byte struct event and every base is the C
 // layer's struct event_base (capi/gev_internal.h). The reactor reads and
 // writes their fields in place through the mirrors below: no copies and no
-// cgo crossings for field access. The timer heap is shared with the C layer
-// (its array is described by struct event_base; heap.go). The Go side of a
-// base (*Base) holds what C never looks at: the fd and signal tables, the
-// active-queue heads, the common-timeout queues and the backend.
+// cgo crossings for field access. The timer heap (heap.go), the active
+// queues (activeq.go), the fd table (event.go) and the epoll backend's
+// instance and buffers are shared with the C layer, which answers
+// event_add/event_del/event_active on them, and with the loop's C half
+// (run.c); they are described by struct event_base. The Go side of a base
+// (*Base) holds what C never looks at: the signal table, the common-timeout
+// queues, the backend's object and the Go handlers.
 //
 // One base is used from several threads only under its lock (lock.go: the
 // C layer takes it; thread support is off for bases created without
@@ -133,8 +136,9 @@ func (t Timeval) usec() int64 {
 //
 // Links: ActiveNext/ActivePrev (the TAILQ_ENTRY at offset 0) and
 // IoNext/IoPrev (the LIST_ENTRY at offset 72) hold plain pointers to the
-// neighbouring events, nil at the ends; the list heads live in the Go-side
-// Base, so no pointer into Go memory is ever stored in C memory.
+// neighbouring events, nil at the ends; the list heads live in C memory too
+// (the active queues, the fd table) or in the Go-side Base (the signal
+// lists), so no pointer into Go memory is ever stored in C memory.
 type Event struct {
 	ActiveNext *Event         //   0 ev_evcallback.evcb_active_next.tqe_next (also the preload-list link)
 	ActivePrev *Event         //   8 ev_evcallback.evcb_active_next.tqe_prev
@@ -192,23 +196,51 @@ type CBase struct {
 	PreloadTail  *Event //  56
 	NPreload     int64  //  64
 	// event_config_set_max_dispatch_interval, set by C at creation:
-	MaxDispatchCallbacks    int32     //  72 callbacks per pass; MaxInt32 = no limit
-	LimitCallbacksAfterPrio int32     //  76 priorities >= this one are limited
-	MaxDispatchUsec         int64     //  80 time per pass; -1 = no limit
-	Thread                  *CThread  //  88 thread support (lock.go); nil: none, and nothing looks further
-	ThOwner                 uint64    //  96 evthread id of the looping thread (kept by C)
-	TvCache                 Timeval   // 104 the loop's time cache (CLOCK_MONOTONIC), Sec 0 = none
-	Timeheap                **Event   // 120 the timer heap's array (heap.go), C-visible memory
-	TimeheapN               int32     // 128 events in it
-	TimeheapCap             int32     // 132 slots allocated
-	NEvents                 int32     // 136 memberships of non-internal events (libevent's event_count)
-	MaxEvents               int32     // 140 high-water mark of NEvents
-	ReservedTail            [2]uint64 // 144 more room
+	MaxDispatchCallbacks    int32          //  72 callbacks per pass; MaxInt32 = no limit
+	LimitCallbacksAfterPrio int32          //  76 priorities >= this one are limited
+	MaxDispatchUsec         int64          //  80 time per pass; -1 = no limit
+	Thread                  *CThread       //  88 thread support (lock.go); nil: none, and nothing looks further
+	ThOwner                 uint64         //  96 evthread id of the looping thread (kept by C)
+	TvCache                 Timeval        // 104 the loop's time cache (CLOCK_MONOTONIC), Sec 0 = none
+	Timeheap                **Event        // 120 the timer heap's array (heap.go), C-visible memory
+	TimeheapN               int32          // 128 events in it
+	TimeheapCap             int32          // 132 slots allocated
+	NEvents                 int32          // 136 memberships of non-internal events (libevent's event_count)
+	MaxEvents               int32          // 140 high-water mark of NEvents
+	Activeq                 *evQueue       // 144 the active queues (activeq.go), C-visible memory
+	ActiveqN                int32          // 152 queues allocated
+	NActive                 int32          // 156 events on the active queues, internal ones included
+	MaxActive               int32          // 160 high-water mark of NActive
+	RunningPri              int32          // 164 priority being processed, -1 outside
+	Cont                    int32          // 168 rescan the queues after this callback
+	Pad1                    int32          // 172
+	Current                 *Event         // 176 event whose callback is running
+	RunDead                 *int32         // 184 run.c's "base freed" flag while it runs callbacks
+	Fds                     *fdEntry       // 192 the fd table (event.go), C-visible memory
+	Nfds                    int32          // 200 entries allocated
+	Epfd                    int32          // 204 the epoll backend's instance, -1 none
+	EpEvents                unsafe.Pointer // 208 epoll_wait's buffer (backend_epoll.go)
+	EpOut                   *int32         // 216 (fd, events) pairs left to the core
+	EpMax                   int32          // 224 entries in both
+	EpNleft                 int32          // 228 pairs left by the last wait
+	Resume                  loopResume     // 232 where run.c's loop handed a loop over
+	ReservedTail            [2]uint64      // 272 more room
+}
+
+// loopResume mirrors struct gev_loop_resume.
+type loopResume struct {
+	Where   int32 // GEV_RESUME_*
+	Pri     int32
+	Count   int64
+	EndSec  int64
+	EndUsec int64
+	HasEnd  int32
+	Grow    int32
 }
 
 // CBaseSize is the size of the mirrored prefix of struct event_base
 // (offsetof(struct event_base, reserved_tail) + sizeof reserved_tail).
-const CBaseSize = 160
+const CBaseSize = 288
 
 // compile-time size checks; the offsets are checked against the C header in
 // the tests.

@@ -18,68 +18,150 @@ func storeInt32(p *int32, v int32) { atomic.StoreInt32(p, v) }
 // EVLOOP_ONCE/EVLOOP_NONBLOCK pass is complete, 1 when no events are pending
 // or active (unless EVLOOP_NO_EXIT_ON_EMPTY), and -1 on a reentrant call or a
 // backend failure.
+//
+// On an epoll base the loop runs in C (run.c's gev_loop_c, which the C
+// layer enters directly) for as long as everything it meets is C work, and
+// this side takes over where it stops (LoopResume).
 func (b *Base) Loop(flags int) int {
-	c := b.c
+	flags &^= loopCont
+	if !b.dead && b.c.Epfd >= 0 {
+		r := b.loopC(flags)
+		for r == loopResumeRC {
+			if r = b.LoopResume(flags); r == loopBackRC {
+				r = b.loopC(flags | loopCont)
+			}
+		}
+		return r
+	}
+	return b.loop(flags, resumeStart)
+}
+
+// LoopResume takes over an event_base_loop that run.c's loop began and
+// handed over (it returned GEV_LOOP_RESUME): struct event_base's resume says
+// where it stopped. A loop left here for a wait (resumeTop) is handed back
+// at the top of a later iteration (loopBackRC): run.c's loop goes on with it
+// when called with loopCont.
+func (b *Base) LoopResume(flags int) int {
 	if b.dead {
 		svc.Warnf("event_base_loop: the event_base was freed")
 		return -1
 	}
-	if loadInt32(&c.Running) != 0 {
-		svc.Warnf("event_base_loop: reentrant invocation; only one event_base_loop can run on an event_base at a time")
-		return -1
+	return b.loop(flags, int(b.c.Resume.Where))
+}
+
+// Where run.c's loop stopped (GEV_RESUME_* in gev_internal.h).
+const (
+	resumeStart    = 0 // nothing done
+	resumeWaited   = 1 // after a wait: pairs left in EpOut; grow the buffer if Resume.Grow
+	resumeTimeouts = 2 // after the time cache's update: due timers, then the pass
+	resumeQueue    = 3 // in the pass: queue Resume.Pri's head needs this side
+	resumeTop      = 4 // the top of an iteration that would block (SetWaitInGoAfter)
+)
+
+// loop runs event_base_loop from the point at (resumeStart: from the top).
+func (b *Base) loop(flags int, at int) int {
+	c := b.c
+	if at == resumeStart {
+		if b.dead {
+			svc.Warnf("event_base_loop: the event_base was freed")
+			return -1
+		}
+		if loadInt32(&c.Running) != 0 {
+			svc.Warnf("event_base_loop: reentrant invocation; only one event_base_loop can run on an event_base at a time")
+			return -1
+		}
+		storeInt32(&c.Running, 1)
+		c.TvCache = Timeval{}
+		storeInt32(&c.EventGotterm, 0)
+		storeInt32(&c.EventBreak, 0)
 	}
-	storeInt32(&c.Running, 1)
-	defer b.loopDone()
-	c.TvCache = Timeval{}
-	storeInt32(&c.EventGotterm, 0)
-	storeInt32(&c.EventBreak, 0)
+	// A loop left here for a wait goes back to run.c's at the top of the
+	// next iteration (the base still running), unless it has more to do here.
+	fromTop, handBack, back := at == resumeTop, false, false
+	defer func() {
+		if !back {
+			b.loopDone()
+		}
+	}()
 	for {
-		b.cont = false
-		if b.dead { // event_base_free from a callback: c may be gone
-			return -1
+		if at == resumeTop { // an iteration from its top, the loop begun
+			at = resumeStart
 		}
-		if loadInt32(&c.EventGotterm) != 0 || loadInt32(&c.EventBreak) != 0 {
-			return 0
-		}
-		timeout := int64(0)
-		if b.nActive == 0 && flags&EVLOOP_NONBLOCK == 0 {
-			timeout = b.timeoutNext()
-		}
-		if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && b.c.NEvents == 0 && b.nActive == 0 {
-			return 1
-		}
-		b.yieldIfDue()
-		var err error // idleWait clears c.TvCache
-		if st := b.st; st != nil {
-			st.Loops++
-			t0 := time.Now()
-			err = b.idleWait(timeout)
-			st.BlockedNs += int64(time.Since(t0))
-		} else {
-			err = b.idleWait(timeout)
-		}
-		if err != nil {
-			svc.Warnf("event_base_loop: %v", err)
-			return -1
-		}
-		b.updateCache()
-		b.timeoutProcess()
-		if b.nActive > 0 {
-			n := b.processActive()
-			if flags&EVLOOP_ONCE != 0 && b.nActive == 0 && n != 0 {
+		if at == resumeStart {
+			c.Cont = 0
+			if b.dead { // event_base_free from a callback: c may be gone
+				return -1
+			}
+			if handBack && !b.stayInGo() && c.Epfd >= 0 && c.Activeq != nil && c.EpEvents != nil {
+				back = true
+				return loopBackRC
+			}
+			if loadInt32(&c.EventGotterm) != 0 || loadInt32(&c.EventBreak) != 0 {
 				return 0
 			}
-		} else if flags&EVLOOP_NONBLOCK != 0 {
-			return 0
+			timeout := int64(0)
+			if c.NActive == 0 && flags&EVLOOP_NONBLOCK == 0 {
+				timeout = b.timeoutNext()
+			}
+			if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && c.NEvents == 0 && c.NActive == 0 {
+				return 1
+			}
+			b.yieldIfDue()
+			var err error // idleWait clears c.TvCache
+			if st := b.st; st != nil {
+				st.Loops++
+				t0 := time.Now()
+				err = b.idleWait(timeout)
+				st.BlockedNs += int64(time.Since(t0))
+			} else {
+				err = b.idleWait(timeout)
+			}
+			if err != nil {
+				svc.Warnf("event_base_loop: %v", err)
+				return -1
+			}
 		}
+		if at == resumeWaited {
+			b.be.(*epollBackend).afterWait(c.Resume.Grow != 0)
+		}
+		if at <= resumeWaited {
+			b.updateCache()
+		}
+		n, ran := 0, false
+		if at == resumeQueue {
+			r := &c.Resume
+			n, ran = b.processActiveFrom(int(r.Pri), int(r.Count), Timeval{r.EndSec, r.EndUsec}, r.HasEnd != 0), true
+		} else {
+			b.timeoutProcess()
+			if c.NActive > 0 {
+				n, ran = b.processActive(), true
+			} else if flags&EVLOOP_NONBLOCK != 0 {
+				return 0
+			}
+		}
+		if ran {
+			if b.dead { // c may be gone
+				return -1
+			}
+			if flags&EVLOOP_ONCE != 0 && c.NActive == 0 && n != 0 {
+				return 0
+			}
+		}
+		at = resumeStart
+		handBack = fromTop
 	}
 }
 
 func (b *Base) loopDone() {
-	b.runningPri = -1
-	b.current = nil
 	if !b.dead {
+		b.c.RunningPri = -1
+		b.c.Current = nil
 		b.idleSeen = b.c.TvCache // idle.go: the next loop's first wait needs no clock read
+		if b.idleArmed {
+			// The next loop begins in run.c, which knows nothing of the
+			// armed trim: its first blocking wait comes back here.
+			SetWaitInGoAfter(1)
+		}
 		b.c.TvCache = Timeval{}
 		storeInt32(&b.c.Running, 0)
 	}
@@ -125,9 +207,6 @@ func (b *Base) timeoutProcess() {
 // limit_callbacks_after_prio on, a pass stops after max_dispatch_callbacks
 // callbacks or max_dispatch_usec, so that the loop checks for new events.
 func (b *Base) processActive() int {
-	c := 0
-	maxcb := int(b.c.MaxDispatchCallbacks)
-	limitAfter := int(b.c.LimitCallbacksAfterPrio)
 	var end Timeval
 	hasEnd := false
 	if b.c.MaxDispatchUsec >= 0 {
@@ -135,34 +214,69 @@ func (b *Base) processActive() int {
 		end = b.gettime().addUsec(b.c.MaxDispatchUsec)
 		hasEnd = true
 	}
-	for pri := 0; pri < len(b.active); pri++ {
-		if b.active[pri].head == nil {
+	return b.processActiveFrom(-1, 0, end, hasEnd)
+}
+
+// processActiveFrom is processActive; with from >= 0, it goes on with a
+// pass that run.c's loop began: queue from, whose head needs this side,
+// had count callbacks run.
+func (b *Base) processActiveFrom(from, count int, end Timeval, hasEnd bool) int {
+	c := 0
+	maxcb := int(b.c.MaxDispatchCallbacks)
+	limitAfter := int(b.c.LimitCallbacksAfterPrio)
+	start := 0
+	if from >= 0 {
+		start = from
+	}
+	for pri := start; pri < int(b.c.ActiveqN); pri++ {
+		cnt, inGo := 0, false
+		if pri == from {
+			cnt, inGo = count, true
+		} else if b.queues()[pri].head == nil {
 			continue
 		}
-		b.runningPri = pri
+		b.c.RunningPri = int32(pri)
 		if pri < limitAfter {
-			c = b.processQueue(pri, int(^uint(0)>>1), end, false)
+			c = b.processQueue(pri, cnt, inGo, int(^uint(0)>>1), end, false)
 		} else {
-			c = b.processQueue(pri, maxcb, end, hasEnd)
+			c = b.processQueue(pri, cnt, inGo, maxcb, end, hasEnd)
 		}
 		if c != 0 {
 			break
 		}
 	}
-	b.runningPri = -1
+	if !b.dead {
+		b.c.RunningPri = -1
+	}
 	return c
 }
 
-func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
-	count := 0
+// processQueue runs queue pri from its head, count callbacks into the pass;
+// with inGo, its head is run here even if runnableInC accepts it (run.c
+// left it).
+func (b *Base) processQueue(pri int, count int, inGo bool, max int, end Timeval, hasEnd bool) int {
 	for {
-		if pri >= len(b.active) { // event_base_priority_init from a callback
+		if pri >= int(b.c.ActiveqN) { // event_base_priority_init from a callback
 			break
 		}
-		ev := b.active[pri].head
+		ev := b.queues()[pri].head
 		if ev == nil {
 			break
 		}
+		if !inGo && b.st == nil && b.runnableInC(ev) { // counted runs are this side's (stats.go)
+			// A run of plain C callbacks: one crossing for all of them.
+			st, n := b.runQueueC(pri, count, max, end, hasEnd)
+			count = n
+			switch st {
+			case runGo:
+				inGo = true
+				continue
+			case runAbort, runDead, runForked:
+				return -1
+			}
+			return count // runDone, runLimit
+		}
+		inGo = false
 		if ev.Events&EV_PERSIST != 0 || ev.Flags&EVLIST_FINALIZING != 0 {
 			b.removeActive(ev)
 		} else {
@@ -171,7 +285,7 @@ func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 		if ev.Flags&EVLIST_INTERNAL == 0 {
 			count++
 		}
-		b.current = ev
+		b.c.Current = ev
 		if st := b.st; st != nil {
 			b.runCounted(ev, st)
 		} else {
@@ -181,7 +295,7 @@ func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 		if b.dead {
 			return -1
 		}
-		b.current = nil
+		b.c.Current = nil
 		if loadInt32(&b.c.EventBreak) != 0 {
 			return -1
 		}
@@ -194,7 +308,7 @@ func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 				return count
 			}
 		}
-		if b.cont {
+		if b.c.Cont != 0 {
 			break
 		}
 	}
@@ -205,7 +319,7 @@ func (b *Base) processQueue(pri int, max int, end Timeval, hasEnd bool) int {
 func (b *Base) run(ev *Event) {
 	switch ev.Closure {
 	case ClosureFinalize, ClosureFinalizeFree:
-		b.current = nil
+		b.c.Current = nil
 		b.runFinalizer(ev)
 	case ClosureSignal:
 		b.runSignal(ev, nil)

@@ -80,6 +80,19 @@ func goevent_base_loop(base *C.struct_event_base, flags C.int) (rc C.int) {
 	return rc
 }
 
+// goevent_base_loop_resume takes over an event_base_loop that the core's C
+// loop (reactor/run.c) began and handed over (attach.c's loop entry).
+//
+//export goevent_base_loop_resume
+func goevent_base_loop_resume(base *C.struct_event_base, flags C.int) (rc C.int) {
+	rc = -1
+	defer guard("event_base_loop")
+	if b := baseOf("event_base_loop", base); b != nil {
+		rc = C.int(b.LoopResume(int(flags)))
+	}
+	return rc
+}
+
 //export goevent_base_loopexit
 func goevent_base_loopexit(base *C.struct_event_base, tv *C.struct_timeval) (rc C.int) {
 	rc = -1
@@ -118,27 +131,6 @@ func goevent_base_priority_init(base *C.struct_event_base, n C.int) (rc C.int) {
 		rc = C.int(b.PriorityInit(int(n)))
 	}
 	return rc
-}
-
-//export goevent_base_loopcontinue
-func goevent_base_loopcontinue(base *C.struct_event_base) (rc C.int) {
-	rc = -1
-	defer guard("event_base_loopcontinue")
-	if b := baseOf("event_base_loopcontinue", base); b != nil {
-		rc = C.int(b.LoopContinue())
-	}
-	return rc
-}
-
-//export goevent_base_running_event
-func goevent_base_running_event(base *C.struct_event_base) (ev *C.struct_event) {
-	defer guard("event_base_get_running_event")
-	if b := baseOf("event_base_get_running_event", base); b != nil {
-		if e := b.RunningEvent(); e != nil {
-			return (*C.struct_event)(e.Ptr())
-		}
-	}
-	return nil
 }
 
 //export goevent_base_num_events

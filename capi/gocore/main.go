@@ -27,7 +27,7 @@ package main
 #cgo CFLAGS: -I${SRCDIR}/.. -I${SRCDIR}/../../include
 #include "gev_internal.h"
 
-int gev_fill_ops(struct gev_core_ops *ops);
+int gev_fill_ops(struct gev_core_ops *ops, void *loopc);
 void gev_run_init_hook(void);
 */
 import "C"
@@ -59,7 +59,7 @@ func goevent_core_attach_go(ops *C.struct_gev_core_ops, services *C.struct_gev_s
 	svc.Attach(unsafe.Pointer(services))
 	reactor.StartRuntimePoller()
 	reactor.NoteCoreStart()
-	return C.gev_fill_ops(ops)
+	return C.gev_fill_ops(ops, reactor.LoopCFunc())
 }
 
 // guard is deferred by every export: a panic in the core is logged through

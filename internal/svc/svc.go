@@ -12,6 +12,8 @@ package svc
 static void gev_svc_log(const struct gev_services *s, int sev, const char *msg) { s->log(sev, msg); }
 static int gev_svc_sig_install(const struct gev_services *s, struct event_base *b, int sig) { return s->sig_install(b, sig); }
 static void gev_svc_sig_release(const struct gev_services *s, struct event_base *b, int sig) { s->sig_release(b, sig); }
+extern const struct gev_services *gev_svc; // services.c
+static void gev_svc_set(const struct gev_services *s) { gev_svc = s; }
 */
 import "C"
 
@@ -33,7 +35,10 @@ var services *C.struct_gev_services // set once by Attach; C memory owned by the
 
 // Attach records the C layer's services. p points to a struct gev_services
 // that stays valid for the life of the process.
-func Attach(p unsafe.Pointer) { services = (*C.struct_gev_services)(p) }
+func Attach(p unsafe.Pointer) {
+	services = (*C.struct_gev_services)(p)
+	C.gev_svc_set(services)
+}
 
 // Attached reports whether the C layer lent its services.
 func Attached() bool { return services != nil }

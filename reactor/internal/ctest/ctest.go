@@ -20,6 +20,8 @@ package ctest
 #include <event2/event_struct.h>
 #include "gev_internal.h"
 #include "timeheap.h"
+#include "activeq.h"
+#include "iomap.h"
 
 // ---- layout ----
 #define OFF(t, f) (long)offsetof(t, f)
@@ -80,6 +82,26 @@ static long gev_base_off(int i) {
 	case 25: return OFF(struct event_base, timeheap_cap);
 	case 26: return OFF(struct event_base, n_events);
 	case 27: return OFF(struct event_base, max_events);
+	case 28: return OFF(struct event_base, activeq);
+	case 29: return OFF(struct event_base, activeq_n);
+	case 30: return OFF(struct event_base, n_active);
+	case 31: return OFF(struct event_base, max_active);
+	case 32: return OFF(struct event_base, running_pri);
+	case 33: return OFF(struct event_base, cont);
+	case 34: return OFF(struct event_base, current);
+	case 35: return OFF(struct event_base, run_dead);
+	case 36: return OFF(struct event_base, fds);
+	case 37: return OFF(struct event_base, nfds);
+	case 38: return OFF(struct event_base, epfd);
+	case 39: return (long)sizeof(struct gev_fdent);
+	case 40: return OFF(struct gev_fdent, mask);
+	case 41: return OFF(struct event_base, ep_events);
+	case 42: return OFF(struct event_base, ep_out);
+	case 43: return OFF(struct event_base, ep_max);
+	case 44: return OFF(struct event_base, ep_nleft);
+	case 45: return OFF(struct event_base, resume);
+	case 46: return OFF(struct event_base, resume.count);
+	case 47: return OFF(struct event_base, resume.grow);
 	}
 	return -1;
 }
@@ -106,6 +128,25 @@ static long gev_const(int i) {
 	return -1;
 }
 
+// ---- the C layer's event_add/event_del of I/O events (capi/event.c) ----
+static int add_io_c(struct event_base *b, struct event *ev) {
+	if (!gev_io_add_c_ok(b))
+		return 0;
+	if (!(ev->ev_evcallback.evcb_flags & (EVLIST_INSERTED | EVLIST_ACTIVE))) {
+		if (gev_io_add(b, ev) < 0)
+			return 0;
+		ev->ev_evcallback.evcb_flags |= EVLIST_INSERTED;
+		gev_count_event(b, ev, 1);
+	}
+	return 1;
+}
+static int del_c(struct event_base *b, struct event *ev) {
+	if (!gev_event_del_c_ok(b, ev))
+		return 0;
+	gev_event_del(b, ev);
+	return 1;
+}
+
 // ---- C callbacks that record their calls ----
 #define LOGMAX 4096
 struct call { int fd; short what; void *arg; };
@@ -125,6 +166,32 @@ static void record_del_cb(int fd, short what, void *arg) {
 	if (ev->ev_.ev_signal.ev_ncalls == del_at) ctestEventDel(ev);
 }
 static void *record_cb_ptr(void) { return (void *)record_cb; }
+static void record_go(int fd, short what, uintptr_t arg) { record_cb(fd, what, (void *)arg); }
+// Callbacks that act on the loop after recording: free the base (arg:
+// struct event_base *, through the reactor), request a loopbreak (arg: the
+// base), activate another event in C (arg: that event, EV_TIMEOUT).
+extern void ctestBaseFree(void *base); // export.go
+static void free_base_cb(int fd, short what, void *arg) {
+	struct event_base *b = arg;
+	record_cb(fd, what, arg);
+	ctestBaseFree(arg);
+	// The C layer frees the struct next: poison the core's part of it, so
+	// that a loop still reading it crashes here as it could in a program.
+	memset(&b->activeq, 0x5a, offsetof(struct event_base, reserved_tail) - offsetof(struct event_base, activeq));
+	b->cont = 0;
+}
+static void break_cb(int fd, short what, void *arg) {
+	record_cb(fd, what, arg);
+	((struct event_base *)arg)->event_break = 1;
+}
+static void activate_cb(int fd, short what, void *arg) {
+	struct event *ev = arg;
+	record_cb(fd, what, arg);
+	gev_event_activate(ev->ev_base, ev, EV_TIMEOUT, 1);
+}
+static void *free_base_cb_ptr(void) { return (void *)free_base_cb; }
+static void *break_cb_ptr(void) { return (void *)break_cb; }
+static void *activate_cb_ptr(void) { return (void *)activate_cb; }
 static void *record_del_cb_ptr(void) { return (void *)record_del_cb; }
 
 // ---- the C layer's services, for tests ----
@@ -216,6 +283,28 @@ func HeapRemoveC(cbase, ev unsafe.Pointer) {
 	C.gev_timeheap_remove((*C.struct_event_base)(cbase), (*C.struct_event)(ev))
 }
 
+// ActivateC and RemoveActiveC are the C layer's half of the active queues
+// (capi/activeq.h) on the base at cbase; ActivateC returns -1 when the
+// event's priority has no queue (the core must grow the array).
+func ActivateC(cbase, ev unsafe.Pointer, res, ncalls int16) int {
+	return int(C.gev_event_activate((*C.struct_event_base)(cbase), (*C.struct_event)(ev), C.short(res), C.short(ncalls)))
+}
+
+func RemoveActiveC(cbase, ev unsafe.Pointer) {
+	C.gev_activeq_remove((*C.struct_event_base)(cbase), (*C.struct_event)(ev))
+}
+
+// AddIOC and DelC are the C layer's event_add (an I/O event, no timeout)
+// and event_del, on the fd table and queues the base shares; they return
+// false when the core must do it (nothing changed then).
+func AddIOC(cbase, ev unsafe.Pointer) bool {
+	return C.add_io_c((*C.struct_event_base)(cbase), (*C.struct_event)(ev)) != 0
+}
+
+func DelC(cbase, ev unsafe.Pointer) bool {
+	return C.del_c((*C.struct_event_base)(cbase), (*C.struct_event)(ev)) != 0
+}
+
 // EventOffsets returns, by index, the offsets in struct event that the Go
 // mirror must match (see gev_ev_off), and sizeof at index 18.
 func EventOffset(i int) int { return int(C.gev_ev_off(C.int(i))) }
@@ -240,6 +329,21 @@ func RecordCB() unsafe.Pointer { return C.record_cb_ptr() }
 // ev_ncalls == the value set by SetDelAt, deletes it through the reactor
 // (a C callback re-entering Go, as a program's event_del does).
 func RecordDelCB() unsafe.Pointer { return C.record_del_cb_ptr() }
+
+// Record appends a call to the record, as RecordCB does (for Go handlers
+// whose order against C callbacks a test checks).
+func Record(fd int, what int16, arg uintptr) { C.record_go(C.int(fd), C.short(what), C.uintptr_t(arg)) }
+
+// FreeBaseCB records, then frees the base passed as its argument (a
+// struct event_base *) through the reactor.
+func FreeBaseCB() unsafe.Pointer { return C.free_base_cb_ptr() }
+
+// BreakCB records, then sets event_break of the base passed as its argument.
+func BreakCB() unsafe.Pointer { return C.break_cb_ptr() }
+
+// ActivateCB records, then activates the event passed as its argument with
+// EV_TIMEOUT through the C layer's half of the active queues.
+func ActivateCB() unsafe.Pointer { return C.activate_cb_ptr() }
 
 // SetDelAt configures RecordDelCB; at < 0 disables the deletion.
 func SetDelAt(at int) { C.del_at = C.int(at) }
