@@ -9,7 +9,18 @@ need_cmd tmux script cmp
 export TERM=xterm HOME="$WORK" SHELL=/bin/sh
 unset TMUX TMUX_PANE
 SOCK="$WORK/tmux.sock"
-T() { run_env timeout 20 tmux -S "$SOCK" -f /dev/null "$@"; }
+# TMUX_USER (tmux-user.sh): every tmux process runs as that user. A process
+# not running as root starts goevent's Go runtime at its first event_base
+# (root's at its first dispatch), so the client's runtime is running when it
+# forks the server: the server then takes the forked-child restart.
+AS=()
+if [ -n "${TMUX_USER:-}" ]; then
+	[ "$(id -u)" = 0 ] || skip "switching to user $TMUX_USER needs root"
+	need_cmd setpriv
+	chmod 777 "$WORK"
+	AS=(setpriv --reuid="$TMUX_USER" --regid="$(id -g "$TMUX_USER")" --clear-groups)
+fi
+T() { run_env timeout 20 "${AS[@]}" tmux -S "$SOCK" -f /dev/null "$@"; }
 
 # capture TARGET: the pane's text, history included (not -J: tmux 3.3a then drops the
 # first line of a short pane, on the real libevent too).
@@ -33,6 +44,9 @@ track_pid "$spid"
 note "tmux server pid $spid"
 alive "$spid" || fail "the tmux server ($spid) is not running"
 check_maps "$spid" core
+if [ -n "${TMUX_USER:-}" ]; then
+	expect_eq "the server's user id" "$(awk '/^Uid:/ { print $2 }' "/proc/$spid/status")" "$(id -u "$TMUX_USER")"
+fi
 T set-option -g remain-on-exit on || fail "set-option failed"
 
 # Windows and panes running commands; their output is read back. Each command first
@@ -83,7 +97,7 @@ cmp -s "$WORK/big.txt" "$WORK/pasted.txt" || fail "the pasted bytes differ from 
 
 # An attached client on a pty (script(1) gives it one, and waits for it past the
 # end of its own stdin, /dev/null).
-start_daemon client script -q -e -c "tmux -S '$SOCK' -f /dev/null attach-session -t main:2" /dev/null
+start_daemon client "${AS[@]}" script -q -e -c "tmux -S '$SOCK' -f /dev/null attach-session -t main:2" /dev/null
 spt=$DAEMON_PID
 # script's child is the tmux client; the server knows its pid.
 has_client() { [ -n "$(T list-clients -F '#{client_pid}' 2>/dev/null)" ]; }
