@@ -708,3 +708,98 @@ func TestEvbufferGrowHint(t *testing.T) {
 		})
 	}
 }
+
+// Compact moves a few bytes out of a big block into one of their size and
+// leaves everything else alone (what evhttp's half-read request heads keep).
+func TestEvbufferCompact(t *testing.T) {
+	a, p := socketpair(t)
+	defer unix.Close(a)
+	defer unix.Close(p)
+	refData := pattern(64, 9)
+	read := func(t *testing.T, b *Buffer, d []byte) {
+		unix.Write(p, d)
+		if n, e := b.ReadFrom(a, 0); n != len(d) {
+			t.Fatalf("read %d (%v)", n, e)
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		fill  func(t *testing.T, b *Buffer) []byte // returns the contents
+		moved bool
+		cap   int // of the one segment after a move
+	}{
+		{"8 bytes read into a 4 KiB block", func(t *testing.T, b *Buffer) []byte {
+			read(t, b, []byte("X-More: "))
+			return []byte("X-More: ")
+		}, true, 16},
+		{"the rest of a head after the lines were drained", func(t *testing.T, b *Buffer) []byte {
+			read(t, b, []byte("GET / HTTP/1.1\r\nHost: x\r\nX-Mo"))
+			b.Drain(25)
+			return []byte("X-Mo")
+		}, true, 16},
+		{"300 bytes and an empty extent", func(t *testing.T, b *Buffer) []byte {
+			d := pattern(300, 1)
+			read(t, b, d)
+			b.Expand(8192)
+			return d
+		}, true, 320},
+		{"two segments", func(t *testing.T, b *Buffer) []byte {
+			d := pattern(700, 2)
+			b.AddBytes(d[:500])
+			read(t, b, d[500:])
+			return d
+		}, true, 1024}, // from minSeg on: a power of two, as other segments
+		{"more than compactMax", func(t *testing.T, b *Buffer) []byte {
+			d := pattern(compactMax+1, 3)
+			read(t, b, d)
+			return d
+		}, false, 0},
+		{"a block that fits", func(t *testing.T, b *Buffer) []byte {
+			d := pattern(300, 4)
+			b.AddBytes(d)
+			return d
+		}, false, 0},
+		{"a reference", func(t *testing.T, b *Buffer) []byte {
+			b.AddReference(unsafe.Pointer(&refData[0]), len(refData), nil, nil)
+			return refData
+		}, false, 0},
+		{"a reservation in progress", func(t *testing.T, b *Buffer) []byte {
+			read(t, b, []byte("abc"))
+			var vec [1]Iovec
+			if b.Reserve(16, vec[:]) != 1 {
+				t.Fatal("reserve failed")
+			}
+			return []byte("abc")
+		}, false, 0},
+		{"empty", func(t *testing.T, b *Buffer) []byte { return []byte{} }, false, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := mustNew(t)
+			defer b.Free()
+			b.hook = new(Bufferevent) // a bufferevent's buffer: keeps no block when emptied
+			want := c.fill(t, b)
+			head, tail := b.head, b.tail
+			b.Compact()
+			check(t, b, want)
+			if !c.moved {
+				if b.head != head || b.tail != tail {
+					t.Fatal("segments moved")
+				}
+				return
+			}
+			if b.head != b.tail || b.empty != nil || b.head.cap != c.cap {
+				t.Fatalf("after the move: one segment %v, empty extents %v, cap %d (want %d)",
+					b.head == b.tail, b.empty != nil, b.head.cap, c.cap)
+			}
+			more := pattern(5000, 7) // the rest arrives: reads and adds go on
+			read(t, b, more[:3000])
+			b.AddBytes(more[3000:])
+			check(t, b, append(append([]byte{}, want...), more...))
+			b.Drain(b.Len())
+			check(t, b, []byte{})
+			if b.head != nil {
+				t.Fatal("emptied buffer holds a segment")
+			}
+		})
+	}
+}

@@ -2,6 +2,8 @@ package evhttp
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../capi -I${SRCDIR}/../../include
+#cgo noescape gev_http_name_from_addr
+#cgo nocallback gev_http_name_from_addr
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

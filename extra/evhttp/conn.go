@@ -785,6 +785,7 @@ func (c *Conn) readFirstline(p unsafe.Pointer) {
 		c.fail(errInvalidHeader)
 		return
 	case moreDataExpected:
+		c.input().Compact()
 		return
 	}
 	c.state = stReadingHeaders
@@ -798,6 +799,7 @@ func (c *Conn) readHeader(p unsafe.Pointer) {
 		c.fail(errInvalidHeader)
 		return
 	case moreDataExpected:
+		c.input().Compact()
 		return
 	}
 	r := reqAt(p)
