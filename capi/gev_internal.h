@@ -216,6 +216,22 @@ struct evbuffer {
 	size_t   blk_cap;
 };
 
+/* Buffers evbuffer_free gave back for evbuffer_new to take without a crossing
+ * (capi/buffer.c, core/evbuffer_pool.go). The C layer owns it (static, lent
+ * to the core in gev_services) and pushes and pops under the spin lock; the
+ * core only empties it when the loop idles (cmem trim). A pooled buffer
+ * looks freed to every check (magic GEV_EVBUFFER_DEAD) until evbuffer_new
+ * takes it: the core reset it to a new buffer's state, keeping at most one
+ * small block (published, so that the first adds need no crossing). The core
+ * pools a buffer only when n < GEV_BUF_POOL_MAX; item[] has room for as many
+ * again, for frees that raced past that check. */
+#define GEV_BUF_POOL_MAX 64
+struct gev_buf_pool {
+	uint32_t lock;           /* 0 free, 1 held */
+	uint32_t n;              /* buffers in item[] */
+	struct evbuffer *item[2 * GEV_BUF_POOL_MAX];
+};
+
 /* evbuffer_add_buffer of at most this many bytes copies them instead of
  * handing over segments (both sides; the core's copyMax). */
 #define GEV_BUF_COPY_MAX 1024
@@ -254,6 +270,7 @@ struct gev_services {
 	int (*sig_install)(struct event_base *base, int sig);
 	/* Drop one of base's references to sig; restores the saved action at the last. */
 	void (*sig_release)(struct event_base *base, int sig);
+	struct gev_buf_pool *buf_pool; /* evbuffer_new's pool (NULL: none) */
 };
 
 /* ---- functions the core provides: the C layer calls them through this table.

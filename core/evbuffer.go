@@ -265,7 +265,7 @@ func flushSegCache() {
 	segPool.mu.Unlock()
 }
 
-func init() { cmem.OnTrim(flushSegCache) }
+func init() { cmem.OnTrim(flushBufPool); cmem.OnTrim(flushSegCache) }
 
 // blockSize rounds a wanted capacity to what cmem will really hand out, so the
 // segment can use all of it: a power of two up to 1 MiB, whole pages above.

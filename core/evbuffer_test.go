@@ -8,6 +8,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"goevent/internal/cmem"
 )
 
 // check verifies the chain invariants of b (see evbuffer.go) and that its
@@ -175,7 +177,7 @@ func TestEvbufferHandleChecks(t *testing.T) {
 	if EvbufferDrain(h, math.MaxUint64) != 0 || (*cBuf)(h).totalLen != 0 {
 		t.Fatal("drain all")
 	}
-	EvbufferFree(h)
+	EvbufferFree(h, false)
 	if (*cBuf)(h).magic != bufDead {
 		t.Fatal("handle not marked dead")
 	}
@@ -185,7 +187,7 @@ func TestEvbufferHandleChecks(t *testing.T) {
 		EvbufferPullup(h, -1) != nil || EvbufferAddBuffer(h, h) != -1 {
 		t.Fatal("use after free accepted")
 	}
-	EvbufferFree(h)
+	EvbufferFree(h, false)
 	if EvbufferAdd(nil, unsafe.Pointer(&data[0]), 1) != -1 {
 		t.Fatal("NULL accepted")
 	}
@@ -195,7 +197,7 @@ func TestEvbufferHandleChecks(t *testing.T) {
 	}
 	// A live-looking handle whose generation is stale.
 	h2 := EvbufferNew()
-	defer EvbufferFree(h2)
+	defer EvbufferFree(h2, false)
 	stale := *(*cBuf)(h2)
 	stale.gen++
 	if EvbufferDrain(unsafe.Pointer(&stale), 1) != -1 {
@@ -799,6 +801,99 @@ func TestEvbufferCompact(t *testing.T) {
 			check(t, b, []byte{})
 			if b.head != nil {
 				t.Fatal("emptied buffer holds a segment")
+			}
+		})
+	}
+}
+
+// evbuffer_free of a buffer evbuffer_new made resets it for the C layer's
+// pool: freed to every check, one small block kept and published; what
+// cannot be pooled is freed. flushBufPool frees what the pool holds.
+func TestEvbufferPool(t *testing.T) {
+	p := (*cBufPool)(cmem.Alloc(int(unsafe.Sizeof(cBufPool{}))))
+	SetBufPool(unsafe.Pointer(p))
+	defer func() {
+		SetBufPool(nil)
+		cmem.Free(unsafe.Pointer(p), int(unsafe.Sizeof(cBufPool{})))
+	}()
+	push := func(h unsafe.Pointer) { p.item[p.n] = (*cBuf)(h); p.n++ }
+	msg := pattern(100, 5)
+	big := pattern(3*keepMax, 6)
+	for _, c := range []struct {
+		name   string
+		make   func() unsafe.Pointer
+		pooled bool
+		block  bool // a block kept, windows published
+	}{
+		{"new, freed at once", func() unsafe.Pointer { return EvbufferNew() }, true, false},
+		{"new, a message added", func() unsafe.Pointer {
+			h := EvbufferNew()
+			EvbufferAdd(h, unsafe.Pointer(&msg[0]), uint64(len(msg)))
+			return h
+		}, true, true},
+		{"frozen, flags set", func() unsafe.Pointer {
+			h := EvbufferNew()
+			EvbufferAdd(h, unsafe.Pointer(&msg[0]), uint64(len(msg)))
+			EvbufferFreeze(h, 1, true)
+			EvbufferFlags(h, BufFlagDrainsToFd, true)
+			return h
+		}, true, true},
+		{"more than a small block", func() unsafe.Pointer {
+			h := EvbufferNew()
+			EvbufferAdd(h, unsafe.Pointer(&big[0]), uint64(len(big)))
+			return h
+		}, true, false},
+		{"a reference", func() unsafe.Pointer {
+			h := EvbufferNew()
+			EvbufferAddReference(h, unsafe.Pointer(&msg[0]), uint64(len(msg)), nil, nil)
+			return h
+		}, true, false},
+		{"made by the core (evhttp's)", func() unsafe.Pointer { return NewBuffer().Handle() }, false, false},
+		{"callbacks' state", func() unsafe.Pointer {
+			h := EvbufferNew()
+			bufFromC(h, "test").x = new(bufExtra)
+			return h
+		}, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := c.make()
+			b := bufFromC(h, "test")
+			idx := (*cBuf)(h).idx
+			if r := EvbufferFree(h, true); (r == 1) != c.pooled {
+				t.Fatalf("EvbufferFree: %d, want pooled %v", r, c.pooled)
+			}
+			if (*cBuf)(h).magic != bufDead {
+				t.Fatal("not marked freed")
+			}
+			if EvbufferAdd(h, unsafe.Pointer(&msg[0]), 1) != -1 {
+				t.Fatal("a freed (pooled) buffer accepted an add")
+			}
+			if !c.pooled {
+				if bufByIdx(idx) == b {
+					t.Fatal("freed buffer still in its slot")
+				}
+				return
+			}
+			if (b.head != nil) != c.block || ((*cBuf)(h).fast != 0) != c.block || b.x != nil ||
+				b.flags != flagAPI || b.freezeStart || b.Len() != 0 {
+				t.Fatalf("reset: block %v fast %d flags %#x frozen %v len %d",
+					b.head != nil, (*cBuf)(h).fast, b.flags, b.freezeStart, b.Len())
+			}
+			(*cBuf)(h).magic = bufLive // evbuffer_new takes it from the pool
+			if bufFromC(h, "test") != b {
+				t.Fatal("pooled buffer lost its slot")
+			}
+			if EvbufferAdd(h, unsafe.Pointer(&msg[0]), uint64(len(msg))) != 0 {
+				t.Fatal("add to a reused buffer")
+			}
+			check(t, b, msg)
+			if EvbufferFree(h, true) != 1 {
+				t.Fatal("second free not pooled")
+			}
+			push(h)
+			flushBufPool()
+			if p.n != 0 || bufByIdx(idx) == b || (*cBuf)(h).magic != bufDead {
+				t.Fatal("flushBufPool did not free the pooled buffer")
 			}
 		})
 	}

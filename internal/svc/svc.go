@@ -35,6 +35,15 @@ var services *C.struct_gev_services // set once by Attach; C memory owned by the
 // that stays valid for the life of the process.
 func Attach(p unsafe.Pointer) { services = (*C.struct_gev_services)(p) }
 
+// BufPool is the C layer's pool of freed evbuffers (struct gev_buf_pool),
+// nil when not attached or not lent.
+func BufPool() unsafe.Pointer {
+	if services == nil {
+		return nil
+	}
+	return unsafe.Pointer(services.buf_pool)
+}
+
 // Attached reports whether the C layer lent its services.
 func Attached() bool { return services != nil }
 
