@@ -142,9 +142,10 @@ static inline ptrdiff_t fast_copyout(struct evbuffer *buf, void *out, size_t n)
 #define LOCKED2(a, b, expr) ({ __typeof__(expr) r_; buf_lock2(a, b); r_ = (expr); buf_unlock2(a, b); r_; })
 
 /* ---- the pool of freed buffers (gev_internal.h): evbuffer_new takes one
- * without a crossing; evbuffer_free crosses once (the core resets the buffer
- * and says whether to pool it), as generated evtag code makes and frees a
- * temporary buffer per nested message. */
+ * without a crossing; evbuffer_free pools a buffer the core published as
+ * poolable without one, else crosses once (the core resets the buffer and
+ * says whether to pool it). Generated evtag code makes and frees a temporary
+ * buffer per nested message. */
 struct gev_buf_pool gev_buf_pool;
 
 static inline void pool_lock(void)
@@ -210,8 +211,22 @@ void evbuffer_free(struct evbuffer *buf)
 	unlock_fn = buf->unlock_fn;
 	free_fn = buf->free_fn;
 	own = buf->own_lock;
-	int pooled = gev_ops.evbuffer_free(buf,
-	    __atomic_load_n(&gev_buf_pool.n, __ATOMIC_RELAXED) < GEV_BUF_POOL_MAX);
+	int room = __atomic_load_n(&gev_buf_pool.n, __ATOMIC_RELAXED) < GEV_BUF_POOL_MAX;
+	int pooled;
+	if (room && buf->fast && buf->pool_epoch == gev_core_epoch && buf->single == 2) {
+		/* The core published it as poolable: empty its block as a drain
+		 * of everything would (fast_drain), and pool it, in C. */
+		buf->drain_ptr = buf->add_ptr = buf->blk_base;
+		buf->add_avail = buf->blk_cap;
+		buf->drain_avail = 0;
+		buf->total_len = 0;
+		buf->dirty = 1;
+		buf->resv = 0;
+		buf->magic = GEV_EVBUFFER_DEAD;
+		pooled = 1;
+	} else {
+		pooled = gev_ops.evbuffer_free(buf, room);
+	}
 	if (buf->magic == GEV_EVBUFFER_LIVE) {
 		buf_unlock(buf); /* not freed (a bufferevent's) */
 		return;

@@ -35,6 +35,7 @@ static const struct gev_services services = {
 	.sig_install = gev_sig_install,
 	.sig_release = gev_sig_release,
 	.buf_pool = &gev_buf_pool,
+	.epoch = &gev_core_epoch,
 };
 
 int gev_core_load(const char *fn)

@@ -350,7 +350,9 @@ type cBuf struct {
 	unlockFn unsafe.Pointer
 	freeFn   unsafe.Pointer
 	ownLock  uint32
-	pad      uint32
+	// poolEpoch (while published): coreEpoch if the C layer may pool the
+	// buffer at evbuffer_free without a crossing (evbuffer_pool.go), else 0.
+	poolEpoch uint32
 
 	fast       uint32
 	single     uint32

@@ -16,8 +16,9 @@ import (
 // evbuffer_new takes it back in C with no crossing, and its first adds go
 // through the C fast path. The pool belongs to the C layer (it pushes and
 // pops under the pool's spin lock); the core reads it only to empty it when
-// the loop idles (flushBufPool), and decides from its count whether a
-// buffer may go there. A pooled buffer is a freed buffer to every check
+// the loop idles (flushBufPool). Where the whole reset is to empty the one
+// block the buffer keeps, the core says so when it publishes the windows
+// (cBuf.poolEpoch) and evbuffer_free does it in C, with no crossing at all. A pooled buffer is a freed buffer to every check
 // (magic bufDead): its Go object and slot stay, so evbuffer_new needs
 // neither.
 const bufPoolMax = 64 // GEV_BUF_POOL_MAX
@@ -34,17 +35,32 @@ type cBufPool struct {
 	item [2 * bufPoolMax]*cBuf
 }
 
-var bufPool *cBufPool
+var (
+	bufPool   *cBufPool
+	coreEpoch uint32 // the C layer's gev_core_epoch for this runtime (0: none)
+)
 
-// SetBufPool records the C layer's pool (nil: no pooling).
-func SetBufPool(p unsafe.Pointer) { bufPool = (*cBufPool)(p) }
+// SetBufPool records the C layer's pool (nil: no pooling) and the core's
+// epoch, which marks the buffers the C layer may pool without a crossing.
+func SetBufPool(p unsafe.Pointer, epoch uint32) {
+	bufPool, coreEpoch = (*cBufPool)(p), epoch
+}
+
+// cPoolable says whether a published buffer whose windows are one kept block
+// (single == 2) may be pooled by the C layer alone: emptying that block is
+// all a reset needs then (stale readHint and growHint only size later
+// segments).
+func (b *Buffer) cPoolable() bool {
+	return b.flags == flagAPI && b.x == nil && b.empty == nil && b.tail.flags == segOwned && bufPool != nil
+}
 
 func (b *Buffer) poolable() bool {
 	return b.flags&flagAPI != 0 && b.cbs == nil && b.x == nil && b.hook == nil && !b.inBev && !b.owned
 }
 
-// resetForPool makes b what NewBuffer makes, except that a lone plain block
-// of the small sizes stays (emptied, published), and marks it freed.
+// resetForPool makes b what NewBuffer makes, except that it keeps one small
+// plain block (its own lone one, emptied, or a new one of minSeg), published,
+// and marks it freed.
 func (b *Buffer) resetForPool() {
 	var keep *seg
 	if hd := b.head; hd != nil && hd == b.tail && hd.flags == segOwned && hd.ext == nil && hd.base != nil &&
@@ -60,6 +76,10 @@ func (b *Buffer) resetForPool() {
 	b.freeEmpties()
 	if keep != nil {
 		keep.off, keep.n = 0, 0
+	} else {
+		// A block from the segment cache, so that the buffer is published:
+		// its next free (and its first adds) need no crossing.
+		keep = newSeg(minSeg)
 	}
 	b.head, b.tail = keep, keep
 	b.flags = flagAPI

@@ -807,13 +807,14 @@ func TestEvbufferCompact(t *testing.T) {
 }
 
 // evbuffer_free of a buffer evbuffer_new made resets it for the C layer's
-// pool: freed to every check, one small block kept and published; what
-// cannot be pooled is freed. flushBufPool frees what the pool holds.
+// pool: freed to every check, one small block kept and published (as one
+// the C layer may pool by itself next time); what cannot be pooled is freed.
+// flushBufPool frees what the pool holds.
 func TestEvbufferPool(t *testing.T) {
 	p := (*cBufPool)(cmem.Alloc(int(unsafe.Sizeof(cBufPool{}))))
-	SetBufPool(unsafe.Pointer(p))
+	SetBufPool(unsafe.Pointer(p), 7)
 	defer func() {
-		SetBufPool(nil)
+		SetBufPool(nil, 0)
 		cmem.Free(unsafe.Pointer(p), int(unsafe.Sizeof(cBufPool{})))
 	}()
 	push := func(h unsafe.Pointer) { p.item[p.n] = (*cBuf)(h); p.n++ }
@@ -823,37 +824,36 @@ func TestEvbufferPool(t *testing.T) {
 		name   string
 		make   func() unsafe.Pointer
 		pooled bool
-		block  bool // a block kept, windows published
 	}{
-		{"new, freed at once", func() unsafe.Pointer { return EvbufferNew() }, true, false},
+		{"new, freed at once", func() unsafe.Pointer { return EvbufferNew() }, true},
 		{"new, a message added", func() unsafe.Pointer {
 			h := EvbufferNew()
 			EvbufferAdd(h, unsafe.Pointer(&msg[0]), uint64(len(msg)))
 			return h
-		}, true, true},
+		}, true},
 		{"frozen, flags set", func() unsafe.Pointer {
 			h := EvbufferNew()
 			EvbufferAdd(h, unsafe.Pointer(&msg[0]), uint64(len(msg)))
 			EvbufferFreeze(h, 1, true)
 			EvbufferFlags(h, BufFlagDrainsToFd, true)
 			return h
-		}, true, true},
+		}, true},
 		{"more than a small block", func() unsafe.Pointer {
 			h := EvbufferNew()
 			EvbufferAdd(h, unsafe.Pointer(&big[0]), uint64(len(big)))
 			return h
-		}, true, false},
+		}, true},
 		{"a reference", func() unsafe.Pointer {
 			h := EvbufferNew()
 			EvbufferAddReference(h, unsafe.Pointer(&msg[0]), uint64(len(msg)), nil, nil)
 			return h
-		}, true, false},
-		{"made by the core (evhttp's)", func() unsafe.Pointer { return NewBuffer().Handle() }, false, false},
+		}, true},
+		{"made by the core (evhttp's)", func() unsafe.Pointer { return NewBuffer().Handle() }, false},
 		{"callbacks' state", func() unsafe.Pointer {
 			h := EvbufferNew()
 			bufFromC(h, "test").x = new(bufExtra)
 			return h
-		}, false, false},
+		}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := c.make()
@@ -874,10 +874,10 @@ func TestEvbufferPool(t *testing.T) {
 				}
 				return
 			}
-			if (b.head != nil) != c.block || ((*cBuf)(h).fast != 0) != c.block || b.x != nil ||
-				b.flags != flagAPI || b.freezeStart || b.Len() != 0 {
-				t.Fatalf("reset: block %v fast %d flags %#x frozen %v len %d",
-					b.head != nil, (*cBuf)(h).fast, b.flags, b.freezeStart, b.Len())
+			if b.head == nil || b.head != b.tail || b.head.cap > keepMax || (*cBuf)(h).fast == 0 ||
+				(*cBuf)(h).poolEpoch != 7 || b.x != nil || b.flags != flagAPI || b.freezeStart || b.Len() != 0 {
+				t.Fatalf("reset: block %v fast %d poolEpoch %d flags %#x frozen %v len %d",
+					b.head != nil, (*cBuf)(h).fast, (*cBuf)(h).poolEpoch, b.flags, b.freezeStart, b.Len())
 			}
 			(*cBuf)(h).magic = bufLive // evbuffer_new takes it from the pool
 			if bufFromC(h, "test") != b {
@@ -886,7 +886,15 @@ func TestEvbufferPool(t *testing.T) {
 			if EvbufferAdd(h, unsafe.Pointer(&msg[0]), uint64(len(msg))) != 0 {
 				t.Fatal("add to a reused buffer")
 			}
+			if (*cBuf)(h).fast == 0 || (*cBuf)(h).poolEpoch != 7 {
+				t.Fatal("a reused buffer with one small block is not published as poolable in C")
+			}
 			check(t, b, msg)
+			EvbufferFlags(h, BufFlagDrainsToFd, true)
+			EvbufferAdd(h, unsafe.Pointer(&msg[0]), 1)
+			if (*cBuf)(h).poolEpoch != 0 {
+				t.Fatal("a buffer with flags set is published as poolable in C")
+			}
 			if EvbufferFree(h, true) != 1 {
 				t.Fatal("second free not pooled")
 			}

@@ -46,7 +46,7 @@ func goevent_core_attach_go(ops *C.struct_gev_core_ops, services *C.struct_gev_s
 		return -1
 	}
 	svc.Attach(unsafe.Pointer(services))
-	core.SetBufPool(svc.BufPool())
+	core.SetBufPool(svc.BufPool(), svc.Epoch())
 	reactor.StartRuntimePoller()
 	reactor.NoteCoreStart()
 	return C.gev_fill_ops(ops)

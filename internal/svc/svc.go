@@ -44,6 +44,15 @@ func BufPool() unsafe.Pointer {
 	return unsafe.Pointer(services.buf_pool)
 }
 
+// Epoch is the C layer's gev_core_epoch at attach (which start of the core
+// in this process; 0 when not attached).
+func Epoch() uint32 {
+	if services == nil || services.epoch == nil {
+		return 0
+	}
+	return uint32(*services.epoch)
+}
+
 // Attached reports whether the C layer lent its services.
 func Attached() bool { return services != nil }
 

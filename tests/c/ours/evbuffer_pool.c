@@ -119,6 +119,8 @@ int main(void)
 
 	/* A child forked now has a fresh core: the parent's pooled buffers are
 	 * not its own. */
+	struct evbuffer *live = evbuffer_new();
+	evbuffer_add(live, "parent's", 8);
 	struct evbuffer *pooled = evbuffer_new();
 	evbuffer_free(pooled);
 	int p[2];
@@ -128,8 +130,12 @@ int main(void)
 	if (pid == 0) {
 		close(p[0]);
 		tc_report_to(p[1]);
+		tc_log_reset();
+		evbuffer_free(live); /* the parent's: refused, not pooled here */
+		tc_report("%s child: freeing a buffer of the parent's core is refused",
+		    tc_log_.by_severity[EVENT_LOG_WARN] >= 1 ? "ok  " : "FAIL");
 		struct evbuffer *g = evbuffer_new();
-		tc_report("%s child: a buffer of its own", g != NULL && g != pooled && roundtrip(g, "child") ? "ok  " : "FAIL");
+		tc_report("%s child: a buffer of its own", g != NULL && g != pooled && g != live && roundtrip(g, "child") ? "ok  " : "FAIL");
 		evbuffer_free(g);
 		struct evbuffer *h = evbuffer_new();
 		tc_report("%s child: its pool works", h == g && roundtrip(h, "child again") ? "ok  " : "FAIL");
@@ -147,9 +153,11 @@ int main(void)
 	}
 	int status = 0;
 	waitpid(pid, &status, 0);
-	TC_CHECK("child reported and exited 0", lines == 2 && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	TC_CHECK("child reported and exited 0", lines == 3 && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	struct evbuffer *q = evbuffer_new();
 	TC_CHECK("the parent's pool is unchanged", q == pooled && roundtrip(q, "parent"));
 	evbuffer_free(q);
+	TC_CHECK("the parent's live buffer is still its own", evbuffer_get_length(live) == 8);
+	evbuffer_free(live);
 	return tc_exit_status();
 }
