@@ -29,6 +29,11 @@
  *                                  end of 16 MiB of text added in 4096-byte
  *                                  blocks; the needle's first byte occurs in
  *                                  the text once per 198 bytes
+ *   buffers newfree NAME OPS       evbuffer_new + evbuffer_free (a temporary
+ *                                  buffer, as generated evtag code makes one per
+ *                                  nested message)
+ *   buffers newaddfree NAME OPS    evbuffer_new + evbuffer_add of 24 bytes +
+ *                                  evbuffer_remove of them + evbuffer_free
  *
  * Every shape runs a short untimed warm-up first and checks its results.
  * Times are CPU time of the process (cpu_now in bench.h: all threads, not
@@ -374,9 +379,43 @@ static int search_main(const char *name, long iters)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ newfree */
+
+static void run_newfree(long ops, int add)
+{
+	static const char msg[24] = "a nested message's bytes";
+	char out[24];
+	double t0 = now_sec();
+	for (long op = 0; op < ops; op++) {
+		struct evbuffer *tmp = evbuffer_new();
+		if (!tmp)
+			failf("evbuffer_new failed");
+		if (add) {
+			if (evbuffer_add(tmp, msg, sizeof msg) != 0 ||
+			    evbuffer_remove(tmp, out, sizeof out) != (int)sizeof out || memcmp(out, msg, sizeof out) != 0)
+				failf("newaddfree: add/remove failed");
+		}
+		evbuffer_free(tmp);
+		if ((op & 0xffff) == 0)
+			check_time(t0);
+	}
+}
+
+static int newfree_main(const char *name, long ops, int add)
+{
+	run_newfree(ops / 20 + 1, add);
+	double t0 = cpu_now();
+	run_newfree(ops, add);
+	double el = cpu_now() - t0;
+	char extra[96];
+	snprintf(extra, sizeof extra, "ops=%ld cpu_secs=%.6f", ops, el);
+	result(name, el * 1e9 / (double)ops, "ns/op", extra);
+	return 0;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: buffers readln|addbuf|reserve|printf|bulk|bulkwarm|pullup|search NAME COUNT\n");
+	fprintf(stderr, "usage: buffers readln|addbuf|reserve|printf|bulk|bulkwarm|pullup|search|newfree|newaddfree NAME COUNT\n");
 	exit(2);
 }
 
@@ -405,6 +444,10 @@ int main(int argc, char **argv)
 		return pullup_main(name, n);
 	if (!strcmp(shape, "search"))
 		return search_main(name, n);
+	if (!strcmp(shape, "newfree"))
+		return newfree_main(name, n, 0);
+	if (!strcmp(shape, "newaddfree"))
+		return newfree_main(name, n, 1);
 	usage();
 	return 2;
 }

@@ -64,6 +64,8 @@ ROWS=(
 	"evbuffer_pullup_16k_pieces|{impl}/buffers pullup evbuffer_pullup_16k_pieces 500|value|GB/s|hi|ratio >= 1.0|"
 	"evbuffer_search_16MiB|{impl}/buffers search evbuffer_search_16MiB 200|value|GB/s|hi|ratio >= 1.0|"
 	"evbuffer_add_drain_1e6|{impl}/dispatch evbuffer evbuffer_add_drain_1e6 1000000|ns_per_op|ns/op|lo|-|"
+	"evbuffer_new_free|{impl}/buffers newfree evbuffer_new_free 3000000|value|ns/op|lo|<= real + 50 ns (one crossing)|"
+	"evbuffer_new_add_free|{impl}/buffers newaddfree evbuffer_new_add_free 3000000|value|ns/op|lo|<= real + 50 ns (one crossing)|"
 	# event loop, one process
 	"event_active_1000|{impl}/dispatch active event_active_1000 5000 1000|value|ns/callback|lo|<= 30 ns|"
 	"bench_classic_100|{impl}/dispatch classic bench_classic_100 1000 100|value|us/run|lo|ratio >= 1.0|"

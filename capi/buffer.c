@@ -141,8 +141,57 @@ static inline ptrdiff_t fast_copyout(struct evbuffer *buf, void *out, size_t n)
 #define LOCKED(buf, expr) ({ __typeof__(expr) r_; buf_lock(buf); r_ = (expr); buf_unlock(buf); r_; })
 #define LOCKED2(a, b, expr) ({ __typeof__(expr) r_; buf_lock2(a, b); r_ = (expr); buf_unlock2(a, b); r_; })
 
+/* ---- the pool of freed buffers (gev_internal.h): evbuffer_new takes one
+ * without a crossing; evbuffer_free pools a buffer the core published as
+ * poolable without one, else crosses once (the core resets the buffer and
+ * says whether to pool it). Generated evtag code makes and frees a temporary
+ * buffer per nested message. */
+struct gev_buf_pool gev_buf_pool;
+
+static inline void pool_lock(void)
+{
+	while (__atomic_exchange_n(&gev_buf_pool.lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&gev_buf_pool.lock, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+}
+
+static inline void pool_unlock(void)
+{
+	__atomic_store_n(&gev_buf_pool.lock, 0, __ATOMIC_RELEASE);
+}
+
+static inline struct evbuffer *pool_pop(void)
+{
+	struct evbuffer *buf = NULL;
+	if (__atomic_load_n(&gev_buf_pool.n, __ATOMIC_RELAXED) == 0)
+		return NULL;
+	pool_lock();
+	if (gev_buf_pool.n > 0)
+		buf = gev_buf_pool.item[--gev_buf_pool.n];
+	pool_unlock();
+	if (buf)
+		buf->magic = GEV_EVBUFFER_LIVE;
+	return buf;
+}
+
+/* 1 if buf went into the pool; 0 if it is full. */
+static inline int pool_push(struct evbuffer *buf)
+{
+	int ok = 0;
+	pool_lock();
+	if (gev_buf_pool.n < 2 * GEV_BUF_POOL_MAX) {
+		gev_buf_pool.item[gev_buf_pool.n++] = buf;
+		ok = 1;
+	}
+	pool_unlock();
+	return ok;
+}
+
 struct evbuffer *evbuffer_new(void)
 {
+	struct evbuffer *buf = pool_pop();
+	if (buf)
+		return buf;
 	if (gev_core_ready("evbuffer_new") < 0)
 		return NULL;
 	return gev_ops.evbuffer_new();
@@ -162,7 +211,22 @@ void evbuffer_free(struct evbuffer *buf)
 	unlock_fn = buf->unlock_fn;
 	free_fn = buf->free_fn;
 	own = buf->own_lock;
-	gev_ops.evbuffer_free(buf);
+	int room = __atomic_load_n(&gev_buf_pool.n, __ATOMIC_RELAXED) < GEV_BUF_POOL_MAX;
+	int pooled;
+	if (room && buf->fast && buf->pool_epoch == gev_core_epoch && buf->single == 2) {
+		/* The core published it as poolable: empty its block as a drain
+		 * of everything would (fast_drain), and pool it, in C. */
+		buf->drain_ptr = buf->add_ptr = buf->blk_base;
+		buf->add_avail = buf->blk_cap;
+		buf->drain_avail = 0;
+		buf->total_len = 0;
+		buf->dirty = 1;
+		buf->resv = 0;
+		buf->magic = GEV_EVBUFFER_DEAD;
+		pooled = 1;
+	} else {
+		pooled = gev_ops.evbuffer_free(buf, room);
+	}
 	if (buf->magic == GEV_EVBUFFER_LIVE) {
 		buf_unlock(buf); /* not freed (a bufferevent's) */
 		return;
@@ -171,6 +235,16 @@ void evbuffer_free(struct evbuffer *buf)
 		unlock_fn(0, lock);
 	if (lock && own && free_fn)
 		free_fn(lock, EVTHREAD_LOCKTYPE_RECURSIVE);
+	if (pooled) {
+		buf->lock = NULL;
+		buf->lock_fn = buf->unlock_fn = NULL;
+		buf->free_fn = NULL;
+		buf->own_lock = 0;
+		if (!pool_push(buf)) {
+			buf->magic = GEV_EVBUFFER_LIVE; /* full: free it after all */
+			gev_ops.evbuffer_free(buf, 0);
+		}
+	}
 }
 
 size_t evbuffer_get_length(const struct evbuffer *buf)

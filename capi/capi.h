@@ -54,6 +54,9 @@ static inline int gev_core_ready(const char *fn)
 	return gev_core_load(fn);
 }
 
+/* evbuffer_new's pool of freed buffers (buffer.c; struct in gev_internal.h). */
+extern struct gev_buf_pool gev_buf_pool;
+
 /* Logging through the program's callback (event_set_log_callback). */
 void gev_log(int severity, const char *msg);
 void gev_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

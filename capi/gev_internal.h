@@ -255,7 +255,9 @@ struct evbuffer {
 	int    (*unlock_fn)(unsigned mode, void *lock);
 	void   (*free_fn)(void *lock, unsigned locktype); /* frees an own lock */
 	uint32_t own_lock;       /* lock was allocated by evbuffer_enable_locking(buf, NULL) */
-	uint32_t pad;
+	uint32_t pool_epoch;     /* while fast is 1: gev_core_epoch if evbuffer_free may
+	                            pool the buffer in C (made by evbuffer_new, no callback
+	                            state or flags, single == 2, no empty extents); else 0 */
 	/* Fast path (buffer.c): small adds, drains, removes and copyouts done in
 	 * C on windows the core publishes, with no crossing. Valid while fast is
 	 * 1; the core folds them back (and clears fast) whenever it is entered.
@@ -277,6 +279,23 @@ struct evbuffer {
 	size_t   drain_avail;
 	unsigned char *blk_base; /* single == 2: the block, to reset when emptied */
 	size_t   blk_cap;
+};
+
+/* Buffers evbuffer_free gave back for evbuffer_new to take without a crossing
+ * (capi/buffer.c, core/evbuffer_pool.go). The C layer owns it (static, lent
+ * to the core in gev_services) and pushes and pops under the spin lock; the
+ * core only empties it when the loop idles (cmem trim). A pooled buffer
+ * looks freed to every check (magic GEV_EVBUFFER_DEAD) until evbuffer_new
+ * takes it: the core reset it to a new buffer's state, keeping at most one
+ * small block (published, so that the first adds need no crossing), or the C
+ * layer emptied that block itself (pool_epoch: no crossing at all). A buffer
+ * is pooled only when n < GEV_BUF_POOL_MAX; item[] has room for as many
+ * again, for frees that raced past that check. */
+#define GEV_BUF_POOL_MAX 64
+struct gev_buf_pool {
+	uint32_t lock;           /* 0 free, 1 held */
+	uint32_t n;              /* buffers in item[] */
+	struct evbuffer *item[2 * GEV_BUF_POOL_MAX];
 };
 
 /* evbuffer_add_buffer of at most this many bytes copies them instead of
@@ -317,6 +336,8 @@ struct gev_services {
 	int (*sig_install)(struct event_base *base, int sig);
 	/* Drop one of base's references to sig; restores the saved action at the last. */
 	void (*sig_release)(struct event_base *base, int sig);
+	struct gev_buf_pool *buf_pool; /* evbuffer_new's pool (NULL: none) */
+	const uint32_t *epoch;   /* gev_core_epoch (read at attach) */
 };
 
 /* ---- goevent run --stats: what the loops did (GOEVENT_STATS; capi/stats.c) ---- */

@@ -35,6 +35,8 @@ static const struct gev_services services = {
 	.nsig = GEV_NSIG,
 	.sig_install = gev_sig_install,
 	.sig_release = gev_sig_release,
+	.buf_pool = &gev_buf_pool,
+	.epoch = &gev_core_epoch,
 };
 
 int gev_core_load(const char *fn)
@@ -96,6 +98,10 @@ void gev_core_prestart(void)
 static void on_fork_child(void)
 {
 	pthread_mutex_init(&load_mu, NULL);
+	/* The pooled buffers are the parent's core's (and a thread of the
+	 * parent may have held the pool's lock). */
+	gev_buf_pool.lock = 0;
+	gev_buf_pool.n = 0;
 	if (core_started) {
 		gev_core_usable = 0;
 		gev_core_epoch++;

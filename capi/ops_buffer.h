@@ -6,7 +6,7 @@
 #define GEV_OPS_BUFFER_H
 #define GEV_OPS_BUFFER(X) \
 	X(struct evbuffer *, evbuffer_new, (void)) \
-	X(void, evbuffer_free, (struct evbuffer *buf)) \
+	X(int, evbuffer_free, (struct evbuffer *buf, int pool)) \
 	X(int, evbuffer_add, (struct evbuffer *buf, void *data, size_t len)) \
 	X(int, evbuffer_add_str, (struct evbuffer *buf, void *data, size_t len)) \
 	X(int, evbuffer_add_buffer, (struct evbuffer *dst, struct evbuffer *src)) \

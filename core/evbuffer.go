@@ -177,7 +177,7 @@ func poolSeg(s *seg) {
 }
 
 func putSeg(s *seg) {
-	if s.flags == segOwned && s.ext == nil && s.cap <= keepMax && s.base != nil && cacheSeg(s) {
+	if s.flags == segOwned && s.ext == nil && s.cap <= keepMax && s.cap >= minSeg && s.cap&(s.cap-1) == 0 && s.base != nil && cacheSeg(s) {
 		return
 	}
 	s.releaseBlock()
@@ -265,7 +265,7 @@ func flushSegCache() {
 	segPool.mu.Unlock()
 }
 
-func init() { cmem.OnTrim(flushSegCache) }
+func init() { cmem.OnTrim(flushBufPool); cmem.OnTrim(flushSegCache) }
 
 // blockSize rounds a wanted capacity to what cmem will really hand out, so the
 // segment can use all of it: a power of two up to 1 MiB, whole pages above.
@@ -350,7 +350,9 @@ type cBuf struct {
 	unlockFn unsafe.Pointer
 	freeFn   unsafe.Pointer
 	ownLock  uint32
-	pad      uint32
+	// poolEpoch (while published): coreEpoch if the C layer may pool the
+	// buffer at evbuffer_free without a crossing (evbuffer_pool.go), else 0.
+	poolEpoch uint32
 
 	fast       uint32
 	single     uint32
@@ -772,6 +774,63 @@ func (b *Buffer) emptied() {
 	if b.empty != nil {
 		b.freeEmpties()
 	}
+}
+
+// compactMax bounds what Compact moves: a few header lines, not a body.
+const compactMax = 1024
+
+// Compact moves a buffer's few bytes (at most compactMax) out of blocks much
+// bigger than they need into one block of their size (cmem's class: 16-byte
+// steps up to 256), and drops the empty extents. A read takes a block of
+// readMin (4 KiB) or more whatever arrives; evhttp calls this when it waits
+// for the rest of a request's head, so that a connection holding half a
+// request keeps a few dozen bytes, not a read block (libevent sizes its read
+// by FIONREAD and keeps a 1 KiB chain then). Only plain owned segments are
+// moved; a reservation, a reference or a file segment leaves the buffer as
+// it is. The bytes and their order do not change, so freezing (a
+// bufferevent's input has its end frozen) does not matter.
+func (b *Buffer) Compact() {
+	b.fold()
+	n := b.Len()
+	if n == 0 || n > compactMax || b.h.resv != 0 {
+		return
+	}
+	held := 0
+	for s := b.head; s != nil; s = s.next {
+		if s.flags != segOwned || s.ext != nil || s.base == nil {
+			return
+		}
+		held += s.cap
+	}
+	for s := b.empty; s != nil; s = s.next {
+		held += s.cap
+	}
+	size := cmem.SizeOf(n)
+	if held < 2*size || held-size < minSeg {
+		return
+	}
+	var ns *seg
+	if size >= minSeg {
+		ns = newSeg(size)
+	} else if p := cmem.AllocRaw(size); p != nil {
+		// Below minSeg: a block of its own (putSeg does not cache it).
+		ns = getSeg()
+		ns.segData = segData{base: p, cap: size, flags: segOwned}
+	}
+	if ns == nil {
+		return
+	}
+	at := 0
+	for s := b.head; s != nil; {
+		copy(unsafe.Slice((*byte)(unsafe.Add(ns.base, at)), s.n), unsafe.Slice((*byte)(s.data()), s.n))
+		at += s.n
+		next := s.next
+		putSeg(s)
+		s = next
+	}
+	ns.n = n
+	b.head, b.tail = ns, ns
+	b.freeEmpties()
 }
 
 // consume removes n <= Len() bytes from the front, freeing emptied segments;

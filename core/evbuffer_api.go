@@ -62,23 +62,31 @@ func EvbufferNew() unsafe.Pointer {
 		svc.Warnf("evbuffer_new: out of memory")
 		return nil
 	}
+	b.flags |= flagAPI
 	return b.Handle()
 }
 
-// EvbufferFree is evbuffer_free.
-func EvbufferFree(h unsafe.Pointer) {
+// EvbufferFree is evbuffer_free. With pool (the C layer's pool has room) a
+// buffer that evbuffer_new made and that nothing else refers to is reset
+// for the pool instead (see evbuffer_pool.go): 1, and the C layer pushes it.
+func EvbufferFree(h unsafe.Pointer, pool bool) int {
 	if bufKind.doubleFree(h) {
-		return
+		return 0
 	}
 	b := bufFromC(h, "evbuffer_free")
 	if b == nil {
-		return
+		return 0
 	}
 	if b.owned {
 		svc.Warnf("evbuffer_free: evbuffer %p belongs to a bufferevent; not freed", h)
-		return
+		return 0
+	}
+	if pool && bufPool != nil && b.poolable() {
+		b.resetForPool()
+		return 1
 	}
 	b.Free()
+	return 0
 }
 
 // EvbufferAdd is evbuffer_add.

@@ -72,6 +72,10 @@ func (b *Buffer) publish() {
 	default:
 		h.single = 1
 	}
+	h.poolEpoch = 0
+	if h.single == 2 && b.cPoolable() {
+		h.poolEpoch = coreEpoch
+	}
 	h.dirty = 0
 	h.fast = 1
 }

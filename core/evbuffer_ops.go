@@ -858,5 +858,5 @@ func (b *Buffer) ContiguousSpace() int {
 // SetFlags and ClearFlags are evbuffer_set_flags and evbuffer_clear_flags
 // (EVBUFFER_FLAG_DRAINS_TO_FD: a socket bufferevent's output has it in
 // libevent, which lets file segments go out with sendfile).
-func (b *Buffer) SetFlags(f uint32)   { b.flags |= uint8(f) }
-func (b *Buffer) ClearFlags(f uint32) { b.flags &^= uint8(f) }
+func (b *Buffer) SetFlags(f uint32)   { b.flags |= uint8(f) &^ flagAPI }
+func (b *Buffer) ClearFlags(f uint32) { b.flags &^= uint8(f) &^ flagAPI }

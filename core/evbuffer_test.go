@@ -8,6 +8,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"goevent/internal/cmem"
 )
 
 // check verifies the chain invariants of b (see evbuffer.go) and that its
@@ -175,7 +177,7 @@ func TestEvbufferHandleChecks(t *testing.T) {
 	if EvbufferDrain(h, math.MaxUint64) != 0 || (*cBuf)(h).totalLen != 0 {
 		t.Fatal("drain all")
 	}
-	EvbufferFree(h)
+	EvbufferFree(h, false)
 	if (*cBuf)(h).magic != bufDead {
 		t.Fatal("handle not marked dead")
 	}
@@ -185,7 +187,7 @@ func TestEvbufferHandleChecks(t *testing.T) {
 		EvbufferPullup(h, -1) != nil || EvbufferAddBuffer(h, h) != -1 {
 		t.Fatal("use after free accepted")
 	}
-	EvbufferFree(h)
+	EvbufferFree(h, false)
 	if EvbufferAdd(nil, unsafe.Pointer(&data[0]), 1) != -1 {
 		t.Fatal("NULL accepted")
 	}
@@ -195,7 +197,7 @@ func TestEvbufferHandleChecks(t *testing.T) {
 	}
 	// A live-looking handle whose generation is stale.
 	h2 := EvbufferNew()
-	defer EvbufferFree(h2)
+	defer EvbufferFree(h2, false)
 	stale := *(*cBuf)(h2)
 	stale.gen++
 	if EvbufferDrain(unsafe.Pointer(&stale), 1) != -1 {
@@ -704,6 +706,202 @@ func TestEvbufferGrowHint(t *testing.T) {
 			b.AddBytes(d[:10])
 			if b.tail.cap != tc.wantAfter {
 				t.Fatalf("after a small emptying: %d bytes, want %d", b.tail.cap, tc.wantAfter)
+			}
+		})
+	}
+}
+
+// Compact moves a few bytes out of a big block into one of their size and
+// leaves everything else alone (what evhttp's half-read request heads keep).
+func TestEvbufferCompact(t *testing.T) {
+	a, p := socketpair(t)
+	defer unix.Close(a)
+	defer unix.Close(p)
+	refData := pattern(64, 9)
+	read := func(t *testing.T, b *Buffer, d []byte) {
+		unix.Write(p, d)
+		if n, e := b.ReadFrom(a, 0); n != len(d) {
+			t.Fatalf("read %d (%v)", n, e)
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		fill  func(t *testing.T, b *Buffer) []byte // returns the contents
+		moved bool
+		cap   int // of the one segment after a move
+	}{
+		{"8 bytes read into a 4 KiB block", func(t *testing.T, b *Buffer) []byte {
+			read(t, b, []byte("X-More: "))
+			return []byte("X-More: ")
+		}, true, 16},
+		{"the rest of a head after the lines were drained", func(t *testing.T, b *Buffer) []byte {
+			read(t, b, []byte("GET / HTTP/1.1\r\nHost: x\r\nX-Mo"))
+			b.Drain(25)
+			return []byte("X-Mo")
+		}, true, 16},
+		{"300 bytes and an empty extent", func(t *testing.T, b *Buffer) []byte {
+			d := pattern(300, 1)
+			read(t, b, d)
+			b.Expand(8192)
+			return d
+		}, true, 320},
+		{"two segments", func(t *testing.T, b *Buffer) []byte {
+			d := pattern(700, 2)
+			b.AddBytes(d[:500])
+			read(t, b, d[500:])
+			return d
+		}, true, 1024}, // from minSeg on: a power of two, as other segments
+		{"more than compactMax", func(t *testing.T, b *Buffer) []byte {
+			d := pattern(compactMax+1, 3)
+			read(t, b, d)
+			return d
+		}, false, 0},
+		{"a block that fits", func(t *testing.T, b *Buffer) []byte {
+			d := pattern(300, 4)
+			b.AddBytes(d)
+			return d
+		}, false, 0},
+		{"a reference", func(t *testing.T, b *Buffer) []byte {
+			b.AddReference(unsafe.Pointer(&refData[0]), len(refData), nil, nil)
+			return refData
+		}, false, 0},
+		{"a reservation in progress", func(t *testing.T, b *Buffer) []byte {
+			read(t, b, []byte("abc"))
+			var vec [1]Iovec
+			if b.Reserve(16, vec[:]) != 1 {
+				t.Fatal("reserve failed")
+			}
+			return []byte("abc")
+		}, false, 0},
+		{"empty", func(t *testing.T, b *Buffer) []byte { return []byte{} }, false, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := mustNew(t)
+			defer b.Free()
+			b.hook = new(Bufferevent) // a bufferevent's buffer: keeps no block when emptied
+			want := c.fill(t, b)
+			head, tail := b.head, b.tail
+			b.Compact()
+			check(t, b, want)
+			if !c.moved {
+				if b.head != head || b.tail != tail {
+					t.Fatal("segments moved")
+				}
+				return
+			}
+			if b.head != b.tail || b.empty != nil || b.head.cap != c.cap {
+				t.Fatalf("after the move: one segment %v, empty extents %v, cap %d (want %d)",
+					b.head == b.tail, b.empty != nil, b.head.cap, c.cap)
+			}
+			more := pattern(5000, 7) // the rest arrives: reads and adds go on
+			read(t, b, more[:3000])
+			b.AddBytes(more[3000:])
+			check(t, b, append(append([]byte{}, want...), more...))
+			b.Drain(b.Len())
+			check(t, b, []byte{})
+			if b.head != nil {
+				t.Fatal("emptied buffer holds a segment")
+			}
+		})
+	}
+}
+
+// evbuffer_free of a buffer evbuffer_new made resets it for the C layer's
+// pool: freed to every check, one small block kept and published (as one
+// the C layer may pool by itself next time); what cannot be pooled is freed.
+// flushBufPool frees what the pool holds.
+func TestEvbufferPool(t *testing.T) {
+	p := (*cBufPool)(cmem.Alloc(int(unsafe.Sizeof(cBufPool{}))))
+	SetBufPool(unsafe.Pointer(p), 7)
+	defer func() {
+		SetBufPool(nil, 0)
+		cmem.Free(unsafe.Pointer(p), int(unsafe.Sizeof(cBufPool{})))
+	}()
+	push := func(h unsafe.Pointer) { p.item[p.n] = (*cBuf)(h); p.n++ }
+	msg := pattern(100, 5)
+	big := pattern(3*keepMax, 6)
+	for _, c := range []struct {
+		name   string
+		make   func() unsafe.Pointer
+		pooled bool
+	}{
+		{"new, freed at once", func() unsafe.Pointer { return EvbufferNew() }, true},
+		{"new, a message added", func() unsafe.Pointer {
+			h := EvbufferNew()
+			EvbufferAdd(h, unsafe.Pointer(&msg[0]), uint64(len(msg)))
+			return h
+		}, true},
+		{"frozen, flags set", func() unsafe.Pointer {
+			h := EvbufferNew()
+			EvbufferAdd(h, unsafe.Pointer(&msg[0]), uint64(len(msg)))
+			EvbufferFreeze(h, 1, true)
+			EvbufferFlags(h, BufFlagDrainsToFd, true)
+			return h
+		}, true},
+		{"more than a small block", func() unsafe.Pointer {
+			h := EvbufferNew()
+			EvbufferAdd(h, unsafe.Pointer(&big[0]), uint64(len(big)))
+			return h
+		}, true},
+		{"a reference", func() unsafe.Pointer {
+			h := EvbufferNew()
+			EvbufferAddReference(h, unsafe.Pointer(&msg[0]), uint64(len(msg)), nil, nil)
+			return h
+		}, true},
+		{"made by the core (evhttp's)", func() unsafe.Pointer { return NewBuffer().Handle() }, false},
+		{"callbacks' state", func() unsafe.Pointer {
+			h := EvbufferNew()
+			bufFromC(h, "test").x = new(bufExtra)
+			return h
+		}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := c.make()
+			b := bufFromC(h, "test")
+			idx := (*cBuf)(h).idx
+			if r := EvbufferFree(h, true); (r == 1) != c.pooled {
+				t.Fatalf("EvbufferFree: %d, want pooled %v", r, c.pooled)
+			}
+			if (*cBuf)(h).magic != bufDead {
+				t.Fatal("not marked freed")
+			}
+			if EvbufferAdd(h, unsafe.Pointer(&msg[0]), 1) != -1 {
+				t.Fatal("a freed (pooled) buffer accepted an add")
+			}
+			if !c.pooled {
+				if bufByIdx(idx) == b {
+					t.Fatal("freed buffer still in its slot")
+				}
+				return
+			}
+			if b.head == nil || b.head != b.tail || b.head.cap > keepMax || (*cBuf)(h).fast == 0 ||
+				(*cBuf)(h).poolEpoch != 7 || b.x != nil || b.flags != flagAPI || b.freezeStart || b.Len() != 0 {
+				t.Fatalf("reset: block %v fast %d poolEpoch %d flags %#x frozen %v len %d",
+					b.head != nil, (*cBuf)(h).fast, (*cBuf)(h).poolEpoch, b.flags, b.freezeStart, b.Len())
+			}
+			(*cBuf)(h).magic = bufLive // evbuffer_new takes it from the pool
+			if bufFromC(h, "test") != b {
+				t.Fatal("pooled buffer lost its slot")
+			}
+			if EvbufferAdd(h, unsafe.Pointer(&msg[0]), uint64(len(msg))) != 0 {
+				t.Fatal("add to a reused buffer")
+			}
+			if (*cBuf)(h).fast == 0 || (*cBuf)(h).poolEpoch != 7 {
+				t.Fatal("a reused buffer with one small block is not published as poolable in C")
+			}
+			check(t, b, msg)
+			EvbufferFlags(h, BufFlagDrainsToFd, true)
+			EvbufferAdd(h, unsafe.Pointer(&msg[0]), 1)
+			if (*cBuf)(h).poolEpoch != 0 {
+				t.Fatal("a buffer with flags set is published as poolable in C")
+			}
+			if EvbufferFree(h, true) != 1 {
+				t.Fatal("second free not pooled")
+			}
+			push(h)
+			flushBufPool()
+			if p.n != 0 || bufByIdx(idx) == b || (*cBuf)(h).magic != bufDead {
+				t.Fatal("flushBufPool did not free the pooled buffer")
 			}
 		})
 	}

@@ -25,9 +25,9 @@ func goevent_evbuffer_new() (r *C.struct_evbuffer) {
 }
 
 //export goevent_evbuffer_free
-func goevent_evbuffer_free(buf *C.struct_evbuffer) {
+func goevent_evbuffer_free(buf *C.struct_evbuffer, pool C.int) (r C.int) {
 	defer guard("evbuffer_free")
-	core.EvbufferFree(unsafe.Pointer(buf))
+	return C.int(core.EvbufferFree(unsafe.Pointer(buf), pool != 0))
 }
 
 //export goevent_evbuffer_add

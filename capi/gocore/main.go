@@ -35,6 +35,7 @@ import "C"
 import (
 	"unsafe"
 
+	"goevent/core"
 	"goevent/internal/svc"
 	"goevent/reactor"
 )
@@ -57,6 +58,7 @@ func goevent_core_attach_go(ops *C.struct_gev_core_ops, services *C.struct_gev_s
 		return -1
 	}
 	svc.Attach(unsafe.Pointer(services))
+	core.SetBufPool(svc.BufPool(), svc.Epoch())
 	reactor.StartRuntimePoller()
 	reactor.NoteCoreStart()
 	return C.gev_fill_ops(ops, reactor.LoopCFunc())

@@ -450,14 +450,14 @@ func APIConnNew(cbase, fallback, dns, bevh unsafe.Pointer, address []byte, port 
 		if bev == nil {
 			return nil
 		}
-		c := newConn(nil, dns, bev, string(address), uint16(port))
+		c := newConn(nil, dns, bev, address, uint16(port), true)
 		if c == nil {
 			bev.Free()
 			return nil
 		}
 		return c.handle()
 	}
-	c := newConn(rb, dns, bev, string(address), uint16(port))
+	c := newConn(rb, dns, bev, address, uint16(port), true)
 	if c == nil {
 		return nil
 	}
@@ -507,14 +507,14 @@ func APIConnSet(h unsafe.Pointer, what int, v int64, p, q unsafe.Pointer) int {
 			c.maxBody = uint64(v)
 		}
 	case connFamily:
-		c.family = int(v)
+		c.outx().family = int(v)
 	case connFlags:
 		const avail = conReuseConnected | conReadOnWriteError
 		if int(v)&^avail != 0 || v > conPublicFlagsEnd {
 			return 1
 		}
 		c.flags &^= avail
-		c.flags |= int(v)
+		c.flags |= int32(v)
 	case connBase:
 		rb := baseFromC(p, "evhttp_connection_set_base")
 		if rb == nil {
@@ -535,12 +535,12 @@ func APIConnSet(h unsafe.Pointer, what int, v int64, p, q unsafe.Pointer) int {
 		}
 	case connRetryTV:
 		if p == nil {
-			c.retryTV = reactor.Timeval{Sec: 2}
+			c.outx().retryTV = reactor.Timeval{Sec: 2}
 		} else {
-			c.retryTV = *(*reactor.Timeval)(p)
+			c.outx().retryTV = *(*reactor.Timeval)(p)
 		}
 	case connRetries:
-		c.retryMax = int(v)
+		c.outx().retryMax = int(v)
 	case connClosecb:
 		c.closecb, c.closeArg = p, q
 	case connLocalAddress:
@@ -548,17 +548,18 @@ func APIConnSet(h unsafe.Pointer, what int, v int64, p, q unsafe.Pointer) int {
 			svc.Warnf("evhttp_connection_set_local_address: the connection is in use")
 			return -1
 		}
+		o := c.outx()
 		if p == nil {
-			c.bindAddr, c.hasBindAddr = nil, false
+			o.bindAddr, o.hasBindAddr = nil, false
 		} else {
-			c.bindAddr, c.hasBindAddr = append([]byte(nil), cview(p)...), true
+			o.bindAddr, o.hasBindAddr = append([]byte(nil), cview(p)...), true
 		}
 	case connLocalPort:
 		if c.state != stDisconnected {
 			svc.Warnf("evhttp_connection_set_local_port: the connection is in use")
 			return -1
 		}
-		c.bindPort = uint16(v)
+		c.outx().bindPort = uint16(v)
 	case connFreeOnCompletion:
 		c.flags |= conAutofree
 	}

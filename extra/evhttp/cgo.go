@@ -2,6 +2,8 @@ package evhttp
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../capi -I${SRCDIR}/../../include
+#cgo noescape gev_http_name_from_addr
+#cgo nocallback gev_http_name_from_addr
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +93,8 @@ static inline int gev_http_cf_append_last(uintptr_t cf, uintptr_t q, const char 
 static inline void gev_http_cf_req_release(uintptr_t cf, uintptr_t req) {
 	CF(cf)->req_release((struct evhttp_request *)req);
 }
-static inline void *gev_http_cf_uri_build(uintptr_t cf, const char *src, const struct gev_http_uri_parts *p, unsigned flags) {
-	return CF(cf)->uri_build(src, p, flags);
+static inline void *gev_http_cf_uri_build(uintptr_t cf, uintptr_t src, struct gev_http_uri_parts p, unsigned flags) {
+	return CF(cf)->uri_build((const char *)src, &p, flags);
 }
 static inline void gev_http_cf_uri_free(uintptr_t cf, uintptr_t uri) {
 	CF(cf)->uri_free((struct evhttp_uri *)uri);
@@ -267,13 +269,13 @@ func reqRelease(req unsafe.Pointer) {
 	C.gev_http_cf_req_release(C.uintptr_t(cf), C.uintptr_t(uintptr(req)))
 }
 
-// uriBuild makes a struct evhttp_uri of the parts p of src (nil: out of memory).
-func uriBuild(src []byte, p *uriParts, flags uint) unsafe.Pointer {
+// uriBuild makes a struct evhttp_uri of the parts p of src, a C string
+// (nil: out of memory). The parts go by value and src is C memory: a
+// request line costs no Go allocation here.
+func uriBuild(src unsafe.Pointer, p *uriParts, flags uint) unsafe.Pointer {
 	var cp C.struct_gev_http_uri_parts
 	p.toC(unsafe.Pointer(&cp))
-	s := make([]byte, len(src)+1)
-	copy(s, src)
-	return C.gev_http_cf_uri_build(C.uintptr_t(cf), cptr(s), &cp, C.unsigned(flags))
+	return C.gev_http_cf_uri_build(C.uintptr_t(cf), C.uintptr_t(uintptr(src)), cp, C.unsigned(flags))
 }
 
 func uriFree(u unsafe.Pointer) {
@@ -294,9 +296,9 @@ func bindSocket(address string, hasAddr bool, port int, reuse bool) int {
 	return int(C.gev_http_cf_bind_socket(C.uintptr_t(cf), nil, C.int(port), boolInt(reuse)))
 }
 
-func connectHostname(bev, dns unsafe.Pointer, family int, host string, port int) int {
-	h := cstr(host)
-	return int(C.gev_http_cf_connect(C.uintptr_t(cf), C.uintptr_t(uintptr(bev)), C.uintptr_t(uintptr(dns)), C.int(family), cptr(h), C.int(port)))
+// connectHostname is bufferevent_socket_connect_hostname; host is a C string.
+func connectHostname(bev, dns unsafe.Pointer, family int, host unsafe.Pointer, port int) int {
+	return int(C.gev_http_cf_connect(C.uintptr_t(cf), C.uintptr_t(uintptr(bev)), C.uintptr_t(uintptr(dns)), C.int(family), (*C.char)(host), C.int(port)))
 }
 
 func boolInt(b bool) C.int {
@@ -309,15 +311,14 @@ func boolInt(b bool) C.int {
 func setErrno(e int) { C.gev_http_set_errno(C.int(e)) }
 
 // nameFromAddr is libevent's name_from_addr: the numeric host and port of
-// a peer's address; ok false when getnameinfo refuses it.
-func nameFromAddr(sa unsafe.Pointer, salen int) (host, port string, ok bool) {
-	var h [1025]byte
-	var s [32]byte
+// a peer's address, in the caller's buffers (no Go allocation: see the
+// noescape above); ok false when getnameinfo refuses it.
+func nameFromAddr(sa unsafe.Pointer, salen int, h *[1025]byte, s *[32]byte) (host, port []byte, ok bool) {
 	if C.gev_http_name_from_addr(sa, C.int(salen), (*C.char)(unsafe.Pointer(&h[0])), C.int(len(h)),
 		(*C.char)(unsafe.Pointer(&s[0])), C.int(len(s))) != 0 {
-		return "", "", false
+		return nil, nil, false
 	}
-	return string(cline(h[:])), string(cline(s[:])), true
+	return cline(h[:]), cline(s[:]), true
 }
 
 // inet6OK reports whether s is an IPv6 address for inet_pton.

@@ -93,52 +93,70 @@ const (
 
 const maxSize = ^uint64(0) // EV_SIZE_MAX and EV_UINT64_MAX on x86-64
 
-// Conn is the Go side of one struct evhttp_connection.
+// Conn is the Go side of one struct evhttp_connection. An open server
+// connection holds one (issue 13: memory per connection), so what only
+// outgoing connections use (local address, retries, resolver) is in out,
+// made on demand, the small fields are packed, and the peer's name is only
+// in C (c.address).
 type Conn struct {
 	c     *cConn
 	gen   uint64
 	rb    *reactor.Base
 	cbase unsafe.Pointer
 	bev   *core.Bufferevent
-	fd    int
-
-	bindAddr    []byte
-	hasBindAddr bool
-	bindPort    uint16
-	address     string
-	port        uint16
+	out   *connOut
 
 	maxHeaders uint64
 	maxBody    uint64
-	flags      int
-
 	timeout    reactor.Timeval
-	timeoutSet bool
-	retryCnt   int
-	retryMax   int
-	retryTV    reactor.Timeval
 
-	state    int
+	fd      int32
+	flags   int32
+	lastErr int32 // errno of the last bufferevent event (EVUTIL_SOCKET_ERROR for fail)
+	port    uint16
+	state   int8
+	wcb     int8
+	evcb    int8
+
+	timeoutSet bool
+	freed      bool
+
 	server   *Server
 	prevConn *Conn // in the server's list
 	nextConn *Conn
 
 	requests []unsafe.Pointer // queue; the first is being worked on
 
-	wcb               int
 	wcbFn, wcbArg     unsafe.Pointer
-	evcb              int
 	closecb, closeArg unsafe.Pointer
 
-	retryEv  event
 	readMore event // the deferred read of pipelined input
-
-	dns    unsafe.Pointer
-	family int
-
-	lastErr int // errno of the last bufferevent event (EVUTIL_SOCKET_ERROR for fail)
-	freed   bool
 }
+
+// connOut is what a connection that connects uses (client connections;
+// evhttp_connection_set_* on any connection makes it).
+type connOut struct {
+	bindAddr    []byte
+	hasBindAddr bool
+	bindPort    uint16
+	family      int
+	dns         unsafe.Pointer
+	retryCnt    int
+	retryMax    int
+	retryTV     reactor.Timeval
+	retryEv     event
+}
+
+// outx returns c.out, made first if needed.
+func (c *Conn) outx() *connOut {
+	if c.out == nil {
+		c.out = &connOut{retryTV: reactor.Timeval{Sec: 2}}
+	}
+	return c.out
+}
+
+// address is the peer's name (the host a client connects to), in C.
+func (c *Conn) address() []byte { return cview(unsafe.Pointer(c.c.address)) }
 
 var conns table[Conn]
 
@@ -173,7 +191,7 @@ func (c *Conn) output() *core.Buffer { return c.bev.Output() }
 
 // setcb is bufferevent_setcb with evhttp's callbacks.
 func (c *Conn) setcb(read, write bool, evcb int) {
-	c.evcb = evcb
+	c.evcb = int8(evcb)
 	c.bev.SetGoCallbacks(c, read, write, true, c.handle())
 }
 
@@ -191,7 +209,7 @@ func (c *Conn) BevWrite(*core.Bufferevent) {
 
 func (c *Conn) BevEvent(_ *core.Bufferevent, what int16, err int) {
 	defer recoverHandler()
-	c.lastErr = err
+	c.lastErr = int32(err)
 	if c.evcb == evcbConnect {
 		c.connectionCB(what, err)
 	} else {
@@ -203,15 +221,17 @@ func (c *Conn) BevEvent(_ *core.Bufferevent, what int16, err int) {
 
 // newConn is evhttp_connection_base_bufferevent_new (bev nil: a new socket
 // bufferevent).
-func newConn(rb *reactor.Base, dns unsafe.Pointer, bev *core.Bufferevent, address string, port uint16) *Conn {
+func newConn(rb *reactor.Base, dns unsafe.Pointer, bev *core.Bufferevent, address []byte, port uint16, outgoing bool) *Conn {
 	h := allocHandle(sizeofCConn)
 	if h == nil {
 		svc.Warnf("evhttp_connection_base_new: out of memory")
 		return nil
 	}
-	c := &Conn{c: (*cConn)(h), fd: -1, port: port, maxHeaders: maxSize, maxBody: maxSize,
-		address: address, family: 0, dns: dns, rb: rb}
-	c.c.address = cStrdup([]byte(address))
+	c := &Conn{c: (*cConn)(h), fd: -1, port: port, maxHeaders: maxSize, maxBody: maxSize, rb: rb}
+	if outgoing {
+		c.outx().dns = dns
+	}
+	c.c.address = cStrdup(address)
 	c.c.port = port
 	if c.c.address == nil && cf != 0 {
 		svc.Warnf("evhttp_connection_base_new: strdup failed")
@@ -229,7 +249,6 @@ func newConn(rb *reactor.Base, dns unsafe.Pointer, bev *core.Bufferevent, addres
 	}
 	c.bev = bev
 	c.c.bev = bev.Handle()
-	c.retryTV = reactor.Timeval{Sec: 2}
 	if rb != nil {
 		c.cbase = rb.C()
 		if bev.Base() != rb {
@@ -279,9 +298,11 @@ func (c *Conn) free() {
 	if c.server != nil {
 		c.server.unlinkConn(c)
 	}
-	c.retryEv.free()
+	if c.out != nil {
+		c.out.retryEv.free()
+	}
 	c.readMore.free()
-	fd := c.fd
+	fd := int(c.fd)
 	bev := c.bev
 	if fd == -1 && bev != nil {
 		fd = bev.Fd()
@@ -313,7 +334,7 @@ func (c *Conn) free() {
 func (c *Conn) reset() {
 	c.bev.Disable(reactor.EV_READ | reactor.EV_WRITE)
 	if c.fd == -1 {
-		c.fd = c.bev.Fd()
+		c.fd = int32(c.bev.Fd())
 	}
 	if c.fd != -1 {
 		if c.connected() && c.closecb != nil {
@@ -322,8 +343,8 @@ func (c *Conn) reset() {
 				return
 			}
 		}
-		shutdownWrite(c.fd)
-		closeFd(c.fd)
+		shutdownWrite(int(c.fd))
+		closeFd(int(c.fd))
 		c.fd = -1
 	}
 	c.bev.SetFd(-1)
@@ -337,7 +358,7 @@ func (c *Conn) reset() {
 // writeBuffer is evhttp_write_buffer: when the output is written, do wcb;
 // no read callback meanwhile (reading stays on, for close detection).
 func (c *Conn) writeBuffer(wcb int, fn, arg unsafe.Pointer) {
-	c.wcb, c.wcbFn, c.wcbArg = wcb, fn, arg
+	c.wcb, c.wcbFn, c.wcbArg = int8(wcb), fn, arg
 	c.setcb(false, true, evcbError)
 	c.bev.Enable(reactor.EV_WRITE)
 }
@@ -512,7 +533,7 @@ func (c *Conn) callReqCB(p unsafe.Pointer) {
 
 // fail is evhttp_connection_fail_.
 func (c *Conn) fail(err int) {
-	errsave := c.lastErr
+	errsave := int(c.lastErr)
 	p := c.first()
 	if p == nil {
 		return
@@ -702,7 +723,7 @@ func (c *Conn) parseRequestLine(p unsafe.Pointer, line []byte) int {
 	if !ok {
 		return -1
 	}
-	r.uriElems = uriBuild(uri, &parts, uriNonconformant)
+	r.uriElems = uriBuild(unsafe.Pointer(r.uri), &parts, uriNonconformant) // r.uri: uri's bytes, in C
 	if r.uriElems == nil {
 		return -1
 	}
@@ -785,6 +806,7 @@ func (c *Conn) readFirstline(p unsafe.Pointer) {
 		c.fail(errInvalidHeader)
 		return
 	case moreDataExpected:
+		c.input().Compact()
 		return
 	}
 	c.state = stReadingHeaders
@@ -798,6 +820,7 @@ func (c *Conn) readHeader(p unsafe.Pointer) {
 		c.fail(errInvalidHeader)
 		return
 	case moreDataExpected:
+		c.input().Compact()
 		return
 	}
 	r := reqAt(p)
@@ -1156,12 +1179,13 @@ func (c *Conn) connect() int {
 		return 0
 	}
 	c.flags |= conOutgoing
-	if c.hasBindAddr || c.bindPort != 0 {
-		c.fd = bindSocket(string(c.bindAddr), c.hasBindAddr, int(c.bindPort), false)
+	o := c.outx()
+	if o.hasBindAddr || o.bindPort != 0 {
+		c.fd = int32(bindSocket(string(o.bindAddr), o.hasBindAddr, int(o.bindPort), false))
 		if c.fd == -1 {
 			return -1
 		}
-		c.bev.SetFd(c.fd)
+		c.bev.SetFd(int(c.fd))
 	} else {
 		c.bev.SetFd(-1)
 	}
@@ -1178,14 +1202,14 @@ func (c *Conn) connect() int {
 	if fam := c.connAddrFamily(); c.flags&conReuseConnected != 0 && fam != 0 {
 		ret = c.reconnectAddr()
 	} else {
-		ret = connectHostname(c.bev.Handle(), c.dns, c.family, c.address, int(c.port))
+		ret = connectHostname(c.bev.Handle(), o.dns, o.family, unsafe.Pointer(c.c.address), int(c.port))
 	}
 	if c.freed {
 		return 0
 	}
 	if ret < 0 {
 		c.state = oldState
-		svc.Warnf("evhttp_connection_connect_: connection to \"%s\" failed", c.address)
+		svc.Warnf("evhttp_connection_connect_: connection to \"%s\" failed", c.address())
 		c.cbCleanup()
 	}
 	return 0
@@ -1203,7 +1227,7 @@ func (c *Conn) connAddrFamily() int {
 // connectionCB is evhttp_connection_cb: the connect's outcome.
 func (c *Conn) connectionCB(what int16, err int) {
 	if c.fd == -1 {
-		c.fd = c.bev.Fd()
+		c.fd = int32(c.bev.Fd())
 	}
 	if what&core.BevEventConnected == 0 {
 		if err == econnrefused {
@@ -1217,12 +1241,14 @@ func (c *Conn) connectionCB(what int16, err int) {
 		c.cbCleanup()
 		return
 	}
-	if soErr := socketError(c.fd); soErr != 0 {
+	if soErr := socketError(int(c.fd)); soErr != 0 {
 		c.cbCleanup()
 		return
 	}
 	c.saveConnAddr()
-	c.retryCnt = 0
+	if c.out != nil {
+		c.out.retryCnt = 0
+	}
 	c.state = stIdle
 	c.setcb(true, true, evcbError)
 	if !c.timeoutSet {
@@ -1241,9 +1267,9 @@ func (c *Conn) cbCleanup() {
 	if c.freed {
 		return
 	}
-	if c.retryMax < 0 || c.retryCnt < c.retryMax {
-		tv := c.retryTV
-		for i := 0; i < c.retryCnt; i++ {
+	if o := c.outx(); o.retryMax < 0 || o.retryCnt < o.retryMax {
+		tv := o.retryTV
+		for i := 0; i < o.retryCnt; i++ {
 			tv.Usec *= 2
 			if tv.Usec > 1000000 {
 				tv.Usec -= 1000000
@@ -1254,16 +1280,16 @@ func (c *Conn) cbCleanup() {
 				tv.Sec, tv.Usec = 3600, 0
 			}
 		}
-		if c.retryEv.ev == nil {
-			c.retryEv.init(c.rb, -1, 0, handlerFunc(func(int16) {
+		if o.retryEv.ev == nil {
+			o.retryEv.init(c.rb, -1, 0, handlerFunc(func(int16) {
 				if !c.freed {
 					c.state = stDisconnected
 					c.connect()
 				}
 			}))
 		}
-		c.retryEv.add(&tv)
-		c.retryCnt++
+		o.retryEv.add(&tv)
+		o.retryCnt++
 		return
 	}
 	reqs := c.requests
@@ -1298,7 +1324,7 @@ func (c *Conn) readOnWriteError(p unsafe.Pointer) {
 func (c *Conn) errorCB(what int16, err int) {
 	p := c.first()
 	if c.fd == -1 {
-		c.fd = c.bev.Fd()
+		c.fd = int32(c.bev.Fd())
 	}
 	switch c.state {
 	case stConnecting:
@@ -1385,7 +1411,7 @@ func (c *Conn) associateNewRequest() int {
 		return -1
 	}
 	r := reqAt(p)
-	r.remoteHost = cStrdup([]byte(c.address))
+	r.remoteHost = cStrdup(c.address())
 	if r.remoteHost == nil && cf != 0 {
 		svc.Warnf("evhttp_associate_new_request_with_connection: strdup")
 		freeRequest(p)
@@ -1420,7 +1446,7 @@ func (c *Conn) send(p unsafe.Pointer, data *core.Buffer) {
 
 // saveConnAddr records the peer's address for evhttp_connection_get_addr.
 func (c *Conn) saveConnAddr() {
-	getpeername(c.fd, c.c.addr[:])
+	getpeername(int(c.fd), c.c.addr[:])
 }
 
 // reconnectAddr connects again to the address connected before

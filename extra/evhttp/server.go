@@ -450,7 +450,9 @@ type cURI struct {
 
 // getRequest is evhttp_get_request: a connection for an accepted socket.
 func (s *Server) getRequest(fd int, sa unsafe.Pointer, socklen int) {
-	host, port, ok := nameFromAddr(sa, socklen)
+	var hb [1025]byte
+	var pb [32]byte
+	host, port, ok := nameFromAddr(sa, socklen, &hb, &pb)
 	if !ok {
 		svc.Warnf("evhttp_get_request: cannot get connection on %d", fd)
 		closeFd(fd)
@@ -466,8 +468,8 @@ func (s *Server) getRequest(fd int, sa unsafe.Pointer, socklen int) {
 			return
 		}
 	}
-	p, _ := strconv.Atoi(port)
-	c := newConn(s.rb, nil, bev, host, uint16(p))
+	p, _ := strconv.Atoi(string(port))
+	c := newConn(s.rb, nil, bev, host, uint16(p), false)
 	if c == nil {
 		svc.Warnf("evhttp_get_request: cannot get connection on %d", fd)
 		closeFd(fd)
@@ -479,7 +481,7 @@ func (s *Server) getRequest(fd int, sa unsafe.Pointer, socklen int) {
 	}
 	c.flags |= conIncoming
 	c.state = stReadingFirstline
-	c.fd = fd
+	c.fd = int32(fd)
 	c.bev.Enable(reactor.EV_READ)
 	c.bev.Disable(reactor.EV_WRITE)
 	c.bev.SetFd(fd)

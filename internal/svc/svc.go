@@ -40,6 +40,24 @@ func Attach(p unsafe.Pointer) {
 	C.gev_svc_set(services)
 }
 
+// BufPool is the C layer's pool of freed evbuffers (struct gev_buf_pool),
+// nil when not attached or not lent.
+func BufPool() unsafe.Pointer {
+	if services == nil {
+		return nil
+	}
+	return unsafe.Pointer(services.buf_pool)
+}
+
+// Epoch is the C layer's gev_core_epoch at attach (which start of the core
+// in this process; 0 when not attached).
+func Epoch() uint32 {
+	if services == nil || services.epoch == nil {
+		return 0
+	}
+	return uint32(*services.epoch)
+}
+
 // Attached reports whether the C layer lent its services.
 func Attached() bool { return services != nil }
 
