@@ -6,7 +6,10 @@ package reactor
 */
 import "C"
 
-import "unsafe"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // What stopped run.c's gev_run_queue (run.h).
 const (
@@ -27,10 +30,15 @@ const (
 // this side once CLOCK_MONOTONIC reaches us microseconds (0: never): the loop
 // then goes on here (Loop, LoopResume), for work done when a loop is about
 // to block. Process-wide; any thread may call it.
-func SetWaitInGoAfter(us int64) { C.gev_wait_in_go_after = C.int64_t(us) }
+// Atomic: loops on other threads read it while one thread sets it.
+func SetWaitInGoAfter(us int64) {
+	atomic.StoreInt64((*int64)(unsafe.Pointer(&C.gev_wait_in_go_after)), us)
+}
 
 // waitInGoAfter is SetWaitInGoAfter's time.
-func waitInGoAfter() int64 { return int64(C.gev_wait_in_go_after) }
+func waitInGoAfter() int64 {
+	return atomic.LoadInt64((*int64)(unsafe.Pointer(&C.gev_wait_in_go_after)))
+}
 
 // stayInGo reports whether b's loop, left to this side for a wait
 // (resumeTop), has more to do here before it hands the loop back to run.c's.

@@ -17,6 +17,7 @@ type Stats struct {
 	Callbacks uint64 // events run, the core's internal ones not counted
 	// Events run, by what fired (ev_res): one event may count under two.
 	Read, Write, Timeout, Signal, Other uint64
+
 	Finalizers uint64 // event_finalize callbacks run
 	BevRead    uint64 // bytes socket bufferevents read
 	BevWritten uint64 // bytes socket bufferevents wrote
