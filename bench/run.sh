@@ -123,6 +123,10 @@ ROWS=(
 	"start_load_only|{tools}/spawn run start_load_only 200 {impl}/lifecycle load|value|ms|lo|-|"
 	"exit_after_loop|{tools}/spawn exit exit_after_loop 50 {impl}/lifecycle exit|value|ms|lo|<= real + 0.2 ms|"
 	"exit_tmux_server|fn:tmux_exit exit_tmux_server 20|value|ms|lo|<= real + 0.2 ms|"
+	# reference, not goevent: a C program without and with an empty Go
+	# c-shared library (one call into it): the floor under the rows above
+	"go_floor_start|fn:go_floor go_floor_start run 200|value|ms|lo|- (reference)|"
+	"go_floor_exit|fn:go_floor go_floor_exit exit 100|value|ms|lo|- (reference)|"
 	"timers_memory_kept|{impl}/lifecycle memback timers_memory_kept 1000000 cold|value|MiB|lo|<= +30 MiB|"
 	"timers_memory_kept_running|{impl}/lifecycle memback timers_memory_kept_running 1000000 running|value|MiB|lo|<= +30 MiB|"
 )
@@ -270,6 +274,14 @@ tools_err=""
 if ! $CC $CFLAGS -DECHO_CLIENT_ONLY "$HERE/echo.c" -o "$OUT/tools/echo-client" >"$LOGS/build-tools.log" 2>&1 ||
    ! $CC $CFLAGS -I"$HERE" "$HERE/spawn.c" -o "$OUT/tools/spawn" >>"$LOGS/build-tools.log" 2>&1; then
 	tools_err="building the tools: $(short "$(oneline "$LOGS/build-tools.log")")"
+fi
+# the go_floor rows' programs: plain, and calling an empty Go c-shared library
+gofloor_err=""
+if ! $CC $CFLAGS "$HERE/gofloor.c" -o "$OUT/tools/gofloor-c" >"$LOGS/build-gofloor.log" 2>&1 ||
+   ! (cd "$ROOT" && go build -buildmode=c-shared -o "$OUT/tools/libgofloor.so" ./bench/gofloor) >>"$LOGS/build-gofloor.log" 2>&1 ||
+   ! $CC $CFLAGS -DGOFLOOR "$HERE/gofloor.c" -o "$OUT/tools/gofloor-go" -L"$OUT/tools" -l:libgofloor.so \
+	-Wl,-rpath,"$OUT/tools" >>"$LOGS/build-gofloor.log" 2>&1; then
+	gofloor_err="building the go_floor programs: $(short "$(oneline "$LOGS/build-gofloor.log")")"
 fi
 
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
@@ -492,6 +504,17 @@ tmux_display() {
 	return $rc
 }
 
+# go_floor IMPL REP NAME MODE N: spawn MODE (run: start to exit; exit: from
+# the program's stamp to reaped) over N processes of the reference program:
+# "real" is gofloor.c alone, "ours" the same calling an empty Go c-shared
+# library. Not goevent: the difference is the least any Go core adds.
+go_floor() {
+	local impl=$1 name=$3 mode=$4 n=$5 prog=$OUT/tools/gofloor-c
+	[ -n "$gofloor_err" ] && { echo "$gofloor_err" >&2; return 1; }
+	[ "$impl" = ours ] && prog=$OUT/tools/gofloor-go
+	timeout -k 3 60 "$OUT/tools/spawn" "$mode" "$name" "$n" "$prog" </dev/null
+}
+
 # tmux_exit IMPL REP NAME N: N tmux servers (on IMPL's library), each sent
 # SIGTERM as `tmux kill-server` does; time until the process has exited.
 tmux_exit() {
@@ -664,7 +687,8 @@ table() {
 			ratio=$(awk -v r="$rv" -v o="$ov" -v b="$better" 'BEGIN {
 				if (r <= 0 || o <= 0) { print "-"; exit }
 				printf "%.2f", (b == "hi") ? o / r : r / o }')
-			if [ "$ratio" != "-" ]; then
+			# reference rows (not goevent) stay out of the geomean
+			if [ "$ratio" != "-" ] && [ "${target%(reference)}" = "$target" ]; then
 				sumlog=$(awk -v s="$sumlog" -v r="$rv" -v o="$ov" -v b="$better" 'BEGIN {
 					printf "%.12f", s + log((b == "hi") ? o / r : r / o) }')
 				nratio=$((nratio + 1))
