@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"goevent/extra/internal/cevent"
 	"goevent/internal/cmem"
 	"goevent/internal/slots"
 	"goevent/internal/svc"
@@ -105,90 +106,13 @@ func lookupWarn(fn, msg string) { svc.Warnf("%s: %s", fn, msg) }
 
 // ---- events in C memory with a Go handler ----
 
-// event is one reactor event of the package: C memory (the loop links it
-// into its lists) with a handler registered for it alone, so that the
-// handler finds its owner without a lookup.
-type event struct {
-	ev *reactor.Event
-	id uintptr
-	rb *reactor.Base
-}
-
-// init assigns e on rb (fd -1 for a timer) with events and handler h.
-func (e *event) init(rb *reactor.Base, fd int, events int16, h reactor.Handler) bool {
-	if e.ev == nil {
-		p := cmem.Alloc(reactor.EventSize)
-		if p == nil {
-			return false
-		}
-		e.ev = reactor.EventAt(p)
-	}
-	if e.id == 0 {
-		e.id = reactor.RegisterHandler(h)
-		if e.id == 0 {
-			cmem.Free(unsafe.Pointer(e.ev), reactor.EventSize)
-			e.ev = nil
-			return false
-		}
-	}
-	e.rb = rb
-	rb.AssignGo(e.ev, fd, events, e.id)
-	return true
-}
-
-// reassign changes the interest of an I/O event (deleting it first, as
-// event_del + event_assign do) and adds it again.
-func (e *event) reassign(fd int, events int16) int {
-	if e.ev == nil {
-		return -1
-	}
-	e.rb.Del(e.ev)
-	e.rb.AssignGo(e.ev, fd, events, e.id)
-	return e.rb.Add(e.ev, nil)
-}
-
-func (e *event) add(tv *reactor.Timeval) int {
-	if e.ev == nil {
-		return -1
-	}
-	return e.rb.Add(e.ev, tv)
-}
-
-func (e *event) del() {
-	if e.ev != nil && e.ev.Flags&(reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT|reactor.EVLIST_ACTIVE) != 0 {
-		e.rb.Del(e.ev)
-	}
-}
-
-// pending reports whether e is added (or active).
-func (e *event) pending() bool {
-	return e.ev != nil && e.ev.Flags&(reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT|reactor.EVLIST_ACTIVE) != 0
-}
-
-// activate makes e active now (a deferred callback).
-func (e *event) activate() {
-	e.rb.Active(e.ev, reactor.EV_TIMEOUT, 1)
-}
-
-// free deletes e and releases its memory and handler id.
-func (e *event) free() {
-	if e.ev == nil {
-		return
-	}
-	e.del()
-	reactor.UnregisterHandler(e.id)
-	cmem.Free(unsafe.Pointer(e.ev), reactor.EventSize)
-	e.ev, e.id = nil, 0
-}
-
 // handlerFunc adapts a method value to reactor.Handler, with the panic
-// guard every handler needs (a panic must not cross into the loop's C caller).
-type handlerFunc func(res int16)
+// guard every handler needs (logged as evdns's).
+type handlerFunc = cevent.Func[pkg]
 
-func (f handlerFunc) HandleEvent(_ *reactor.Event, res int16) {
-	defer recoverHandler()
-	f(res)
-}
+type pkg struct{}
+
+func (pkg) Name() string { return "evdns" }
 
 func recoverHandler() {
 	if r := recover(); r != nil {

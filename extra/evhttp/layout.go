@@ -4,10 +4,10 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"goevent/extra/internal/cevent"
 	"goevent/internal/cmem"
 	"goevent/internal/slots"
 	"goevent/internal/svc"
-	"goevent/reactor"
 )
 
 // The C memory of evhttp. struct evhttp_request keeps the layout of
@@ -251,71 +251,10 @@ func lookup[T any](t *table[T], h unsafe.Pointer, magic uint32, what, fn string,
 
 // ---- events in C memory with a Go handler ----
 
-// event is one reactor event of the package: C memory, with a handler
-// registered for it alone.
-type event struct {
-	ev *reactor.Event
-	id uintptr
-	rb *reactor.Base
-}
-
-func (e *event) init(rb *reactor.Base, fd int, events int16, h reactor.Handler) bool {
-	if e.ev == nil {
-		p := cmem.Alloc(reactor.EventSize)
-		if p == nil {
-			return false
-		}
-		e.ev = reactor.EventAt(p)
-	}
-	if e.id == 0 {
-		e.id = reactor.RegisterHandler(h)
-		if e.id == 0 {
-			cmem.Free(unsafe.Pointer(e.ev), reactor.EventSize)
-			e.ev = nil
-			return false
-		}
-	}
-	e.rb = rb
-	rb.AssignGo(e.ev, fd, events, e.id)
-	return true
-}
-
-func (e *event) add(tv *reactor.Timeval) int {
-	if e.ev == nil {
-		return -1
-	}
-	return e.rb.Add(e.ev, tv)
-}
-
-func (e *event) del() {
-	if e.pending() {
-		e.rb.Del(e.ev)
-	}
-}
-
-func (e *event) pending() bool {
-	return e.ev != nil && e.ev.Flags&(reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT|reactor.EVLIST_ACTIVE) != 0
-}
-
-func (e *event) activate() {
-	e.rb.Active(e.ev, reactor.EV_TIMEOUT, 1)
-}
-
-func (e *event) free() {
-	if e.ev == nil {
-		return
-	}
-	e.del()
-	reactor.UnregisterHandler(e.id)
-	cmem.Free(unsafe.Pointer(e.ev), reactor.EventSize)
-	e.ev, e.id = nil, 0
-}
-
 // handlerFunc adapts a function to reactor.Handler, with the panic guard
-// every handler needs.
-type handlerFunc func(res int16)
+// every handler needs (logged as evhttp's).
+type handlerFunc = cevent.Func[pkg]
 
-func (f handlerFunc) HandleEvent(_ *reactor.Event, res int16) {
-	defer recoverHandler()
-	f(res)
-}
+type pkg struct{}
+
+func (pkg) Name() string { return "evhttp" }
