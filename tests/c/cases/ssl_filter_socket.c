@@ -134,15 +134,6 @@ static void acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	bufferevent_enable(sbev, EV_READ);
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 int main(void)
 {
 	struct tc_tls_id id;
@@ -171,7 +162,7 @@ int main(void)
 	bufferevent_setcb(cbev, c_read, c_write, c_event, NULL);
 	bufferevent_enable(cbev, EV_READ);
 
-	event_base_once(base, -1, EV_TIMEOUT, guard, NULL, &tv);
+	event_base_once(base, -1, EV_TIMEOUT, tc_tls_guard_cb, base, &tv);
 	event_base_dispatch(base);
 	tv.tv_sec = 0;
 	tv.tv_usec = 50000; /* the finalizers */

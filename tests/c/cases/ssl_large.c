@@ -121,15 +121,6 @@ static void acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	bufferevent_enable(sbev, EV_READ);
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 int main(void)
 {
 	struct tc_tls_id id;
@@ -149,7 +140,7 @@ int main(void)
 	bufferevent_enable(cbev, EV_READ);
 	bufferevent_socket_connect(cbev, (struct sockaddr *)&sin, sizeof(sin));
 
-	event_base_once(base, -1, EV_TIMEOUT, guard, NULL, &tv);
+	event_base_once(base, -1, EV_TIMEOUT, tc_tls_guard_cb, base, &tv);
 	event_base_dispatch(base);
 
 	printf("client: sent %zu, got back %zu, greeting %zu, mismatched bytes %d\n", c_sent, c_got,

@@ -165,15 +165,6 @@ static void child_out_cb(evutil_socket_t fd, short what, void *arg)
 	child_in = -1;
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 int main(void)
 {
 	struct tc_tls_id id;
@@ -203,7 +194,7 @@ int main(void)
 	PEM_write_PrivateKey(f, id.key, NULL, NULL, 0, NULL, NULL);
 	fclose(f);
 	base = event_base_new();
-	g = evtimer_new(base, guard, NULL);
+	g = evtimer_new(base, tc_tls_guard_cb, base);
 
 	/* part 1 */
 	printf("our client, openssl s_server -rev:\n");

@@ -136,19 +136,10 @@ static void acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	bufferevent_enable(sbev, EV_READ);
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("  guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 static void run(struct evconnlistener *lev, struct sockaddr_in *sin)
 {
 	struct timeval tv = {5, 0};
-	struct event *g = evtimer_new(base, guard, NULL);
+	struct event *g = evtimer_new(base, tc_tls_guard_indented_cb, base);
 	(void)lev;
 	printf("%s, allow_dirty_shutdown %d:\n", hows[how], allow);
 	cbev = bufferevent_openssl_socket_new(base, -1, SSL_new(cctx), BUFFEREVENT_SSL_CONNECTING,

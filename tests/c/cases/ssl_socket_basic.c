@@ -115,15 +115,6 @@ static void acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	bufferevent_enable(sbev, EV_READ);
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 int main(void)
 {
 	struct tc_tls_id id;
@@ -158,7 +149,7 @@ int main(void)
 	printf("client: connect %d, getfd set %s, enabled 0x%x\n", r, tc_yesno(bufferevent_getfd(cbev) >= 0),
 	    bufferevent_get_enabled(cbev));
 
-	event_base_once(base, -1, EV_TIMEOUT, guard, NULL, &tv);
+	event_base_once(base, -1, EV_TIMEOUT, tc_tls_guard_cb, base, &tv);
 	event_base_dispatch(base);
 	printf("server: %s\n", snotes);
 	printf("client: %s\n", cnotes);

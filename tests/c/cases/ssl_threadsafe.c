@@ -115,19 +115,10 @@ static void acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	bufferevent_enable(sbev, EV_READ);
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("  guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 static void run(const char *title, struct sockaddr_in *sin, int n)
 {
 	struct timeval tv = {15, 0};
-	struct event *g = evtimer_new(base, guard, NULL);
+	struct event *g = evtimer_new(base, tc_tls_guard_indented_cb, base);
 	int opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_THREADSAFE;
 	printf("%s:\n", title);
 	nrec = n;

@@ -168,4 +168,27 @@ static inline struct evconnlistener *tc_tls_listen(struct event_base *base, evco
 	return lev;
 }
 
+/* A guard timer's callback (arg: the base): prints "guard timer fired" and
+ * stops the loop (event_base_loopexit). The _indented one prints the line
+ * indented, for the cases that run scenarios under titles. */
+static inline void tc_tls_guard_(struct event_base *base, const char *indent)
+{
+	printf("%sguard timer fired\n", indent);
+	event_base_loopexit(base, NULL);
+}
+
+static inline void tc_tls_guard_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	tc_tls_guard_((struct event_base *)arg, "");
+}
+
+static inline void tc_tls_guard_indented_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	tc_tls_guard_((struct event_base *)arg, "  ");
+}
+
 #endif /* GOEVENT_TESTS_C_TLS_H */
