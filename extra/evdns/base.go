@@ -105,7 +105,7 @@ func NewBase(rb *reactor.Base, flags int) *Base {
 		probeInitial:   defaultProbeInitial,
 		gaiSkew:        defaultGaiSkew,
 	}
-	gen, ok := bases.put(b, p, magicBase, rb.C())
+	gen, ok := bases.PutHandle(b, p, magicBase, rb.C())
 	if !ok {
 		freeHandle(p, sizeofHandle)
 		return nil

@@ -79,7 +79,7 @@ func (b *Base) GetAddrInfo(node string, hints unsafe.Pointer, port int, cb, arg 
 	}
 	g.hints = unsafe.Add(p, sizeofHandle)
 	copy(unsafe.Slice((*byte)(g.hints), sizeofAddrinfo), unsafe.Slice((*byte)(hints), sizeofAddrinfo))
-	gen, ok := gais.put(g, p, magicGai, b.rb.C())
+	gen, ok := gais.PutHandle(g, p, magicGai, b.rb.C())
 	if !ok {
 		freeHandle(p, gaiBlock)
 		return nil, nil, -10

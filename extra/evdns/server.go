@@ -95,7 +95,7 @@ func NewPort(rb *reactor.Base, fd int, cb, arg unsafe.Pointer) *Port {
 		freeHandle(p, sizeofHandle)
 		return nil
 	}
-	gen, ok := ports.put(pt, p, magicPort, rb.C())
+	gen, ok := ports.PutHandle(pt, p, magicPort, rb.C())
 	if !ok {
 		pt.io.Free()
 		freeHandle(p, sizeofHandle)
@@ -208,7 +208,7 @@ func (pt *Port) parseRequest(pkt, from []byte) {
 		return
 	}
 	s := &sreq{blk: blk, size: size, port: pt, transID: hdr.ID, nq: len(qs)}
-	gen, ok := sreqs.put(s, blk, magicSreq, pt.rb.C())
+	gen, ok := sreqs.PutHandle(s, blk, magicSreq, pt.rb.C())
 	if !ok {
 		freeHandle(blk, size)
 		return

@@ -258,7 +258,7 @@ func newConn(rb *reactor.Base, dns unsafe.Pointer, bev *core.Bufferevent, addres
 	} else {
 		c.rb = bev.Base()
 	}
-	gen, ok := conns.put(c, h, magicConn, c.cbase)
+	gen, ok := conns.PutHandle(c, h, magicConn, c.cbase)
 	if !ok {
 		svc.Warnf("evhttp_connection_base_new: too many connections")
 		bev.Free()

@@ -1,12 +1,10 @@
 package evhttp
 
 import (
-	"sync/atomic"
 	"unsafe"
 
 	"goevent/extra/internal/cevent"
-	"goevent/internal/cmem"
-	"goevent/internal/slots"
+	"goevent/extra/internal/handle"
 	"goevent/internal/svc"
 )
 
@@ -189,64 +187,18 @@ type cBound struct {
 const (
 	sizeofCConn  = int(unsafe.Sizeof(cConn{}))
 	sizeofCBound = int(unsafe.Sizeof(cBound{}))
-	// Handles start handleSlack bytes into their cmem block, so that the
-	// block's free-list link leaves the dead magic readable.
-	handleSlack = 8
-	maxObjects  = 4 << 20
+	maxObjects   = 4 << 20
 )
 
-var gens atomic.Uint64
+func allocHandle(size int) unsafe.Pointer { return handle.Alloc(size) }
 
-func nextGen() uint64 { return gens.Add(1) }
-
-func allocHandle(size int) unsafe.Pointer {
-	p := cmem.Alloc(size + handleSlack)
-	if p == nil {
-		return nil
-	}
-	return unsafe.Add(p, handleSlack)
-}
-
-func freeHandle(h unsafe.Pointer, size int) {
-	*(*uint32)(h) = magicDead
-	cmem.Free(unsafe.Add(h, -handleSlack), size+handleSlack)
-}
+func freeHandle(h unsafe.Pointer, size int) { handle.Free(h, size, magicDead) }
 
 // table is a slot table of one kind of object reached from C handles.
-type table[T any] struct{ slots.Table[T] }
-
-func (t *table[T]) put(v *T, h unsafe.Pointer, magic uint32, base unsafe.Pointer) (uint64, bool) {
-	idx, ok := t.Put(v)
-	if !ok {
-		return 0, false
-	}
-	gen := nextGen()
-	c := (*cHandle)(h)
-	c.idx, c.gen, c.base = idx, gen, base
-	c.magic = magic
-	return gen, true
-}
+type table[T any] = handle.Table[T]
 
 func lookup[T any](t *table[T], h unsafe.Pointer, magic uint32, what, fn string, genOf func(*T) uint64) *T {
-	if h == nil {
-		svc.Warnf("%s: NULL %s", fn, what)
-		return nil
-	}
-	c := (*cHandle)(h)
-	if c.magic != magic {
-		if c.magic == magicDead {
-			svc.Warnf("%s: %s %p used after it was freed", fn, what, h)
-		} else {
-			svc.Warnf("%s: %p is not a live %s", fn, h, what)
-		}
-		return nil
-	}
-	v := t.Get(c.idx)
-	if v == nil || genOf(v) != c.gen {
-		svc.Warnf("%s: stale %s handle %p", fn, what, h)
-		return nil
-	}
-	return v
+	return handle.Lookup(t, h, magic, magicDead, what, fn, genOf)
 }
 
 // ---- events in C memory with a Go handler ----
