@@ -173,6 +173,14 @@ const (
 	setFlags
 )
 
+// sizeLimit is a max_headers_size/max_body_size setting: negative is no limit.
+func sizeLimit(v int64) uint64 {
+	if v < 0 {
+		return maxSize
+	}
+	return uint64(v)
+}
+
 // APISet changes a setting of a server: 0, or what libevent returns.
 func APISet(h unsafe.Pointer, what int, v int64, p, q unsafe.Pointer) int {
 	s := serverFromC(h, "evhttp_set")
@@ -181,17 +189,9 @@ func APISet(h unsafe.Pointer, what int, v int64, p, q unsafe.Pointer) int {
 	}
 	switch what {
 	case setMaxHeaders:
-		if v < 0 {
-			s.maxHeaders = maxSize
-		} else {
-			s.maxHeaders = uint64(v)
-		}
+		s.maxHeaders = sizeLimit(v)
 	case setMaxBody:
-		if v < 0 {
-			s.maxBody = maxSize
-		} else {
-			s.maxBody = uint64(v)
-		}
+		s.maxBody = sizeLimit(v)
 	case setContentType:
 		s.ct, s.ctDefault = p, false
 	case setMethods:
@@ -495,17 +495,9 @@ func APIConnSet(h unsafe.Pointer, what int, v int64, p, q unsafe.Pointer) int {
 	}
 	switch what {
 	case connMaxHeaders:
-		if v < 0 {
-			c.maxHeaders = maxSize
-		} else {
-			c.maxHeaders = uint64(v)
-		}
+		c.maxHeaders = sizeLimit(v)
 	case connMaxBody:
-		if v < 0 {
-			c.maxBody = maxSize
-		} else {
-			c.maxBody = uint64(v)
-		}
+		c.maxBody = sizeLimit(v)
 	case connFamily:
 		c.outx().family = int(v)
 	case connFlags:
