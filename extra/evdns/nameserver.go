@@ -160,10 +160,8 @@ func (b *Base) NameserverAddr(idx int) ([]byte, bool) {
 	return ns.addr, true
 }
 
-// ClearNameservers is evdns_base_clear_nameservers_and_suspend: every
-// nameserver goes; requests in flight wait (before those already waiting)
-// for evdns_base_resume.
-func (b *Base) ClearNameservers() int {
+// freeNameservers frees every nameserver, from the head round the circle.
+func (b *Base) freeNameservers() {
 	for ns := b.serverHead; ns != nil; {
 		next := ns.next
 		ns.free()
@@ -174,6 +172,13 @@ func (b *Base) ClearNameservers() int {
 	}
 	b.serverHead = nil
 	b.good = 0
+}
+
+// ClearNameservers is evdns_base_clear_nameservers_and_suspend: every
+// nameserver goes; requests in flight wait (before those already waiting)
+// for evdns_base_resume.
+func (b *Base) ClearNameservers() int {
+	b.freeNameservers()
 	// Requests in flight go back, in order, before the waiting ones.
 	var moved []*request
 	for r := b.inflightQ.head; r != nil; r = r.next {
