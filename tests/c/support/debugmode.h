@@ -29,19 +29,16 @@ static inline void tc_dm_fatal_cb(int err)
 	_exit(0);
 }
 
-/* Prints name, then runs fn in a child with those callbacks and debug mode
- * on (at most 10 s): "returned normally" if fn returns, "child ended
- * abnormally" if the child crashed or was killed. */
-static inline void tc_dm_scenario(const char *name, void (*fn)(void))
+/* Prints name, then runs setup() and fn() in a forked child: "returned
+ * normally" if fn returns, "child ended abnormally" if the child crashed or
+ * was killed. */
+static inline void tc_dm_fork(const char *name, void (*setup)(void), void (*fn)(void))
 {
 	printf("%s:\n", name);
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
-		alarm(10);
-		event_set_log_callback(tc_dm_log_cb);
-		event_set_fatal_callback(tc_dm_fatal_cb);
-		event_enable_debug_mode();
+		setup();
 		fn();
 		printf("    returned normally\n");
 		fflush(stdout);
@@ -51,6 +48,21 @@ static inline void tc_dm_scenario(const char *name, void (*fn)(void))
 	waitpid(pid, &st, 0);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		printf("    child ended abnormally\n");
+}
+
+/* A scenario's child: at most 10 s, those callbacks, debug mode on. */
+static inline void tc_dm_debug_setup(void)
+{
+	alarm(10);
+	event_set_log_callback(tc_dm_log_cb);
+	event_set_fatal_callback(tc_dm_fatal_cb);
+	event_enable_debug_mode();
+}
+
+/* fn in a child with debug mode on (tc_dm_debug_setup). */
+static inline void tc_dm_scenario(const char *name, void (*fn)(void))
+{
+	tc_dm_fork(name, tc_dm_debug_setup, fn);
 }
 
 #endif /* GOEVENT_TESTS_C_DEBUGMODE_H */
