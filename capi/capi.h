@@ -9,6 +9,9 @@
 #ifndef GEV_CAPI_H
 #define GEV_CAPI_H
 
+#include <pthread.h>
+#include <stdint.h>
+
 #include <event2/event.h>
 #include <event2/event_struct.h>
 #include "gev_internal.h"
@@ -52,6 +55,38 @@ static inline int gev_core_ready(const char *fn)
 	if (__builtin_expect(gev_core_usable, 1))
 		return 0;
 	return gev_core_load(fn);
+}
+
+/* The extras' (evdns, evhttp) halves of the core need a one-time setup once
+ * the core is loaded (handing it their C helpers). gev_extra_ready: 0 when
+ * the core is loaded and setup() has returned 0 once, else -1 (setup's
+ * failure, or the load's, logged naming fn). Inline: it guards every call. */
+struct gev_setup_once {
+	pthread_mutex_t mu;
+	int done;
+};
+#define GEV_SETUP_ONCE_INIT { PTHREAD_MUTEX_INITIALIZER, 0 }
+int gev_setup_once_slow(struct gev_setup_once *once, int (*setup)(void));
+static inline int gev_extra_ready(const char *fn, struct gev_setup_once *once, int (*setup)(void))
+{
+	if (gev_core_ready(fn) < 0)
+		return -1;
+	if (__atomic_load_n(&once->done, __ATOMIC_ACQUIRE))
+		return 0;
+	return gev_setup_once_slow(once, setup);
+}
+
+/* The handles of evdns and evhttp start with a uint32_t magic: `live` while
+ * live, `dead` once freed. 1 when p is live; else logs why not (NULL, freed,
+ * not such a handle; naming fn and `what`) and 0. */
+void gev_handle_warn(const void *p, uint32_t dead, const char *what, const char *fn);
+static inline int gev_handle_check(const void *p, uint32_t live, uint32_t dead, const char *what,
+    const char *fn)
+{
+	if (__builtin_expect(p && *(const uint32_t *)p == live, 1))
+		return 1;
+	gev_handle_warn(p, dead, what, fn);
+	return 0;
 }
 
 /* evbuffer_new's pool of freed buffers (buffer.c; struct in gev_internal.h). */

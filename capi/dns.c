@@ -99,40 +99,21 @@ static const struct gev_dns_cfuncs cfuncs = {
 	.debug_mask = &gev_debug_mask,
 };
 
-static pthread_mutex_t setup_mu = PTHREAD_MUTEX_INITIALIZER;
-static int setup_done;
+static int dns_setup(void)
+{
+	return gev_ops.dns_setup((struct gev_dns_cfuncs *)&cfuncs);
+}
+
+static struct gev_setup_once setup_once = GEV_SETUP_ONCE_INIT;
 
 int gev_dns_ready(const char *fn)
 {
-	if (gev_core_ready(fn) < 0)
-		return -1;
-	if (__atomic_load_n(&setup_done, __ATOMIC_ACQUIRE))
-		return 0;
-	pthread_mutex_lock(&setup_mu);
-	int r = 0;
-	if (!setup_done) {
-		r = gev_ops.dns_setup((struct gev_dns_cfuncs *)&cfuncs);
-		if (r == 0)
-			__atomic_store_n(&setup_done, 1, __ATOMIC_RELEASE);
-	}
-	pthread_mutex_unlock(&setup_mu);
-	return r;
+	return gev_extra_ready(fn, &setup_once, dns_setup);
 }
 
 int gev_dns_check(const void *p, uint32_t live, const char *what, const char *fn)
 {
-	const struct gev_dns_handle *h = p;
-	if (!h) {
-		gev_warnx("%s: NULL %s", fn, what);
-		return 0;
-	}
-	if (h->magic == live)
-		return 1;
-	if (h->magic == GEV_DNS_DEAD)
-		gev_warnx("%s: %s %p used after it was freed", fn, what, p);
-	else
-		gev_warnx("%s: %p is not a live %s", fn, p, what);
-	return 0;
+	return gev_handle_check(p, live, GEV_DNS_DEAD, what, fn);
 }
 
 /* r = expr with h's base lock held (h checked). th_ is kept: h may be freed. */

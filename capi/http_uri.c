@@ -13,17 +13,7 @@
 
 static int uri_ok(const struct evhttp_uri *uri, const char *fn)
 {
-	if (!uri) {
-		gev_warnx("%s: NULL evhttp_uri", fn);
-		return 0;
-	}
-	if (uri->magic == GEV_HTTP_URI_LIVE)
-		return 1;
-	if (uri->magic == GEV_HTTP_DEAD)
-		gev_warnx("%s: evhttp_uri %p used after it was freed", fn, (const void *)uri);
-	else
-		gev_warnx("%s: %p is not a live evhttp_uri", fn, (const void *)uri);
-	return 0;
+	return gev_handle_check(uri, GEV_HTTP_URI_LIVE, GEV_HTTP_DEAD, "evhttp_uri", fn);
 }
 
 struct evhttp_uri *evhttp_uri_new(void)

@@ -92,6 +92,29 @@ void gev_core_prestart(void)
 	pthread_mutex_unlock(&load_mu);
 }
 
+int gev_setup_once_slow(struct gev_setup_once *once, int (*setup)(void))
+{
+	pthread_mutex_lock(&once->mu);
+	int r = 0;
+	if (!once->done) {
+		r = setup();
+		if (r == 0)
+			__atomic_store_n(&once->done, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&once->mu);
+	return r;
+}
+
+void gev_handle_warn(const void *p, uint32_t dead, const char *what, const char *fn)
+{
+	if (!p)
+		gev_warnx("%s: NULL %s", fn, what);
+	else if (*(const uint32_t *)p == dead)
+		gev_warnx("%s: %s %p used after it was freed", fn, what, p);
+	else
+		gev_warnx("%s: %p is not a live %s", fn, p, what);
+}
+
 /* A child of a process whose core ran: its runtime is the parent's, so the
  * child starts its own when it first needs one, and the bases the parent's
  * core adopted become stale. */

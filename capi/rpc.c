@@ -183,6 +183,15 @@ static int ctx_ok(void *ctx, const char *fn)
 	return 1;
 }
 
+static int sreq_ok(struct evrpc_req_generic *st, const char *fn)
+{
+	if (!st || st->magic != RPC_SREQ_LIVE) {
+		gev_warnx("%s: %p is not an RPC call being served", fn, (void *)st);
+		return 0;
+	}
+	return 1;
+}
+
 static int wrapper_ok(struct evrpc_request_wrapper *ctx, const char *fn)
 {
 	if (!ctx || ctx->magic != RPC_CREQ_LIVE) {
@@ -380,6 +389,32 @@ static void meta_associate(struct evrpc_hook_meta **pmeta, struct evhttp_connect
 		(*pmeta)->evcon = evcon;
 }
 
+/* A call (ctx: either kind) meets its hooks of one direction (hooks:
+ * h->in or h->out, over buf): then(ctx, EVRPC_CONTINUE) at once if there
+ * are none or all of them go on; then(ctx, EVRPC_TERMINATE) if one ends the
+ * call (or a pause cannot be noted); if one pauses it, then runs when
+ * evrpc_resume_request is called. The call's meta data gets evcon first. */
+static void hooks_then(struct rpc_hooks *h, struct rpc_hook *hooks, void *ctx,
+    struct evhttp_connection *evcon, struct evhttp_request *req, struct evbuffer *buf,
+    void (*then)(void *, enum EVRPC_HOOK_RESULT))
+{
+	if (hooks) {
+		int res;
+		meta_associate(&((struct rpc_ctx *)ctx)->hook_meta, evcon);
+		res = run_hooks(hooks, ctx, req, buf);
+		if (res == EVRPC_TERMINATE) {
+			then(ctx, EVRPC_TERMINATE);
+			return;
+		}
+		if (res == EVRPC_PAUSE) {
+			if (pause_call(h, ctx, then) < 0)
+				then(ctx, EVRPC_TERMINATE);
+			return;
+		}
+	}
+	then(ctx, EVRPC_CONTINUE);
+}
+
 static void meta_free(struct evrpc_hook_meta *m)
 {
 	struct rpc_meta *e;
@@ -547,21 +582,9 @@ static void request_cb(struct evhttp_request *req, void *arg)
 	st->magic = RPC_SREQ_LIVE;
 	st->rpc = rpc;
 	st->http_req = req;
-	if (base->common.in) {
-		int res;
-		meta_associate(&st->hook_meta, evhttp_request_get_connection(req));
-		res = run_hooks(base->common.in, st, req, evhttp_request_get_input_buffer(req));
-		if (res == EVRPC_TERMINATE) {
-			reqstate_fail(st, req);
-			return;
-		}
-		if (res == EVRPC_PAUSE) {
-			if (pause_call(&base->common, st, request_cb_closure) < 0)
-				reqstate_fail(st, req);
-			return;
-		}
-	}
-	request_cb_closure(st, EVRPC_CONTINUE);
+	/* request_cb_closure fails the call on EVRPC_TERMINATE */
+	hooks_then(&base->common, base->common.in, st, evhttp_request_get_connection(req), req,
+	    evhttp_request_get_input_buffer(req), request_cb_closure);
 }
 
 static void request_done_closure(void *arg, enum EVRPC_HOOK_RESULT res)
@@ -587,10 +610,8 @@ void evrpc_request_done(struct evrpc_req_generic *st)
 	struct evrpc *rpc;
 	struct evrpc_base *base;
 
-	if (!st || st->magic != RPC_SREQ_LIVE) {
-		gev_warnx("evrpc_request_done: %p is not an RPC call being served", (void *)st);
+	if (!sreq_ok(st, "evrpc_request_done"))
 		return;
-	}
 	req = st->http_req;
 	rpc = st->rpc;
 	base = rpc->base;
@@ -599,19 +620,9 @@ void evrpc_request_done(struct evrpc_req_generic *st)
 	if ((st->rpc_data = evbuffer_new()) == NULL)
 		goto error;
 	rpc->reply_marshal(st->rpc_data, st->reply);
-	if (base->common.out) {
-		int res;
-		meta_associate(&st->hook_meta, evhttp_request_get_connection(req));
-		res = run_hooks(base->common.out, st, req, st->rpc_data);
-		if (res == EVRPC_TERMINATE)
-			goto error;
-		if (res == EVRPC_PAUSE) {
-			if (pause_call(&base->common, st, request_done_closure) < 0)
-				goto error;
-			return;
-		}
-	}
-	request_done_closure(st, EVRPC_CONTINUE);
+	/* request_done_closure fails the call on EVRPC_TERMINATE */
+	hooks_then(&base->common, base->common.out, st, evhttp_request_get_connection(req), req,
+	    st->rpc_data, request_done_closure);
 	return;
 error:
 	reqstate_fail(st, req);
@@ -619,20 +630,12 @@ error:
 
 void *evrpc_get_request(struct evrpc_req_generic *req)
 {
-	if (!req || req->magic != RPC_SREQ_LIVE) {
-		gev_warnx("evrpc_get_request: %p is not an RPC call being served", (void *)req);
-		return NULL;
-	}
-	return req->request;
+	return sreq_ok(req, "evrpc_get_request") ? req->request : NULL;
 }
 
 void *evrpc_get_reply(struct evrpc_req_generic *req)
 {
-	if (!req || req->magic != RPC_SREQ_LIVE) {
-		gev_warnx("evrpc_get_reply: %p is not an RPC call being served", (void *)req);
-		return NULL;
-	}
-	return req->reply;
+	return sreq_ok(req, "evrpc_get_reply") ? req->reply : NULL;
 }
 
 int evrpc_register_rpc(struct evrpc_base *base, struct evrpc *rpc,
@@ -798,18 +801,24 @@ static struct evhttp_connection *pool_idle_conn(struct evrpc_pool *pool)
 
 static void schedule_request(struct evhttp_connection *evcon, struct evrpc_request_wrapper *ctx);
 
-/* Sends the first queued call if a connection is idle. */
-static void pool_schedule(struct evrpc_pool *pool)
+/* Takes the first queued call (the queue is not empty). */
+static struct evrpc_request_wrapper *queue_pop(struct evrpc_pool *pool)
 {
 	struct evrpc_request_wrapper *ctx = pool->queue;
-	struct evhttp_connection *evcon;
-	if (!ctx || (evcon = pool_idle_conn(pool)) == NULL)
-		return;
 	pool->queue = ctx->next;
 	if (!pool->queue)
 		pool->queue_last = &pool->queue;
 	ctx->next = NULL;
-	schedule_request(evcon, ctx);
+	return ctx;
+}
+
+/* Sends the first queued call if a connection is idle. */
+static void pool_schedule(struct evrpc_pool *pool)
+{
+	struct evhttp_connection *evcon;
+	if (!pool->queue || (evcon = pool_idle_conn(pool)) == NULL)
+		return;
+	schedule_request(evcon, queue_pop(pool));
 }
 
 void evrpc_pool_add_connection(struct evrpc_pool *pool, struct evhttp_connection *evcon)
@@ -838,14 +847,8 @@ void evrpc_pool_add_connection(struct evrpc_pool *pool, struct evhttp_connection
 	/* the pool's timeout, unless the connection has its own */
 	if (!(st & 2))
 		evhttp_connection_set_timeout(evcon, pool->timeout);
-	if (pool->queue) {
-		struct evrpc_request_wrapper *ctx = pool->queue;
-		pool->queue = ctx->next;
-		if (!pool->queue)
-			pool->queue_last = &pool->queue;
-		ctx->next = NULL;
-		schedule_request(evcon, ctx);
-	}
+	if (pool->queue)
+		schedule_request(evcon, queue_pop(pool));
 }
 
 void evrpc_pool_remove_connection(struct evrpc_pool *pool, struct evhttp_connection *evcon)
@@ -936,21 +939,8 @@ static void schedule_request(struct evhttp_connection *evcon, struct evrpc_reque
 	if (pool->inflight)
 		pool->inflight->fprev = &ctx->fnext;
 	pool->inflight = ctx;
-	if (pool->common.out) {
-		int res;
-		meta_associate(&ctx->hook_meta, evcon);
-		res = run_hooks(pool->common.out, ctx, req, evhttp_request_get_output_buffer(req));
-		if (res == EVRPC_TERMINATE) {
-			schedule_request_closure(ctx, EVRPC_TERMINATE);
-			return;
-		}
-		if (res == EVRPC_PAUSE) {
-			if (pause_call(&pool->common, ctx, schedule_request_closure) < 0)
-				schedule_request_closure(ctx, EVRPC_TERMINATE);
-			return;
-		}
-	}
-	schedule_request_closure(ctx, EVRPC_CONTINUE);
+	hooks_then(&pool->common, pool->common.out, ctx, evcon, req,
+	    evhttp_request_get_output_buffer(req), schedule_request_closure);
 }
 
 static void reply_done_closure(void *arg, enum EVRPC_HOOK_RESULT res)

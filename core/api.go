@@ -10,6 +10,10 @@ import (
 // The C-facing bufferevent and evconnlistener functions: handle checks and
 // libevent's failure values; the exports in capi/gocore call these.
 
+// BaseFromC is the Go side of a program's event_base, or nil (logged,
+// naming fn: NULL, or not a base the core can use). For the extras too.
+func BaseFromC(cbase unsafe.Pointer, fn string) *reactor.Base { return baseFromC(cbase, fn) }
+
 func baseFromC(cbase unsafe.Pointer, fn string) *reactor.Base {
 	if cbase == nil {
 		svc.Warnf("%s: event_base is NULL", fn)

@@ -307,7 +307,15 @@ func (f *bevFilter) flush(bv *Bufferevent, iotype int16, mode int) int {
 
 // unlink is be_filter_unlink.
 func (f *bevFilter) unlink(bv *Bufferevent) {
-	u := f.under
+	bv.unlinkUnderlying(f.under, filterTrampolines.event)
+}
+
+// unlinkUnderlying is what a filter, plain or TLS, does with its underlying
+// u when bv is freed (be_filter_unlink, be_openssl_unlink): with
+// BEV_OPT_CLOSE_ON_FREE u is freed too; otherwise u gets no callbacks if
+// they are still the filter's (its event callback is eventcb, the filter
+// kind's trampoline) and may read again.
+func (bv *Bufferevent) unlinkUnderlying(u *Bufferevent, eventcb unsafe.Pointer) {
 	if u.c == nil || u.dead {
 		return
 	}
@@ -319,7 +327,7 @@ func (f *bevFilter) unlink(bv *Bufferevent) {
 		}
 		return
 	}
-	if u.c.errorcb == filterTrampolines.event {
+	if u.c.errorcb == eventcb {
 		u.c.readcb, u.c.writecb, u.c.errorcb, u.c.cbarg = nil, nil, nil, nil
 	}
 	u.unsuspendRead(bevSuspendFiltRead)

@@ -455,40 +455,49 @@ func (s *bevSocket) onWrite(res int16) {
 	}
 }
 
+// connectFd is the first half of bufferevent_socket_connect, the same for
+// every kind: a socket of sa's family if fd is -1, then connect(2) to sa
+// (none if sa is nil). r is 0 (in progress, or no sa), 1 (connected
+// already), 2 (refused already) or -1 (failed; a socket made here is
+// closed again).
+func connectFd(fd int, sa unsafe.Pointer, socklen int) (nfd, r int) {
+	ownfd := false
+	if fd < 0 {
+		if sa == nil {
+			return fd, -1
+		}
+		sfd, err := unix.Socket(int(*(*uint16)(sa)), unix.SOCK_STREAM|unix.SOCK_NONBLOCK, 0)
+		if err != nil {
+			return fd, -1
+		}
+		fd, ownfd = sfd, true
+	}
+	if sa == nil {
+		return fd, 0
+	}
+	_, _, e := unix.Syscall(unix.SYS_CONNECT, uintptr(fd), uintptr(sa), uintptr(socklen))
+	switch e {
+	case 0:
+		return fd, 1
+	case unix.EINTR, unix.EINPROGRESS:
+		return fd, 0
+	case unix.ECONNREFUSED:
+		return fd, 2
+	}
+	if ownfd {
+		unix.Close(fd)
+	}
+	return fd, -1
+}
+
 // connect is bufferevent_socket_connect.
 func (s *bevSocket) connect(sa unsafe.Pointer, socklen int) int {
 	bv := s.bv
 	bv.incref()
 	defer bv.decref()
-	fd := s.fd()
-	ownfd := false
-	if fd < 0 {
-		if sa == nil {
-			return -1
-		}
-		nfd, err := unix.Socket(int(*(*uint16)(sa)), unix.SOCK_STREAM|unix.SOCK_NONBLOCK, 0)
-		if err != nil {
-			return -1
-		}
-		fd, ownfd = nfd, true
-	}
-	r := 0
-	var cerr unix.Errno
-	if sa != nil {
-		_, _, e := unix.Syscall(unix.SYS_CONNECT, uintptr(fd), uintptr(sa), uintptr(socklen))
-		switch e {
-		case 0:
-			r = 1
-		case unix.EINTR, unix.EINPROGRESS:
-			r = 0
-		case unix.ECONNREFUSED:
-			r, cerr = 2, e
-		default:
-			if ownfd {
-				unix.Close(fd)
-			}
-			return -1
-		}
+	fd, r := connectFd(s.fd(), sa, socklen)
+	if r < 0 {
+		return -1
 	}
 	bv.SetFd(fd)
 	switch r {
@@ -507,7 +516,7 @@ func (s *bevSocket) connect(sa unsafe.Pointer, socklen int) int {
 		}
 		bv.trigger(reactor.EV_WRITE, BevOptDeferCallbacks)
 	default:
-		bv.runEventcb(BevEventError, BevOptDeferCallbacks, int(cerr))
+		bv.runEventcb(BevEventError, BevOptDeferCallbacks, int(unix.ECONNREFUSED))
 		bv.Disable(reactor.EV_WRITE | reactor.EV_READ)
 	}
 	return 0

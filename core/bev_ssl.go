@@ -999,22 +999,9 @@ func (s *bevSSL) underlying() *Bufferevent { return s.under }
 
 // unlink is be_openssl_unlink.
 func (s *bevSSL) unlink(bv *Bufferevent) {
-	u := s.under
-	if u == nil || u.c == nil || u.dead {
-		return
+	if s.under != nil {
+		bv.unlinkUnderlying(s.under, sslTrampolines.event)
 	}
-	if bv.options&BevOptCloseOnFree != 0 {
-		if u.refcnt < 2 {
-			svc.Warnf("BEV_OPT_CLOSE_ON_FREE set on an bufferevent with too few references")
-		} else if !u.freed {
-			u.Free()
-		}
-		return
-	}
-	if u.c.errorcb == sslTrampolines.event {
-		u.c.readcb, u.c.writecb, u.c.errorcb, u.c.cbarg = nil, nil, nil, nil
-	}
-	u.unsuspendRead(bevSuspendFiltRead)
 }
 
 // free is be_openssl_destruct (BEV_OPT_CLOSE_ON_FREE: the socket closed and
@@ -1066,34 +1053,9 @@ func (s *bevSSL) connect(sa unsafe.Pointer, socklen int) int {
 	bv := s.bv
 	bv.incref()
 	defer bv.decref()
-	fd := bv.be.fd()
-	ownfd := false
-	if fd < 0 {
-		if sa == nil {
-			return -1
-		}
-		nfd, err := unix.Socket(int(*(*uint16)(sa)), unix.SOCK_STREAM|unix.SOCK_NONBLOCK, 0)
-		if err != nil {
-			return -1
-		}
-		fd, ownfd = nfd, true
-	}
-	r := 0
-	if sa != nil {
-		_, _, e := unix.Syscall(unix.SYS_CONNECT, uintptr(fd), uintptr(sa), uintptr(socklen))
-		switch e {
-		case 0:
-			r = 1
-		case unix.EINTR, unix.EINPROGRESS:
-			r = 0
-		case unix.ECONNREFUSED:
-			r = 2
-		default:
-			if ownfd {
-				unix.Close(fd)
-			}
-			return -1
-		}
+	fd, r := connectFd(bv.be.fd(), sa, socklen)
+	if r < 0 {
+		return -1
 	}
 	bv.SetFd(fd)
 	switch r {

@@ -105,7 +105,7 @@ func NewBase(rb *reactor.Base, flags int) *Base {
 		probeInitial:   defaultProbeInitial,
 		gaiSkew:        defaultGaiSkew,
 	}
-	gen, ok := bases.put(b, p, magicBase, rb.C())
+	gen, ok := bases.PutHandle(b, p, magicBase, rb.C())
 	if !ok {
 		freeHandle(p, sizeofHandle)
 		return nil
@@ -158,17 +158,7 @@ func (b *Base) Free(fail bool) {
 	if b.dead {
 		return
 	}
-	// Nameservers first, from the head round the circle.
-	for ns := b.serverHead; ns != nil; {
-		next := ns.next
-		ns.free()
-		if next == b.serverHead {
-			break
-		}
-		ns = next
-	}
-	b.serverHead = nil
-	b.good = 0
+	b.freeNameservers()
 	for r := b.inflightQ.head; r != nil; r = b.inflightQ.head {
 		if fail {
 			b.scheduleCallback(r, 0, errShutdown, nil)

@@ -5,6 +5,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"goevent/extra/internal/cevent"
 )
 
 // EVUTIL_EAI_* codes (glibc's EAI_*) evdns_getaddrinfo reports.
@@ -38,7 +40,7 @@ type GaiRequest struct {
 
 	pending    unsafe.Pointer // the first family's answer, waiting for the other
 	pendingErr int
-	timer      event // the other family gets gaiSkew more
+	timer      cevent.Event // the other family gets gaiSkew more
 	ucb, uarg  unsafe.Pointer
 	answered   bool // ucb was called (libevent sets user_cb to NULL)
 
@@ -77,7 +79,7 @@ func (b *Base) GetAddrInfo(node string, hints unsafe.Pointer, port int, cb, arg 
 	}
 	g.hints = unsafe.Add(p, sizeofHandle)
 	copy(unsafe.Slice((*byte)(g.hints), sizeofAddrinfo), unsafe.Slice((*byte)(hints), sizeofAddrinfo))
-	gen, ok := gais.put(g, p, magicGai, b.rb.C())
+	gen, ok := gais.PutHandle(g, p, magicGai, b.rb.C())
 	if !ok {
 		freeHandle(p, gaiBlock)
 		return nil, nil, -10
@@ -101,7 +103,7 @@ func (b *Base) GetAddrInfo(node string, hints unsafe.Pointer, port int, cb, arg 
 		}
 		g.v6 = b.resolve(typeAAAA, node, 0, nil, nil, &reqExt{gcb: g.gotV6, putCname: sink})
 	}
-	g.timer.init(b.rb, -1, 0, handlerFunc(g.onTimeout))
+	g.timer.Init(b.rb, -1, 0, handlerFunc(g.onTimeout))
 	if g.v4 != nil || g.v6 != nil {
 		return g, nil, noAnswer
 	}
@@ -299,7 +301,7 @@ func (g *GaiRequest) addCname(res unsafe.Pointer) {
 
 func (g *GaiRequest) armSkew() {
 	t := tv(g.base.gaiSkew)
-	g.timer.add(&t)
+	g.timer.Add(&t)
 }
 
 // onTimeout is evdns_getaddrinfo_timeout_cb: one family answered, the other
@@ -340,7 +342,7 @@ func (g *GaiRequest) Cancel() {
 	if g.requestDone {
 		return
 	}
-	g.timer.del()
+	g.timer.Del()
 	g.userCanceled = true
 	if g.v4 != nil {
 		g.base.Cancel(g.v4)
@@ -358,7 +360,7 @@ func (g *GaiRequest) free() {
 	g.freed = true
 	freeAddrinfo(g.pending)
 	g.pending = nil
-	g.timer.free()
+	g.timer.Free()
 	gais.Release(g.c.idx)
 	freeHandle(unsafe.Pointer(g.c), gaiBlock)
 }

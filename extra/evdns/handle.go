@@ -2,11 +2,11 @@ package evdns
 
 import (
 	"fmt"
-	"sync/atomic"
 	"unsafe"
 
+	"goevent/extra/internal/cevent"
+	"goevent/extra/internal/handle"
 	"goevent/internal/cmem"
-	"goevent/internal/slots"
 	"goevent/internal/svc"
 	"goevent/reactor"
 )
@@ -32,163 +32,37 @@ const (
 	magicDead = 0xdead0d25
 
 	sizeofHandle = int(unsafe.Sizeof(cHandle{}))
-	// Handles start handleSlack bytes into their cmem block: cmem threads
-	// its free list through a freed block's first word, so with the slack
-	// the dead magic stays readable until the block is reused, and a use
-	// after free is reported instead of reading a list pointer.
-	handleSlack = 8
 )
 
 // maxObjects bounds the live objects of one kind (refused beyond, never wrapped).
 const maxObjects = 4 << 20
 
-var gens atomic.Uint64
-
-func nextGen() uint64 { return gens.Add(1) }
-
 // allocHandle returns a zeroed handle of size bytes (at least a cHandle) in
 // C memory, or nil.
-func allocHandle(size int) unsafe.Pointer {
-	p := cmem.Alloc(size + handleSlack)
-	if p == nil {
-		return nil
-	}
-	return unsafe.Add(p, handleSlack)
-}
+func allocHandle(size int) unsafe.Pointer { return handle.Alloc(size) }
 
 // freeHandle marks h dead and returns its memory.
-func freeHandle(h unsafe.Pointer, size int) {
-	(*cHandle)(h).magic = magicDead
-	cmem.Free(unsafe.Add(h, -handleSlack), size+handleSlack)
-}
+func freeHandle(h unsafe.Pointer, size int) { handle.Free(h, size, magicDead) }
 
 // table is a slot table of one kind of object reached from C handles.
-type table[T any] struct{ slots.Table[T] }
-
-// put stores v and fills the handle at h (magic, idx, gen, base).
-func (t *table[T]) put(v *T, h unsafe.Pointer, magic uint32, base unsafe.Pointer) (gen uint64, ok bool) {
-	idx, ok := t.Put(v)
-	if !ok {
-		return 0, false
-	}
-	gen = nextGen()
-	c := (*cHandle)(h)
-	c.idx, c.gen, c.base = idx, gen, base
-	c.magic = magic
-	return gen, true
-}
+type table[T any] = handle.Table[T]
 
 // lookup returns the object a live handle names, or nil (logged, naming fn).
 func lookup[T any](t *table[T], h unsafe.Pointer, magic uint32, what, fn string, genOf func(*T) uint64) *T {
-	if h == nil {
-		svc.Warnf("%s: NULL %s", fn, what)
-		return nil
-	}
-	c := (*cHandle)(h)
-	if c.magic != magic {
-		if c.magic == magicDead {
-			svc.Warnf("%s: %s %p used after it was freed", fn, what, h)
-		} else {
-			svc.Warnf("%s: %p is not a live %s", fn, h, what)
-		}
-		return nil
-	}
-	v := t.Get(c.idx)
-	if v == nil || genOf(v) != c.gen {
-		svc.Warnf("%s: stale %s handle %p", fn, what, h)
-		return nil
-	}
-	return v
+	return handle.Lookup(t, h, magic, magicDead, what, fn, genOf)
 }
 
 func lookupWarn(fn, msg string) { svc.Warnf("%s: %s", fn, msg) }
 
 // ---- events in C memory with a Go handler ----
 
-// event is one reactor event of the package: C memory (the loop links it
-// into its lists) with a handler registered for it alone, so that the
-// handler finds its owner without a lookup.
-type event struct {
-	ev *reactor.Event
-	id uintptr
-	rb *reactor.Base
-}
-
-// init assigns e on rb (fd -1 for a timer) with events and handler h.
-func (e *event) init(rb *reactor.Base, fd int, events int16, h reactor.Handler) bool {
-	if e.ev == nil {
-		p := cmem.Alloc(reactor.EventSize)
-		if p == nil {
-			return false
-		}
-		e.ev = reactor.EventAt(p)
-	}
-	if e.id == 0 {
-		e.id = reactor.RegisterHandler(h)
-		if e.id == 0 {
-			cmem.Free(unsafe.Pointer(e.ev), reactor.EventSize)
-			e.ev = nil
-			return false
-		}
-	}
-	e.rb = rb
-	rb.AssignGo(e.ev, fd, events, e.id)
-	return true
-}
-
-// reassign changes the interest of an I/O event (deleting it first, as
-// event_del + event_assign do) and adds it again.
-func (e *event) reassign(fd int, events int16) int {
-	if e.ev == nil {
-		return -1
-	}
-	e.rb.Del(e.ev)
-	e.rb.AssignGo(e.ev, fd, events, e.id)
-	return e.rb.Add(e.ev, nil)
-}
-
-func (e *event) add(tv *reactor.Timeval) int {
-	if e.ev == nil {
-		return -1
-	}
-	return e.rb.Add(e.ev, tv)
-}
-
-func (e *event) del() {
-	if e.ev != nil && e.ev.Flags&(reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT|reactor.EVLIST_ACTIVE) != 0 {
-		e.rb.Del(e.ev)
-	}
-}
-
-// pending reports whether e is added (or active).
-func (e *event) pending() bool {
-	return e.ev != nil && e.ev.Flags&(reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT|reactor.EVLIST_ACTIVE) != 0
-}
-
-// activate makes e active now (a deferred callback).
-func (e *event) activate() {
-	e.rb.Active(e.ev, reactor.EV_TIMEOUT, 1)
-}
-
-// free deletes e and releases its memory and handler id.
-func (e *event) free() {
-	if e.ev == nil {
-		return
-	}
-	e.del()
-	reactor.UnregisterHandler(e.id)
-	cmem.Free(unsafe.Pointer(e.ev), reactor.EventSize)
-	e.ev, e.id = nil, 0
-}
-
 // handlerFunc adapts a method value to reactor.Handler, with the panic
-// guard every handler needs (a panic must not cross into the loop's C caller).
-type handlerFunc func(res int16)
+// guard every handler needs (logged as evdns's).
+type handlerFunc = cevent.Func[pkg]
 
-func (f handlerFunc) HandleEvent(_ *reactor.Event, res int16) {
-	defer recoverHandler()
-	f(res)
-}
+type pkg struct{}
+
+func (pkg) Name() string { return "evdns" }
 
 func recoverHandler() {
 	if r := recover(); r != nil {

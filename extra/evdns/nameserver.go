@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"goevent/extra/internal/cevent"
 	"goevent/reactor"
 )
 
@@ -26,8 +27,8 @@ type nameserver struct {
 	writeWait    bool
 	reqsInflight int
 
-	io         event // EV_READ|EV_PERSIST (+EV_WRITE while choked)
-	probeTimer event
+	io         cevent.Event // EV_READ|EV_PERSIST (+EV_WRITE while choked)
+	probeTimer cevent.Event
 	probe      *Handle // the probe lookup in flight, if any
 
 	next, prev *nameserver
@@ -68,15 +69,15 @@ func (b *Base) AddNameserver(sa []byte) int {
 	}
 	family := int(binary.NativeEndian.Uint16(sa))
 	ns := &nameserver{base: b, addr: append([]byte(nil), sa...), fd: -1}
-	if !ns.probeTimer.init(b.rb, -1, 0, handlerFunc(ns.onProbeTimer)) {
+	if !ns.probeTimer.Init(b.rb, -1, 0, handlerFunc(ns.onProbeTimer)) {
 		return -1
 	}
 	fail := func(err int) int {
 		if ns.fd >= 0 {
 			unix.Close(ns.fd)
 		}
-		ns.probeTimer.free()
-		ns.io.free()
+		ns.probeTimer.Free()
+		ns.io.Free()
 		logf(logWarn, "Unable to add nameserver %s: error %d", formatSockaddr(sa), err)
 		return err
 	}
@@ -104,10 +105,10 @@ func (b *Base) AddNameserver(sa []byte) int {
 		}
 	}
 	ns.up = true
-	if !ns.io.init(b.rb, fd, reactor.EV_READ|reactor.EV_PERSIST, handlerFunc(ns.onReady)) {
+	if !ns.io.Init(b.rb, fd, reactor.EV_READ|reactor.EV_PERSIST, handlerFunc(ns.onReady)) {
 		return fail(2)
 	}
-	if !b.disableWhenInactive && ns.io.add(nil) < 0 {
+	if !b.disableWhenInactive && ns.io.Add(nil) < 0 {
 		return fail(2)
 	}
 	if debugOn() {
@@ -159,10 +160,8 @@ func (b *Base) NameserverAddr(idx int) ([]byte, bool) {
 	return ns.addr, true
 }
 
-// ClearNameservers is evdns_base_clear_nameservers_and_suspend: every
-// nameserver goes; requests in flight wait (before those already waiting)
-// for evdns_base_resume.
-func (b *Base) ClearNameservers() int {
+// freeNameservers frees every nameserver, from the head round the circle.
+func (b *Base) freeNameservers() {
 	for ns := b.serverHead; ns != nil; {
 		next := ns.next
 		ns.free()
@@ -173,6 +172,13 @@ func (b *Base) ClearNameservers() int {
 	}
 	b.serverHead = nil
 	b.good = 0
+}
+
+// ClearNameservers is evdns_base_clear_nameservers_and_suspend: every
+// nameserver goes; requests in flight wait (before those already waiting)
+// for evdns_base_resume.
+func (b *Base) ClearNameservers() int {
+	b.freeNameservers()
 	// Requests in flight go back, in order, before the waiting ones.
 	var moved []*request
 	for r := b.inflightQ.head; r != nil; r = r.next {
@@ -209,8 +215,8 @@ func (ns *nameserver) free() {
 	if ns.fd >= 0 {
 		unix.Close(ns.fd)
 	}
-	ns.io.free()
-	ns.probeTimer.free()
+	ns.io.Free()
+	ns.probeTimer.Free()
 	if ns.probe != nil {
 		p := ns.probe
 		ns.probe = nil
@@ -262,7 +268,7 @@ func (ns *nameserver) failed(msg string) {
 	ns.up = false
 	ns.failedTimes = 1
 	to := tv(b.probeInitial)
-	if ns.probeTimer.add(&to) < 0 {
+	if ns.probeTimer.Add(&to) < 0 {
 		logf(logWarn, "Error from libevent when adding timer event for %s", formatSockaddr(ns.addr))
 	}
 	if b.good == 0 {
@@ -281,7 +287,7 @@ func (ns *nameserver) setUp() {
 		return
 	}
 	logf(logMsg, "Nameserver %s is back up", formatSockaddr(ns.addr))
-	ns.probeTimer.del()
+	ns.probeTimer.Del()
 	if ns.probe != nil {
 		p := ns.probe
 		ns.probe = nil
@@ -344,7 +350,7 @@ func (ns *nameserver) probeDone(d *deferred) {
 // probeFailed waits longer before the next probe (times 3 per failure, at
 // most an hour).
 func (ns *nameserver) probeFailed() {
-	ns.probeTimer.del()
+	ns.probeTimer.Del()
 	if ns.up {
 		return
 	}
@@ -361,7 +367,7 @@ func (ns *nameserver) probeFailed() {
 		t.Sec, t.Usec = maxProbeTimeout, 0
 	}
 	ns.failedTimes++
-	if ns.probeTimer.add(&t) < 0 {
+	if ns.probeTimer.Add(&t) < 0 {
 		logf(logWarn, "Error from libevent when adding timer event for %s", formatSockaddr(ns.addr))
 	}
 }
@@ -369,7 +375,7 @@ func (ns *nameserver) probeFailed() {
 // send puts r's packet on ns's socket.
 func (ns *nameserver) send(r *request) int {
 	b := ns.base
-	if ns.reqsInflight == 1 && b.disableWhenInactive && ns.io.add(nil) < 0 {
+	if ns.reqsInflight == 1 && b.disableWhenInactive && ns.io.Add(nil) < 0 {
 		return sendAgain
 	}
 	pkt := r.packet()
@@ -397,7 +403,7 @@ func (ns *nameserver) writeWaiting(w bool) {
 	if w {
 		ev |= reactor.EV_WRITE
 	}
-	if ns.io.reassign(ns.fd, ev) < 0 {
+	if ns.io.Reassign(ns.fd, ev) < 0 {
 		logf(logWarn, "Error from libevent when adding event for %s", formatSockaddr(ns.addr))
 	}
 }

@@ -472,8 +472,8 @@ func (b *Base) finished(r *request, freeHandle bool) {
 		ns.reqsInflight--
 	}
 	if ns != nil && ns.reqsInflight == 0 && b.disableWhenInactive {
-		ns.io.del()
-		ns.probeTimer.del()
+		ns.io.Del()
+		ns.probeTimer.Del()
 	}
 	if h := r.hnd; h != nil {
 		h.cur = nil

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/net/dns/dnsmessage"
 	"golang.org/x/sys/unix"
 
+	"goevent/extra/internal/cevent"
 	"goevent/reactor"
 )
 
@@ -25,7 +26,7 @@ type Port struct {
 	closing bool
 	cb, arg unsafe.Pointer
 	gocb    func(pub unsafe.Pointer) // the Go tests' callback, when cb is nil
-	io      event
+	io      cevent.Event
 
 	pendHead, pendTail *sreq // replies to send again when writable
 	freed              bool
@@ -85,18 +86,18 @@ func NewPort(rb *reactor.Base, fd int, cb, arg unsafe.Pointer) *Port {
 		return nil
 	}
 	pt := &Port{c: (*cHandle)(p), rb: rb, fd: fd, refcnt: 1, cb: cb, arg: arg}
-	if !pt.io.init(rb, fd, reactor.EV_READ|reactor.EV_PERSIST, handlerFunc(pt.onReady)) {
+	if !pt.io.Init(rb, fd, reactor.EV_READ|reactor.EV_PERSIST, handlerFunc(pt.onReady)) {
 		freeHandle(p, sizeofHandle)
 		return nil
 	}
-	if pt.io.add(nil) < 0 {
-		pt.io.free()
+	if pt.io.Add(nil) < 0 {
+		pt.io.Free()
 		freeHandle(p, sizeofHandle)
 		return nil
 	}
-	gen, ok := ports.put(pt, p, magicPort, rb.C())
+	gen, ok := ports.PutHandle(pt, p, magicPort, rb.C())
 	if !ok {
-		pt.io.free()
+		pt.io.Free()
 		freeHandle(p, sizeofHandle)
 		return nil
 	}
@@ -131,7 +132,7 @@ func (pt *Port) free() {
 		unix.Close(pt.fd)
 		pt.fd = -1
 	}
-	pt.io.free()
+	pt.io.Free()
 	ports.Release(pt.c.idx)
 	freeHandle(unsafe.Pointer(pt.c), sizeofHandle)
 }
@@ -207,7 +208,7 @@ func (pt *Port) parseRequest(pkt, from []byte) {
 		return
 	}
 	s := &sreq{blk: blk, size: size, port: pt, transID: hdr.ID, nq: len(qs)}
-	gen, ok := sreqs.put(s, blk, magicSreq, pt.rb.C())
+	gen, ok := sreqs.PutHandle(s, blk, magicSreq, pt.rb.C())
 	if !ok {
 		freeHandle(blk, size)
 		return
@@ -444,7 +445,7 @@ func (pt *Port) queue(s *sreq) {
 		if !pt.closing {
 			ev |= reactor.EV_READ
 		}
-		if pt.io.reassign(pt.fd, ev) < 0 {
+		if pt.io.Reassign(pt.fd, ev) < 0 {
 			logf(logWarn, "Error from libevent when adding event for DNS server")
 		}
 	}
@@ -483,7 +484,7 @@ func (pt *Port) flush() {
 			return
 		}
 	}
-	if pt.io.reassign(pt.fd, reactor.EV_READ|reactor.EV_PERSIST) < 0 {
+	if pt.io.Reassign(pt.fd, reactor.EV_READ|reactor.EV_PERSIST) < 0 {
 		logf(logWarn, "Error from libevent when adding event for DNS server.")
 	}
 }

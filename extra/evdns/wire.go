@@ -6,6 +6,18 @@ package evdns
 // reply.go and server.go). Building by hand keeps our replies identical to
 // libevent's, including its compression table and its truncation.
 
+import "strings"
+
+// firstLabel splits name's first label off: the label, and the index of
+// the dot after it (-1: none, the label is all of name).
+func firstLabel(name string) (label string, dot int) {
+	dot = strings.IndexByte(name, '.')
+	if dot < 0 {
+		return name, -1
+	}
+	return name[:dot], dot
+}
+
 // labelTable is libevent's dnslabel_table: the offsets of names (and name
 // suffixes) already written, for compression pointers; at most 128.
 type labelTable struct {
@@ -57,17 +69,7 @@ func appendLabelsLimit(buf []byte, name string, table *labelTable, limit int) ([
 			}
 			return append(buf, byte(ref>>8)|0xc0, byte(ref)), true
 		}
-		dot := -1
-		for i := 0; i < len(rest); i++ {
-			if rest[i] == '.' {
-				dot = i
-				break
-			}
-		}
-		label := rest
-		if dot >= 0 {
-			label = rest[:dot]
-		}
+		label, dot := firstLabel(rest)
 		if len(label) > 63 {
 			return buf, false
 		}
@@ -125,17 +127,7 @@ func encodeQuery(dst []byte, id uint16, name string, typ uint16) (int, bool) {
 	j := 12
 	rest := name
 	for {
-		dot := -1
-		for i := 0; i < len(rest); i++ {
-			if rest[i] == '.' {
-				dot = i
-				break
-			}
-		}
-		label := rest
-		if dot >= 0 {
-			label = rest[:dot]
-		}
+		label, dot := firstLabel(rest)
 		if len(label) > 63 {
 			return 0, false
 		}

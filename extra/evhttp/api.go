@@ -71,21 +71,9 @@ func APIParseQuery(s []byte, whole bool, out []byte) int {
 
 // ---- servers ----
 
-func baseFromC(cbase unsafe.Pointer, fn string) *reactor.Base {
-	if cbase == nil {
-		svc.Warnf("%s: event_base is NULL", fn)
-		return nil
-	}
-	b := reactor.FromC(cbase)
-	if b == nil {
-		svc.Warnf("%s: event_base %p is not usable by the core", fn, cbase)
-	}
-	return b
-}
-
 // APINew is evhttp_new.
 func APINew(cbase unsafe.Pointer) unsafe.Pointer {
-	rb := baseFromC(cbase, "evhttp_new")
+	rb := core.BaseFromC(cbase, "evhttp_new")
 	if rb == nil {
 		return nil
 	}
@@ -173,6 +161,14 @@ const (
 	setFlags
 )
 
+// sizeLimit is a max_headers_size/max_body_size setting: negative is no limit.
+func sizeLimit(v int64) uint64 {
+	if v < 0 {
+		return maxSize
+	}
+	return uint64(v)
+}
+
 // APISet changes a setting of a server: 0, or what libevent returns.
 func APISet(h unsafe.Pointer, what int, v int64, p, q unsafe.Pointer) int {
 	s := serverFromC(h, "evhttp_set")
@@ -181,17 +177,9 @@ func APISet(h unsafe.Pointer, what int, v int64, p, q unsafe.Pointer) int {
 	}
 	switch what {
 	case setMaxHeaders:
-		if v < 0 {
-			s.maxHeaders = maxSize
-		} else {
-			s.maxHeaders = uint64(v)
-		}
+		s.maxHeaders = sizeLimit(v)
 	case setMaxBody:
-		if v < 0 {
-			s.maxBody = maxSize
-		} else {
-			s.maxBody = uint64(v)
-		}
+		s.maxBody = sizeLimit(v)
 	case setContentType:
 		s.ct, s.ctDefault = p, false
 	case setMethods:
@@ -432,7 +420,7 @@ func APICancelRequest(p unsafe.Pointer) {
 func APIConnNew(cbase, fallback, dns, bevh unsafe.Pointer, address []byte, port int) unsafe.Pointer {
 	var rb *reactor.Base
 	if cbase != nil {
-		if rb = baseFromC(cbase, "evhttp_connection_base_new"); rb == nil {
+		if rb = core.BaseFromC(cbase, "evhttp_connection_base_new"); rb == nil {
 			return nil
 		}
 	}
@@ -443,7 +431,7 @@ func APIConnNew(cbase, fallback, dns, bevh unsafe.Pointer, address []byte, port 
 		}
 	}
 	if rb == nil && bev == nil {
-		if rb = baseFromC(fallback, "evhttp_connection_base_new"); rb == nil {
+		if rb = core.BaseFromC(fallback, "evhttp_connection_base_new"); rb == nil {
 			return nil
 		}
 		bev = core.NewSocketBufferevent(rb, -1, 0)
@@ -495,17 +483,9 @@ func APIConnSet(h unsafe.Pointer, what int, v int64, p, q unsafe.Pointer) int {
 	}
 	switch what {
 	case connMaxHeaders:
-		if v < 0 {
-			c.maxHeaders = maxSize
-		} else {
-			c.maxHeaders = uint64(v)
-		}
+		c.maxHeaders = sizeLimit(v)
 	case connMaxBody:
-		if v < 0 {
-			c.maxBody = maxSize
-		} else {
-			c.maxBody = uint64(v)
-		}
+		c.maxBody = sizeLimit(v)
 	case connFamily:
 		c.outx().family = int(v)
 	case connFlags:
@@ -516,7 +496,7 @@ func APIConnSet(h unsafe.Pointer, what int, v int64, p, q unsafe.Pointer) int {
 		c.flags &^= avail
 		c.flags |= int32(v)
 	case connBase:
-		rb := baseFromC(p, "evhttp_connection_set_base")
+		rb := core.BaseFromC(p, "evhttp_connection_set_base")
 		if rb == nil {
 			return -1
 		}

@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"goevent/core"
+	"goevent/extra/internal/cevent"
 	"goevent/internal/svc"
 	"goevent/reactor"
 )
@@ -130,7 +131,7 @@ type Conn struct {
 	wcbFn, wcbArg     unsafe.Pointer
 	closecb, closeArg unsafe.Pointer
 
-	readMore event // the deferred read of pipelined input
+	readMore cevent.Event // the deferred read of pipelined input
 }
 
 // connOut is what a connection that connects uses (client connections;
@@ -144,7 +145,7 @@ type connOut struct {
 	retryCnt    int
 	retryMax    int
 	retryTV     reactor.Timeval
-	retryEv     event
+	retryEv     cevent.Event
 }
 
 // outx returns c.out, made first if needed.
@@ -257,7 +258,7 @@ func newConn(rb *reactor.Base, dns unsafe.Pointer, bev *core.Bufferevent, addres
 	} else {
 		c.rb = bev.Base()
 	}
-	gen, ok := conns.put(c, h, magicConn, c.cbase)
+	gen, ok := conns.PutHandle(c, h, magicConn, c.cbase)
 	if !ok {
 		svc.Warnf("evhttp_connection_base_new: too many connections")
 		bev.Free()
@@ -299,9 +300,9 @@ func (c *Conn) free() {
 		c.server.unlinkConn(c)
 	}
 	if c.out != nil {
-		c.out.retryEv.free()
+		c.out.retryEv.Free()
 	}
-	c.readMore.free()
+	c.readMore.Free()
 	fd := int(c.fd)
 	bev := c.bev
 	if fd == -1 && bev != nil {
@@ -576,7 +577,7 @@ func (c *Conn) fail(err int) {
 
 // readCB is evhttp_read_cb.
 func (c *Conn) readCB() {
-	c.readMore.del()
+	c.readMore.Del()
 	p := c.first()
 	switch c.state {
 	case stReadingFirstline:
@@ -609,8 +610,8 @@ func (c *Conn) startRead() {
 // scheduleReadMore runs readCB from the loop later (libevent's
 // read_more_deferred_cb): input left over, not processed recursively.
 func (c *Conn) scheduleReadMore() {
-	if c.readMore.ev == nil {
-		if !c.readMore.init(c.rb, -1, 0, handlerFunc(func(int16) {
+	if !c.readMore.Assigned() {
+		if !c.readMore.Init(c.rb, -1, 0, handlerFunc(func(int16) {
 			if !c.freed {
 				c.readCB()
 			}
@@ -618,8 +619,8 @@ func (c *Conn) scheduleReadMore() {
 			return
 		}
 	}
-	if !c.readMore.pending() {
-		c.readMore.activate()
+	if !c.readMore.Pending() {
+		c.readMore.Activate()
 	}
 }
 
@@ -1280,15 +1281,15 @@ func (c *Conn) cbCleanup() {
 				tv.Sec, tv.Usec = 3600, 0
 			}
 		}
-		if o.retryEv.ev == nil {
-			o.retryEv.init(c.rb, -1, 0, handlerFunc(func(int16) {
+		if !o.retryEv.Assigned() {
+			o.retryEv.Init(c.rb, -1, 0, handlerFunc(func(int16) {
 				if !c.freed {
 					c.state = stDisconnected
 					c.connect()
 				}
 			}))
 		}
-		o.retryEv.add(&tv)
+		o.retryEv.Add(&tv)
 		o.retryCnt++
 		return
 	}

@@ -1,13 +1,11 @@
 package evhttp
 
 import (
-	"sync/atomic"
 	"unsafe"
 
-	"goevent/internal/cmem"
-	"goevent/internal/slots"
+	"goevent/extra/internal/cevent"
+	"goevent/extra/internal/handle"
 	"goevent/internal/svc"
-	"goevent/reactor"
 )
 
 // The C memory of evhttp. struct evhttp_request keeps the layout of
@@ -189,133 +187,26 @@ type cBound struct {
 const (
 	sizeofCConn  = int(unsafe.Sizeof(cConn{}))
 	sizeofCBound = int(unsafe.Sizeof(cBound{}))
-	// Handles start handleSlack bytes into their cmem block, so that the
-	// block's free-list link leaves the dead magic readable.
-	handleSlack = 8
-	maxObjects  = 4 << 20
+	maxObjects   = 4 << 20
 )
 
-var gens atomic.Uint64
+func allocHandle(size int) unsafe.Pointer { return handle.Alloc(size) }
 
-func nextGen() uint64 { return gens.Add(1) }
-
-func allocHandle(size int) unsafe.Pointer {
-	p := cmem.Alloc(size + handleSlack)
-	if p == nil {
-		return nil
-	}
-	return unsafe.Add(p, handleSlack)
-}
-
-func freeHandle(h unsafe.Pointer, size int) {
-	*(*uint32)(h) = magicDead
-	cmem.Free(unsafe.Add(h, -handleSlack), size+handleSlack)
-}
+func freeHandle(h unsafe.Pointer, size int) { handle.Free(h, size, magicDead) }
 
 // table is a slot table of one kind of object reached from C handles.
-type table[T any] struct{ slots.Table[T] }
-
-func (t *table[T]) put(v *T, h unsafe.Pointer, magic uint32, base unsafe.Pointer) (uint64, bool) {
-	idx, ok := t.Put(v)
-	if !ok {
-		return 0, false
-	}
-	gen := nextGen()
-	c := (*cHandle)(h)
-	c.idx, c.gen, c.base = idx, gen, base
-	c.magic = magic
-	return gen, true
-}
+type table[T any] = handle.Table[T]
 
 func lookup[T any](t *table[T], h unsafe.Pointer, magic uint32, what, fn string, genOf func(*T) uint64) *T {
-	if h == nil {
-		svc.Warnf("%s: NULL %s", fn, what)
-		return nil
-	}
-	c := (*cHandle)(h)
-	if c.magic != magic {
-		if c.magic == magicDead {
-			svc.Warnf("%s: %s %p used after it was freed", fn, what, h)
-		} else {
-			svc.Warnf("%s: %p is not a live %s", fn, h, what)
-		}
-		return nil
-	}
-	v := t.Get(c.idx)
-	if v == nil || genOf(v) != c.gen {
-		svc.Warnf("%s: stale %s handle %p", fn, what, h)
-		return nil
-	}
-	return v
+	return handle.Lookup(t, h, magic, magicDead, what, fn, genOf)
 }
 
 // ---- events in C memory with a Go handler ----
 
-// event is one reactor event of the package: C memory, with a handler
-// registered for it alone.
-type event struct {
-	ev *reactor.Event
-	id uintptr
-	rb *reactor.Base
-}
-
-func (e *event) init(rb *reactor.Base, fd int, events int16, h reactor.Handler) bool {
-	if e.ev == nil {
-		p := cmem.Alloc(reactor.EventSize)
-		if p == nil {
-			return false
-		}
-		e.ev = reactor.EventAt(p)
-	}
-	if e.id == 0 {
-		e.id = reactor.RegisterHandler(h)
-		if e.id == 0 {
-			cmem.Free(unsafe.Pointer(e.ev), reactor.EventSize)
-			e.ev = nil
-			return false
-		}
-	}
-	e.rb = rb
-	rb.AssignGo(e.ev, fd, events, e.id)
-	return true
-}
-
-func (e *event) add(tv *reactor.Timeval) int {
-	if e.ev == nil {
-		return -1
-	}
-	return e.rb.Add(e.ev, tv)
-}
-
-func (e *event) del() {
-	if e.pending() {
-		e.rb.Del(e.ev)
-	}
-}
-
-func (e *event) pending() bool {
-	return e.ev != nil && e.ev.Flags&(reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT|reactor.EVLIST_ACTIVE) != 0
-}
-
-func (e *event) activate() {
-	e.rb.Active(e.ev, reactor.EV_TIMEOUT, 1)
-}
-
-func (e *event) free() {
-	if e.ev == nil {
-		return
-	}
-	e.del()
-	reactor.UnregisterHandler(e.id)
-	cmem.Free(unsafe.Pointer(e.ev), reactor.EventSize)
-	e.ev, e.id = nil, 0
-}
-
 // handlerFunc adapts a function to reactor.Handler, with the panic guard
-// every handler needs.
-type handlerFunc func(res int16)
+// every handler needs (logged as evhttp's).
+type handlerFunc = cevent.Func[pkg]
 
-func (f handlerFunc) HandleEvent(_ *reactor.Event, res int16) {
-	defer recoverHandler()
-	f(res)
-}
+type pkg struct{}
+
+func (pkg) Name() string { return "evhttp" }

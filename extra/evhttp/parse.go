@@ -6,6 +6,8 @@ package evhttp
 // (leading white space, signs, 0x prefixes, saturation) are reproduced
 // here. Pure functions on Go bytes; the fuzz targets call them.
 
+import "bytes"
+
 // cline is a line as C string functions see it: up to its first NUL.
 func cline(b []byte) []byte {
 	if i := indexNul(b); i >= 0 {
@@ -113,24 +115,12 @@ func parseVersion(v []byte) (major, minor int32, ok bool) {
 // the method up to the first space, the version after the last one, the
 // URI (which may hold spaces) between them and not empty.
 func splitRequestLine(line []byte) (method, uri, version []byte, ok bool) {
-	sp1 := -1
-	for i, c := range line {
-		if c == ' ' {
-			sp1 = i
-			break
-		}
-	}
+	sp1 := bytes.IndexByte(line, ' ')
 	if sp1 < 0 {
 		return nil, nil, nil, false
 	}
 	rest := line[sp1+1:]
-	last := -1
-	for i := len(rest) - 1; i >= 0; i-- {
-		if rest[i] == ' ' {
-			last = i
-			break
-		}
-	}
+	last := bytes.LastIndexByte(rest, ' ')
 	if last <= 0 {
 		return nil, nil, nil, false
 	}
@@ -167,21 +157,13 @@ func methodType(m []byte) int32 {
 // first space (required), the number up to the next (the reason is the
 // rest, "" without a second space).
 func splitResponseLine(line []byte) (proto, number, reason []byte, ok bool) {
-	sp1 := -1
-	for i, c := range line {
-		if c == ' ' {
-			sp1 = i
-			break
-		}
-	}
+	sp1 := bytes.IndexByte(line, ' ')
 	if sp1 < 0 {
 		return nil, nil, nil, false
 	}
 	rest := line[sp1+1:]
-	for i, c := range rest {
-		if c == ' ' {
-			return line[:sp1], rest[:i], rest[i+1:], true
-		}
+	if i := bytes.IndexByte(rest, ' '); i >= 0 {
+		return line[:sp1], rest[:i], rest[i+1:], true
 	}
 	return line[:sp1], rest, nil, true
 }

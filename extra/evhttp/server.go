@@ -5,7 +5,6 @@ import (
 	"unsafe"
 
 	"goevent/core"
-	"goevent/internal/cmem"
 	"goevent/internal/svc"
 	"goevent/reactor"
 )
@@ -81,7 +80,7 @@ func newServer(rb *reactor.Base) *Server {
 	}
 	s := &Server{h: h, rb: rb, cbase: rb.C(), maxHeaders: maxSize, maxBody: maxSize, ctDefault: true,
 		allowed: reqGET | reqPOST | reqHEAD | reqPUT | reqDELETE}
-	gen, ok := servers.put(s, h, magicServer, s.cbase)
+	gen, ok := servers.PutHandle(s, h, magicServer, s.cbase)
 	if !ok {
 		svc.Warnf("evhttp_new: too many servers")
 		freeHandle(h, int(unsafe.Sizeof(cHandle{})))
@@ -152,8 +151,7 @@ func freeBound(b *cBound) {
 	if l := core.ListenerFromHandle(b.listener, "evhttp_del_accept_socket"); l != nil {
 		l.FreeListener()
 	}
-	b.magic = magicDead
-	cmem.Free(unsafe.Add(unsafe.Pointer(b), -handleSlack), sizeofCBound+handleSlack)
+	freeHandle(unsafe.Pointer(b), sizeofCBound)
 }
 
 // bindListener is evhttp_bind_listener: the server takes the listener.
@@ -162,11 +160,11 @@ func (s *Server) bindListener(lh unsafe.Pointer) unsafe.Pointer {
 	if l == nil {
 		return nil
 	}
-	p := cmem.Alloc(sizeofCBound + handleSlack)
+	p := allocHandle(sizeofCBound)
 	if p == nil {
 		return nil
 	}
-	b := (*cBound)(unsafe.Add(p, handleSlack))
+	b := (*cBound)(p)
 	b.magic = magicBound
 	b.listener = lh
 	b.http = s.h

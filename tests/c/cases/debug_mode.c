@@ -20,19 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "testcase.h"
-
-static void on_log(int severity, const char *msg)
-{
-	(void)msg;
-	printf("    log severity %d\n", severity);
-}
-
-static void on_fatal(int err)
-{
-	printf("    fatal callback: code 0x%x\n", (unsigned)err);
-	fflush(stdout);
-	_exit(0);
-}
+#include "debugmode.h"
 
 static void *keep_malloc(size_t n) { return malloc(n); }
 static void *keep_realloc(void *p, size_t n) { return realloc(p, n); }
@@ -44,24 +32,18 @@ static void cb(evutil_socket_t fd, short what, void *arg)
 	printf("    cb %s\n", (const char *)arg);
 }
 
+/* The child keeps freed memory readable and reports through those
+ * callbacks; each scenario turns debug mode on itself. */
+static void child_setup(void)
+{
+	event_set_mem_functions(keep_malloc, keep_realloc, keep_free);
+	event_set_log_callback(tc_dm_log_cb);
+	event_set_fatal_callback(tc_dm_fatal_cb);
+}
+
 static void scenario(const char *name, void (*fn)(void))
 {
-	printf("%s:\n", name);
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		event_set_mem_functions(keep_malloc, keep_realloc, keep_free);
-		event_set_log_callback(on_log);
-		event_set_fatal_callback(on_fatal);
-		fn();
-		printf("    returned normally\n");
-		fflush(stdout);
-		_exit(0);
-	}
-	int st = 0;
-	waitpid(pid, &st, 0);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		printf("    child ended abnormally\n");
+	tc_dm_fork(name, child_setup, fn);
 }
 
 static struct event_base *base;

@@ -28,44 +28,11 @@
 #include <unistd.h>
 
 #include "testcase.h"
-
-static void on_log(int severity, const char *msg)
-{
-	(void)msg;
-	printf("    log severity %d\n", severity);
-}
-
-static void on_fatal(int err)
-{
-	printf("    fatal callback: code 0x%x\n", (unsigned)err);
-	fflush(stdout);
-	_exit(0);
-}
+#include "debugmode.h"
 
 static void cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what; (void)arg;
-}
-
-static void scenario(const char *name, void (*fn)(void))
-{
-	printf("%s:\n", name);
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		alarm(10);
-		event_set_log_callback(on_log);
-		event_set_fatal_callback(on_fatal);
-		event_enable_debug_mode();
-		fn();
-		printf("    returned normally\n");
-		fflush(stdout);
-		_exit(0);
-	}
-	int st = 0;
-	waitpid(pid, &st, 0);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		printf("    child ended abnormally\n");
 }
 
 static int nonblocking_pair(int sv[2])
@@ -297,13 +264,13 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tc_alarm("debug_mode_accepts", 30);
-	scenario("events freed after their base was freed", s_free_after_base);
-	scenario("a fired timer freed after its base was freed", s_fired_then_base_freed);
-	scenario("events deleted and freed after a base that never looped", s_free_after_base_early);
-	scenario("the same with a thread-safe base", s_free_after_base_threads);
-	scenario("event_base_foreach_event with internal events", s_foreach);
-	scenario("a bufferevent's own events", s_bev_events);
-	scenario("bufferevent and listener freed before the base", s_bev_after_base);
+	tc_dm_scenario("events freed after their base was freed", s_free_after_base);
+	tc_dm_scenario("a fired timer freed after its base was freed", s_fired_then_base_freed);
+	tc_dm_scenario("events deleted and freed after a base that never looped", s_free_after_base_early);
+	tc_dm_scenario("the same with a thread-safe base", s_free_after_base_threads);
+	tc_dm_scenario("event_base_foreach_event with internal events", s_foreach);
+	tc_dm_scenario("a bufferevent's own events", s_bev_events);
+	tc_dm_scenario("bufferevent and listener freed before the base", s_bev_after_base);
 	printf("done\n");
 	return 0;
 }

@@ -22,44 +22,11 @@
 #include <unistd.h>
 
 #include "testcase.h"
-
-static void on_log(int severity, const char *msg)
-{
-	(void)msg;
-	printf("    log severity %d\n", severity);
-}
-
-static void on_fatal(int err)
-{
-	printf("    fatal callback: code 0x%x\n", (unsigned)err);
-	fflush(stdout);
-	_exit(0);
-}
+#include "debugmode.h"
 
 static void cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what; (void)arg;
-}
-
-static void scenario(const char *name, void (*fn)(void))
-{
-	printf("%s:\n", name);
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		alarm(10);
-		event_set_log_callback(on_log);
-		event_set_fatal_callback(on_fatal);
-		event_enable_debug_mode();
-		fn();
-		printf("    returned normally\n");
-		fflush(stdout);
-		_exit(0);
-	}
-	int st = 0;
-	waitpid(pid, &st, 0);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		printf("    child ended abnormally\n");
 }
 
 static struct event_base *base;
@@ -165,16 +132,16 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	tc_alarm("debug_mode_rejects", 30);
-	scenario("bufferevent_socket_new on a blocking fd", s_bev_new);
-	scenario("bufferevent_setfd to a blocking fd", s_bev_setfd);
-	scenario("evconnlistener_new on a blocking fd", s_listener);
-	scenario("event_base_once on a blocking fd", s_once);
-	scenario("evthread_use_pthreads before any base", s_threads_first);
-	scenario("evthread_use_pthreads after a base", s_threads_after_base);
-	scenario("evthread_set_lock_callbacks(NULL) after a base", s_lock_null_after_base);
-	scenario("evthread_set_condition_callbacks(NULL) after a base", s_cond_null_after_base);
-	scenario("evthread_use_pthreads after evbuffer_enable_locking", s_threads_after_lock);
-	scenario("evthread_use_pthreads after an evbuffer", s_threads_after_buffer);
+	tc_dm_scenario("bufferevent_socket_new on a blocking fd", s_bev_new);
+	tc_dm_scenario("bufferevent_setfd to a blocking fd", s_bev_setfd);
+	tc_dm_scenario("evconnlistener_new on a blocking fd", s_listener);
+	tc_dm_scenario("event_base_once on a blocking fd", s_once);
+	tc_dm_scenario("evthread_use_pthreads before any base", s_threads_first);
+	tc_dm_scenario("evthread_use_pthreads after a base", s_threads_after_base);
+	tc_dm_scenario("evthread_set_lock_callbacks(NULL) after a base", s_lock_null_after_base);
+	tc_dm_scenario("evthread_set_condition_callbacks(NULL) after a base", s_cond_null_after_base);
+	tc_dm_scenario("evthread_use_pthreads after evbuffer_enable_locking", s_threads_after_lock);
+	tc_dm_scenario("evthread_use_pthreads after an evbuffer", s_threads_after_buffer);
 	printf("done\n");
 	return 0;
 }

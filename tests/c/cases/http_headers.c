@@ -12,21 +12,7 @@
 #include <sys/queue.h>
 
 #include "testcase.h"
-
-static void pr(const char *s)
-{
-	if (!s) {
-		printf("NULL");
-		return;
-	}
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 32 || *p >= 127 || *p == '"' || *p == '\\')
-			printf("\\x%02x", *p);
-		else
-			putchar(*p);
-	putchar('"');
-}
+#include "httptest.h"
 
 static void dump(const char *label, struct evkeyvalq *q)
 {
@@ -34,9 +20,9 @@ static void dump(const char *label, struct evkeyvalq *q)
 	printf("%s:", label);
 	TAILQ_FOREACH(kv, q, next) {
 		printf(" ");
-		pr(kv->key);
+		ht_print_str(kv->key);
 		printf(":");
-		pr(kv->value);
+		ht_print_str(kv->value);
 	}
 	printf("\n");
 }
@@ -47,7 +33,7 @@ int main(void)
 	struct evkeyvalq q;
 	TAILQ_INIT(&q);
 	char key[16] = "Host", val[16] = "example.com";
-#define ADD(k, v) do { int r_ = evhttp_add_header(&q, (k), (v)); printf("add("); pr(k); printf(", "); pr(v); printf(") = %d\n", r_); } while (0)
+#define ADD(k, v) do { int r_ = evhttp_add_header(&q, (k), (v)); printf("add("); ht_print_str(k); printf(", "); ht_print_str(v); printf(") = %d\n", r_); } while (0)
 	ADD(key, val);
 	strcpy(key, "XXXX");
 	strcpy(val, "changed");
@@ -70,7 +56,7 @@ int main(void)
 	ADD("Colon:", "x");
 	ADD("\xc3\xa9", "\xff");
 	dump("list", &q);
-#define FIND(k) do { const char *v_ = evhttp_find_header(&q, (k)); printf("find("); pr(k); printf(") = "); pr(v_); printf("\n"); } while (0)
+#define FIND(k) do { const char *v_ = evhttp_find_header(&q, (k)); printf("find("); ht_print_str(k); printf(") = "); ht_print_str(v_); printf("\n"); } while (0)
 	FIND("host");
 	FIND("HOST");
 	FIND("X-DUP");
@@ -78,7 +64,7 @@ int main(void)
 	FIND("");
 	FIND("Host ");
 	FIND("Colon:");
-#define REMOVE(k) do { int r_ = evhttp_remove_header(&q, (k)); printf("remove("); pr(k); printf(") = %d\n", r_); } while (0)
+#define REMOVE(k) do { int r_ = evhttp_remove_header(&q, (k)); printf("remove("); ht_print_str(k); printf(") = %d\n", r_); } while (0)
 	REMOVE("x-DUP");
 	FIND("x-dup");
 	REMOVE("missing");

@@ -29,18 +29,6 @@
 #define NTIMERS 300000
 #define BOUND_MIB 16.0
 
-static long rss_bytes(void)
-{
-	long size = 0, res = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%ld %ld", &size, &res) != 2)
-		res = 0;
-	fclose(f);
-	return res * sysconf(_SC_PAGESIZE);
-}
-
 static long fired;
 static void fire_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -51,7 +39,7 @@ static void fire_cb(evutil_socket_t fd, short what, void *arg)
 static void rss_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
-	*(long *)arg = rss_bytes();
+	*(long *)arg = tc_rss_bytes();
 }
 
 /* The RSS after 1.2 s of idling in base's loop. The timer event is made
@@ -90,7 +78,7 @@ static void timers_round(int running)
 	idle_rss_make(base);
 	if (running)
 		event_base_loop(base, EVLOOP_NONBLOCK);
-	before = rss_bytes();
+	before = tc_rss_bytes();
 	fired = 0;
 	for (i = 0; i < NTIMERS; i++) {
 		struct timeval tv = { 0, 10000 + (i * 7919) % 50000 };

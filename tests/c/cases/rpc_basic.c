@@ -18,24 +18,13 @@
 #include <sys/socket.h>
 
 #include "testcase.h"
+#include "rpctest.h"
 
 static struct event_base *base;
 static struct evrpc_pool *pool;
 static struct evrpc_base *rpcbase;
 static int step;
 static void next(void);
-
-static const char *status_name(int e)
-{
-	switch (e) {
-	case EVRPC_STATUS_ERR_NONE: return "NONE";
-	case EVRPC_STATUS_ERR_TIMEOUT: return "TIMEOUT";
-	case EVRPC_STATUS_ERR_BADPAYLOAD: return "BADPAYLOAD";
-	case EVRPC_STATUS_ERR_UNSTARTED: return "UNSTARTED";
-	case EVRPC_STATUS_ERR_HOOKABORTED: return "HOOKABORTED";
-	default: return "?";
-	}
-}
 
 static void greet_cb(EVRPC_STRUCT(Greet) *rpc, void *arg)
 {
@@ -73,7 +62,7 @@ static void done_cb(struct evrpc_status *status, struct greet_req *req, struct g
 {
 	const char *ct = NULL;
 	printf("client: %s done: status %s, reply text %s sum %s %u", (const char *)arg,
-	    status_name(status->error), rpl->text_set ? rpl->text_data : "(unset)",
+	    tc_rpc_status_name(status->error), rpl->text_set ? rpl->text_data : "(unset)",
 	    rpl->sum_set ? "set" : "unset", rpl->sum_data);
 	if (status->http_req) {
 		ct = evhttp_find_header(evhttp_request_get_input_headers(status->http_req), "Content-Type");
@@ -165,31 +154,18 @@ static void next(void)
 	}
 }
 
-static void on_guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what; (void)arg;
-	printf("guard timer: giving up\n");
-	event_base_loopbreak(base);
-}
-
 int main(void)
 {
 	struct evhttp *http;
-	struct evhttp_bound_socket *sock;
 	struct evhttp_connection *evcon;
 	struct sockaddr_in sin;
-	socklen_t len = sizeof sin;
 	struct event *guard;
 	struct timeval ten = { 10, 0 };
 
 	tc_alarm("rpc_basic", 20);
 	base = event_base_new();
-	http = evhttp_new(base);
-	sock = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
-	if (!sock || getsockname(evhttp_bound_socket_get_fd(sock), (struct sockaddr *)&sin, &len) != 0) {
-		printf("cannot bind\n");
+	if ((http = tc_rpc_http(base, &sin)) == NULL)
 		return 1;
-	}
 
 	rpcbase = evrpc_init(http);
 	printf("evrpc_init %s\n", tc_yesno(rpcbase != NULL));
@@ -199,7 +175,7 @@ int main(void)
 	evcon = evhttp_connection_base_new(base, NULL, "127.0.0.1", ntohs(sin.sin_port));
 	evrpc_pool_add_connection(pool, evcon);
 
-	guard = evtimer_new(base, on_guard, NULL);
+	guard = evtimer_new(base, tc_rpc_guard_cb, base);
 	evtimer_add(guard, &ten);
 	next();
 	event_base_dispatch(base);

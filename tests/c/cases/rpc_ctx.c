@@ -15,23 +15,12 @@
 #include <sys/socket.h>
 
 #include "testcase.h"
+#include "rpctest.h"
 
 static struct event_base *base;
 static struct evrpc_pool *pool1, *pool2;
 static int step;
 static void next(void);
-
-static const char *status_name(int e)
-{
-	switch (e) {
-	case EVRPC_STATUS_ERR_NONE: return "NONE";
-	case EVRPC_STATUS_ERR_TIMEOUT: return "TIMEOUT";
-	case EVRPC_STATUS_ERR_BADPAYLOAD: return "BADPAYLOAD";
-	case EVRPC_STATUS_ERR_UNSTARTED: return "UNSTARTED";
-	case EVRPC_STATUS_ERR_HOOKABORTED: return "HOOKABORTED";
-	default: return "?";
-	}
-}
 
 static int out_hook(void *ctx, struct evhttp_request *req, struct evbuffer *buf, void *arg)
 {
@@ -53,7 +42,7 @@ static void done_cb(struct evrpc_status *status, void *vreq, void *vrpl, void *a
 {
 	struct greet_req *req = vreq;
 	struct greet_rpl *rpl = vrpl;
-	printf("  client %s: status %s, reply %s\n", (const char *)arg, status_name(status->error),
+	printf("  client %s: status %s, reply %s\n", (const char *)arg, tc_rpc_status_name(status->error),
 	    rpl->text_set ? rpl->text_data : "(unset)");
 	greet_req_free(req);
 	greet_rpl_free(rpl);
@@ -124,21 +113,15 @@ static void next(void)
 int main(void)
 {
 	struct evhttp *http;
-	struct evhttp_bound_socket *sock;
 	struct evrpc_base *rb1, *rb2;
 	struct sockaddr_in sin;
-	socklen_t len = sizeof sin;
 	struct evrpc *low;
 	ev_uint16_t port;
 
 	tc_alarm("rpc_ctx", 20);
 	base = event_base_new();
-	http = evhttp_new(base);
-	sock = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
-	if (!sock || getsockname(evhttp_bound_socket_get_fd(sock), (struct sockaddr *)&sin, &len) != 0) {
-		printf("cannot bind\n");
+	if ((http = tc_rpc_http(base, &sin)) == NULL)
 		return 1;
-	}
 	port = ntohs(sin.sin_port);
 	rb1 = evrpc_init(http);
 	rb2 = evrpc_init(http);

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "testcase.h"
+#include "rpctest.h"
 
 static struct event_base *base;
 static struct evrpc_pool *pool;
@@ -29,18 +30,6 @@ static void next(void);
 enum act { PASS, PAUSE_CONTINUE, PAUSE_TERMINATE, TERMINATE };
 static enum act act_pool_out, act_pool_in, act_base_in, act_base_out;
 static int scramble = 1;
-
-static const char *status_name(int e)
-{
-	switch (e) {
-	case EVRPC_STATUS_ERR_NONE: return "NONE";
-	case EVRPC_STATUS_ERR_TIMEOUT: return "TIMEOUT";
-	case EVRPC_STATUS_ERR_BADPAYLOAD: return "BADPAYLOAD";
-	case EVRPC_STATUS_ERR_UNSTARTED: return "UNSTARTED";
-	case EVRPC_STATUS_ERR_HOOKABORTED: return "HOOKABORTED";
-	default: return "?";
-	}
-}
 
 static void xor_buffer(struct evbuffer *b)
 {
@@ -156,7 +145,7 @@ static void greet_cb(EVRPC_STRUCT(Greet) *rpc, void *arg)
 static void done_cb(struct evrpc_status *status, struct greet_req *req, struct greet_rpl *rpl, void *arg)
 {
 	(void)arg;
-	printf("client: done: status %s, reply %s, http %d\n", status_name(status->error),
+	printf("client: done: status %s, reply %s, http %d\n", tc_rpc_status_name(status->error),
 	    rpl->text_set ? rpl->text_data : "(unset)",
 	    status->http_req ? evhttp_request_get_response_code(status->http_req) : 0);
 	greet_req_free(req);
@@ -201,31 +190,18 @@ static void next(void)
 	}
 }
 
-static void on_guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what; (void)arg;
-	printf("guard timer: giving up\n");
-	event_base_loopbreak(base);
-}
-
 int main(void)
 {
 	struct evhttp *http;
-	struct evhttp_bound_socket *sock;
 	struct sockaddr_in sin;
-	socklen_t len = sizeof sin;
 	struct event *guard;
 	struct timeval ten = { 10, 0 };
 	void *h_po, *h_pi, *h_bi, *h_bo, *extra;
 
 	tc_alarm("rpc_hooks", 20);
 	base = event_base_new();
-	http = evhttp_new(base);
-	sock = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
-	if (!sock || getsockname(evhttp_bound_socket_get_fd(sock), (struct sockaddr *)&sin, &len) != 0) {
-		printf("cannot bind\n");
+	if ((http = tc_rpc_http(base, &sin)) == NULL)
 		return 1;
-	}
 	rpcbase = evrpc_init(http);
 	EVRPC_REGISTER(rpcbase, Greet, greet_req, greet_rpl, greet_cb, NULL);
 	pool = evrpc_pool_new(NULL);
@@ -244,7 +220,7 @@ int main(void)
 	printf("remove: %d\n", evrpc_remove_hook(pool, EVRPC_INPUT, extra));
 	printf("remove again: %d\n", evrpc_remove_hook(pool, EVRPC_INPUT, extra));
 
-	guard = evtimer_new(base, on_guard, NULL);
+	guard = evtimer_new(base, tc_rpc_guard_cb, base);
 	evtimer_add(guard, &ten);
 	next();
 	event_base_dispatch(base);

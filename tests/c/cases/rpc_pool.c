@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "testcase.h"
+#include "rpctest.h"
 
 static struct event_base *base;
 static struct evrpc_base *rpcbase;
@@ -33,18 +34,6 @@ static EVRPC_STRUCT(Slow) *held[8];
 static int nheld;
 static int answer_at = 2;  /* answer all held calls once this many are held */
 static int two_conns;
-
-static const char *status_name(int e)
-{
-	switch (e) {
-	case EVRPC_STATUS_ERR_NONE: return "NONE";
-	case EVRPC_STATUS_ERR_TIMEOUT: return "TIMEOUT";
-	case EVRPC_STATUS_ERR_BADPAYLOAD: return "BADPAYLOAD";
-	case EVRPC_STATUS_ERR_UNSTARTED: return "UNSTARTED";
-	case EVRPC_STATUS_ERR_HOOKABORTED: return "HOOKABORTED";
-	default: return "?";
-	}
-}
 
 static void answer_held(evutil_socket_t fd, short what, void *arg)
 {
@@ -95,7 +84,7 @@ static void done_cb(struct evrpc_status *status, struct greet_req *req, struct g
 	if (status->http_req)
 		snprintf(code, sizeof code, "http %d", evhttp_request_get_response_code(status->http_req));
 	snprintf(results[nresults++], sizeof results[0], "%s: %s%s, %s, after %s", req->name_data,
-	    status_name(status->error), rpl->text_set ? " with reply" : "", code,
+	    tc_rpc_status_name(status->error), rpl->text_set ? " with reply" : "", code,
 	    el < 0.8 ? "< 0.8 s" : el < 2.0 ? "0.8-2 s" : el < 4.0 ? "2-4 s" : ">= 4 s");
 	greet_req_free(req);
 	greet_rpl_free(rpl);
@@ -223,37 +212,24 @@ static void next(void)
 	}
 }
 
-static void on_guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what; (void)arg;
-	printf("guard timer: giving up\n");
-	event_base_loopbreak(base);
-}
-
 int main(void)
 {
 	struct evhttp *http;
-	struct evhttp_bound_socket *sock;
 	struct sockaddr_in sin;
-	socklen_t len = sizeof sin;
 	struct event *guard;
 	struct timeval limit = { 30, 0 };
 	int i;
 
 	tc_alarm("rpc_pool", 38);
 	base = event_base_new();
-	http = evhttp_new(base);
-	sock = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
-	if (!sock || getsockname(evhttp_bound_socket_get_fd(sock), (struct sockaddr *)&sin, &len) != 0) {
-		printf("cannot bind\n");
+	if ((http = tc_rpc_http(base, &sin)) == NULL)
 		return 1;
-	}
 	port = ntohs(sin.sin_port);
 	rpcbase = evrpc_init(http);
 	EVRPC_REGISTER(rpcbase, Greet, greet_req, greet_rpl, greet_cb, NULL);
 	EVRPC_REGISTER(rpcbase, Slow, greet_req, greet_rpl, slow_cb, NULL);
 
-	guard = evtimer_new(base, on_guard, NULL);
+	guard = evtimer_new(base, tc_rpc_guard_cb, base);
 	evtimer_add(guard, &limit);
 	next();
 	event_base_dispatch(base);

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "testcase.h"
+#include "rpctest.h"
 
 #define CALLS 400
 
@@ -114,20 +115,14 @@ static void done_cb(struct evrpc_status *status, struct greet_req *req, struct g
 int main(void)
 {
 	struct evhttp *http;
-	struct evhttp_bound_socket *sock;
 	struct sockaddr_in sin;
-	socklen_t len = sizeof sin;
 	int i, once = 1, total_paused = 0;
 	struct timeval limit = { 30, 0 };
 
 	tc_alarm("rpc_stress", 38);
 	base = event_base_new();
-	http = evhttp_new(base);
-	sock = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
-	if (!sock || getsockname(evhttp_bound_socket_get_fd(sock), (struct sockaddr *)&sin, &len) != 0) {
-		printf("cannot bind\n");
+	if ((http = tc_rpc_http(base, &sin)) == NULL)
 		return 1;
-	}
 	rpcbase = evrpc_init(http);
 	EVRPC_REGISTER(rpcbase, Greet, greet_req, greet_rpl, greet_cb, NULL);
 	EVRPC_REGISTER(rpcbase, Slow, greet_req, greet_rpl, slow_cb, NULL);

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "testcase.h"
+#include "rpctest.h"
 
 static struct event_base *base;
 static struct evrpc_pool *pool;
@@ -26,18 +27,6 @@ static int outstanding;
 
 static EVRPC_STRUCT(Slow) *held[8];
 static int nheld;
-
-static const char *status_name(int e)
-{
-	switch (e) {
-	case EVRPC_STATUS_ERR_NONE: return "NONE";
-	case EVRPC_STATUS_ERR_TIMEOUT: return "TIMEOUT";
-	case EVRPC_STATUS_ERR_BADPAYLOAD: return "BADPAYLOAD";
-	case EVRPC_STATUS_ERR_UNSTARTED: return "UNSTARTED";
-	case EVRPC_STATUS_ERR_HOOKABORTED: return "HOOKABORTED";
-	default: return "?";
-	}
-}
 
 static const char *when(void)
 {
@@ -76,7 +65,7 @@ static void answer_held(void)
 static void done_cb(struct evrpc_status *status, struct greet_req *req, struct greet_rpl *rpl, void *arg)
 {
 	(void)arg;
-	printf("client: %s: %s%s, %s, at %s\n", req->name_data, status_name(status->error),
+	printf("client: %s: %s%s, %s, at %s\n", req->name_data, tc_rpc_status_name(status->error),
 	    rpl->text_set ? " with reply" : "", status->http_req ? "http reply" : "no http reply", when());
 	greet_req_free(req);
 	greet_rpl_free(rpl);
@@ -135,32 +124,19 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	event_base_once(base, -1, EV_TIMEOUT, on_tick, NULL, &tv);
 }
 
-static void on_guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what; (void)arg;
-	printf("guard timer: giving up\n");
-	event_base_loopbreak(base);
-}
-
 int main(void)
 {
 	struct evhttp *http;
-	struct evhttp_bound_socket *sock;
 	struct evhttp_connection *evcon;
 	struct evrpc_base *rpcbase;
 	struct sockaddr_in sin;
-	socklen_t len = sizeof sin;
 	struct event *guard;
 	struct timeval limit = { 30, 0 };
 
 	tc_alarm("rpc_timeout", 38);
 	base = event_init();
-	http = evhttp_new(base);
-	sock = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
-	if (!sock || getsockname(evhttp_bound_socket_get_fd(sock), (struct sockaddr *)&sin, &len) != 0) {
-		printf("cannot bind\n");
+	if ((http = tc_rpc_http(base, &sin)) == NULL)
 		return 1;
-	}
 	rpcbase = evrpc_init(http);
 	EVRPC_REGISTER(rpcbase, Greet, greet_req, greet_rpl, greet_cb, NULL);
 	EVRPC_REGISTER(rpcbase, Slow, greet_req, greet_rpl, slow_cb, NULL);
@@ -172,7 +148,7 @@ int main(void)
 	evhttp_connection_set_timeout(evcon, 5);
 	evrpc_pool_add_connection(pool, evcon);
 
-	guard = evtimer_new(base, on_guard, NULL);
+	guard = evtimer_new(base, tc_rpc_guard_cb, base);
 	evtimer_add(guard, &limit);
 	on_tick(-1, 0, NULL);
 	event_base_dispatch(base);

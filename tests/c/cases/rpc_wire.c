@@ -17,23 +17,12 @@
 #include <unistd.h>
 
 #include "testcase.h"
+#include "rpctest.h"
 
 static struct event_base *base;
 static struct evrpc_pool *pool;
 static int step;
 static void next(void);
-
-static const char *status_name(int e)
-{
-	switch (e) {
-	case EVRPC_STATUS_ERR_NONE: return "NONE";
-	case EVRPC_STATUS_ERR_TIMEOUT: return "TIMEOUT";
-	case EVRPC_STATUS_ERR_BADPAYLOAD: return "BADPAYLOAD";
-	case EVRPC_STATUS_ERR_UNSTARTED: return "UNSTARTED";
-	case EVRPC_STATUS_ERR_HOOKABORTED: return "HOOKABORTED";
-	default: return "?";
-	}
-}
 
 static void hex(const char *label, const unsigned char *p, size_t n)
 {
@@ -139,7 +128,7 @@ static void set_answer(const char *status, const unsigned char *body, size_t n)
 
 static void done_cb(struct evrpc_status *status, struct greet_req *req, struct greet_rpl *rpl, void *arg)
 {
-	printf("client: %s: status %s, reply %s sum %u, %s", (const char *)arg, status_name(status->error),
+	printf("client: %s: status %s, reply %s sum %u, %s", (const char *)arg, tc_rpc_status_name(status->error),
 	    rpl->text_set ? rpl->text_data : "(unset)", rpl->sum_data,
 	    status->http_req ? "http reply" : "no http reply");
 	if (status->http_req)
@@ -255,9 +244,7 @@ static void next(void)
 int main(void)
 {
 	struct sockaddr_in sin;
-	socklen_t len = sizeof sin;
 	struct evhttp *http;
-	struct evhttp_bound_socket *sock;
 	struct evrpc_base *rpcbase;
 	struct evhttp_connection *evcon;
 
@@ -280,12 +267,8 @@ int main(void)
 	close(lfd);
 
 	printf("-- plain clients against an evrpc server\n");
-	http = evhttp_new(base);
-	sock = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
-	if (!sock || getsockname(evhttp_bound_socket_get_fd(sock), (struct sockaddr *)&sin, &len) != 0) {
-		printf("cannot bind\n");
+	if ((http = tc_rpc_http(base, &sin)) == NULL)
 		return 1;
-	}
 	rpc_port = ntohs(sin.sin_port);
 	rpcbase = evrpc_init(http);
 	EVRPC_REGISTER(rpcbase, Greet, greet_req, greet_rpl, greet_cb, NULL);

@@ -117,11 +117,9 @@ int main(void)
 
 	tc_alarm("ssl_api", 25);
 	signal(SIGPIPE, SIG_IGN);
-	if (tc_tls_make_id(&id, "localhost") < 0)
+	if (tc_tls_setup(&id, &sctx, &cctx) < 0)
 		return 1;
 	exidx = SSL_get_ex_new_index(0, NULL, NULL, NULL, ssl_freed);
-	sctx = tc_tls_server_ctx(&id, 0);
-	cctx = tc_tls_client_ctx(&id, 0);
 	base = event_base_new();
 
 	/* other kinds */
@@ -259,8 +257,6 @@ int main(void)
 	run_for(20);
 
 	event_base_free(base);
-	SSL_CTX_free(sctx);
-	SSL_CTX_free(cctx);
-	tc_tls_free_id(&id);
+	tc_tls_teardown(&id, sctx, cctx);
 	return 0;
 }

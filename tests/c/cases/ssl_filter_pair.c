@@ -130,16 +130,12 @@ int main(void)
 	SSL_CTX *sctx, *cctx;
 
 	tc_alarm("ssl_filter_pair", 25);
-	if (tc_tls_make_id(&id, "localhost") < 0)
+	if (tc_tls_setup(&id, &sctx, &cctx) < 0)
 		return 1;
-	sctx = tc_tls_server_ctx(&id, 0);
-	cctx = tc_tls_client_ctx(&id, 0);
 	base = event_base_new();
 	run(sctx, cctx, BEV_OPT_CLOSE_ON_FREE);
 	run(sctx, cctx, 0);
 	event_base_free(base);
-	SSL_CTX_free(sctx);
-	SSL_CTX_free(cctx);
-	tc_tls_free_id(&id);
+	tc_tls_teardown(&id, sctx, cctx);
 	return 0;
 }

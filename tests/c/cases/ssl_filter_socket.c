@@ -134,37 +134,20 @@ static void acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	bufferevent_enable(sbev, EV_READ);
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 int main(void)
 {
 	struct tc_tls_id id;
 	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
 	struct evconnlistener *lev;
 	struct timeval tv = {10, 0};
 	int r;
 
 	tc_alarm("ssl_filter_socket", 35);
 	signal(SIGPIPE, SIG_IGN);
-	if (tc_tls_make_id(&id, "localhost") < 0)
+	if (tc_tls_setup(&id, &sctx, &cctx) < 0)
 		return 1;
-	sctx = tc_tls_server_ctx(&id, 0);
-	cctx = tc_tls_client_ctx(&id, 0);
 	base = event_base_new();
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(0x7f000001);
-	lev = evconnlistener_new_bind(base, acceptcb, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
-	    (struct sockaddr *)&sin, sizeof(sin));
-	getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&sin, &sl);
+	lev = tc_tls_listen(base, acceptcb, 0, &sin);
 
 	craw = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	r = bufferevent_socket_connect(craw, (struct sockaddr *)&sin, sizeof(sin));
@@ -179,7 +162,7 @@ int main(void)
 	bufferevent_setcb(cbev, c_read, c_write, c_event, NULL);
 	bufferevent_enable(cbev, EV_READ);
 
-	event_base_once(base, -1, EV_TIMEOUT, guard, NULL, &tv);
+	event_base_once(base, -1, EV_TIMEOUT, tc_tls_guard_cb, base, &tv);
 	event_base_dispatch(base);
 	tv.tv_sec = 0;
 	tv.tv_usec = 50000; /* the finalizers */
@@ -198,8 +181,6 @@ int main(void)
 		bufferevent_free(cbev);
 	evconnlistener_free(lev);
 	event_base_free(base);
-	SSL_CTX_free(sctx);
-	SSL_CTX_free(cctx);
-	tc_tls_free_id(&id);
+	tc_tls_teardown(&id, sctx, cctx);
 	return 0;
 }

@@ -128,10 +128,8 @@ int main(void)
 
 	tc_alarm("ssl_fork", 35);
 	signal(SIGPIPE, SIG_IGN);
-	if (tc_tls_make_id(&id, "localhost") < 0)
+	if (tc_tls_setup(&id, &sctx, &cctx) < 0)
 		return 1;
-	sctx = tc_tls_server_ctx(&id, 0);
-	cctx = tc_tls_client_ctx(&id, 0);
 
 	printf("parent: %s\n", exchange());
 	fflush(stdout);
@@ -158,8 +156,6 @@ int main(void)
 	waitpid(pid, &status, 0);
 	printf("parent again: %s\n", exchange());
 
-	SSL_CTX_free(sctx);
-	SSL_CTX_free(cctx);
-	tc_tls_free_id(&id);
+	tc_tls_teardown(&id, sctx, cctx);
 	return 0;
 }

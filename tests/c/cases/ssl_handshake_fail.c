@@ -86,19 +86,10 @@ static void acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	bufferevent_enable(sbev, EV_READ);
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("  guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 static void run(const char *title, struct sockaddr_in *sin, SSL_CTX *s, SSL_CTX *c, int expect)
 {
 	struct timeval tv = {5, 0};
-	struct event *g = evtimer_new(base, guard, NULL);
+	struct event *g = evtimer_new(base, tc_tls_guard_indented_cb, base);
 	printf("%s:\n", title);
 	sctx = s;
 	cctx = c;
@@ -128,7 +119,6 @@ int main(void)
 {
 	struct tc_tls_id id, other;
 	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
 	struct evconnlistener *lev;
 	SSL_CTX *s_any, *c_wrong, *c_right, *s_13, *c_12;
 
@@ -143,12 +133,7 @@ int main(void)
 	SSL_CTX_set_min_proto_version(s_13, TLS1_3_VERSION);
 	c_12 = tc_tls_client_ctx(&id, TLS1_2_VERSION);
 	base = event_base_new();
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(0x7f000001);
-	lev = evconnlistener_new_bind(base, acceptcb, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
-	    (struct sockaddr *)&sin, sizeof(sin));
-	getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&sin, &sl);
+	lev = tc_tls_listen(base, acceptcb, 0, &sin);
 
 	run("client does not trust the server's certificate", &sin, s_any, c_wrong, 2);
 	run("server answers in plain text", &sin, s_any, c_right, 1);

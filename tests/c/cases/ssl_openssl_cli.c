@@ -165,22 +165,12 @@ static void child_out_cb(evutil_socket_t fd, short what, void *arg)
 	child_in = -1;
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 int main(void)
 {
 	struct tc_tls_id id;
 	char dir[] = "/tmp/goevent-ssl-XXXXXX", certf[64], keyf[64], port_s[32], acc[128];
 	FILE *f;
 	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
 	struct evconnlistener *lev;
 	struct timeval tv = {10, 0};
 	struct event *g, *ev_out;
@@ -193,7 +183,7 @@ int main(void)
 		printf("skipped: no openssl command\n");
 		return 77;
 	}
-	if (tc_tls_make_id(&id, "localhost") < 0 || !mkdtemp(dir))
+	if (tc_tls_setup(&id, &sctx, &cctx) < 0 || !mkdtemp(dir))
 		return 1;
 	snprintf(certf, sizeof(certf), "%s/cert.pem", dir);
 	snprintf(keyf, sizeof(keyf), "%s/key.pem", dir);
@@ -203,10 +193,8 @@ int main(void)
 	f = fopen(keyf, "w");
 	PEM_write_PrivateKey(f, id.key, NULL, NULL, 0, NULL, NULL);
 	fclose(f);
-	sctx = tc_tls_server_ctx(&id, 0);
-	cctx = tc_tls_client_ctx(&id, 0);
 	base = event_base_new();
-	g = evtimer_new(base, guard, NULL);
+	g = evtimer_new(base, tc_tls_guard_cb, base);
 
 	/* part 1 */
 	printf("our client, openssl s_server -rev:\n");
@@ -243,12 +231,7 @@ int main(void)
 
 	/* part 2 */
 	printf("openssl s_client, our server:\n");
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(0x7f000001);
-	lev = evconnlistener_new_bind(base, acceptcb, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
-	    (struct sockaddr *)&sin, sizeof(sin));
-	getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&sin, &sl);
+	lev = tc_tls_listen(base, acceptcb, 0, &sin);
 	snprintf(port_s, sizeof(port_s), "127.0.0.1:%d", ntohs(sin.sin_port));
 	{
 		char *argv[] = {"openssl", "s_client", "-quiet", "-no_ign_eof", "-connect", port_s, NULL};
@@ -276,8 +259,6 @@ int main(void)
 	unlink(certf);
 	unlink(keyf);
 	rmdir(dir);
-	SSL_CTX_free(sctx);
-	SSL_CTX_free(cctx);
-	tc_tls_free_id(&id);
+	tc_tls_teardown(&id, sctx, cctx);
 	return 0;
 }

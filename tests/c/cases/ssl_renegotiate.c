@@ -131,19 +131,10 @@ static void acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	bufferevent_enable(sbev, EV_READ);
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("  guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 static void run(const char *title, struct sockaddr_in *sin, SSL_CTX *s, SSL_CTX *c, int who)
 {
 	struct timeval tv = {2, 0};
-	struct event *g = evtimer_new(base, guard, NULL);
+	struct event *g = evtimer_new(base, tc_tls_guard_indented_cb, base);
 	printf("%s:\n", title);
 	sctx = s;
 	cctx = c;
@@ -171,7 +162,6 @@ int main(void)
 {
 	struct tc_tls_id id;
 	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
 	struct evconnlistener *lev;
 	SSL_CTX *s12, *s12_allow, *c12, *s13, *c13;
 
@@ -186,12 +176,7 @@ int main(void)
 	s13 = tc_tls_server_ctx(&id, 0);
 	c13 = tc_tls_client_ctx(&id, 0);
 	base = event_base_new();
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(0x7f000001);
-	lev = evconnlistener_new_bind(base, acceptcb, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
-	    (struct sockaddr *)&sin, sizeof(sin));
-	getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&sin, &sl);
+	lev = tc_tls_listen(base, acceptcb, 0, &sin);
 
 	run("TLS 1.2, the server renegotiates", &sin, s12, c12, 0);
 	run("TLS 1.2, the client renegotiates, allowed", &sin, s12_allow, c12, 1);

@@ -115,15 +115,6 @@ static void acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	bufferevent_enable(sbev, EV_READ);
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 int main(void)
 {
 	struct tc_tls_id id;
@@ -134,22 +125,12 @@ int main(void)
 	int r;
 
 	tc_alarm("ssl_socket_basic", 20);
-	if (tc_tls_make_id(&id, "localhost") < 0) {
+	if (tc_tls_setup(&id, &sctx, &cctx) < 0) {
 		printf("cannot make a certificate\n");
 		return 1;
 	}
-	sctx = tc_tls_server_ctx(&id, 0);
-	cctx = tc_tls_client_ctx(&id, 0);
 	base = event_base_new();
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(0x7f000001);
-	lev = evconnlistener_new_bind(base, acceptcb, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 16,
-	    (struct sockaddr *)&sin, sizeof(sin));
-	{
-		socklen_t sl = sizeof(sin);
-		getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&sin, &sl);
-	}
+	lev = tc_tls_listen(base, acceptcb, 0, &sin);
 
 	cssl = SSL_new(cctx);
 	cbev = bufferevent_openssl_socket_new(base, -1, cssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
@@ -168,7 +149,7 @@ int main(void)
 	printf("client: connect %d, getfd set %s, enabled 0x%x\n", r, tc_yesno(bufferevent_getfd(cbev) >= 0),
 	    bufferevent_get_enabled(cbev));
 
-	event_base_once(base, -1, EV_TIMEOUT, guard, NULL, &tv);
+	event_base_once(base, -1, EV_TIMEOUT, tc_tls_guard_cb, base, &tv);
 	event_base_dispatch(base);
 	printf("server: %s\n", snotes);
 	printf("client: %s\n", cnotes);
@@ -179,8 +160,6 @@ int main(void)
 		bufferevent_free(cbev);
 	evconnlistener_free(lev);
 	event_base_free(base);
-	SSL_CTX_free(sctx);
-	SSL_CTX_free(cctx);
-	tc_tls_free_id(&id);
+	tc_tls_teardown(&id, sctx, cctx);
 	return 0;
 }

@@ -115,19 +115,10 @@ static void acceptcb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 	bufferevent_enable(sbev, EV_READ);
 }
 
-static void guard(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	printf("  guard timer fired\n");
-	event_base_loopexit(base, NULL);
-}
-
 static void run(const char *title, struct sockaddr_in *sin, int n)
 {
 	struct timeval tv = {15, 0};
-	struct event *g = evtimer_new(base, guard, NULL);
+	struct event *g = evtimer_new(base, tc_tls_guard_indented_cb, base);
 	int opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_THREADSAFE;
 	printf("%s:\n", title);
 	nrec = n;
@@ -157,23 +148,15 @@ int main(void)
 {
 	struct tc_tls_id id;
 	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
 	struct evconnlistener *lev;
 
 	tc_alarm("ssl_threadsafe", 35);
 	signal(SIGPIPE, SIG_IGN);
 	evthread_use_pthreads();
-	if (tc_tls_make_id(&id, "localhost") < 0)
+	if (tc_tls_setup(&id, &sctx, &cctx) < 0)
 		return 1;
-	sctx = tc_tls_server_ctx(&id, 0);
-	cctx = tc_tls_client_ctx(&id, 0);
 	base = event_base_new();
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(0x7f000001);
-	lev = evconnlistener_new_bind(base, acceptcb, NULL,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_THREADSAFE, 16, (struct sockaddr *)&sin, sizeof(sin));
-	getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&sin, &sl);
+	lev = tc_tls_listen(base, acceptcb, LEV_OPT_THREADSAFE, &sin);
 
 	run("socket", &sin, 2000);
 	use_filter = 1;
@@ -181,8 +164,6 @@ int main(void)
 
 	evconnlistener_free(lev);
 	event_base_free(base);
-	SSL_CTX_free(sctx);
-	SSL_CTX_free(cctx);
-	tc_tls_free_id(&id);
+	tc_tls_teardown(&id, sctx, cctx);
 	return 0;
 }

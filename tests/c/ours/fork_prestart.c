@@ -27,27 +27,16 @@
 #include <event2/bufferevent.h>
 
 #include "testcase.h"
+#include "fork.h"
 
 #define ROUNDS 30
-
-static void echo_cb(struct bufferevent *bev, void *arg)
-{
-	(void)arg;
-	bufferevent_write_buffer(bev, bufferevent_get_input(bev));
-}
-
-static void count_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what;
-	(*(int *)arg)++;
-}
 
 /* A timer on b; 0 if it ran. */
 static int timer_on(struct event_base *b)
 {
 	struct timeval tv = {0, 1000};
 	int fired = 0;
-	struct event *t = evtimer_new(b, count_cb, &fired);
+	struct event *t = evtimer_new(b, tc_count_cb, &fired);
 	if (!t || evtimer_add(t, &tv) != 0 || event_base_dispatch(b) < 0) {
 		if (t)
 			event_free(t);
@@ -55,33 +44,6 @@ static int timer_on(struct event_base *b)
 	}
 	event_free(t);
 	return fired == 1 ? 0 : -1;
-}
-
-/* A pair echo and a timer on a new base; 0 on success. */
-static int small_loop(void)
-{
-	struct event_base *b = event_base_new();
-	struct bufferevent *pair[2];
-	struct timeval tv = {0, 2000};
-	int fired = 0;
-	if (!b || bufferevent_pair_new(b, 0, pair) != 0)
-		return -1;
-	struct event *t = evtimer_new(b, count_cb, &fired);
-	evtimer_add(t, &tv);
-	bufferevent_setcb(pair[1], echo_cb, NULL, NULL, NULL);
-	bufferevent_enable(pair[0], EV_READ);
-	bufferevent_enable(pair[1], EV_READ);
-	bufferevent_write(pair[0], "pong", 4);
-	struct evbuffer *in = bufferevent_get_input(pair[0]);
-	while (evbuffer_get_length(in) < 4 || !fired)
-		if (event_base_loop(b, EVLOOP_ONCE) != 0)
-			break;
-	int ok = evbuffer_get_length(in) == 4 && fired == 1;
-	bufferevent_free(pair[0]);
-	bufferevent_free(pair[1]);
-	event_free(t);
-	event_base_free(b);
-	return ok ? 0 : -1;
 }
 
 static int segv_handled(void)
@@ -115,11 +77,11 @@ static int round_(int i)
 		if (event_reinit(base) != 0 || timer_on(base) != 0)
 			_exit(21);
 		event_base_free(base);
-		_exit(small_loop() == 0 ? 0 : 22);
+		_exit(tc_small_loop() == 0 ? 0 : 22);
 	}
 	if (pid < 0)
 		return 11;
-	int parent_bad = timer_on(base) != 0 || small_loop() != 0;
+	int parent_bad = timer_on(base) != 0 || tc_small_loop() != 0;
 	event_base_free(base);
 	int child = wait_status(pid);
 	return parent_bad ? 12 : child;

@@ -21,47 +21,9 @@
 #include <event2/bufferevent.h>
 
 #include "testcase.h"
+#include "fork.h"
 
 #define NCHILD 30
-
-static void echo_cb(struct bufferevent *bev, void *arg)
-{
-	(void)arg;
-	bufferevent_write_buffer(bev, bufferevent_get_input(bev));
-}
-
-static void count_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd; (void)what;
-	(*(int *)arg)++;
-}
-
-/* A pair echo and a timer on a new base; 0 on success. */
-static int small_loop(void)
-{
-	struct event_base *b = event_base_new();
-	struct bufferevent *pair[2];
-	struct timeval tv = {0, 2000};
-	int fired = 0;
-	if (!b || bufferevent_pair_new(b, 0, pair) != 0)
-		return -1;
-	struct event *t = evtimer_new(b, count_cb, &fired);
-	evtimer_add(t, &tv);
-	bufferevent_setcb(pair[1], echo_cb, NULL, NULL, NULL);
-	bufferevent_enable(pair[0], EV_READ);
-	bufferevent_enable(pair[1], EV_READ);
-	bufferevent_write(pair[0], "pong", 4);
-	struct evbuffer *in = bufferevent_get_input(pair[0]);
-	while (evbuffer_get_length(in) < 4 || !fired)
-		if (event_base_loop(b, EVLOOP_ONCE) != 0)
-			break;
-	int ok = evbuffer_get_length(in) == 4 && fired == 1;
-	bufferevent_free(pair[0]);
-	bufferevent_free(pair[1]);
-	event_free(t);
-	event_base_free(b);
-	return ok ? 0 : -1;
-}
 
 /* ---- A: a busy loop on another thread while main forks ---- */
 
@@ -83,7 +45,7 @@ static void *busy_loop(void *arg)
 	struct timeval ms = {0, 1000};
 	(void)arg;
 	bufferevent_pair_new(busy_base, 0, busy_pair);
-	bufferevent_setcb(busy_pair[1], echo_cb, NULL, NULL, NULL);
+	bufferevent_setcb(busy_pair[1], tc_echo_cb, NULL, NULL, NULL);
 	bufferevent_enable(busy_pair[0], EV_READ);
 	bufferevent_enable(busy_pair[1], EV_READ);
 	struct event *t = event_new(busy_base, -1, EV_PERSIST, busy_tick, NULL);
@@ -115,12 +77,12 @@ static void part_a(void)
 		pid_t pid = fork();
 		if (pid == 0) {
 			alarm(10);
-			if (small_loop() != 0)
+			if (tc_small_loop() != 0)
 				_exit(2);
 			pid_t g = fork();
 			if (g == 0) {
 				alarm(10);
-				_exit(small_loop() == 0 ? 0 : 2);
+				_exit(tc_small_loop() == 0 ? 0 : 2);
 			}
 			_exit(wait_ok(g) ? 0 : 3);
 		}
@@ -141,7 +103,7 @@ static void part_b(void)
 	struct event_base *base = event_base_new();
 	struct timeval tv = {0, 1000};
 	int fired = 0;
-	struct event *t = evtimer_new(base, count_cb, &fired);
+	struct event *t = evtimer_new(base, tc_count_cb, &fired);
 	evtimer_add(t, &tv);
 	event_base_dispatch(base); /* the core has the base */
 	evtimer_add(t, &tv);
@@ -153,7 +115,7 @@ static void part_b(void)
 		TC_CHECK("event_del on the parent's base", event_del(t) == 0);
 		event_free(t);
 		event_base_free(base);
-		TC_CHECK("then a base of its own works", small_loop() == 0);
+		TC_CHECK("then a base of its own works", tc_small_loop() == 0);
 		_exit(tc_exit_status());
 	}
 	TC_CHECK("B: the child reported no failure", wait_ok(pid));
@@ -190,7 +152,7 @@ static void part_c(void)
 	if (c_child == 0) {
 		TC_CHECK("the inherited loop call ends with -1", r == -1);
 		TC_CHECK("and says why", tc_log_.by_severity[EVENT_LOG_WARN] >= 2);
-		TC_CHECK("then a base of its own works", small_loop() == 0);
+		TC_CHECK("then a base of its own works", tc_small_loop() == 0);
 		_exit(tc_exit_status());
 	}
 	TC_CHECK("C: the parent's loop ended normally", r == 1);

@@ -28,22 +28,10 @@
 #define NPAIRS 5000
 #define BOUND_MIB 16.0
 
-static long rss_bytes(void)
-{
-	long size = 0, res = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%ld %ld", &size, &res) != 2)
-		res = 0;
-	fclose(f);
-	return res * sysconf(_SC_PAGESIZE);
-}
-
 static void rss_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
-	*(long *)arg = rss_bytes();
+	*(long *)arg = tc_rss_bytes();
 }
 
 /* Fills and frees NBUFS evbuffers and NPAIRS bufferevent pairs; 1 if all
@@ -97,9 +85,9 @@ int main(void)
 	base = event_base_new();
 	event_base_loop(base, EVLOOP_NONBLOCK); /* the core is started */
 	idle_rss(base);
-	before = rss_bytes();
+	before = tc_rss_bytes();
 	TC_CHECK("buffers and pairs made, data moved", churn(base));
-	peak = rss_bytes();
+	peak = tc_rss_bytes();
 	after = idle_rss(base);
 	printf("# RSS before %.1f MiB, after freeing %.1f MiB, after idling %.1f MiB\n",
 	    before / 1048576.0, peak / 1048576.0, after / 1048576.0);

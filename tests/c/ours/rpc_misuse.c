@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "testcase.h"
+#include "rpctest.h"
 
 static struct event_base *base;
 static int done_calls, last_status = -1;
@@ -73,11 +74,9 @@ static void run_for(int ms)
 int main(void)
 {
 	struct evhttp *http;
-	struct evhttp_bound_socket *sock;
 	struct evrpc_base *rb;
 	struct evrpc_pool *pool;
 	struct sockaddr_in sin;
-	socklen_t len = sizeof sin;
 	ev_uint16_t port;
 	int dummy[16] = { 0 };
 	void *data;
@@ -86,12 +85,8 @@ int main(void)
 	tc_alarm("rpc_misuse", 20);
 	tc_log_capture();
 	base = event_base_new();
-	http = evhttp_new(base);
-	sock = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
-	if (!sock || getsockname(evhttp_bound_socket_get_fd(sock), (struct sockaddr *)&sin, &len) != 0) {
-		printf("cannot bind\n");
+	if ((http = tc_rpc_http(base, &sin)) == NULL)
 		return 1;
-	}
 	port = ntohs(sin.sin_port);
 
 	TC_EXPECT_WARN("evrpc_init(NULL)", evrpc_init(NULL) != NULL, 0);

@@ -3,6 +3,10 @@
  * through tc_report before it ends the child, and the parent's bounded wait
  * that collects what the child wrote.
  *
+ * Also a small loop (a pair echo and a timer) that tells whether libevent
+ * works in the process that runs it, for the programs about the core after
+ * fork (tests/c/ours/fork_*).
+ *
  * Same rules as testcase.h (which it includes): static inline, libevent's
  * public API and libc only, names start with tc_. */
 #ifndef GOEVENT_TESTS_C_FORK_H
@@ -10,6 +14,8 @@
 
 #include "testcase.h"
 
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <poll.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -75,6 +81,49 @@ static inline int tc_collect_child(pid_t pid, int fd, char *buf, size_t size, do
 	}
 	buf[len] = 0;
 	return exited;
+}
+
+/* ---- does libevent work in this process -------------------------------- */
+
+/* A bufferevent read callback that sends back what arrived. */
+static inline void tc_echo_cb(struct bufferevent *bev, void *arg)
+{
+	(void)arg;
+	bufferevent_write_buffer(bev, bufferevent_get_input(bev));
+}
+
+/* An event callback that counts its runs in the int at arg. */
+static inline void tc_count_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what;
+	(*(int *)arg)++;
+}
+
+/* A pair echo and a timer on a new base; 0 on success. */
+static inline int tc_small_loop(void)
+{
+	struct event_base *b = event_base_new();
+	struct bufferevent *pair[2];
+	struct timeval tv = {0, 2000};
+	int fired = 0;
+	if (!b || bufferevent_pair_new(b, 0, pair) != 0)
+		return -1;
+	struct event *t = evtimer_new(b, tc_count_cb, &fired);
+	evtimer_add(t, &tv);
+	bufferevent_setcb(pair[1], tc_echo_cb, NULL, NULL, NULL);
+	bufferevent_enable(pair[0], EV_READ);
+	bufferevent_enable(pair[1], EV_READ);
+	bufferevent_write(pair[0], "pong", 4);
+	struct evbuffer *in = bufferevent_get_input(pair[0]);
+	while (evbuffer_get_length(in) < 4 || !fired)
+		if (event_base_loop(b, EVLOOP_ONCE) != 0)
+			break;
+	int ok = evbuffer_get_length(in) == 4 && fired == 1;
+	bufferevent_free(pair[0]);
+	bufferevent_free(pair[1]);
+	event_free(t);
+	event_base_free(b);
+	return ok ? 0 : -1;
 }
 
 #endif /* GOEVENT_TESTS_C_FORK_H */

@@ -76,6 +76,19 @@ static inline const char *tc_yesno(int b) { return b ? "yes" : "no"; }
 /* 1 if fd is an open descriptor of this process. */
 static inline int tc_fd_open(int fd) { return fcntl(fd, F_GETFD) != -1; }
 
+/* The process's resident set size in bytes (/proc/self/statm), 0 if unknown. */
+static inline long tc_rss_bytes(void)
+{
+	long size = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld %ld", &size, &res) != 2)
+		res = 0;
+	fclose(f);
+	return res * sysconf(_SC_PAGESIZE);
+}
+
 /* The BEV_EVENT_* bits of a bufferevent event callback as "READING|EOF".
  * The bit values are libevent's (event2/bufferevent.h); they are spelled out
  * here so that cases without bufferevents need not include that header.

@@ -6,7 +6,8 @@
  * Same rules as testcase.h: `static inline`, only public APIs (OpenSSL's and
  * libc), names start with tc_. A case using it says
  * `/ * libs: libevent_openssl libevent openssl * /` so that run.sh links
- * libevent_openssl and OpenSSL's libssl/libcrypto. */
+ * libevent_openssl and OpenSSL's libssl/libcrypto. The setup helpers at
+ * the end (contexts, a loopback listener) use libevent's API too. */
 #ifndef GOEVENT_TESTS_C_TLS_H
 #define GOEVENT_TESTS_C_TLS_H
 
@@ -16,8 +17,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* A key and its self-signed certificate (the case's own CA and server at
  * once). */
@@ -124,5 +129,66 @@ static inline const char *tc_tls_err(unsigned long e)
 	} \
 	printf("%s\n", n_ ? "" : " none"); \
 } while (0)
+
+/* ---- the cases' setup ---------------------------------------------------- */
+
+/* The usual three: an identity for "localhost", a server context presenting
+ * it and a client context trusting it, any protocol version. 0, or -1. */
+static inline int tc_tls_setup(struct tc_tls_id *id, SSL_CTX **sctx, SSL_CTX **cctx)
+{
+	if (tc_tls_make_id(id, "localhost") < 0)
+		return -1;
+	*sctx = tc_tls_server_ctx(id, 0);
+	*cctx = tc_tls_client_ctx(id, 0);
+	return 0;
+}
+
+static inline void tc_tls_teardown(struct tc_tls_id *id, SSL_CTX *sctx, SSL_CTX *cctx)
+{
+	SSL_CTX_free(sctx);
+	SSL_CTX_free(cctx);
+	tc_tls_free_id(id);
+}
+
+/* A listener on 127.0.0.1 with a kernel-chosen port, whose address *sin
+ * becomes: cb(..., NULL) for each connection; LEV_OPT_CLOSE_ON_FREE |
+ * LEV_OPT_REUSEABLE | flags, backlog 16. NULL if it cannot bind. */
+static inline struct evconnlistener *tc_tls_listen(struct event_base *base, evconnlistener_cb cb,
+    unsigned flags, struct sockaddr_in *sin)
+{
+	socklen_t sl = sizeof(*sin);
+	struct evconnlistener *lev;
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(0x7f000001);
+	lev = evconnlistener_new_bind(base, cb, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | flags, 16,
+	    (struct sockaddr *)sin, sizeof(*sin));
+	if (lev)
+		getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)sin, &sl);
+	return lev;
+}
+
+/* A guard timer's callback (arg: the base): prints "guard timer fired" and
+ * stops the loop (event_base_loopexit). The _indented one prints the line
+ * indented, for the cases that run scenarios under titles. */
+static inline void tc_tls_guard_(struct event_base *base, const char *indent)
+{
+	printf("%sguard timer fired\n", indent);
+	event_base_loopexit(base, NULL);
+}
+
+static inline void tc_tls_guard_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	tc_tls_guard_((struct event_base *)arg, "");
+}
+
+static inline void tc_tls_guard_indented_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	tc_tls_guard_((struct event_base *)arg, "  ");
+}
 
 #endif /* GOEVENT_TESTS_C_TLS_H */
