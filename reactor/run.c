@@ -21,11 +21,14 @@
  *   side takes the rest of the loop over from there (Base.LoopResume).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <event2/event_struct.h>
@@ -246,20 +249,53 @@ int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int6
 
 /* ---- the epoll backend's wait ---- */
 
+/* epoll_wait that does not block (ms == 0), as a raw system call: n or
+ * -errno. glibc's epoll_wait is a cancellation point, and in a process
+ * with threads (the Go runtime's) its wrapper switches the thread to
+ * asynchronous cancellation around the call and back (two atomic updates
+ * and ~45 instructions), which matters only while the call can block: a
+ * cancellation that arrives during a wait that returns at once is acted on
+ * at the next cancellation point instead, which no program can tell from
+ * its arriving just after the call. One pending already is acted on here
+ * (pthread_testcancel), as glibc's wrapper does. A wait that may block
+ * stays glibc's, so that pthread_cancel still ends a thread sleeping in
+ * event_base_loop. epoll_pwait with no signal mask is epoll_wait (the one
+ * that all architectures have). */
+static inline int epoll_poll_now(int epfd, struct epoll_event *evs, int max)
+{
+	pthread_testcancel();
+#if defined(__x86_64__)
+	long r;
+	register long r10 __asm__("r10") = 0; /* the signal mask: none */
+	register long r8 __asm__("r8") = 0;
+	__asm__ volatile("syscall"
+	    : "=a"(r)
+	    : "0"((long)SYS_epoll_pwait), "D"((long)epfd), "S"(evs), "d"((long)max), "r"(r10), "r"(r8)
+	    : "rcx", "r11", "memory");
+	return (int)r;
+#else
+	long r = syscall(SYS_epoll_pwait, epfd, evs, max, 0, NULL, (size_t)0);
+	return r < 0 ? -errno : (int)r;
+#endif
+}
+
 int gev_epoll_wait_base(uintptr_t basep, int ms)
 {
 	struct event_base *base = (struct event_base *)basep;
 	struct gev_thread *th = base->thread;
 	struct epoll_event *evs = base->ep_events;
+	int n;
 	if (th)
 		th->release(th);
-	int n = epoll_wait(base->epfd, evs, base->ep_max, ms);
-	int err = errno;
+	if (ms == 0)
+		n = epoll_poll_now(base->epfd, evs, base->ep_max);
+	else if ((n = epoll_wait(base->epfd, evs, base->ep_max, ms)) < 0)
+		n = -errno;
 	if (th)
 		th->lock(th);
 	base->ep_nleft = 0;
 	if (n < 0)
-		return -err;
+		return n;
 	/* Another thread may have changed the buffers meanwhile (event_reinit
 	 * under the lock): only the results already in evs are read. */
 	int left = 0;
