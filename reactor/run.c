@@ -108,7 +108,11 @@ static inline int in_heap(const struct event_base *base, const struct event *ev)
 
 /* ---- one active queue ---- */
 
-int gev_run_in_c(const struct event_base *base, const struct event *ev)
+/* The bodies of gev_run_in_c, gev_run_queue and gev_epoll_wait_base are
+ * static inline: the loop below inlines them (a call each per pass, with
+ * their register saves, was a tenth of a pass), and the exported names,
+ * which loop.go calls, wrap them. */
+static inline __attribute__((always_inline)) int run_in_c(const struct event_base *base, const struct event *ev)
 {
 	short fl = ev->ev_evcallback.evcb_flags;
 	if (fl & (EVLIST_FINALIZING | ~EVLIST_ALL))
@@ -135,6 +139,11 @@ int gev_run_in_c(const struct event_base *base, const struct event *ev)
 		return base->timeheap && base->timeheap_n < base->timeheap_cap;
 	}
 	return 1;
+}
+
+int gev_run_in_c(const struct event_base *base, const struct event *ev)
+{
+	return run_in_c(base, ev);
 }
 
 /* The kernel refused to drop the interest of a deleted event's fd: as the
@@ -165,10 +174,9 @@ static inline void rearm(struct event_base *base, struct event *ev, int64_t rel)
 	gev_timeheap_push(base, ev);
 }
 
-int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int64_t end_sec, int64_t end_usec,
-    int has_end)
+static inline __attribute__((always_inline)) int64_t run_queue(struct event_base *base, int pri, int64_t count,
+    int64_t max, int64_t end_sec, int64_t end_usec, int has_end)
 {
-	struct event_base *base = (struct event_base *)basep;
 	volatile int32_t dead = 0;
 	volatile int32_t *prev_dead = base->run_dead;
 	struct timeval end = {end_sec, end_usec};
@@ -184,7 +192,7 @@ int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int6
 			st = GEV_RUN_DONE;
 			break;
 		}
-		if (!gev_run_in_c(base, ev)) {
+		if (!run_in_c(base, ev)) {
 			st = GEV_RUN_GO;
 			break;
 		}
@@ -247,6 +255,12 @@ int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int6
 	return count << GEV_RUN_SHIFT | st;
 }
 
+int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int64_t end_sec, int64_t end_usec,
+    int has_end)
+{
+	return run_queue((struct event_base *)basep, pri, count, max, end_sec, end_usec, has_end);
+}
+
 /* ---- the epoll backend's wait ---- */
 
 /* epoll_wait that does not block (ms == 0), as a raw system call: n or
@@ -279,9 +293,8 @@ static inline int epoll_poll_now(int epfd, struct epoll_event *evs, int max)
 #endif
 }
 
-int gev_epoll_wait_base(uintptr_t basep, int ms)
+static inline __attribute__((always_inline)) int epoll_wait_base(struct event_base *base, int ms)
 {
-	struct event_base *base = (struct event_base *)basep;
 	struct gev_thread *th = base->thread;
 	struct epoll_event *evs = base->ep_events;
 	int n;
@@ -329,6 +342,11 @@ int gev_epoll_wait_base(uintptr_t basep, int ms)
 	}
 	base->ep_nleft = left;
 	return n;
+}
+
+int gev_epoll_wait_base(uintptr_t basep, int ms)
+{
+	return epoll_wait_base((struct event_base *)basep, ms);
 }
 
 /* ---- the loop ---- */
@@ -434,7 +452,7 @@ static int64_t pass_c(struct event_base *base)
 			continue;
 		base->running_pri = pri;
 		int limited = pri >= base->limit_callbacks_after_prio;
-		int64_t r = gev_run_queue((uintptr_t)base, pri, 0, limited ? base->max_dispatch_callbacks : INT64_MAX,
+		int64_t r = run_queue(base, pri, 0, limited ? base->max_dispatch_callbacks : INT64_MAX,
 		    end.tv_sec, end.tv_usec, limited && has_end);
 		int64_t n = r >> GEV_RUN_SHIFT;
 		switch (r & ((1 << GEV_RUN_SHIFT) - 1)) {
@@ -494,7 +512,7 @@ int gev_loop_c(struct event_base *base, int flags)
 			return resume_at(base, GEV_RESUME_TOP);
 		base->tv_cache.tv_sec = 0;
 		base->tv_cache.tv_usec = 0;
-		int n = gev_epoll_wait_base((uintptr_t)base, usec_to_msec(timeout));
+		int n = epoll_wait_base(base, usec_to_msec(timeout));
 		if (n < 0 && n != -EINTR) {
 			char msg[160];
 			snprintf(msg, sizeof msg, "event_base_loop: epoll_wait: %s", strerror(-n));
