@@ -273,18 +273,17 @@ int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int6
  * its arriving just after the call. One pending already is acted on here
  * (pthread_testcancel), as glibc's wrapper does. A wait that may block
  * stays glibc's, so that pthread_cancel still ends a thread sleeping in
- * event_base_loop. epoll_pwait with no signal mask is epoll_wait (the one
- * that all architectures have). */
+ * event_base_loop. (Elsewhere than x86-64: epoll_pwait with no signal
+ * mask, the one that all architectures have.) */
 static inline int epoll_poll_now(int epfd, struct epoll_event *evs, int max)
 {
 	pthread_testcancel();
 #if defined(__x86_64__)
 	long r;
-	register long r10 __asm__("r10") = 0; /* the signal mask: none */
-	register long r8 __asm__("r8") = 0;
+	register long r10 __asm__("r10") = 0; /* the timeout */
 	__asm__ volatile("syscall"
 	    : "=a"(r)
-	    : "0"((long)SYS_epoll_pwait), "D"((long)epfd), "S"(evs), "d"((long)max), "r"(r10), "r"(r8)
+	    : "0"((long)SYS_epoll_wait), "D"((long)epfd), "S"(evs), "d"((long)max), "r"(r10)
 	    : "rcx", "r11", "memory");
 	return (int)r;
 #else
