@@ -52,7 +52,8 @@ SSL_SRC  := $(wildcard capi/ssl/*.c)
 SSL_OBJ  := $(patsubst capi/ssl/%.c,$(OBJDIR)/ssl/%.o,$(SSL_SRC))
 HEADERS  := $(shell find include -name '*.h')
 GO_SRC   := $(shell find capi/gocore core reactor internal extra -name '*.go' ! -name '*_test.go') \
-            $(wildcard capi/gocore/*.c capi/*.h) go.mod
+            $(shell find capi/gocore core reactor internal extra -name '*.[ch]' ! -path '*/lazystart/*') \
+            $(wildcard capi/*.h) go.mod
 
 # Go's build cache does not see C headers outside a package's directory:
 # the cgo packages include capi/*.h and include/, so a change there would

@@ -108,10 +108,25 @@ void gev_debugx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define GEV_ERR_ABORT ((int)0xdeaddead) /* libevent's EVENT_ERR_ABORT_ */
 void gev_errx(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
-/* Base checks: 1 if base is a live goevent base, else logs (naming fn) and 0. */
-int gev_base_check(const struct event_base *base, const char *fn);
+/* Base checks: 1 if base is a live goevent base, else logs (naming fn) and 0.
+ * Inline: every event_assign/event_add/event_del asks; the message is
+ * out of line. */
+int gev_base_check_failed(const struct event_base *base, const char *fn);
+static inline int gev_base_check(const struct event_base *base, const char *fn)
+{
+	if (__builtin_expect(base != NULL && base->magic == GEV_BASE_MAGIC, 1))
+		return 1;
+	return gev_base_check_failed(base, fn);
+}
 /* Makes sure base has its Go side (loading the core). 0 or -1. */
-int gev_base_adopt(struct event_base *base, const char *fn);
+int gev_base_adopt_slow(struct event_base *base, const char *fn);
+static inline int gev_base_adopt(struct event_base *base, const char *fn)
+{
+	if (__builtin_expect(base != NULL && base->magic == GEV_BASE_MAGIC && base->core_idx != 0 &&
+	        base->core_epoch == gev_core_epoch && gev_core_usable, 1))
+		return 0; /* adopted, live, and not a parent's (gev_base_live) */
+	return gev_base_adopt_slow(base, fn);
+}
 /* bufferevent.c: 0 (logged) when options ask for BEV_OPT_THREADSAFE without evthread locking. */
 int gev_bev_locking_ok(int options, const char *fn);
 

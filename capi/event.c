@@ -372,7 +372,7 @@ static void clock_diff(struct timeval *diff)
 
 static void preload_probe_close(struct event_base *base);
 
-int gev_base_check(const struct event_base *base, const char *fn)
+int gev_base_check_failed(const struct event_base *base, const char *fn)
 {
 	if (!base) {
 		gev_warnx("%s: no event_base given", fn);
@@ -394,7 +394,7 @@ static int stale_refused(const char *fn)
 	return -1;
 }
 
-int gev_base_adopt(struct event_base *base, const char *fn)
+int gev_base_adopt_slow(struct event_base *base, const char *fn)
 {
 	if (!gev_base_check(base, fn))
 		return -1;

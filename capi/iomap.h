@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <event2/event_struct.h>
@@ -91,20 +93,48 @@ static inline int gev_io_add_c_ok(const struct event_base *base)
 	return base->fds != NULL && base->epfd >= 0 && !(base->flags & GEV_BASE_FLAG_DEBUG);
 }
 
-static inline int gev_epoll_ctl(int epfd, int op, int fd, int16_t mask)
+/* The epoll bits of an interest mask (EV_READ, EV_WRITE, EV_CLOSED, EV_ET). */
+static inline uint32_t gev_epoll_bits(int16_t mask)
 {
-	struct epoll_event e;
-	memset(&e, 0, sizeof e);
-	if (mask & EV_READ)
-		e.events |= EPOLLIN;
-	if (mask & EV_WRITE)
-		e.events |= EPOLLOUT;
-	if (mask & EV_CLOSED)
-		e.events |= EPOLLRDHUP;
-	if (mask & EV_ET)
-		e.events |= EPOLLET;
-	e.data.fd = fd;
-	return epoll_ctl(epfd, op, fd, &e);
+	return (uint32_t)(mask & EV_READ) >> 1 | (uint32_t)(mask & EV_WRITE) | (uint32_t)(mask & EV_CLOSED) << 6 |
+	    (uint32_t)(mask & EV_ET) << 26;
+}
+_Static_assert(EPOLLIN == EV_READ >> 1 && EPOLLOUT == EV_WRITE && EPOLLRDHUP == EV_CLOSED << 6 &&
+	(uint32_t)EPOLLET == (uint32_t)EV_ET << 26, "gev_epoll_bits");
+
+/* epoll_ctl as a raw system call: 0 or -errno. It is no cancellation point
+ * and sets nothing but errno, so the wrapper adds only a call and errno's
+ * thread-local address; the core's Go side makes its epoll calls raw too. */
+static inline int gev_epoll_ctl(int epfd, int op, int fd, struct epoll_event *e)
+{
+#if defined(__x86_64__)
+	long r;
+	register long r10 __asm__("r10") = (long)e;
+	__asm__ volatile("syscall"
+	    : "=a"(r)
+	    : "0"((long)SYS_epoll_ctl), "D"((long)epfd), "S"((long)op), "d"((long)fd), "r"(r10)
+	    : "rcx", "r11", "memory");
+	return (int)r;
+#else
+	return epoll_ctl(epfd, op, fd, e) == 0 ? 0 : -errno;
+#endif
+}
+
+/* gev_epoll_apply after the kernel refused op with err: the backend's
+ * rules (below). Out of line: the common path is one call that succeeds. */
+static __attribute__((noinline, cold, unused)) int gev_epoll_retry(int epfd, int op, int fd, struct epoll_event *e,
+    int err)
+{
+	if (op == EPOLL_CTL_DEL && (err == ENOENT || err == EBADF || err == EPERM))
+		return 0;
+	if (op == EPOLL_CTL_ADD && err == EEXIST)
+		err = -gev_epoll_ctl(epfd, EPOLL_CTL_MOD, fd, e);
+	else if (op == EPOLL_CTL_MOD && err == ENOENT)
+		err = -gev_epoll_ctl(epfd, EPOLL_CTL_ADD, fd, e);
+	if (err == 0)
+		return 0;
+	errno = err;
+	return -1;
 }
 
 /* Tells the kernel that fd's interest goes from old to mask, with the
@@ -116,20 +146,15 @@ static inline int gev_epoll_apply(int epfd, int fd, int16_t old, int16_t mask)
 {
 	if (old == mask)
 		return 0;
-	if (mask == 0) {
-		if (gev_epoll_ctl(epfd, EPOLL_CTL_DEL, fd, old) == 0 || errno == ENOENT || errno == EBADF ||
-		    errno == EPERM)
-			return 0;
-		return -1;
-	}
-	int op = old == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
-	if (gev_epoll_ctl(epfd, op, fd, mask) == 0)
+	int op = mask == 0 ? EPOLL_CTL_DEL : old == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+	struct epoll_event e;
+	e.events = gev_epoll_bits(mask);
+	e.data.u64 = 0;
+	e.data.fd = fd;
+	int r = gev_epoll_ctl(epfd, op, fd, &e);
+	if (__builtin_expect(r == 0, 1))
 		return 0;
-	if (op == EPOLL_CTL_ADD && errno == EEXIST)
-		return gev_epoll_ctl(epfd, EPOLL_CTL_MOD, fd, mask);
-	if (op == EPOLL_CTL_MOD && errno == ENOENT)
-		return gev_epoll_ctl(epfd, EPOLL_CTL_ADD, fd, mask);
-	return -1;
+	return gev_epoll_retry(epfd, op, fd, &e, -r);
 }
 
 /* Base.ioAdd on an epoll base (gev_io_add_c_ok): puts the I/O event ev in

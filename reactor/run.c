@@ -21,11 +21,14 @@
  *   side takes the rest of the loop over from there (Base.LoopResume).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <event2/event_struct.h>
@@ -105,7 +108,11 @@ static inline int in_heap(const struct event_base *base, const struct event *ev)
 
 /* ---- one active queue ---- */
 
-int gev_run_in_c(const struct event_base *base, const struct event *ev)
+/* The bodies of gev_run_in_c, gev_run_queue and gev_epoll_wait_base are
+ * static inline: the loop below inlines them (a call each per pass, with
+ * their register saves, was a tenth of a pass), and the exported names,
+ * which loop.go calls, wrap them. */
+static inline __attribute__((always_inline)) int run_in_c(const struct event_base *base, const struct event *ev)
 {
 	short fl = ev->ev_evcallback.evcb_flags;
 	if (fl & (EVLIST_FINALIZING | ~EVLIST_ALL))
@@ -132,6 +139,11 @@ int gev_run_in_c(const struct event_base *base, const struct event *ev)
 		return base->timeheap && base->timeheap_n < base->timeheap_cap;
 	}
 	return 1;
+}
+
+int gev_run_in_c(const struct event_base *base, const struct event *ev)
+{
+	return run_in_c(base, ev);
 }
 
 /* The kernel refused to drop the interest of a deleted event's fd: as the
@@ -162,10 +174,9 @@ static inline void rearm(struct event_base *base, struct event *ev, int64_t rel)
 	gev_timeheap_push(base, ev);
 }
 
-int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int64_t end_sec, int64_t end_usec,
-    int has_end)
+static inline __attribute__((always_inline)) int64_t run_queue(struct event_base *base, int pri, int64_t count,
+    int64_t max, int64_t end_sec, int64_t end_usec, int has_end)
 {
-	struct event_base *base = (struct event_base *)basep;
 	volatile int32_t dead = 0;
 	volatile int32_t *prev_dead = base->run_dead;
 	struct timeval end = {end_sec, end_usec};
@@ -181,7 +192,7 @@ int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int6
 			st = GEV_RUN_DONE;
 			break;
 		}
-		if (!gev_run_in_c(base, ev)) {
+		if (!run_in_c(base, ev)) {
 			st = GEV_RUN_GO;
 			break;
 		}
@@ -244,22 +255,59 @@ int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int6
 	return count << GEV_RUN_SHIFT | st;
 }
 
+int64_t gev_run_queue(uintptr_t basep, int pri, int64_t count, int64_t max, int64_t end_sec, int64_t end_usec,
+    int has_end)
+{
+	return run_queue((struct event_base *)basep, pri, count, max, end_sec, end_usec, has_end);
+}
+
 /* ---- the epoll backend's wait ---- */
 
-int gev_epoll_wait_base(uintptr_t basep, int ms)
+/* epoll_wait that does not block (ms == 0), as a raw system call: n or
+ * -errno. glibc's epoll_wait is a cancellation point, and in a process
+ * with threads (the Go runtime's) its wrapper switches the thread to
+ * asynchronous cancellation around the call and back (two atomic updates
+ * and ~45 instructions), which matters only while the call can block: a
+ * cancellation that arrives during a wait that returns at once is acted on
+ * at the next cancellation point instead, which no program can tell from
+ * its arriving just after the call. One pending already is acted on here
+ * (pthread_testcancel), as glibc's wrapper does. A wait that may block
+ * stays glibc's, so that pthread_cancel still ends a thread sleeping in
+ * event_base_loop. (Elsewhere than x86-64: epoll_pwait with no signal
+ * mask, the one that all architectures have.) */
+static inline int epoll_poll_now(int epfd, struct epoll_event *evs, int max)
 {
-	struct event_base *base = (struct event_base *)basep;
+	pthread_testcancel();
+#if defined(__x86_64__)
+	long r;
+	register long r10 __asm__("r10") = 0; /* the timeout */
+	__asm__ volatile("syscall"
+	    : "=a"(r)
+	    : "0"((long)SYS_epoll_wait), "D"((long)epfd), "S"(evs), "d"((long)max), "r"(r10)
+	    : "rcx", "r11", "memory");
+	return (int)r;
+#else
+	long r = syscall(SYS_epoll_pwait, epfd, evs, max, 0, NULL, (size_t)0);
+	return r < 0 ? -errno : (int)r;
+#endif
+}
+
+static inline __attribute__((always_inline)) int epoll_wait_base(struct event_base *base, int ms)
+{
 	struct gev_thread *th = base->thread;
 	struct epoll_event *evs = base->ep_events;
+	int n;
 	if (th)
 		th->release(th);
-	int n = epoll_wait(base->epfd, evs, base->ep_max, ms);
-	int err = errno;
+	if (ms == 0)
+		n = epoll_poll_now(base->epfd, evs, base->ep_max);
+	else if ((n = epoll_wait(base->epfd, evs, base->ep_max, ms)) < 0)
+		n = -errno;
 	if (th)
 		th->lock(th);
 	base->ep_nleft = 0;
 	if (n < 0)
-		return -err;
+		return n;
 	/* Another thread may have changed the buffers meanwhile (event_reinit
 	 * under the lock): only the results already in evs are read. */
 	int left = 0;
@@ -293,6 +341,11 @@ int gev_epoll_wait_base(uintptr_t basep, int ms)
 	}
 	base->ep_nleft = left;
 	return n;
+}
+
+int gev_epoll_wait_base(uintptr_t basep, int ms)
+{
+	return epoll_wait_base((struct event_base *)basep, ms);
 }
 
 /* ---- the loop ---- */
@@ -398,7 +451,7 @@ static int64_t pass_c(struct event_base *base)
 			continue;
 		base->running_pri = pri;
 		int limited = pri >= base->limit_callbacks_after_prio;
-		int64_t r = gev_run_queue((uintptr_t)base, pri, 0, limited ? base->max_dispatch_callbacks : INT64_MAX,
+		int64_t r = run_queue(base, pri, 0, limited ? base->max_dispatch_callbacks : INT64_MAX,
 		    end.tv_sec, end.tv_usec, limited && has_end);
 		int64_t n = r >> GEV_RUN_SHIFT;
 		switch (r & ((1 << GEV_RUN_SHIFT) - 1)) {
@@ -458,7 +511,7 @@ int gev_loop_c(struct event_base *base, int flags)
 			return resume_at(base, GEV_RESUME_TOP);
 		base->tv_cache.tv_sec = 0;
 		base->tv_cache.tv_usec = 0;
-		int n = gev_epoll_wait_base((uintptr_t)base, usec_to_msec(timeout));
+		int n = epoll_wait_base(base, usec_to_msec(timeout));
 		if (n < 0 && n != -EINTR) {
 			char msg[160];
 			snprintf(msg, sizeof msg, "event_base_loop: epoll_wait: %s", strerror(-n));
