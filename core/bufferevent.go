@@ -246,7 +246,7 @@ type Bufferevent struct {
 	base *reactor.Base
 	dfr  *cDefer // nil until needed (newDefer)
 	be   bevBackend
-	x    *bevExtra // nil until a rate limit, a max_single_* or release needs it
+	x    *bevExtra // nil until a rate limit or a max_single_* needs it
 
 	options        int32
 	refcnt         int32
@@ -268,9 +268,8 @@ type Bufferevent struct {
 type bevExtra struct {
 	limiter                       rateLimiter // nil: unlimited
 	maxSingleRead, maxSingleWrite int64
-	finPrev, finNext              *Bufferevent // list of dead, not yet finalized
-	dnsCancel                     func()       // cancels the evdns lookup of connect_hostname in progress
-	goh                           BevHandler   // Go callbacks (gohooks.go), when the C struct holds their markers
+	dnsCancel                     func()     // cancels the evdns lookup of connect_hostname in progress
+	goh                           BevHandler // Go callbacks (gohooks.go), when the C struct holds their markers
 }
 
 // ext returns bv.x, made first if needed.
@@ -314,12 +313,13 @@ func (bv *Bufferevent) blk() *cBevBlock { return (*cBevBlock)(unsafe.Pointer(bv.
 var bevs slots.Table[Bufferevent] // Max: table.go
 
 type bevDeferHandler struct{}
+type bevFinHandler struct{}
 type bevTimerHandler struct{ write bool }
 
 var (
 	handlersOnce          sync.Once
 	bevReadID, bevWriteID uintptr
-	bevDeferID            uintptr
+	bevDeferID, bevFinID  uintptr
 	bevTimerRID           uintptr
 	bevTimerWID           uintptr
 	levReadID, levTimerID uintptr
@@ -331,11 +331,12 @@ func registerHandlers() bool {
 		bevReadID = reactor.RegisterHandler(bevReadHandler{})
 		bevWriteID = reactor.RegisterHandler(bevWriteHandler{})
 		bevDeferID = reactor.RegisterHandler(bevDeferHandler{})
+		bevFinID = reactor.RegisterHandler(bevFinHandler{})
 		bevTimerRID = reactor.RegisterHandler(bevTimerHandler{})
 		bevTimerWID = reactor.RegisterHandler(bevTimerHandler{write: true})
 		levReadID = reactor.RegisterHandler(levReadHandler{})
 		levTimerID = reactor.RegisterHandler(levTimerHandler{})
-		handlersOK = bevReadID != 0 && bevWriteID != 0 && bevDeferID != 0 &&
+		handlersOK = bevReadID != 0 && bevWriteID != 0 && bevDeferID != 0 && bevFinID != 0 &&
 			bevTimerRID != 0 && bevTimerWID != 0 && levReadID != 0 && levTimerID != 0
 	})
 	return handlersOK
@@ -456,7 +457,10 @@ func (bv *Bufferevent) decref() int {
 	return 1
 }
 
-// release runs when the last reference is gone.
+// release runs when the last reference is gone. The finalizer runs from the
+// loop on ev_read, which nothing uses any more (its descriptor is kept for
+// the backend's free): no memory is made for it, and event_base_free finds
+// it on the active queues (FinalizeBase).
 func (bv *Bufferevent) release() {
 	c := bv.c
 	bv.dead = true
@@ -468,16 +472,14 @@ func (bv *Bufferevent) release() {
 		u.unlink(bv)
 	}
 	c.priv.magic = bevDead
-	bv.ext()
-	finList.push(bv)
-	d := bv.newDefer()
-	if d == nil {
-		bv.finalize() // no memory for the event: finalize now
-		return
+	if d := bv.dfr; d != nil {
+		bv.base.Del(&d.ev)
 	}
-	bv.base.Del(&d.ev)
-	bv.base.Active(&d.ev, reactor.EV_TIMEOUT, 1)
-	if d.ev.Flags&reactor.EVLIST_ACTIVE == 0 {
+	pri := c.evRead.Pri // the deferred callbacks' priority, as libevent finalizes there
+	bv.base.AssignGo(&c.evRead, int(c.evRead.Fd), 0, bevFinID)
+	c.evRead.Pri = pri
+	bv.base.Active(&c.evRead, reactor.EV_TIMEOUT, 1)
+	if c.evRead.Flags&reactor.EVLIST_ACTIVE == 0 {
 		// The base refused (freed): nothing will run the finalizer.
 		bv.finalize()
 	}
@@ -525,7 +527,6 @@ func (bv *Bufferevent) finalize() {
 	if bv.c == nil {
 		return
 	}
-	finList.remove(bv)
 	c := bv.c
 	evs := [3]*reactor.Event{&c.evRead, &c.evWrite}
 	if bv.dfr != nil {
@@ -993,61 +994,29 @@ func (bv *Bufferevent) ReadBuffer(dst *Buffer) int       { return dst.AddBuffer(
 
 // ---- finalizers ----
 
-// finList links the dead bufferevents whose finalizer has not run yet, so
-// that FinalizeBase can run them when their base is freed (libevent's
-// event_base_free runs pending finalizers too).
-type finalizerList struct {
-	mu   sync.Mutex
-	head *Bufferevent
-}
-
-var finList finalizerList
-
-func (l *finalizerList) push(bv *Bufferevent) {
-	l.mu.Lock()
-	bv.x.finPrev, bv.x.finNext = nil, l.head
-	if l.head != nil {
-		l.head.x.finPrev = bv
+// bevFinHandler runs the finalizer release queued on ev_read.
+func (bevFinHandler) HandleEvent(ev *reactor.Event, res int16) {
+	defer recoverHandler("bufferevent finalizer")
+	if bv := bevAt(unsafe.Add(unsafe.Pointer(ev), -int(offEvRead))); bv != nil && bv.dead {
+		bv.finalize()
 	}
-	l.head = bv
-	l.mu.Unlock()
-}
-
-func (l *finalizerList) remove(bv *Bufferevent) {
-	x := bv.x
-	if x == nil { // never pushed
-		return
-	}
-	l.mu.Lock()
-	if x.finPrev != nil {
-		x.finPrev.x.finNext = x.finNext
-	} else if l.head == bv {
-		l.head = x.finNext
-	}
-	if x.finNext != nil {
-		x.finNext.x.finPrev = x.finPrev
-	}
-	x.finPrev, x.finNext = nil, nil
-	l.mu.Unlock()
 }
 
 // FinalizeBase runs the pending finalizers of bufferevents freed on the base
-// at cbase. The C layer calls it from event_base_free before the reactor
-// frees the base.
+// at cbase (libevent's event_base_free runs pending finalizers too): they
+// wait on its active queues. The C layer calls it from event_base_free
+// before the reactor frees the base.
 func FinalizeBase(cbase unsafe.Pointer) {
-	for {
-		var victim *Bufferevent
-		finList.mu.Lock()
-		for bv := finList.head; bv != nil; bv = bv.x.finNext {
-			if bv.c != nil && bv.base.C() == cbase {
-				victim = bv
-				break
-			}
+	b := reactor.FromC(cbase)
+	if b == nil || bevFinID == 0 {
+		return
+	}
+	for _, ev := range b.ActiveGo(bevFinID) {
+		if ev.Flags&reactor.EVLIST_ACTIVE == 0 { // finalized by an earlier one
+			continue
 		}
-		finList.mu.Unlock()
-		if victim == nil {
-			return
+		if bv := bevAt(unsafe.Add(unsafe.Pointer(ev), -int(offEvRead))); bv != nil && bv.dead {
+			bv.finalize()
 		}
-		victim.finalize()
 	}
 }
