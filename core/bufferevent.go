@@ -185,7 +185,21 @@ type cBevPriv struct {
 	magic uint32
 	idx   uint32
 	gen   uint64
+	// State both halves read and write (struct gev_bev_private): the
+	// C layer answers bufferevent_free inside the bufferevent's own callback
+	// and bufferevent_enable(EV_READ) of a socket bufferevent from these.
+	cbDepth uint16 // callbacks of this bufferevent the core is running directly (each holds a reference)
+	sflags  uint8  // bevSF*
+	_       [5]byte
 }
+
+// cBevPriv.sflags bits (GEV_BEV_SF_* in capi/gev_internal.h).
+const (
+	bevSFFreed       = 0x01 // bufferevent_free was called
+	bevSFFreePending = 0x02 // ... by the C layer inside a callback: the core drops the caller's reference when the callback returns
+	bevSFReadAdded   = 0x04 // socket: ev_read is pending in the reactor
+	bevSFReadSusp    = 0x08 // reading is suspended (readSuspended != 0)
+)
 
 // cBevBlock is the whole C allocation: the public struct, the trailer, and
 // the short handles of the input and output buffers (evbuffer.go): one block
@@ -252,8 +266,7 @@ type Bufferevent struct {
 	refcnt         int32
 	readSuspended  uint16 // bevSuspend* reasons
 	writeSuspended uint16
-	freed          bool // bufferevent_free was called
-	dead           bool // no references left: finalizer queued
+	dead           bool // no references left: finalizer queued (bufferevent_free: bevSFFreed in c)
 
 	// Deferred callbacks waiting on dfr.
 	deferQueued, inDeferred   bool
@@ -507,15 +520,43 @@ func (bv *Bufferevent) newDefer() *cDefer {
 // Free is bufferevent_free: callbacks cleared, pending work cancelled, and
 // the caller's reference dropped.
 func (bv *Bufferevent) Free() {
-	if bv.freed || bv.dead {
+	if bv.isFreed() || bv.dead {
 		svc.Warnf("bufferevent_free: bufferevent %p freed twice", unsafe.Pointer(bv.c))
 		return
 	}
-	bv.freed = true
 	c := bv.c
+	c.priv.sflags |= bevSFFreed
 	c.readcb, c.writecb, c.errorcb, c.cbarg = nil, nil, nil, nil
+	bv.freeRest()
+}
+
+// freeRest is what bufferevent_free does after clearing the callbacks.
+func (bv *Bufferevent) freeRest() {
 	if cc, ok := bv.be.(bevCanceler); ok {
 		cc.cancelAll(bv)
+	}
+	bv.decref()
+}
+
+// isFreed: bufferevent_free was called (or bv is finalized).
+func (bv *Bufferevent) isFreed() bool { return bv.c == nil || bv.c.priv.sflags&bevSFFreed != 0 }
+
+// cbEnter and cbLeave bracket a callback the core runs directly (not from
+// the deferred-callback event): a reference is held meanwhile, and the
+// C layer, seeing cbDepth, answers a bufferevent_free of a plain socket
+// bufferevent there without a crossing (capi/bufferevent.c): it marks it
+// freed and clears the callbacks, and cbLeave drops the caller's reference.
+func (bv *Bufferevent) cbEnter() {
+	bv.refcnt++
+	bv.c.priv.cbDepth++
+}
+
+func (bv *Bufferevent) cbLeave() {
+	p := &bv.c.priv
+	p.cbDepth--
+	if p.sflags&bevSFFreePending != 0 {
+		p.sflags &^= bevSFFreePending
+		bv.freeRest()
 	}
 	bv.decref()
 }
@@ -599,10 +640,14 @@ func (bv *Bufferevent) suspendRead(reason uint16) {
 		bv.be.disable(bv, reactor.EV_READ)
 	}
 	bv.readSuspended |= reason
+	bv.c.priv.sflags |= bevSFReadSusp
 }
 
 func (bv *Bufferevent) unsuspendRead(reason uint16) {
 	bv.readSuspended &^= reason
+	if bv.readSuspended == 0 {
+		bv.c.priv.sflags &^= bevSFReadSusp
+	}
 	if bv.readSuspended == 0 && bv.c.enabled&reactor.EV_READ != 0 {
 		bv.be.enable(bv, reactor.EV_READ)
 	}
@@ -730,7 +775,9 @@ func (bv *Bufferevent) runReadcb(options int) {
 		bv.scheduleDeferred()
 		return
 	}
+	bv.cbEnter()
 	callBevData(bv.c.readcb, unsafe.Pointer(bv.c), bv.c.cbarg)
+	bv.cbLeave()
 	bv.inbufWmCheck()
 }
 
@@ -744,7 +791,9 @@ func (bv *Bufferevent) runWritecb(options int) {
 		bv.scheduleDeferred()
 		return
 	}
+	bv.cbEnter()
 	callBevData(bv.c.writecb, unsafe.Pointer(bv.c), bv.c.cbarg)
+	bv.cbLeave()
 }
 
 // runEventcb is bufferevent_run_eventcb_; err is the errno the callback sees.
@@ -758,7 +807,9 @@ func (bv *Bufferevent) runEventcb(what int16, options int, err int) {
 		bv.scheduleDeferred()
 		return
 	}
+	bv.cbEnter()
 	callBevEvent(bv.c.errorcb, unsafe.Pointer(bv.c), what, bv.c.cbarg, err)
+	bv.cbLeave()
 }
 
 // trigger is bufferevent_trigger_nolock_.
