@@ -75,7 +75,7 @@ type bevWriteHandler struct{}
 // registered until it has one).
 func NewSocketBufferevent(base *reactor.Base, fd int, options int) *Bufferevent {
 	sb := new(socketBufferevent) // the bufferevent, its buffers and backend in one object
-	bv := newBufferEventIn(&sb.Bufferevent, base, nil, options, "bufferevent_socket_new")
+	bv := newBufferEventIn(&sb.Bufferevent, base, nil, options, "bufferevent_socket_new", false)
 	if bv == nil {
 		return nil
 	}
@@ -317,7 +317,7 @@ func (s *bevSocket) onRead(res int16) {
 		return
 	}
 	bv.in.freezeEnd = false
-	n, e := bv.in.ReadFrom(s.fd(), howmuch)
+	n, e := bv.in.readFrom(s.fd(), howmuch, true) // readable: a raw read
 	bv.in.freezeEnd = true
 	if n < 0 {
 		if e == unix.EAGAIN || e == unix.EINTR {

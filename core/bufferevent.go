@@ -368,12 +368,14 @@ func newBufferevent(base *reactor.Base, be bevBackend, options int) *Bufferevent
 // newBufferEventNamed is newBufferevent with fn, the public function named
 // in messages.
 func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn string) *Bufferevent {
-	return newBufferEventIn(new(Bufferevent), base, be, options, fn)
+	return newBufferEventIn(new(Bufferevent), base, be, options, fn, true)
 }
 
 // newBufferEventIn is newBufferEventNamed in bv, a zero Bufferevent (part
-// of a bigger object: socketBufferevent).
-func newBufferEventIn(bv *Bufferevent, base *reactor.Base, be bevBackend, options int, fn string) *Bufferevent {
+// of a bigger object: socketBufferevent). Without timers, c.evRead and
+// c.evWrite are left for the caller to assign at once (the socket backend's
+// I/O events: assigning them twice per connection is work for nothing).
+func newBufferEventIn(bv *Bufferevent, base *reactor.Base, be bevBackend, options int, fn string, timers bool) *Bufferevent {
 	if base == nil {
 		svc.Warnf("%s: event_base is not usable", fn)
 		return nil
@@ -405,8 +407,10 @@ func newBufferEventIn(bv *Bufferevent, base *reactor.Base, be bevBackend, option
 	out.initBev(unsafe.Pointer(&blk.bufs[1]), idx, true)
 	c.evBase = base.C()
 	c.beOps = bevOpsNone
-	base.AssignGo(&c.evRead, -1, reactor.EV_FINALIZE, bevTimerRID) // EV_FINALIZE: what libevent gives a bufferevent's events (event_get_events)
-	base.AssignGo(&c.evWrite, -1, reactor.EV_FINALIZE, bevTimerWID)
+	if timers {
+		base.AssignGo(&c.evRead, -1, reactor.EV_FINALIZE, bevTimerRID) // EV_FINALIZE: what libevent gives a bufferevent's events (event_get_events)
+		base.AssignGo(&c.evWrite, -1, reactor.EV_FINALIZE, bevTimerWID)
+	}
 	c.input, c.output = in.h, out.h
 	c.enabled = reactor.EV_WRITE
 	in.owned, out.owned = true, true
