@@ -685,7 +685,9 @@ func (bv *Bufferevent) bufChanged(b *Buffer, added, drained int) {
 			bv.unsuspendRead(bevSuspendWM)
 		}
 	}
-	if w, ok := bv.be.(bevBufWatcher); ok {
+	if s, ok := bv.be.(*bevSocket); ok { // (a compare; the interface assertion costs a lookup per change)
+		s.bufChanged(bv, b, added, drained)
+	} else if w, ok := bv.be.(bevBufWatcher); ok {
 		w.bufChanged(bv, b, added, drained)
 	}
 }
