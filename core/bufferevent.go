@@ -203,7 +203,7 @@ const (
 
 // cBevBlock is the whole C allocation: the public struct, the trailer, and
 // the short handles of the input and output buffers (evbuffer.go): one block
-// per bufferevent, 568 bytes, instead of three.
+// per bufferevent, 576 bytes, instead of three.
 type cBevBlock struct {
 	cBev
 	bufs [2][sizeofCBufShort / 8]uint64
