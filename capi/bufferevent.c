@@ -135,28 +135,23 @@ static inline struct gev_bev_private *bev_priv(struct bufferevent *bev)
  * the other kinds, whose free cancels work of theirs) the core does it. */
 void bufferevent_free(struct bufferevent *bev)
 {
-	if (!bev_check(bev, "bufferevent_free"))
+	if (!bev_check(bev, "bufferevent_free") || gev_core_ready("bufferevent_free") < 0)
 		return;
 	struct gev_bev_private *priv = bev_priv(bev);
+	struct gev_thread *th = bev_lock(bev); /* outlives bev */
 	if (priv->cb_depth && bev->be_ops == GEV_BEV_OPS_SOCKET) {
-		struct gev_thread *th = bev_lock(bev);
-		if (priv->cb_depth) {
-			if (priv->sflags & GEV_BEV_SF_FREED)
-				gev_warnx("bufferevent_free: bufferevent %p freed twice", (void *)bev);
-			else {
-				priv->sflags |= GEV_BEV_SF_FREED | GEV_BEV_SF_FREE_PENDING;
-				bev->readcb = NULL;
-				bev->writecb = NULL;
-				bev->errorcb = NULL;
-				bev->cbarg = NULL;
-			}
-			gev_base_unlock(th);
-			return;
+		if (priv->sflags & GEV_BEV_SF_FREED)
+			gev_warnx("bufferevent_free: bufferevent %p freed twice", (void *)bev);
+		else {
+			priv->sflags |= GEV_BEV_SF_FREED | GEV_BEV_SF_FREE_PENDING;
+			bev->readcb = NULL;
+			bev->writecb = NULL;
+			bev->errorcb = NULL;
+			bev->cbarg = NULL;
 		}
-		gev_base_unlock(th);
-	}
-	if (gev_core_ready("bufferevent_free") == 0)
-		BEV_LOCKED_VOID(bev, gev_ops.bev_free(bev)); /* th_ outlives bev */
+	} else
+		gev_ops.bev_free(bev);
+	gev_base_unlock(th);
 }
 
 void bufferevent_setcb(struct bufferevent *bev, bufferevent_data_cb readcb,
