@@ -117,10 +117,41 @@ struct bufferevent *bufferevent_socket_new(struct event_base *base, evutil_socke
 	return bev;
 }
 
+/* be_ops holds the core's kind tag (core/bufferevent.go, bevOps*): a socket
+ * bufferevent's descriptor is ev_read's, answered here, as
+ * bufferevent_free and _enable below; other kinds ask. */
+#define GEV_BEV_OPS_SOCKET ((const struct bufferevent_ops *)(uintptr_t)1)
+
+static inline struct gev_bev_private *bev_priv(struct bufferevent *bev)
+{
+	return (struct gev_bev_private *)((char *)bev + GEV_BEV_PRIV_OFF);
+}
+
+/* Inside one of a plain socket bufferevent's own callbacks, run directly by
+ * the core (cb_depth > 0: the core holds a reference until it returns, so
+ * this free cannot be the last reference), bufferevent_free is answered
+ * here: marked freed, callbacks cleared, and the core drops the caller's
+ * reference when the callback returns (core: cbLeave). Elsewhere (and for
+ * the other kinds, whose free cancels work of theirs) the core does it. */
 void bufferevent_free(struct bufferevent *bev)
 {
-	if (bev_check(bev, "bufferevent_free") && gev_core_ready("bufferevent_free") == 0)
-		BEV_LOCKED_VOID(bev, gev_ops.bev_free(bev)); /* th_ outlives bev */
+	if (!bev_check(bev, "bufferevent_free") || gev_core_ready("bufferevent_free") < 0)
+		return;
+	struct gev_bev_private *priv = bev_priv(bev);
+	struct gev_thread *th = bev_lock(bev); /* outlives bev */
+	if (priv->cb_depth && bev->be_ops == GEV_BEV_OPS_SOCKET) {
+		if (priv->sflags & GEV_BEV_SF_FREED)
+			gev_warnx("bufferevent_free: bufferevent %p freed twice", (void *)bev);
+		else {
+			priv->sflags |= GEV_BEV_SF_FREED | GEV_BEV_SF_FREE_PENDING;
+			bev->readcb = NULL;
+			bev->writecb = NULL;
+			bev->errorcb = NULL;
+			bev->cbarg = NULL;
+		}
+	} else
+		gev_ops.bev_free(bev);
+	gev_base_unlock(th);
 }
 
 void bufferevent_setcb(struct bufferevent *bev, bufferevent_data_cb readcb,
@@ -137,9 +168,27 @@ void bufferevent_setcb(struct bufferevent *bev, bufferevent_data_cb readcb,
 	gev_base_unlock(th);
 }
 
+/* bufferevent_enable(EV_READ) of a plain socket bufferevent whose reading
+ * is not suspended and has no timeout is event_add(ev_read, NULL) (the
+ * core's be_socket_enable), done here on an epoll base (gev_io_add_go);
+ * anything else, or when the core must add, crosses. */
 int bufferevent_enable(struct bufferevent *bev, short event)
 {
-	if (!bev_check(bev, "bufferevent_enable") || gev_core_ready("bufferevent_enable") < 0)
+	if (!bev_check(bev, "bufferevent_enable"))
+		return -1;
+	struct gev_bev_private *priv = bev_priv(bev);
+	if (event == EV_READ && bev->be_ops == GEV_BEV_OPS_SOCKET && bev->ev_base) {
+		struct gev_thread *th = bev_lock(bev);
+		if (!(priv->sflags & GEV_BEV_SF_READ_SUSP) && !bev->timeout_read.tv_sec && !bev->timeout_read.tv_usec &&
+		    gev_io_add_go(bev->ev_base, &bev->ev_read)) {
+			bev->enabled |= EV_READ;
+			priv->sflags |= GEV_BEV_SF_READ_ADDED;
+			gev_base_unlock(th);
+			return 0;
+		}
+		gev_base_unlock(th);
+	}
+	if (gev_core_ready("bufferevent_enable") < 0)
 		return -1;
 	return BEV_LOCKED(bev, gev_ops.bev_enable(bev, event));
 }
@@ -171,9 +220,6 @@ struct event_base *bufferevent_get_base(struct bufferevent *bev)
 	return bev_check(bev, "bufferevent_get_base") ? bev->ev_base : NULL;
 }
 
-/* be_ops holds the core's kind tag (core/bufferevent.go, bevOps*): a socket
- * bufferevent's descriptor is ev_read's, answered here; other kinds ask. */
-#define GEV_BEV_OPS_SOCKET ((const struct bufferevent_ops *)(uintptr_t)1)
 
 evutil_socket_t bufferevent_getfd(struct bufferevent *bev)
 {

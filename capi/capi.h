@@ -50,6 +50,9 @@ static inline int gev_base_live(const struct event_base *base)
 int gev_core_load(const char *fn);
 /* Starts the core's runtime without waiting for it (event_base_new). */
 void gev_core_prestart(void);
+/* event_add(ev, NULL) of a core I/O event done in C when it can (event.c):
+ * 1 done, 0 the core must do it. The base lock is held. */
+int gev_io_add_go(struct event_base *base, struct event *ev);
 static inline int gev_core_ready(const char *fn)
 {
 	if (__builtin_expect(gev_core_usable, 1))

@@ -1043,6 +1043,17 @@ static int io_insert_fast(struct event_base *base, struct event *ev)
 	return 1;
 }
 
+/* event_add(ev, NULL) of one of the core's own I/O events (a socket
+ * bufferevent's ev_read: bufferevent.c) on a base the core has: 1 when done
+ * here, as Base.Add would (registration only; a pending or active event
+ * stays as it is), 0 when the core must do it (nothing changed). */
+int gev_io_add_go(struct event_base *base, struct event *ev)
+{
+	return gev_base_live(base) && ev->ev_base == base &&
+	    !(ev->ev_flags & ~(EVLIST_INIT | EVLIST_INSERTED | EVLIST_TIMEOUT | EVLIST_ACTIVE | EVLIST_INTERNAL)) &&
+	    io_insert_fast(base, ev);
+}
+
 /* event_add(ev, tv) with tv NULL, or valid and not a common timeout: 1 when
  * done here (event_add succeeded), 0 when the core must do it. */
 static int event_add_fast(struct event_base *base, struct event *ev, const struct timeval *tv)

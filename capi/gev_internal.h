@@ -309,7 +309,18 @@ struct gev_bev_private {
 	uint32_t magic;          /* GEV_BEV_LIVE while live */
 	uint32_t idx;            /* index of the Go bufferevent in the core's table */
 	uint64_t gen;
+	/* State both halves read and write (core/bufferevent.go, cBevPriv), from
+	 * which bufferevent.c answers two calls without a crossing:
+	 * bufferevent_free inside one of the bufferevent's own callbacks and
+	 * bufferevent_enable(EV_READ) of a socket bufferevent. */
+	uint16_t cb_depth;       /* callbacks of it the core runs directly, each holding a reference */
+	uint8_t  sflags;         /* GEV_BEV_SF_* */
+	uint8_t  pad[5];
 };
+#define GEV_BEV_SF_FREED        0x01 /* bufferevent_free was called */
+#define GEV_BEV_SF_FREE_PENDING 0x02 /* ... by the C layer in a callback: the core drops the reference after it */
+#define GEV_BEV_SF_READ_ADDED   0x04 /* socket: ev_read is pending */
+#define GEV_BEV_SF_READ_SUSP    0x08 /* reading is suspended (watermark, rate limit, lookup) */
 /* The core allocates sizeof(struct bufferevent) + sizeof(struct gev_bev_private),
  * followed by the short handles of the input and output (struct evbuffer up to
  * its fast path's windows, see there); the trailer starts at GEV_BEV_PRIV_OFF. */

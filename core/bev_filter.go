@@ -322,7 +322,7 @@ func (bv *Bufferevent) unlinkUnderlying(u *Bufferevent, eventcb unsafe.Pointer) 
 	if bv.options&BevOptCloseOnFree != 0 {
 		if u.refcnt < 2 {
 			svc.Warnf("BEV_OPT_CLOSE_ON_FREE set on an bufferevent with too few references")
-		} else if !u.freed {
+		} else if !u.isFreed() {
 			u.Free()
 		}
 		return

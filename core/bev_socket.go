@@ -40,7 +40,6 @@ type bevSocket struct {
 	bv   *Bufferevent
 	kind fdKind
 
-	readAdded   bool // ev_read is pending in the reactor
 	writeAdded  bool // ev_write is pending: waiting for EPOLLOUT (or a connect)
 	flushQueued bool // ev_write was activated to write from the loop
 	connecting  bool
@@ -76,7 +75,7 @@ type bevWriteHandler struct{}
 // registered until it has one).
 func NewSocketBufferevent(base *reactor.Base, fd int, options int) *Bufferevent {
 	sb := new(socketBufferevent) // the bufferevent, its buffers and backend in one object
-	bv := newBufferEventIn(&sb.Bufferevent, base, nil, options, "bufferevent_socket_new")
+	bv := newBufferEventIn(&sb.Bufferevent, base, nil, options, "bufferevent_socket_new", false)
 	if bv == nil {
 		return nil
 	}
@@ -155,15 +154,19 @@ func (s *bevSocket) addRead() int {
 	if bv.base.Add(&bv.c.evRead, timeoutOf(&bv.c.timeoutRead)) != 0 {
 		return -1
 	}
-	s.readAdded = true
+	bv.c.priv.sflags |= bevSFReadAdded
 	return 0
 }
 
+// readAdded: ev_read is pending in the reactor (added by addRead, or by the
+// C layer's bufferevent_enable: the flag is in the C trailer for that).
+func (s *bevSocket) readAdded() bool { return s.bv.c.priv.sflags&bevSFReadAdded != 0 }
+
 func (s *bevSocket) delRead() {
 	bv := s.bv
-	if s.readAdded || bv.c.evRead.Flags&(reactor.EVLIST_ACTIVE|reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT) != 0 {
+	if s.readAdded() || bv.c.evRead.Flags&(reactor.EVLIST_ACTIVE|reactor.EVLIST_INSERTED|reactor.EVLIST_TIMEOUT) != 0 {
 		bv.base.Del(&bv.c.evRead)
-		s.readAdded = false
+		bv.c.priv.sflags &^= bevSFReadAdded
 	}
 	// No stale persist timeout: an activation must not re-add the event.
 	bv.c.evRead.RelTimeout = -1
@@ -241,7 +244,7 @@ func (s *bevSocket) adjTimeouts(bv *Bufferevent) int {
 		added bool
 		ev    *reactor.Event
 		tv    *cTimeval
-	}{{s.readAdded, &bv.c.evRead, &bv.c.timeoutRead}, {s.writeAdded, &bv.c.evWrite, &bv.c.timeoutWrite}} {
+	}{{s.readAdded(), &bv.c.evRead, &bv.c.timeoutRead}, {s.writeAdded, &bv.c.evWrite, &bv.c.timeoutWrite}} {
 		if !d.added {
 			continue
 		}
@@ -314,7 +317,7 @@ func (s *bevSocket) onRead(res int16) {
 		return
 	}
 	bv.in.freezeEnd = false
-	n, e := bv.in.ReadFrom(s.fd(), howmuch)
+	n, e := bv.in.readFrom(s.fd(), howmuch, true) // readable: a raw read
 	bv.in.freezeEnd = true
 	if n < 0 {
 		if e == unix.EAGAIN || e == unix.EINTR {

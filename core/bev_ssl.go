@@ -194,7 +194,7 @@ func NewSSLBufferevent(base *reactor.Base, under *Bufferevent, fd int, ssl unsaf
 		return nil
 	}
 	sb := new(sslBufferevent) // the bufferevent, its buffers and backend in one object
-	bv := newBufferEventIn(&sb.Bufferevent, base, nil, options&^BevOptThreadsafe, fn)
+	bv := newBufferEventIn(&sb.Bufferevent, base, nil, options&^BevOptThreadsafe, fn, true)
 	if bv == nil {
 		return nil
 	}

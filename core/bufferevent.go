@@ -185,11 +185,25 @@ type cBevPriv struct {
 	magic uint32
 	idx   uint32
 	gen   uint64
+	// State both halves read and write (struct gev_bev_private): the
+	// C layer answers bufferevent_free inside the bufferevent's own callback
+	// and bufferevent_enable(EV_READ) of a socket bufferevent from these.
+	cbDepth uint16 // callbacks of this bufferevent the core is running directly (each holds a reference)
+	sflags  uint8  // bevSF*
+	_       [5]byte
 }
+
+// cBevPriv.sflags bits (GEV_BEV_SF_* in capi/gev_internal.h).
+const (
+	bevSFFreed       = 0x01 // bufferevent_free was called
+	bevSFFreePending = 0x02 // ... by the C layer inside a callback: the core drops the caller's reference when the callback returns
+	bevSFReadAdded   = 0x04 // socket: ev_read is pending in the reactor
+	bevSFReadSusp    = 0x08 // reading is suspended (readSuspended != 0)
+)
 
 // cBevBlock is the whole C allocation: the public struct, the trailer, and
 // the short handles of the input and output buffers (evbuffer.go): one block
-// per bufferevent, 568 bytes, instead of three.
+// per bufferevent, 576 bytes, instead of three.
 type cBevBlock struct {
 	cBev
 	bufs [2][sizeofCBufShort / 8]uint64
@@ -246,14 +260,13 @@ type Bufferevent struct {
 	base *reactor.Base
 	dfr  *cDefer // nil until needed (newDefer)
 	be   bevBackend
-	x    *bevExtra // nil until a rate limit, a max_single_* or release needs it
+	x    *bevExtra // nil until a rate limit or a max_single_* needs it
 
 	options        int32
 	refcnt         int32
 	readSuspended  uint16 // bevSuspend* reasons
 	writeSuspended uint16
-	freed          bool // bufferevent_free was called
-	dead           bool // no references left: finalizer queued
+	dead           bool // no references left: finalizer queued (bufferevent_free: bevSFFreed in c)
 
 	// Deferred callbacks waiting on dfr.
 	deferQueued, inDeferred   bool
@@ -268,9 +281,8 @@ type Bufferevent struct {
 type bevExtra struct {
 	limiter                       rateLimiter // nil: unlimited
 	maxSingleRead, maxSingleWrite int64
-	finPrev, finNext              *Bufferevent // list of dead, not yet finalized
-	dnsCancel                     func()       // cancels the evdns lookup of connect_hostname in progress
-	goh                           BevHandler   // Go callbacks (gohooks.go), when the C struct holds their markers
+	dnsCancel                     func()     // cancels the evdns lookup of connect_hostname in progress
+	goh                           BevHandler // Go callbacks (gohooks.go), when the C struct holds their markers
 }
 
 // ext returns bv.x, made first if needed.
@@ -314,12 +326,13 @@ func (bv *Bufferevent) blk() *cBevBlock { return (*cBevBlock)(unsafe.Pointer(bv.
 var bevs slots.Table[Bufferevent] // Max: table.go
 
 type bevDeferHandler struct{}
+type bevFinHandler struct{}
 type bevTimerHandler struct{ write bool }
 
 var (
 	handlersOnce          sync.Once
 	bevReadID, bevWriteID uintptr
-	bevDeferID            uintptr
+	bevDeferID, bevFinID  uintptr
 	bevTimerRID           uintptr
 	bevTimerWID           uintptr
 	levReadID, levTimerID uintptr
@@ -331,11 +344,12 @@ func registerHandlers() bool {
 		bevReadID = reactor.RegisterHandler(bevReadHandler{})
 		bevWriteID = reactor.RegisterHandler(bevWriteHandler{})
 		bevDeferID = reactor.RegisterHandler(bevDeferHandler{})
+		bevFinID = reactor.RegisterHandler(bevFinHandler{})
 		bevTimerRID = reactor.RegisterHandler(bevTimerHandler{})
 		bevTimerWID = reactor.RegisterHandler(bevTimerHandler{write: true})
 		levReadID = reactor.RegisterHandler(levReadHandler{})
 		levTimerID = reactor.RegisterHandler(levTimerHandler{})
-		handlersOK = bevReadID != 0 && bevWriteID != 0 && bevDeferID != 0 &&
+		handlersOK = bevReadID != 0 && bevWriteID != 0 && bevDeferID != 0 && bevFinID != 0 &&
 			bevTimerRID != 0 && bevTimerWID != 0 && levReadID != 0 && levTimerID != 0
 	})
 	return handlersOK
@@ -354,12 +368,14 @@ func newBufferevent(base *reactor.Base, be bevBackend, options int) *Bufferevent
 // newBufferEventNamed is newBufferevent with fn, the public function named
 // in messages.
 func newBufferEventNamed(base *reactor.Base, be bevBackend, options int, fn string) *Bufferevent {
-	return newBufferEventIn(new(Bufferevent), base, be, options, fn)
+	return newBufferEventIn(new(Bufferevent), base, be, options, fn, true)
 }
 
 // newBufferEventIn is newBufferEventNamed in bv, a zero Bufferevent (part
-// of a bigger object: socketBufferevent).
-func newBufferEventIn(bv *Bufferevent, base *reactor.Base, be bevBackend, options int, fn string) *Bufferevent {
+// of a bigger object: socketBufferevent). Without timers, c.evRead and
+// c.evWrite are left for the caller to assign at once (the socket backend's
+// I/O events: assigning them twice per connection is work for nothing).
+func newBufferEventIn(bv *Bufferevent, base *reactor.Base, be bevBackend, options int, fn string, timers bool) *Bufferevent {
 	if base == nil {
 		svc.Warnf("%s: event_base is not usable", fn)
 		return nil
@@ -391,8 +407,10 @@ func newBufferEventIn(bv *Bufferevent, base *reactor.Base, be bevBackend, option
 	out.initBev(unsafe.Pointer(&blk.bufs[1]), idx, true)
 	c.evBase = base.C()
 	c.beOps = bevOpsNone
-	base.AssignGo(&c.evRead, -1, reactor.EV_FINALIZE, bevTimerRID) // EV_FINALIZE: what libevent gives a bufferevent's events (event_get_events)
-	base.AssignGo(&c.evWrite, -1, reactor.EV_FINALIZE, bevTimerWID)
+	if timers {
+		base.AssignGo(&c.evRead, -1, reactor.EV_FINALIZE, bevTimerRID) // EV_FINALIZE: what libevent gives a bufferevent's events (event_get_events)
+		base.AssignGo(&c.evWrite, -1, reactor.EV_FINALIZE, bevTimerWID)
+	}
 	c.input, c.output = in.h, out.h
 	c.enabled = reactor.EV_WRITE
 	in.owned, out.owned = true, true
@@ -456,7 +474,10 @@ func (bv *Bufferevent) decref() int {
 	return 1
 }
 
-// release runs when the last reference is gone.
+// release runs when the last reference is gone. The finalizer runs from the
+// loop on ev_read, which nothing uses any more (its descriptor is kept for
+// the backend's free): no memory is made for it, and event_base_free finds
+// it on the active queues (FinalizeBase).
 func (bv *Bufferevent) release() {
 	c := bv.c
 	bv.dead = true
@@ -468,16 +489,14 @@ func (bv *Bufferevent) release() {
 		u.unlink(bv)
 	}
 	c.priv.magic = bevDead
-	bv.ext()
-	finList.push(bv)
-	d := bv.newDefer()
-	if d == nil {
-		bv.finalize() // no memory for the event: finalize now
-		return
+	if d := bv.dfr; d != nil {
+		bv.base.Del(&d.ev)
 	}
-	bv.base.Del(&d.ev)
-	bv.base.Active(&d.ev, reactor.EV_TIMEOUT, 1)
-	if d.ev.Flags&reactor.EVLIST_ACTIVE == 0 {
+	pri := c.evRead.Pri // the deferred callbacks' priority, as libevent finalizes there
+	bv.base.AssignGo(&c.evRead, int(c.evRead.Fd), 0, bevFinID)
+	c.evRead.Pri = pri
+	bv.base.Active(&c.evRead, reactor.EV_TIMEOUT, 1)
+	if c.evRead.Flags&reactor.EVLIST_ACTIVE == 0 {
 		// The base refused (freed): nothing will run the finalizer.
 		bv.finalize()
 	}
@@ -505,15 +524,43 @@ func (bv *Bufferevent) newDefer() *cDefer {
 // Free is bufferevent_free: callbacks cleared, pending work cancelled, and
 // the caller's reference dropped.
 func (bv *Bufferevent) Free() {
-	if bv.freed || bv.dead {
+	if bv.isFreed() || bv.dead {
 		svc.Warnf("bufferevent_free: bufferevent %p freed twice", unsafe.Pointer(bv.c))
 		return
 	}
-	bv.freed = true
 	c := bv.c
+	c.priv.sflags |= bevSFFreed
 	c.readcb, c.writecb, c.errorcb, c.cbarg = nil, nil, nil, nil
+	bv.freeRest()
+}
+
+// freeRest is what bufferevent_free does after clearing the callbacks.
+func (bv *Bufferevent) freeRest() {
 	if cc, ok := bv.be.(bevCanceler); ok {
 		cc.cancelAll(bv)
+	}
+	bv.decref()
+}
+
+// isFreed: bufferevent_free was called (or bv is finalized).
+func (bv *Bufferevent) isFreed() bool { return bv.c == nil || bv.c.priv.sflags&bevSFFreed != 0 }
+
+// cbEnter and cbLeave bracket a callback the core runs directly (not from
+// the deferred-callback event): a reference is held meanwhile, and the
+// C layer, seeing cbDepth, answers a bufferevent_free of a plain socket
+// bufferevent there without a crossing (capi/bufferevent.c): it marks it
+// freed and clears the callbacks, and cbLeave drops the caller's reference.
+func (bv *Bufferevent) cbEnter() {
+	bv.refcnt++
+	bv.c.priv.cbDepth++
+}
+
+func (bv *Bufferevent) cbLeave() {
+	p := &bv.c.priv
+	p.cbDepth--
+	if p.sflags&bevSFFreePending != 0 {
+		p.sflags &^= bevSFFreePending
+		bv.freeRest()
 	}
 	bv.decref()
 }
@@ -525,7 +572,6 @@ func (bv *Bufferevent) finalize() {
 	if bv.c == nil {
 		return
 	}
-	finList.remove(bv)
 	c := bv.c
 	evs := [3]*reactor.Event{&c.evRead, &c.evWrite}
 	if bv.dfr != nil {
@@ -598,10 +644,14 @@ func (bv *Bufferevent) suspendRead(reason uint16) {
 		bv.be.disable(bv, reactor.EV_READ)
 	}
 	bv.readSuspended |= reason
+	bv.c.priv.sflags |= bevSFReadSusp
 }
 
 func (bv *Bufferevent) unsuspendRead(reason uint16) {
 	bv.readSuspended &^= reason
+	if bv.readSuspended == 0 {
+		bv.c.priv.sflags &^= bevSFReadSusp
+	}
 	if bv.readSuspended == 0 && bv.c.enabled&reactor.EV_READ != 0 {
 		bv.be.enable(bv, reactor.EV_READ)
 	}
@@ -635,7 +685,9 @@ func (bv *Bufferevent) bufChanged(b *Buffer, added, drained int) {
 			bv.unsuspendRead(bevSuspendWM)
 		}
 	}
-	if w, ok := bv.be.(bevBufWatcher); ok {
+	if s, ok := bv.be.(*bevSocket); ok { // (a compare; the interface assertion costs a lookup per change)
+		s.bufChanged(bv, b, added, drained)
+	} else if w, ok := bv.be.(bevBufWatcher); ok {
 		w.bufChanged(bv, b, added, drained)
 	}
 }
@@ -729,7 +781,9 @@ func (bv *Bufferevent) runReadcb(options int) {
 		bv.scheduleDeferred()
 		return
 	}
+	bv.cbEnter()
 	callBevData(bv.c.readcb, unsafe.Pointer(bv.c), bv.c.cbarg)
+	bv.cbLeave()
 	bv.inbufWmCheck()
 }
 
@@ -743,7 +797,9 @@ func (bv *Bufferevent) runWritecb(options int) {
 		bv.scheduleDeferred()
 		return
 	}
+	bv.cbEnter()
 	callBevData(bv.c.writecb, unsafe.Pointer(bv.c), bv.c.cbarg)
+	bv.cbLeave()
 }
 
 // runEventcb is bufferevent_run_eventcb_; err is the errno the callback sees.
@@ -757,7 +813,9 @@ func (bv *Bufferevent) runEventcb(what int16, options int, err int) {
 		bv.scheduleDeferred()
 		return
 	}
+	bv.cbEnter()
 	callBevEvent(bv.c.errorcb, unsafe.Pointer(bv.c), what, bv.c.cbarg, err)
+	bv.cbLeave()
 }
 
 // trigger is bufferevent_trigger_nolock_.
@@ -993,61 +1051,29 @@ func (bv *Bufferevent) ReadBuffer(dst *Buffer) int       { return dst.AddBuffer(
 
 // ---- finalizers ----
 
-// finList links the dead bufferevents whose finalizer has not run yet, so
-// that FinalizeBase can run them when their base is freed (libevent's
-// event_base_free runs pending finalizers too).
-type finalizerList struct {
-	mu   sync.Mutex
-	head *Bufferevent
-}
-
-var finList finalizerList
-
-func (l *finalizerList) push(bv *Bufferevent) {
-	l.mu.Lock()
-	bv.x.finPrev, bv.x.finNext = nil, l.head
-	if l.head != nil {
-		l.head.x.finPrev = bv
+// bevFinHandler runs the finalizer release queued on ev_read.
+func (bevFinHandler) HandleEvent(ev *reactor.Event, res int16) {
+	defer recoverHandler("bufferevent finalizer")
+	if bv := bevAt(unsafe.Add(unsafe.Pointer(ev), -int(offEvRead))); bv != nil && bv.dead {
+		bv.finalize()
 	}
-	l.head = bv
-	l.mu.Unlock()
-}
-
-func (l *finalizerList) remove(bv *Bufferevent) {
-	x := bv.x
-	if x == nil { // never pushed
-		return
-	}
-	l.mu.Lock()
-	if x.finPrev != nil {
-		x.finPrev.x.finNext = x.finNext
-	} else if l.head == bv {
-		l.head = x.finNext
-	}
-	if x.finNext != nil {
-		x.finNext.x.finPrev = x.finPrev
-	}
-	x.finPrev, x.finNext = nil, nil
-	l.mu.Unlock()
 }
 
 // FinalizeBase runs the pending finalizers of bufferevents freed on the base
-// at cbase. The C layer calls it from event_base_free before the reactor
-// frees the base.
+// at cbase (libevent's event_base_free runs pending finalizers too): they
+// wait on its active queues. The C layer calls it from event_base_free
+// before the reactor frees the base.
 func FinalizeBase(cbase unsafe.Pointer) {
-	for {
-		var victim *Bufferevent
-		finList.mu.Lock()
-		for bv := finList.head; bv != nil; bv = bv.x.finNext {
-			if bv.c != nil && bv.base.C() == cbase {
-				victim = bv
-				break
-			}
+	b := reactor.FromC(cbase)
+	if b == nil || bevFinID == 0 {
+		return
+	}
+	for _, ev := range b.ActiveGo(bevFinID) {
+		if ev.Flags&reactor.EVLIST_ACTIVE == 0 { // finalized by an earlier one
+			continue
 		}
-		finList.mu.Unlock()
-		if victim == nil {
-			return
+		if bv := bevAt(unsafe.Add(unsafe.Pointer(ev), -int(offEvRead))); bv != nil && bv.dead {
+			bv.finalize()
 		}
-		victim.finalize()
 	}
 }

@@ -91,7 +91,7 @@ func TestIdleConnectionMemory(t *testing.T) {
 	baseArrays := float64(cmem.SizeOf(int(cb.Nfds)*24)+cmem.SizeOf(int(cb.EpMax)*12)+cmem.SizeOf(int(cb.EpMax)*8)) / n
 	t.Logf("of which the fd table (%d slots) and epoll arrays (%d events) %.0f B", cb.Nfds, cb.EpMax, baseArrays)
 	// The design's figures (docs/PERFORMANCE.md): one Go object of 224 B (the
-	// rest is the table slot), one C block of 568 B in the 576 class, no
+	// rest is the table slot), one C block of 576 B (its class), no
 	// buffer blocks.
 	if sz := unsafe.Sizeof(socketBufferevent{}); sz > 224 {
 		t.Errorf("a socketBufferevent is %d bytes, more than 224", sz)

@@ -35,8 +35,8 @@ func (m *bevModel) check(t *testing.T, bv *Bufferevent, step int, op string) {
 	}
 	wantPending := m.enabled&reactor.EV_READ != 0 && bv.readSuspended == 0
 	pending := bv.c.evRead.Flags&reactor.EVLIST_INSERTED != 0
-	if pending != wantPending || s.readAdded != wantPending {
-		t.Fatalf("step %d (%s): ev_read pending %v (readAdded %v), model %v", step, op, pending, s.readAdded, wantPending)
+	if pending != wantPending || s.readAdded() != wantPending {
+		t.Fatalf("step %d (%s): ev_read pending %v (readAdded %v), model %v", step, op, pending, s.readAdded(), wantPending)
 	}
 	avail := m.sent - m.drained // in the input or still in the socket
 	if in > avail {

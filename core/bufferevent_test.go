@@ -47,6 +47,9 @@ func TestLayoutAgainstC(t *testing.T) {
 		{"be_ops", 23, unsafe.Offsetof(bev.beOps)},
 		{"sizeof event", 24, reactor.EventSize},
 		{"event.ev_fd", 25, unsafe.Offsetof(bev.evRead.Fd)},
+		{"gev_bev_private.cb_depth", 26, unsafe.Offsetof(bev.priv.cbDepth)},
+		{"gev_bev_private.sflags", 27, unsafe.Offsetof(bev.priv.sflags)},
+		{"GEV_BEV_SF_*", 28, bevSFFreed | bevSFFreePending<<8 | bevSFReadAdded<<16 | bevSFReadSusp<<24},
 	}
 	for _, tc := range tests {
 		if want := cbtest.Layout(tc.fact); int(tc.got) != want {
@@ -285,13 +288,13 @@ func TestBevWatermarks(t *testing.T) {
 	// called again on every pass (libevent 2.1.12's inbuf_wm_check), so an
 	// EVLOOP_NONBLOCK loop would never end: use single passes.
 	passes(b, 5)
-	if bv.in.Len() != 10 || !(bv.readSuspended != 0) || bevSock(bv).readAdded {
+	if bv.in.Len() != 10 || !(bv.readSuspended != 0) || bevSock(bv).readAdded() {
 		t.Fatalf("high watermark: input %d suspended %v", bv.in.Len(), (bv.readSuspended != 0))
 	}
 	// Draining below the high watermark resumes reading.
 	var x [4]byte
 	bv.Read(unsafe.Pointer(&x[0]), 4)
-	if (bv.readSuspended != 0) || !bevSock(bv).readAdded {
+	if (bv.readSuspended != 0) || !bevSock(bv).readAdded() {
 		t.Fatal("not resumed below the high watermark")
 	}
 	if !passesUntil(b, 200, func() bool { return bv.in.Len() == 10 }) {

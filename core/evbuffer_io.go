@@ -37,7 +37,13 @@ const (
 // ReadFrom reads once from fd into the end of the buffer, at most max bytes
 // (max <= 0: the adaptive hint). It returns the count (0 at end of file) and
 // the errno of a failed read (EAGAIN included), the buffer unchanged then.
-func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
+func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) { return b.readFrom(fd, max, false) }
+
+// readFrom is ReadFrom; with raw the read is a raw system call, without the
+// runtime's entersyscall/exitsyscall (~220 instructions): for a socket
+// bufferevent's read after the loop saw it readable, which does not block
+// (a program's evbuffer_read may be given a blocking descriptor: not raw).
+func (b *Buffer) readFrom(fd int, max int, raw bool) (int, unix.Errno) {
 	b.fold()
 	if b.freezeEnd {
 		return -1, unix.EPERM
@@ -108,9 +114,14 @@ func (b *Buffer) ReadFrom(fd int, max int) (int, unix.Errno) {
 	}
 	var r uintptr
 	var e unix.Errno
-	if niov == 1 {
+	switch {
+	case raw && niov == 1:
+		r, _, e = unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(iov[0].Base)), uintptr(iov[0].Len))
+	case raw:
+		r, _, e = unix.RawSyscall(unix.SYS_READV, uintptr(fd), uintptr(unsafe.Pointer(&iov[0])), uintptr(niov))
+	case niov == 1:
 		r, _, e = unix.Syscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(iov[0].Base)), uintptr(iov[0].Len))
-	} else {
+	default:
 		r, _, e = unix.Syscall(unix.SYS_READV, uintptr(fd), uintptr(unsafe.Pointer(&iov[0])), uintptr(niov))
 	}
 	n := int(r)

@@ -125,7 +125,7 @@ func (bv *Bufferevent) Fd() int { return bv.be.fd() }
 func (bv *Bufferevent) Options() int { return int(bv.options) }
 
 // Live reports whether bufferevent_free has not been called on bv.
-func (bv *Bufferevent) Live() bool { return bv.c != nil && !bv.freed && !bv.dead }
+func (bv *Bufferevent) Live() bool { return bv.c != nil && !bv.isFreed() && !bv.dead }
 
 // SetTimeoutsTV is bufferevent_set_timeouts with Go values (nil: none).
 func (bv *Bufferevent) SetTimeoutsTV(rd, wr *reactor.Timeval) int {

@@ -143,3 +143,18 @@ func (b *Base) firstActive() *Event {
 	}
 	return nil
 }
+
+// ActiveGo returns the events on the active queues whose Go handler is id,
+// in queue order (event_base_free's callers use it to find work the loop
+// would still have run; not for hot paths: it allocates).
+func (b *Base) ActiveGo(id uintptr) []*Event {
+	var evs []*Event
+	for _, q := range b.queues() {
+		for ev := q.head; ev != nil; ev = ev.ActiveNext {
+			if ev.Closure == ClosureGo && ev.Arg == id {
+				evs = append(evs, ev)
+			}
+		}
+	}
+	return evs
+}

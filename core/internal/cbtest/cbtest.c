@@ -58,6 +58,9 @@ long cbtest_layout(int i)
 	case 23: return (long)offsetof(struct bufferevent, be_ops);
 	case 24: return (long)sizeof(struct event);
 	case 25: return (long)offsetof(struct event, ev_fd);
+	case 26: return (long)offsetof(struct gev_bev_private, cb_depth);
+	case 27: return (long)offsetof(struct gev_bev_private, sflags);
+	case 28: return GEV_BEV_SF_FREED | GEV_BEV_SF_FREE_PENDING << 8 | GEV_BEV_SF_READ_ADDED << 16 | (long)GEV_BEV_SF_READ_SUSP << 24;
 	/* struct evbuffer beyond the handle (core/evbuffer_more_test.go) */
 	case 100: return (long)offsetof(struct evbuffer, lock);
 	case 101: return (long)offsetof(struct evbuffer, own_lock);

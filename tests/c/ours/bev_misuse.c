@@ -8,7 +8,8 @@
  * buffers is scheduled on another base (libevent 2.1.12 crashes after
  * running such a callback): the callback runs with its buffer, which is then
  * freed (the buffer's handle lives in the bufferevent's block, which is kept
- * until then).
+ * until then); bufferevent_free twice inside the bufferevent's own read
+ * callback: the second is refused and logged, the descriptor closed after.
  * Exit 0 when every check holds.
  */
 #include <stdint.h>
@@ -66,6 +67,18 @@ static void free_with_deferred_cb(struct event_base *base, int output)
 	event_base_loop(base, EVLOOP_NONBLOCK);
 	event_base_loop(other, EVLOOP_NONBLOCK);
 	event_base_free(other);
+}
+
+/* bufferevent_free twice inside the bufferevent's own read callback (the
+ * C layer answers the first there): the second is refused and logged. */
+static int twice_logged = -1;
+static void free_twice_cb(struct bufferevent *bev, void *arg)
+{
+	(void)arg;
+	bufferevent_free(bev);
+	int n = tc_log_.n;
+	bufferevent_free(bev);
+	twice_logged = tc_log_.n - n;
 }
 
 int main(void)
@@ -139,6 +152,21 @@ int main(void)
 	free_with_deferred_cb(base, 1);
 	TC_CHECK("output freed with a deferred callback scheduled: it runs once, with the 5 bytes",
 	    defer_calls == 1 && defer_len == 5);
+	{
+		int tv2[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, tv2) == 0) {
+			evutil_make_socket_nonblocking(tv2[0]);
+			b = bufferevent_socket_new(base, tv2[0], BEV_OPT_CLOSE_ON_FREE);
+			bufferevent_setcb(b, free_twice_cb, NULL, NULL, NULL);
+			bufferevent_enable(b, EV_READ);
+			send(tv2[1], "z", 1, MSG_NOSIGNAL);
+			for (int i = 0; i < 3; i++)
+				event_base_loop(base, EVLOOP_NONBLOCK);
+			TC_CHECK("bufferevent_free twice in its read callback: the second logged once", twice_logged == 1);
+			TC_CHECK("... and the descriptor closed after the callback", !tc_fd_open(tv2[0]));
+			close(tv2[1]);
+		}
+	}
 	event_base_free(base);
 	close(sv[0]);
 	close(sv[1]);
