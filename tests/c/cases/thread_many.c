@@ -241,18 +241,18 @@ int main(void)
 	t0 = tc_now();
 	r = evtimer_add(mark, &tv10);
 	lat = wait_fired(1, t0);
-	printf("evtimer_add(10 ms): %d, fired: %s, within [0.009, 0.5) s: %s\n", r, tc_yesno(fired == 1),
-	    tc_yesno(lat >= 0.009 && lat < 0.5));
+	printf("evtimer_add(10 ms): %d, fired: %s, within [0.009, 1.5) s: %s\n", r, tc_yesno(fired == 1),
+	    tc_yesno(lat >= 0.009 && lat < 1.5));
 	usleep(50000);
 	t0 = tc_now();
 	event_active(mark, EV_WRITE, 0);
 	lat = wait_fired(2, t0);
-	printf("event_active: fired: %s, within 0.5 s: %s\n", tc_yesno(fired == 2), tc_yesno(lat < 0.5));
+	printf("event_active: fired: %s, within 1.5 s: %s\n", tc_yesno(fired == 2), tc_yesno(lat < 1.5));
 	usleep(50000);
 	t0 = tc_now();
 	r = evtimer_add(mark, &tv0);
 	lat = wait_fired(3, t0);
-	printf("evtimer_add(0): %d, fired: %s, within 0.5 s: %s\n", r, tc_yesno(fired == 3), tc_yesno(lat < 0.5));
+	printf("evtimer_add(0): %d, fired: %s, within 1.5 s: %s\n", r, tc_yesno(fired == 3), tc_yesno(lat < 1.5));
 
 	printf("== activation storm from two threads while it sleeps\n");
 	storm_ev = event_new(sb, -1, 0, storm_cb, NULL);
@@ -316,8 +316,8 @@ int main(void)
 	r = event_base_loopexit(sb, &tv10);
 	pthread_join(sleeper, NULL);
 	el = tc_now() - t0;
-	printf("loopexit(10 ms): %d, dispatch returned %d, got_exit=%d, within [0.009, 0.5) s: %s\n", r,
-	    loop_ret, event_base_got_exit(sb), tc_yesno(el >= 0.009 && el < 0.5));
+	printf("loopexit(10 ms): %d, dispatch returned %d, got_exit=%d, within [0.009, 1.5) s: %s\n", r,
+	    loop_ret, event_base_got_exit(sb), tc_yesno(el >= 0.009 && el < 1.5));
 
 	printf("== event_base_loopbreak from another thread\n");
 	pthread_create(&sleeper, NULL, sleeper_main, NULL);
@@ -326,8 +326,8 @@ int main(void)
 	r = event_base_loopbreak(sb);
 	pthread_join(sleeper, NULL);
 	el = tc_now() - t0;
-	printf("loopbreak: %d, dispatch returned %d, got_break=%d, within 0.5 s: %s\n", r, loop_ret,
-	    event_base_got_break(sb), tc_yesno(el < 0.5));
+	printf("loopbreak: %d, dispatch returned %d, got_break=%d, within 1.5 s: %s\n", r, loop_ret,
+	    event_base_got_break(sb), tc_yesno(el < 1.5));
 
 	event_free(idle);
 	event_free(mark);
