@@ -106,7 +106,11 @@ func (b *Base) loop(flags int, at int) int {
 			if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && c.NEvents == 0 && c.NActive == 0 {
 				return 1
 			}
-			b.yieldIfDue()
+			if timeout != 0 { // may block
+				b.yieldIfDue(yieldBeforeWaitNS)
+			} else {
+				b.yieldIfDue(yieldEveryNS)
+			}
 			var err error // idleWait clears c.TvCache
 			if st := b.st; st != nil {
 				st.Loops++
@@ -120,6 +124,7 @@ func (b *Base) loop(flags int, at int) int {
 				svc.Warnf("event_base_loop: %v", err)
 				return -1
 			}
+			b.yieldIfDue(yieldEveryNS)
 		}
 		if at == resumeWaited {
 			b.be.(*epollBackend).afterWait(c.Resume.Grow != 0)
@@ -299,6 +304,7 @@ func (b *Base) processQueue(pri int, count int, inGo bool, max int, end Timeval,
 		if loadInt32(&b.c.EventBreak) != 0 {
 			return -1
 		}
+		b.yieldIfDue(yieldEveryNS)
 		if count >= max {
 			return count
 		}
