@@ -55,20 +55,21 @@ func Prepare() {
 // runtime.Gosched the global one and wakes a spinning thread too: 5 or more).
 // The loop checks at the top of each iteration, after each wait and after
 // each event it runs (a clock read through the vDSO, ~20 ns), so that a gap
-// overruns yieldEveryNS by one callback or one wait at most, not by a whole
+// overruns yieldEveryNS by one callback or one wait, not by a whole
 // iteration (under strace, which slows every system call, an iteration of
-// the 50-connection echo takes 2-5 ms). A wait that may block comes after a
-// yield once yieldBeforeWaitNS have passed: it may last until the gap is
-// over (syscalls_64B_50conn: ~110 yields a second instead of ~125 with a
-// 5 ms period checked at the top of each iteration only, and no overrun
-// sending sysmon back to 20 us sleeps; docs/PERFORMANCE.md). At most ~110
-// yields a second, and only while the loop keeps running.
+// the 50-connection echo takes 2-5 ms). Before a wait that may block it
+// yields once yieldBeforeWaitNS have passed, as the wait may last past the
+// gap's end. syscalls_64B_50conn: ~108 yields a second, against ~125 with a
+// 5 ms period checked at the top of each iteration only, and fewer overruns
+// sending sysmon back to 20 us sleeps (those left come from the loop thread
+// not getting the CPU on a loaded machine; docs/PERFORMANCE.md). Only while
+// the loop keeps running.
 const (
 	yieldEveryNS      = 9e6
 	yieldBeforeWaitNS = 8e6
 )
 
-// yieldIfDue yields once after ns have passed since the loop's last yield.
+// yieldIfDue yields if `after` ns have passed since the loop's last yield.
 func (b *Base) yieldIfDue(after int64) {
 	now := nanotime()
 	if b.lastYield == 0 { // the first check: nothing to renew yet
