@@ -46,8 +46,9 @@ import (
 // not trim: its waits end with I/O. The checks cost a comparison per blocking
 // wait; an armed loop's waits, a subtraction. On an epoll base the loop runs
 // in C (run.c), which leaves its first blocking wait after the next check's
-// time to this side (SetWaitInGoAfter) and gets the loop back once this side
-// is done (not armed, or trimmed: Base.stayInGo).
+// time to this side (SetWaitInGoAfter) and gets the loop back at once,
+// before the wait, unless the check arms (then once this side has trimmed:
+// Base.stayInGo).
 const (
 	idleCheck   = 100_000 // µs between checks for memory to give back
 	idleQuantum = 100_000 // µs: longest wait of an armed loop
@@ -156,6 +157,17 @@ func idleTrim() {
 	}
 }
 
+// idleCheck is idleWait's check before a wait that may block, for a loop
+// not armed: now is the time cache (zero: none).
+func (b *Base) idleCheck(now Timeval) {
+	if now.Sec == 0 {
+		if now = b.idleSeen; now.Sec == 0 || b.c.Flags&EVENT_BASE_FLAG_NO_CACHE_TIME != 0 {
+			now = NowMonotonic()
+		}
+	}
+	b.idleArm(now.Sec*1e6 + now.Usec)
+}
+
 // idleWait is the loop's wait with the idle checks around it; timeout in µs
 // as for the backend (-1: none). It clears the time cache, as the loop does
 // before every wait. nil or the backend's error. It reads no clock: the
@@ -169,12 +181,7 @@ func (b *Base) idleWait(timeout int64) error {
 		return b.be.wait(0)
 	}
 	if !b.idleArmed {
-		if now.Sec == 0 {
-			if now = b.idleSeen; now.Sec == 0 || b.c.Flags&EVENT_BASE_FLAG_NO_CACHE_TIME != 0 {
-				now = NowMonotonic()
-			}
-		}
-		if b.idleArm(now.Sec*1e6 + now.Usec); !b.idleArmed {
+		if b.idleCheck(now); !b.idleArmed {
 			return b.be.wait(timeout)
 		}
 	}

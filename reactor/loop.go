@@ -39,8 +39,8 @@ func (b *Base) Loop(flags int) int {
 // LoopResume takes over an event_base_loop that run.c's loop began and
 // handed over (it returned GEV_LOOP_RESUME): struct event_base's resume says
 // where it stopped. A loop left here for a wait (resumeTop) is handed back
-// at the top of a later iteration (loopBackRC): run.c's loop goes on with it
-// when called with loopCont.
+// (loopBackRC) before that wait, or when it has more to do here at the top of
+// a later iteration: run.c's loop goes on with it when called with loopCont.
 func (b *Base) LoopResume(flags int) int {
 	if b.dead {
 		svc.Warnf("event_base_loop: the event_base was freed")
@@ -106,7 +106,34 @@ func (b *Base) loop(flags int, at int) int {
 			if flags&EVLOOP_NO_EXIT_ON_EMPTY == 0 && c.NEvents == 0 && c.NActive == 0 {
 				return 1
 			}
-			b.yieldIfDue()
+			if fromTop && !handBack && timeout != 0 && !b.idleArmed && b.st == nil {
+				// run.c's loop left this wait here for idle.go's check
+				// (SetWaitInGoAfter). Unless the check arms a trim, the
+				// wait goes back to run.c at once, with no yield and no
+				// more calls out of Go: sysmon, woken from its deep
+				// sleep by this call into Go, polls every 20 us until
+				// it takes the thread's P back, which it does at its
+				// first look if the P's tick is stale, and which a
+				// yield or a wait here would put off by up to 10 ms.
+				// The check's time is the one run.c compared (the time
+				// cache, else the clock), so that it moves the next
+				// check's time past it: a loop's first wait has no
+				// cache, and the previous loop's time (idleWait's) may
+				// be older than that and would bring the wait back.
+				now := c.TvCache
+				if now.Sec == 0 {
+					now = NowMonotonic()
+				}
+				if b.idleCheck(now); !b.stayInGo() && c.Epfd >= 0 && c.Activeq != nil && c.EpEvents != nil {
+					back = true
+					return loopBackRC
+				}
+			}
+			if timeout != 0 { // may block
+				b.yieldIfDue(yieldBeforeWaitNS)
+			} else {
+				b.yieldIfDue(yieldEveryNS)
+			}
 			var err error // idleWait clears c.TvCache
 			if st := b.st; st != nil {
 				st.Loops++
@@ -120,6 +147,7 @@ func (b *Base) loop(flags int, at int) int {
 				svc.Warnf("event_base_loop: %v", err)
 				return -1
 			}
+			b.yieldIfDue(yieldEveryNS)
 		}
 		if at == resumeWaited {
 			b.be.(*epollBackend).afterWait(c.Resume.Grow != 0)
@@ -299,6 +327,7 @@ func (b *Base) processQueue(pri int, count int, inGo bool, max int, end Timeval,
 		if loadInt32(&b.c.EventBreak) != 0 {
 			return -1
 		}
+		b.yieldIfDue(yieldEveryNS)
 		if count >= max {
 			return count
 		}

@@ -460,7 +460,9 @@ func TestLoopCResumePoints(t *testing.T) {
 				if where != tc.where {
 					t.Fatalf("handed over at %d, want %d", where, tc.where)
 				}
-				r = b.LoopResume(tc.flags)
+				if r = b.LoopResume(tc.flags); r == reactor.LoopBackRC {
+					r, _ = b.LoopCCont(tc.flags) // handed back before a wait
+				}
 			} else if tc.where != none {
 				t.Fatalf("run.c's loop returned %d, want a hand-over at %d", r, tc.where)
 			}
@@ -484,9 +486,43 @@ func wantCalls(t *testing.T, args ...uintptr) {
 	}
 }
 
-// A wait left to the Go side (SetWaitInGoAfter): the Go side waits, runs
-// what the wait made active, and hands the loop back to run.c's at the top
-// of the next iteration; run.c's loop goes on with the running base.
+// A loop's first wait has no time cache: the Go side's check, which hands
+// the wait back to run.c, must move the next check's time past the clock
+// run.c compared, not past the previous loop's time (which the idle check
+// of a Go-side wait uses), or run.c hands the same wait over again, for ever
+// (listener's EMFILE case hung so).
+func TestLoopHandBackFirstWait(t *testing.T) {
+	reactor.NoIdleHook(t) // no idle trim arms: the Go side hands back
+	b := newBase(t, reactor.MethodEpoll, 1)
+	ctest.Calls()
+	first := goEvent(t, b, -1, 0, func(*reactor.Event, int16) { ctest.Record(-1, evTimeout, 1) })
+	b.Add(first, tv(5000))
+	if r := b.Loop(0); r != 1 { // the previous loop, ended on the Go side: its last time is kept
+		t.Fatalf("first loop returned %d, want 1", r)
+	}
+	now := reactor.NowMonotonic()
+	time.Sleep(20 * time.Millisecond)
+	reactor.SetWaitInGoAfter(now.Sec*1e6 + now.Usec + 1000) // passed, but after the previous loop's time
+	ev := newEvent(t)
+	assignC(b, ev, -1, 0, ctest.RecordCB(), 2)
+	b.Add(ev, tv(30000))
+	r, where := b.LoopCOnly(0)
+	if r != reactor.LoopResumeRC || where != 4 {
+		t.Fatalf("run.c's loop returned %d at %d, want a hand-over at 4", r, where)
+	}
+	if r = b.LoopResume(0); r != reactor.LoopBackRC {
+		t.Fatalf("the Go side returned %d, want the loop handed back", r)
+	}
+	if r, where = b.LoopCCont(0); r != 1 {
+		t.Fatalf("run.c's loop went on and returned %d (at %d), want 1: the wait handed over again", r, where)
+	}
+	wantCalls(t, 1, 2)
+	check(t, b)
+}
+
+// A wait left to the Go side (SetWaitInGoAfter): the Go side makes its idle
+// check and, with no trim armed, hands the loop back to run.c's before the
+// wait; run.c's loop goes on with the running base and waits itself.
 func TestLoopHandBack(t *testing.T) {
 	timers := func(t *testing.T, b *reactor.Base) {
 		for i, us := range []int64{20000, 40000} {
@@ -508,15 +544,15 @@ func TestLoopHandBack(t *testing.T) {
 		if r = b.LoopResume(0); r != reactor.LoopBackRC {
 			t.Fatalf("the Go side returned %d, want the loop handed back", r)
 		}
-		wantCalls(t, 8)
+		wantCalls(t) // handed back before the wait
 		if !b.Running() {
 			t.Fatal("the base stopped running when the loop was handed back")
 		}
 		reactor.SetWaitInGoAfter(0)
-		if r, _ = b.LoopCCont(0); r != 1 {
-			t.Fatalf("run.c's loop went on and returned %d, want 1", r)
+		if r, where = b.LoopCCont(0); r != 1 {
+			t.Fatalf("run.c's loop went on and returned %d (at %d), want 1", r, where)
 		}
-		wantCalls(t, 9)
+		wantCalls(t, 8, 9)
 		if b.Running() {
 			t.Fatal("the base still running after the loop")
 		}

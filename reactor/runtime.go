@@ -46,36 +46,43 @@ func Prepare() {
 // a well-behaved goroutine: it backs off to 10 ms sleeps and neither
 // preempts the loop nor takes its P.
 //
-// Sysmon looks at most every 10 ms, so a yield at least that often is
-// enough; yieldEveryNS leaves 5 ms for the iteration in progress when one
-// falls due (under strace, which slows every system call, an iteration of
-// the 50-connection echo takes 2 ms; with 7 ms some runs overran and sysmon
-// went back to 20 us sleeps). A yield of a locked goroutine hands its P to
-// another thread, which hands it back: runtime.goyield (the current P's run
-// queue) costs 3 futex calls, runtime.Gosched (the global queue, and a
-// spinning thread woken for it) 5. At most 200 a second, and only while the
-// loop keeps running.
-const yieldEveryNS = 5e6
+// Sysmon looks at most every 10 ms (its longest sleep), and takes the loop
+// for a hog when the tick it saw at one look is still the P's at a look 10 ms
+// or more later: so the gap between two yields must stay under 10 ms, and
+// every yield it saves counts, since one costs 4 futex calls (a yield of a
+// locked goroutine hands its P to another thread, which hands it back:
+// wake, sleep, wake, sleep; runtime.goyield uses the current P's run queue,
+// runtime.Gosched the global one and wakes a spinning thread too: 5 or more).
+// The loop checks at the top of each iteration, after each wait and after
+// each event it runs (a clock read through the vDSO, ~20 ns), so that a gap
+// overruns yieldEveryNS by one callback or one wait, not by a whole
+// iteration (under strace, which slows every system call, an iteration of
+// the 50-connection echo takes 2-5 ms). Before a wait that may block it
+// yields once yieldBeforeWaitNS have passed, as the wait may last past the
+// gap's end. syscalls_64B_50conn: ~108 yields a second, against ~125 with a
+// 5 ms period checked at the top of each iteration only, and fewer overruns
+// sending sysmon back to 20 us sleeps (those left come from the loop thread
+// not getting the CPU on a loaded machine; docs/PERFORMANCE.md). Only while
+// the loop keeps running.
+const (
+	yieldEveryNS      = 9e6
+	yieldBeforeWaitNS = 8e6
+)
 
-// yieldIfDue runs at the top of each loop iteration, before the wait.
-func (b *Base) yieldIfDue() {
-	// The previous pass's cached time (the same clock) when there is one, as
-	// idleWait reads it: a clock read less per iteration.
-	var now int64
-	if tv := b.c.TvCache; tv.Sec != 0 {
-		now = tv.Sec*1e9 + tv.Usec*1e3
-	} else {
-		now = nanotime()
-	}
-	if b.lastYield == 0 { // the first iteration: nothing to renew yet
+// yieldIfDue yields if `after` ns have passed since the loop's last yield.
+func (b *Base) yieldIfDue(after int64) {
+	now := nanotime()
+	if b.lastYield == 0 { // the first check: nothing to renew yet
 		b.lastYield = now
 		return
 	}
-	if now-b.lastYield < yieldEveryNS {
+	if now-b.lastYield < after {
 		return
 	}
-	b.lastYield = now
 	goyield()
+	// The P's tick is renewed when the yield ends (the scheduler runs the
+	// loop again), which under load may be a while after it began.
+	b.lastYield = nanotime()
 }
 
 // goyield is runtime.Gosched with the goroutine put on the current P's run
