@@ -79,6 +79,25 @@ static void spin(int n)
 		event_base_loop(base, EVLOOP_NONBLOCK);
 }
 
+/* A nonblocking socketpair. */
+static int nb_pair(int sv[2])
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		return -1;
+	evutil_make_socket_nonblocking(sv[0]);
+	evutil_make_socket_nonblocking(sv[1]);
+	return 0;
+}
+
+/* Frees b, lets the loop run its finalizer, closes the pair. */
+static void free_and_close(struct bufferevent *b, int sv[2])
+{
+	bufferevent_free(b);
+	spin(1);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static int peer_eof(int fd)
 {
 	char c;
@@ -96,10 +115,8 @@ static int peer_eof(int fd)
 static void free_case(int where, const char *name)
 {
 	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+	if (nb_pair(sv) != 0)
 		return;
-	evutil_make_socket_nonblocking(sv[0]);
-	evutil_make_socket_nonblocking(sv[1]);
 	reset();
 	free_in = where;
 	struct bufferevent *b = bufferevent_socket_new(base, sv[0], BEV_OPT_CLOSE_ON_FREE);
@@ -130,10 +147,8 @@ static void free_case(int where, const char *name)
 static void enable_case(const char *name, int st)
 {
 	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+	if (nb_pair(sv) != 0)
 		return;
-	evutil_make_socket_nonblocking(sv[0]);
-	evutil_make_socket_nonblocking(sv[1]);
 	reset();
 	struct bufferevent *b = bufferevent_socket_new(base, sv[0], 0);
 	bufferevent_setcb(b, read_cb, NULL, event_cb, NULL);
@@ -187,10 +202,7 @@ static void enable_case(const char *name, int st)
 		printf("  after draining: read callbacks %d, input %zu\n", reads,
 		    evbuffer_get_length(bufferevent_get_input(b)));
 	}
-	bufferevent_free(b);
-	spin(1);
-	close(sv[0]);
-	close(sv[1]);
+	free_and_close(b, sv);
 }
 
 /* bufferevent_enable(EV_READ) from inside the write callback of a
@@ -213,10 +225,8 @@ static void enable_in_read_cb(struct bufferevent *bev, void *arg)
 static void enable_in_callback(void)
 {
 	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+	if (nb_pair(sv) != 0)
 		return;
-	evutil_make_socket_nonblocking(sv[0]);
-	evutil_make_socket_nonblocking(sv[1]);
 	struct bufferevent *b = bufferevent_socket_new(base, sv[0], 0);
 	bufferevent_setcb(b, enable_in_read_cb, enable_in_write_cb, NULL, NULL);
 	send(sv[1], "q", 1, MSG_NOSIGNAL);
@@ -224,10 +234,7 @@ static void enable_in_callback(void)
 	spin(3);
 	printf("enable in the write callback: read callbacks %d, enabled %s\n", enable_in_cb_reads,
 	    ev_names(bufferevent_get_enabled(b)));
-	bufferevent_free(b);
-	spin(1);
-	close(sv[0]);
-	close(sv[1]);
+	free_and_close(b, sv);
 }
 
 int main(void)
