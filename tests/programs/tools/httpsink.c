@@ -24,21 +24,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define MAXREQ (1 << 20)
+#include "io.h"
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
+#define MAXREQ (1 << 20)
 
 /* fill: read more into buf (at *len), waiting at most 20 s; 0 on data, -1 on EOF/error/timeout. */
 static int fill(int fd, char *buf, size_t *len)

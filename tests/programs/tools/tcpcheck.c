@@ -32,6 +32,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "io.h"
+
 static void addr_of(struct sockaddr_in *sa, const char *ip, int port)
 {
 	memset(sa, 0, sizeof *sa);
@@ -43,24 +45,10 @@ static void addr_of(struct sockaddr_in *sa, const char *ip, int port)
 	}
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static void serve_conn(int fd, const char *banner)
 {
 	unsigned char buf[65536];
-	if (write_all(fd, (const unsigned char *)banner, strlen(banner)) < 0)
+	if (write_all(fd, banner, strlen(banner)) < 0)
 		_exit(1);
 	for (;;) {
 		ssize_t r = read(fd, buf, sizeof buf);
@@ -243,22 +231,22 @@ static void proxy_conn(int c)
 	}
 	char *end = strstr(head, "\r\n\r\n");
 	if (!end || sscanf(head, "CONNECT %255[^:]:%d HTTP/1.", host, &port) != 2) {
-		write_all(c, (const unsigned char *)"HTTP/1.0 400 Bad Request\r\n\r\n", 28);
+		write_all(c, "HTTP/1.0 400 Bad Request\r\n\r\n", 28);
 		_exit(1);
 	}
 	struct sockaddr_in sa;
 	addr_of(&sa, host, port);
 	int u = socket(AF_INET, SOCK_STREAM, 0);
 	if (connect(u, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		write_all(c, (const unsigned char *)"HTTP/1.0 502 Bad Gateway\r\n\r\n", 28);
+		write_all(c, "HTTP/1.0 502 Bad Gateway\r\n\r\n", 28);
 		_exit(1);
 	}
 	const char *ok = "HTTP/1.0 200 Connection established\r\n\r\n";
-	if (write_all(c, (const unsigned char *)ok, strlen(ok)) < 0)
+	if (write_all(c, ok, strlen(ok)) < 0)
 		_exit(1);
 	/* bytes the client sent after the head go upstream first */
 	size_t rest = n - (size_t)(end + 4 - head);
-	if (rest && write_all(u, (const unsigned char *)end + 4, rest) < 0)
+	if (rest && write_all(u, end + 4, rest) < 0)
 		_exit(1);
 	relay(c, u);
 	_exit(0);
